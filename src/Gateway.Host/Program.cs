@@ -1,0 +1,2 @@
+var app = Gateway.Host.GatewayApplication.Create(args);
+app.Run();
