@@ -1,12 +1,82 @@
+using Gateway.Host.Api;
+using Gateway.Host.Auth;
+using Gateway.Host.Catalog;
+using Gateway.Host.Configuration;
+using Gateway.Host.FrontDoor;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
 namespace Gateway.Host;
 
-public static class GatewayApplication
+/// <summary>Builds the gateway web application; used by <c>Program</c> and by tests.</summary>
+public static partial class GatewayApplication
 {
-    public static WebApplication Create(string[] args)
+    /// <summary>Where the gateway listens when no URL is configured.</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = ResolveContentRoot(),
+        });
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // The front door enforces its own (configurable) body limit with an OpenAI-shaped 413.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddGatewayProxy();
+        configure?.Invoke(builder);
+
         var app = builder.Build();
-        app.MapGet("/alive", () => "ok");
+        app.UseMiddleware<RequestContextMiddleware>();
+        app.MapHealthEndpoints();
+        app.MapModelsEndpoints();
+        app.MapReverseProxy(proxy => proxy.UseMiddleware<FrontDoorMiddleware>());
+        app.MapFallbackEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
     }
+
+    /// <summary>
+    /// The folder holding <c>appsettings.json</c> and <c>config/</c>: the current directory when it
+    /// has them (a checkout, a container's working directory), else the folder of the binaries.
+    /// </summary>
+    private static string ResolveContentRoot()
+    {
+        var current = Directory.GetCurrentDirectory();
+        return File.Exists(Path.Combine(current, "appsettings.json")) ? current : AppContext.BaseDirectory;
+    }
+
+    private static void LogStarted(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var catalog = app.Services.GetRequiredService<ReloadingSnapshot<CatalogSnapshot>>().Current;
+        var listening = string.Join(", ", addresses);
+        LogListening(logger, listening, catalog.Models.Count, app.Environment.ContentRootPath);
+        if (app.Services.GetRequiredService<KeyStore>().Current.DevelopmentKeyActive)
+        {
+            LogDevelopmentKey(logger, KeySnapshot.DevelopmentKey);
+        }
+
+        if (catalog.Models.Count == 0)
+        {
+            LogNoModels(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway listening on {Addresses} with {Models} model(s) in the catalog (content root {ContentRoot})")]
+    private static partial void LogListening(ILogger logger, string addresses, int models, string contentRoot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured: the development key '{Key}' is accepted (Authorization: Bearer {Key}). Configure Gateway:Keys for anything but local use.")]
+    private static partial void LogDevelopmentKey(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog is empty. Add a model, e.g. Gateway__Models__mymodel__BaseUrl=http://127.0.0.1:8000/v1")]
+    private static partial void LogNoModels(ILogger logger);
 }

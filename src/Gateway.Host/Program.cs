@@ -1,2 +1,10 @@
-var app = Gateway.Host.GatewayApplication.Create(args);
-app.Run();
+using Gateway.Host;
+using Gateway.Host.Cli;
+
+if (GatewayCli.Handles(args))
+{
+    return await GatewayCli.InvokeAsync(args);
+}
+
+await GatewayApplication.Create(args).RunAsync();
+return 0;

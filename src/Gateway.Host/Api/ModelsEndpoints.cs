@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Gateway.Host.Auth;
+using Gateway.Host.Catalog;
+using Gateway.Host.Configuration;
+using Gateway.Host.Errors;
+
+namespace Gateway.Host.Api;
+
+/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the catalog as the caller's key sees it.</summary>
+internal static class ModelsEndpoints
+{
+    public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/v1/models", ListAsync);
+        endpoints.MapGet("/v1/models/{**id}", GetAsync);
+        return endpoints;
+    }
+
+    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
+    {
+        if (keys.Authenticate(context.Request, out var key) is { } error)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            foreach (var model in catalog.Current.Models.Where(m => key.Allows(m.Name)))
+            {
+                WriteModel(writer, model);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
+    {
+        if (keys.Authenticate(context.Request, out var key) is { } error)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        if (!catalog.Current.TryGet(id, out var model))
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotFound(id));
+            return;
+        }
+
+        if (!key.Allows(model.Name))
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotAllowed(model.Name, key.Name));
+            return;
+        }
+
+        await WriteJsonAsync(context, writer => WriteModel(writer, model));
+    }
+
+    private static void WriteModel(Utf8JsonWriter writer, CatalogModel model)
+    {
+        var d = model.Descriptor;
+        writer.WriteStartObject();
+        writer.WriteString("id", d.Name);
+        writer.WriteString("object", "model");
+        var created = d.ReleaseDate is { } date ? new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds() : 0;
+        writer.WriteNumber("created", created);
+        writer.WriteString("owned_by", d.Provider);
+        if (d.ContextLength is { } context) { writer.WriteNumber("context_length", context); }
+        if (d.ParamsB is { } paramsB) { writer.WriteNumber("params_b", paramsB); }
+        writer.WriteStartObject("pricing");
+        writer.WriteNumber("input_per_mtok", d.InputPricePerMTok);
+        writer.WriteNumber("output_per_mtok", d.OutputPricePerMTok);
+        writer.WriteEndObject();
+        writer.WriteStartArray("tags");
+        foreach (var tag in d.Tags) { writer.WriteStringValue(tag); }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, GatewayErrorWriter.WriterOptions))
+        {
+            write(writer);
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Frozen;
+using Gateway.Host.Configuration;
+
+namespace Gateway.Host.Auth;
+
+/// <summary>The configured virtual keys by hash; replaced whole on reload.</summary>
+internal sealed class KeySnapshot
+{
+    /// <summary>The key the embedded default accepts when no keys are configured.</summary>
+    public const string DevelopmentKey = "sk-gateway-dev";
+
+    public const string SectionPath = "Gateway:Keys";
+
+    private readonly FrozenDictionary<string, VirtualKey> _byHash;
+
+    private KeySnapshot(FrozenDictionary<string, VirtualKey> byHash, bool developmentKeyActive)
+    {
+        _byHash = byHash;
+        DevelopmentKeyActive = developmentKeyActive;
+    }
+
+    /// <summary>True when no keys are configured and the development key is accepted.</summary>
+    public bool DevelopmentKeyActive { get; }
+
+    public int Count => _byHash.Count;
+
+    public bool TryAuthenticate(ReadOnlySpan<char> presentedKey, out VirtualKey key) =>
+        _byHash.TryGetValue(KeyHasher.Hash(presentedKey), out key!);
+
+    public static KeySnapshot Build(IConfiguration configuration)
+    {
+        var allowDevelopmentKey = configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.AllowDevelopmentKey)}", true);
+        var keys = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
+        foreach (var section in configuration.GetSection(SectionPath).GetChildren())
+        {
+            KeyOptions options;
+            try
+            {
+                options = section.Get<KeyOptions>() ?? new KeyOptions();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+
+            var hash = KeyHasher.NormalizeStoredHash(options.Hash)
+                ?? throw new ConfigurationException($"{section.Path}:Hash must be a hex SHA-256 (64 hex digits, optionally 'sha256:'-prefixed).");
+            if (options.Disabled)
+            {
+                continue;
+            }
+
+            var models = options.Models.Where(m => !string.IsNullOrWhiteSpace(m)).ToArray();
+            var allowed = models.Length == 0 || models.Contains("*") ? null : models.ToFrozenSet(StringComparer.Ordinal);
+            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin)))
+            {
+                throw new ConfigurationException($"{section.Path}: the same key hash is configured twice.");
+            }
+        }
+
+        var developmentKeyActive = keys.Count == 0 && allowDevelopmentKey;
+        if (developmentKeyActive)
+        {
+            keys[KeyHasher.Hash(DevelopmentKey)] = new VirtualKey("development", null, Admin: true);
+        }
+
+        return new KeySnapshot(keys.ToFrozenDictionary(StringComparer.Ordinal), developmentKeyActive);
+    }
+}

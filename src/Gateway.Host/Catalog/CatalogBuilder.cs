@@ -1,0 +1,125 @@
+using Gateway.Catalog;
+using Gateway.Host.Configuration;
+
+namespace Gateway.Host.Catalog;
+
+/// <summary>Builds and validates a <see cref="CatalogSnapshot"/> from <c>Gateway:Models</c>.</summary>
+internal static class CatalogBuilder
+{
+    public const string SectionPath = "Gateway:Models";
+
+    private static readonly HashSet<string> LoadBalancingPolicies = new(StringComparer.Ordinal)
+    {
+        "PowerOfTwoChoices", "RoundRobin", "LeastRequests", "Random", "FirstAlphabetical",
+    };
+
+    public static CatalogSnapshot Build(IConfiguration configuration, Func<string, string?> environment)
+    {
+        var models = new List<CatalogModel>();
+        foreach (var section in configuration.GetSection(SectionPath).GetChildren())
+        {
+            ModelOptions options;
+            try
+            {
+                options = section.Get<ModelOptions>() ?? new ModelOptions();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+
+            models.Add(BuildModel(section.Key, section.Path, options, environment));
+        }
+
+        return new CatalogSnapshot(models);
+    }
+
+    internal static CatalogModel BuildModel(string name, string path, ModelOptions options, Func<string, string?> environment)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
+        {
+            throw new ConfigurationException($"{path}: model names must be non-empty and contain no spaces.");
+        }
+
+        if (name.Equals("auto", StringComparison.OrdinalIgnoreCase) || name.StartsWith("auto:", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("agent:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationException($"{path}: '{name}' is reserved for routing profiles and agents.");
+        }
+
+        if (options.Provider != ModelProviders.OpenAICompatible)
+        {
+            throw new ConfigurationException(
+                $"{path}:Provider: unknown provider '{options.Provider}' (expected '{ModelProviders.OpenAICompatible}').");
+        }
+
+        var urls = options.BaseUrls.Where(u => !string.IsNullOrWhiteSpace(u)).ToList();
+        if (!string.IsNullOrWhiteSpace(options.BaseUrl))
+        {
+            urls.Insert(0, options.BaseUrl);
+        }
+
+        if (urls.Count == 0)
+        {
+            throw new ConfigurationException($"{path}: an '{ModelProviders.OpenAICompatible}' model needs BaseUrl or BaseUrls.");
+        }
+
+        var destinations = urls.Distinct(StringComparer.Ordinal).Select(u => ParseUrl(path, u)).ToList();
+        ValidateNonNegative(path, nameof(options.InputPricePerMTok), options.InputPricePerMTok);
+        ValidateNonNegative(path, nameof(options.OutputPricePerMTok), options.OutputPricePerMTok);
+        if (options.ParamsB is <= 0 || options.ContextLength is <= 0)
+        {
+            throw new ConfigurationException($"{path}: ParamsB and ContextLength must be positive when set.");
+        }
+
+        if (!LoadBalancingPolicies.Contains(options.LoadBalancing))
+        {
+            throw new ConfigurationException(
+                $"{path}:LoadBalancing: unknown policy '{options.LoadBalancing}' (expected one of {string.Join(", ", LoadBalancingPolicies)}).");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException($"{path}:Timeout must be positive.");
+        }
+
+        var upstreamModel = string.IsNullOrWhiteSpace(options.UpstreamModel) ? name : options.UpstreamModel;
+        string? authorization = null;
+        if (!string.IsNullOrWhiteSpace(options.ApiKeyEnv))
+        {
+            var key = environment(options.ApiKeyEnv);
+            authorization = string.IsNullOrEmpty(key) ? null : "Bearer " + key;
+        }
+
+        return new CatalogModel
+        {
+            Descriptor = new ModelDescriptor(name, options.Provider, options.ParamsB, options.InputPricePerMTok,
+                options.OutputPricePerMTok, options.ContextLength, options.ReleaseDate, options.Tags.ToArray()),
+            ClusterId = "model/" + name,
+            Destinations = destinations,
+            UpstreamModel = upstreamModel,
+            UpstreamModelJson = CatalogModel.EncodeJsonString(upstreamModel),
+            UpstreamAuthorization = authorization,
+            LoadBalancing = options.LoadBalancing,
+            Timeout = options.Timeout,
+        };
+    }
+
+    private static Uri ParseUrl(string path, string value)
+    {
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigurationException($"{path}: '{value}' is not an absolute http(s) URL.");
+        }
+
+        return uri;
+    }
+
+    private static void ValidateNonNegative(string path, string field, decimal value)
+    {
+        if (value < 0)
+        {
+            throw new ConfigurationException($"{path}:{field} must not be negative.");
+        }
+    }
+}

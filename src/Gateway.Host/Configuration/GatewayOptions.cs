@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Host.Configuration;
+
+/// <summary>Front-door settings, section <c>Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest request body accepted; larger bodies get 413. Default 8 MiB.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Folder of extra <c>*.json</c> configuration files (models, keys, routing), loaded after
+    /// <c>appsettings.json</c> and before environment variables, and reloaded on change.
+    /// Relative paths are resolved against the content root.
+    /// </summary>
+    public string ConfigDirectory { get; set; } = "config";
+
+    /// <summary>Whether the development key is accepted when no keys are configured.</summary>
+    public bool AllowDevelopmentKey { get; set; } = true;
+}

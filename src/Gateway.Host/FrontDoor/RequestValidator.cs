@@ -1,0 +1,250 @@
+using System.Text.Json;
+using Gateway.Host.Errors;
+
+namespace Gateway.Host.FrontDoor;
+
+/// <summary>
+/// One forward pass over the request JSON: checks the shape and the types of the fields the
+/// gateway and upstreams rely on, and finds the <c>model</c> value's byte range so it can be
+/// rewritten without re-serialising the body. Unknown fields are left alone.
+/// </summary>
+internal static class RequestValidator
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+
+    public static GatewayError? Validate(ReadOnlySpan<byte> body, OpenAIOperation operation, out ParsedRequest request)
+    {
+        request = default;
+        try
+        {
+            return ValidateCore(body, operation, out request);
+        }
+        catch (JsonException ex)
+        {
+            return GatewayError.InvalidJson(ex.Message);
+        }
+    }
+
+    private static GatewayError? ValidateCore(ReadOnlySpan<byte> body, OpenAIOperation operation, out ParsedRequest request)
+    {
+        request = default;
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return GatewayError.BadRequest("The request body must be a JSON object.");
+        }
+
+        string? model = null;
+        int modelStart = -1, modelLength = 0;
+        bool stream = false, hasRequired = false;
+        var required = RequiredField(operation);
+
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var field = reader.GetString()!;
+            reader.Read();
+            GatewayError? error = null;
+            switch (field)
+            {
+                case "model":
+                    if (model is not null)
+                    {
+                        return GatewayError.BadRequest("'model' appears more than once.", "model");
+                    }
+
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return WrongType("model", "a string", reader.TokenType);
+                    }
+
+                    model = reader.GetString();
+                    modelStart = checked((int)reader.TokenStartIndex);
+                    modelLength = reader.ValueSpan.Length + 2;
+                    break;
+                case "messages" when operation == OpenAIOperation.ChatCompletions:
+                    hasRequired = true;
+                    error = ValidateMessages(ref reader);
+                    break;
+                case "prompt" when operation == OpenAIOperation.Completions:
+                case "input" when operation == OpenAIOperation.Embeddings:
+                    hasRequired = true;
+                    error = Expect(ref reader, field, Kind.String | Kind.Array);
+                    break;
+                case "stream":
+                    error = Expect(ref reader, field, Kind.Bool | Kind.Null);
+                    stream = reader.TokenType == JsonTokenType.True;
+                    break;
+                case "temperature" or "top_p" or "presence_penalty" or "frequency_penalty":
+                    error = Expect(ref reader, field, Kind.Number | Kind.Null);
+                    break;
+                case "max_tokens" or "max_completion_tokens" or "n" or "seed" or "dimensions" or "top_logprobs":
+                    error = Expect(ref reader, field, Kind.Integer | Kind.Null);
+                    break;
+                case "logprobs":
+                    error = Expect(ref reader, field, operation == OpenAIOperation.Completions ? Kind.Integer | Kind.Null : Kind.Bool | Kind.Null);
+                    break;
+                case "stop":
+                    error = Expect(ref reader, field, Kind.String | Kind.Array | Kind.Null);
+                    break;
+                case "tools":
+                    error = Expect(ref reader, field, Kind.Array | Kind.Null);
+                    break;
+                case "tool_choice":
+                    error = Expect(ref reader, field, Kind.String | Kind.Object | Kind.Null);
+                    break;
+                case "response_format" or "stream_options" or "logit_bias" or "metadata" or "route":
+                    error = Expect(ref reader, field, Kind.Object | Kind.Null);
+                    break;
+                case "user" or "encoding_format":
+                    error = Expect(ref reader, field, Kind.String | Kind.Null);
+                    break;
+            }
+
+            if (error is not null)
+            {
+                return error;
+            }
+
+            reader.Skip();
+        }
+
+        if (reader.Read())
+        {
+            return GatewayError.InvalidJson("unexpected content after the top-level object.");
+        }
+
+        if (model is null)
+        {
+            return GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_required_parameter");
+        }
+
+        if (!hasRequired)
+        {
+            return GatewayError.BadRequest($"Missing required parameter: '{required}'.", required, "missing_required_parameter");
+        }
+
+        request = new ParsedRequest(model, modelStart, modelLength, stream);
+        return null;
+    }
+
+    private static GatewayError? ValidateMessages(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return WrongType("messages", "an array", reader.TokenType);
+        }
+
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var param = $"messages[{index}]";
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return WrongType(param, "an object", reader.TokenType);
+            }
+
+            var hasRole = false;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var field = reader.GetString();
+                reader.Read();
+                if (field == "role")
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return WrongType(param + ".role", "a string", reader.TokenType);
+                    }
+
+                    hasRole = true;
+                }
+                else if (field == "content")
+                {
+                    var error = Expect(ref reader, param + ".content", Kind.String | Kind.Array | Kind.Null);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+
+                reader.Skip();
+            }
+
+            if (!hasRole)
+            {
+                return GatewayError.BadRequest($"Missing required parameter: '{param}.role'.", param + ".role", "missing_required_parameter");
+            }
+
+            index++;
+        }
+
+        return index == 0 ? GatewayError.BadRequest("'messages' must contain at least one message.", "messages") : null;
+    }
+
+    private static string RequiredField(OpenAIOperation operation) => operation switch
+    {
+        OpenAIOperation.ChatCompletions => "messages",
+        OpenAIOperation.Completions => "prompt",
+        _ => "input",
+    };
+
+    [Flags]
+    private enum Kind
+    {
+        String = 1,
+        Number = 2,
+        Integer = 4,
+        Bool = 8,
+        Array = 16,
+        Object = 32,
+        Null = 64,
+    }
+
+    private static GatewayError? Expect(ref Utf8JsonReader reader, string field, Kind allowed)
+    {
+        var ok = reader.TokenType switch
+        {
+            JsonTokenType.String => allowed.HasFlag(Kind.String),
+            JsonTokenType.Number => allowed.HasFlag(Kind.Number) || (allowed.HasFlag(Kind.Integer) && reader.TryGetInt64(out _)),
+            JsonTokenType.True or JsonTokenType.False => allowed.HasFlag(Kind.Bool),
+            JsonTokenType.StartArray => allowed.HasFlag(Kind.Array),
+            JsonTokenType.StartObject => allowed.HasFlag(Kind.Object),
+            JsonTokenType.Null => allowed.HasFlag(Kind.Null),
+            _ => false,
+        };
+        return ok ? null : WrongType(field, Describe(allowed), reader.TokenType);
+    }
+
+    private static string Describe(Kind allowed)
+    {
+        var names = new List<string>();
+        if (allowed.HasFlag(Kind.String)) { names.Add("a string"); }
+        if (allowed.HasFlag(Kind.Number)) { names.Add("a number"); }
+        if (allowed.HasFlag(Kind.Integer)) { names.Add("an integer"); }
+        if (allowed.HasFlag(Kind.Bool)) { names.Add("a boolean"); }
+        if (allowed.HasFlag(Kind.Array)) { names.Add("an array"); }
+        if (allowed.HasFlag(Kind.Object)) { names.Add("an object"); }
+        return string.Join(" or ", names);
+    }
+
+    private static GatewayError WrongType(string field, string expected, JsonTokenType actual) =>
+        GatewayError.BadRequest($"Invalid type for '{field}': expected {expected}, but got {TokenName(actual)}.", field, "invalid_type");
+
+    private static string TokenName(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+}
+
+/// <summary>What the front door needs from a validated request body.</summary>
+internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream);

@@ -1,0 +1,98 @@
+using Gateway.Host.Catalog;
+using Gateway.Host.Configuration;
+using Gateway.Host.FrontDoor;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Host.Proxy;
+
+/// <summary>
+/// Turns the catalog into YARP configuration: one cluster per model (its base URLs are the
+/// destinations), and one route per proxied OpenAI operation. Routes point at an empty
+/// placeholder cluster; the front door reassigns each request to its model's cluster once it has
+/// read the body.
+/// </summary>
+internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDisposable
+{
+    public const string UnassignedClusterId = "gateway/unassigned";
+
+    private readonly ReloadingSnapshot<CatalogSnapshot> _catalog;
+    private volatile CatalogProxyConfig _config;
+
+    public CatalogProxyConfigProvider(ReloadingSnapshot<CatalogSnapshot> catalog)
+    {
+        _catalog = catalog;
+        _config = new CatalogProxyConfig(catalog.Current);
+        _catalog.Changed += OnCatalogChanged;
+    }
+
+    public IProxyConfig GetConfig() => _config;
+
+    /// <summary>The OpenAI operation a route of this provider serves.</summary>
+    public static OpenAIOperation OperationOf(string routeId) => routeId switch
+    {
+        "openai/ChatCompletions" => OpenAIOperation.ChatCompletions,
+        "openai/Completions" => OpenAIOperation.Completions,
+        "openai/Embeddings" => OpenAIOperation.Embeddings,
+        _ => throw new InvalidOperationException($"Route '{routeId}' is not an OpenAI operation route."),
+    };
+
+    public void Dispose() => _catalog.Changed -= OnCatalogChanged;
+
+    private void OnCatalogChanged(CatalogSnapshot snapshot)
+    {
+        var previous = _config;
+        _config = new CatalogProxyConfig(snapshot);
+        previous.SignalChange();
+    }
+
+    private sealed class CatalogProxyConfig : IProxyConfig
+    {
+        private static readonly (string Path, OpenAIOperation Operation)[] Operations =
+        [
+            ("/v1/chat/completions", OpenAIOperation.ChatCompletions),
+            ("/v1/completions", OpenAIOperation.Completions),
+            ("/v1/embeddings", OpenAIOperation.Embeddings),
+        ];
+
+        private readonly CancellationTokenSource _changed = new();
+
+        public CatalogProxyConfig(CatalogSnapshot snapshot)
+        {
+            Routes = Operations.Select(o => new RouteConfig
+            {
+                RouteId = "openai/" + o.Operation,
+                ClusterId = UnassignedClusterId,
+                Match = new RouteMatch { Path = o.Path, Methods = ["POST"] },
+            }).ToArray();
+
+            var clusters = new List<ClusterConfig> { new() { ClusterId = UnassignedClusterId } };
+            clusters.AddRange(snapshot.Models.Select(BuildCluster));
+            Clusters = clusters;
+            ChangeToken = new CancellationChangeToken(_changed.Token);
+        }
+
+        public IReadOnlyList<RouteConfig> Routes { get; }
+
+        public IReadOnlyList<ClusterConfig> Clusters { get; }
+
+        public IChangeToken ChangeToken { get; }
+
+        public void SignalChange() => _changed.Cancel();
+
+        private static ClusterConfig BuildCluster(CatalogModel model) => new()
+        {
+            ClusterId = model.ClusterId,
+            LoadBalancingPolicy = model.LoadBalancing,
+            Destinations = model.Destinations
+                .Select((uri, i) => (Id: $"{model.Name}/{i}", Config: new DestinationConfig { Address = uri.ToString() }))
+                .ToDictionary(d => d.Id, d => d.Config),
+            HttpRequest = new ForwarderRequestConfig
+            {
+                ActivityTimeout = model.Timeout,
+                AllowResponseBuffering = false,
+            },
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using Gateway.Host.Catalog;
+using Gateway.Host.Errors;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Host.Proxy;
+
+/// <summary>Maps forwarding failures and upstream server errors to errors that say which upstream failed.</summary>
+internal static class UpstreamErrors
+{
+    public static GatewayError FromForwarder(CatalogModel model, IForwarderErrorFeature error, int status)
+    {
+        var upstream = $"upstream for model '{model.Name}' ({model.DescribeUpstream()})";
+        return error.Error switch
+        {
+            ForwarderError.NoAvailableDestinations => GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+                $"No healthy destination is available for the {upstream}.", "upstream_unavailable"),
+            ForwarderError.RequestTimedOut => GatewayError.Upstream(StatusCodes.Status504GatewayTimeout,
+                $"The {upstream} did not answer within {model.Timeout.TotalSeconds:0.###} s.", "upstream_timeout"),
+            ForwarderError.Request => GatewayError.Upstream(StatusCodes.Status502BadGateway,
+                $"The {upstream} could not be reached: {Describe(error.Exception)}", "upstream_unreachable"),
+            _ => GatewayError.Upstream(status >= 500 ? status : StatusCodes.Status502BadGateway,
+                $"The {upstream} failed ({error.Error}): {Describe(error.Exception)}", "upstream_error"),
+        };
+    }
+
+    /// <summary>The status the gateway answers with when the upstream itself returned a 5xx.</summary>
+    public static GatewayError FromUpstreamStatus(CatalogModel model, int upstreamStatus, string? upstreamMessage)
+    {
+        var status = upstreamStatus is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout
+            ? upstreamStatus
+            : StatusCodes.Status502BadGateway;
+        var detail = string.IsNullOrWhiteSpace(upstreamMessage) ? string.Empty : $": {upstreamMessage}";
+        return GatewayError.Upstream(status,
+            $"The upstream for model '{model.Name}' ({model.DescribeUpstream()}) returned HTTP {upstreamStatus}{detail}", "upstream_error");
+    }
+
+    private static string Describe(Exception? exception)
+    {
+        var inner = exception;
+        while (inner?.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return inner?.Message ?? "no details";
+    }
+}

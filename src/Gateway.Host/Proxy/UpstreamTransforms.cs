@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Host.FrontDoor;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Host.Proxy;
+
+/// <summary>
+/// Request and response transforms for every proxied call: strip the caller's virtual key and
+/// send the upstream's own, map <c>/v1/x</c> onto the model's base URL, time the upstream, and
+/// catch upstream server errors so the front door can answer with one that names the upstream.
+/// </summary>
+internal static class UpstreamTransforms
+{
+    private const int MaxUpstreamErrorBytes = 16 * 1024;
+
+    public static void Apply(TransformBuilderContext context)
+    {
+        context.UseDefaultForwarders = false;
+        context.AddRequestTransform(TransformRequestAsync);
+        context.AddResponseTransform(TransformResponseAsync);
+    }
+
+    private static ValueTask TransformRequestAsync(RequestTransformContext context)
+    {
+        // Base URLs end in the API version segment (".../v1"); the route matched "/v1/...".
+        if (context.Path.StartsWithSegments("/v1", out var rest))
+        {
+            context.Path = rest;
+        }
+
+        var headers = context.ProxyRequest.Headers;
+        headers.Remove("Authorization");
+        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
+        if (feature is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (feature.Model?.UpstreamAuthorization is { } authorization)
+        {
+            headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        headers.Remove("x-request-id");
+        headers.TryAddWithoutValidation("x-request-id", feature.RequestId);
+        feature.SentTimestamp = Stopwatch.GetTimestamp();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async ValueTask TransformResponseAsync(ResponseTransformContext context)
+    {
+        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
+        if (feature is null || context.ProxyResponse is not { } upstream)
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var response = context.HttpContext.Response;
+        response.Headers["x-gateway-overhead-ms"] = feature.OverheadMilliseconds(now).ToString("0.###", CultureInfo.InvariantCulture);
+
+        var status = (int)upstream.StatusCode;
+        if (status < 500 || feature.Model is not { } model)
+        {
+            return;
+        }
+
+        context.SuppressResponseBody = true;
+        response.Headers.ContentLength = null;
+        response.Headers.ContentType = default;
+        response.Headers.TransferEncoding = default;
+        feature.UpstreamError = UpstreamErrors.FromUpstreamStatus(model, status, await ReadUpstreamMessageAsync(upstream, context.CancellationToken));
+    }
+
+    private static async Task<string?> ReadUpstreamMessageAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await upstream.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[MaxUpstreamErrorBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                if (document.RootElement.TryGetProperty("error", out var error)
+                    && error.ValueKind == JsonValueKind.Object
+                    && error.TryGetProperty("message", out var message)
+                    && message.ValueKind == JsonValueKind.String)
+                {
+                    return message.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                // Not an OpenAI error body; report the text itself.
+            }
+
+            return text.Length > 500 ? text[..500] : text.Trim();
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Gateway.Host.Auth;
+using Gateway.Host.Catalog;
+using Gateway.Host.Configuration;
+using Gateway.Host.Proxy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Host;
+
+/// <summary>One <c>AddXxx</c> per concern of the gateway host.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Front-door options, reloadable configuration snapshots, the catalog and the keys.</summary>
+    public static IServiceCollection AddGatewayConfiguration(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var files = configuration is ConfigurationManager manager
+            ? ConfigurationFiles.Register(manager, contentRoot)
+            : new ConfigurationFiles();
+        services.TryAddSingleton(files);
+        services.TryAddSingleton(sp => new ReloadingSnapshot<CatalogSnapshot>(
+            sp.GetRequiredService<IConfiguration>(), CatalogBuilder.SectionPath,
+            c => CatalogBuilder.Build(c, Environment.GetEnvironmentVariable),
+            sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Catalog")));
+        services.TryAddSingleton(sp => new ReloadingSnapshot<KeySnapshot>(
+            sp.GetRequiredService<IConfiguration>(), GatewayOptions.SectionName, KeySnapshot.Build,
+            sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Keys")));
+        services.TryAddSingleton<KeyStore>();
+        return services;
+    }
+
+    /// <summary>YARP, fed from the catalog: one cluster per model, routes for the OpenAI operations.</summary>
+    public static IServiceCollection AddGatewayProxy(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CatalogProxyConfigProvider>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<CatalogProxyConfigProvider>());
+        services.AddReverseProxy().AddTransforms(UpstreamTransforms.Apply);
+        return services;
+    }
+}
