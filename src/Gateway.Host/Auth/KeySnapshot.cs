@@ -40,7 +40,7 @@ internal sealed class KeySnapshot
             }
             catch (InvalidOperationException ex)
             {
-                throw new ConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
+                throw new ConfigurationException(ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}", ex);
             }
 
             var hash = KeyHasher.NormalizeStoredHash(options.Hash)

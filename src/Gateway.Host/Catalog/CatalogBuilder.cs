@@ -25,7 +25,7 @@ internal static class CatalogBuilder
             }
             catch (InvalidOperationException ex)
             {
-                throw new ConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
+                throw new ConfigurationException(ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}", ex);
             }
 
             models.Add(BuildModel(section.Key, section.Path, options, environment));

@@ -1,0 +1,68 @@
+using Gateway.Host.Auth;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.UnitTests.Auth;
+
+public sealed class KeySnapshotTests
+{
+    private static KeySnapshot Build(Dictionary<string, string?> settings) =>
+        KeySnapshot.Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+    [Fact]
+    public void Build_NoKeys_AcceptsDevelopmentKeyAsAdmin()
+    {
+        var keys = Build([]);
+
+        Assert.True(keys.DevelopmentKeyActive);
+        Assert.True(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out var key));
+        Assert.True(key.Admin);
+        Assert.True(key.Allows("anything"));
+    }
+
+    [Fact]
+    public void Build_DevelopmentKeyDisabled_AcceptsNothing()
+    {
+        var keys = Build(new() { ["Gateway:AllowDevelopmentKey"] = "false" });
+
+        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+    }
+
+    [Fact]
+    public void Build_ConfiguredKey_AuthenticatesByHashAndRestrictsModels()
+    {
+        var keys = Build(new()
+        {
+            ["Gateway:Keys:alice:Hash"] = "sha256:" + KeyHasher.Hash("sk-alice"),
+            ["Gateway:Keys:alice:Models:0"] = "m1",
+            ["Gateway:Keys:bob:Hash"] = KeyHasher.Hash("sk-bob").ToUpperInvariant(),
+            ["Gateway:Keys:carol:Hash"] = KeyHasher.Hash("sk-carol"),
+            ["Gateway:Keys:carol:Disabled"] = "true",
+        });
+
+        Assert.False(keys.DevelopmentKeyActive);
+        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+        Assert.False(keys.TryAuthenticate("sk-carol", out _));
+        Assert.True(keys.TryAuthenticate("sk-alice", out var alice));
+        Assert.Equal("alice", alice.Name);
+        Assert.True(alice.Allows("m1"));
+        Assert.False(alice.Allows("m2"));
+        Assert.True(keys.TryAuthenticate("sk-bob", out var bob));
+        Assert.True(bob.Allows("m2"));
+        Assert.False(bob.Admin);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("sha256:zzzz")]
+    public void Build_MalformedHash_Throws(string hash)
+    {
+        Assert.Throws<ConfigurationException>(() => Build(new() { ["Gateway:Keys:x:Hash"] = hash }));
+    }
+
+    [Fact]
+    public void Hash_KnownVector_MatchesSha256()
+    {
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", KeyHasher.Hash("abc"));
+    }
+}

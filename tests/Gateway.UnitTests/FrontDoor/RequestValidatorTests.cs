@@ -1,0 +1,67 @@
+using System.Text;
+using Gateway.Host.FrontDoor;
+
+namespace Gateway.UnitTests.FrontDoor;
+
+public sealed class RequestValidatorTests
+{
+    [Fact]
+    public void Validate_ValidChat_FindsModelSpanAndStreamFlag()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"messages":[{"role":"user","content":"x"}], "model" : "gpt-4o" ,"stream":true}""");
+
+        var error = RequestValidator.Validate(body, OpenAIOperation.ChatCompletions, out var parsed);
+
+        Assert.Null(error);
+        Assert.Equal("gpt-4o", parsed.Model);
+        Assert.True(parsed.Stream);
+        Assert.Equal("\"gpt-4o\"", Encoding.UTF8.GetString(body, parsed.ModelStart, parsed.ModelLength));
+    }
+
+    [Fact]
+    public void Validate_EscapedModelName_SpanCoversRawToken()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"model":"a\u002Fb","input":"x"}""");
+
+        var error = RequestValidator.Validate(body, OpenAIOperation.Embeddings, out var parsed);
+
+        Assert.Null(error);
+        Assert.Equal("a/b", parsed.Model);
+        Assert.Equal("\"a\\u002Fb\"", Encoding.UTF8.GetString(body, parsed.ModelStart, parsed.ModelLength));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","prompt":["a","b"]}""", OpenAIOperation.Completions)]
+    [InlineData("""{"model":"m","input":[1,2,3]}""", OpenAIOperation.Embeddings)]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"stop":null,"seed":7,"logprobs":true}""", OpenAIOperation.ChatCompletions)]
+    [InlineData("""{"model":"m","prompt":"a","logprobs":3}""", OpenAIOperation.Completions)]
+    public void Validate_ValidBodies_NoError(string json, OpenAIOperation operation)
+    {
+        Assert.Null(RequestValidator.Validate(Encoding.UTF8.GetBytes(json), operation, out _));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","model":"n","messages":[{"role":"user"}]}""", "model")]
+    [InlineData("""{"model":"m","prompt":{}}""", "prompt")]
+    [InlineData("""{"model":"m","prompt":"a","logprobs":true}""", "logprobs")]
+    [InlineData("""{"model":"m","prompt":"a","n":-1.5}""", "n")]
+    public void Validate_WrongShapes_ReportParam(string json, string param)
+    {
+        var error = RequestValidator.Validate(Encoding.UTF8.GetBytes(json), OpenAIOperation.Completions, out _);
+
+        Assert.NotNull(error);
+        Assert.Equal(400, error.Status);
+        Assert.Equal(param, error.Param);
+    }
+
+    [Fact]
+    public void Validate_DeeplyNested_RejectedAsInvalidJsonNotCrash()
+    {
+        var json = "{\"model\":\"m\",\"prompt\":\"a\",\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+
+        var error = RequestValidator.Validate(Encoding.UTF8.GetBytes(json), OpenAIOperation.Completions, out _);
+
+        Assert.NotNull(error);
+        Assert.Equal("invalid_json", error.Code);
+    }
+}
