@@ -1,0 +1,40 @@
+namespace Gateway.State;
+
+/// <summary>Limits attached to a virtual key; a null limit is unlimited.</summary>
+/// <param name="RequestsPerMinute">Requests allowed per calendar minute.</param>
+/// <param name="TokensPerMinute">Prompt + completion tokens allowed per calendar minute, counted from usage.</param>
+/// <param name="BudgetUsd">Spend allowed per <paramref name="BudgetPeriod"/>, from catalog prices.</param>
+/// <param name="BudgetPeriod">Length of a budget period (periods are aligned to the Unix epoch). Default one day.</param>
+public sealed record KeyLimits(int? RequestsPerMinute = null, long? TokensPerMinute = null, decimal? BudgetUsd = null, TimeSpan? BudgetPeriod = null)
+{
+    public static readonly KeyLimits None = new();
+
+    public bool IsUnlimited => RequestsPerMinute is null && TokensPerMinute is null && BudgetUsd is null;
+
+    public TimeSpan Period => BudgetPeriod ?? TimeSpan.FromDays(1);
+}
+
+/// <summary>Which limit a decision is about.</summary>
+public enum LimitKind
+{
+    /// <summary>Requests per minute.</summary>
+    Requests,
+
+    /// <summary>Tokens per minute.</summary>
+    Tokens,
+
+    /// <summary>Spend per budget period.</summary>
+    Budget,
+}
+
+/// <summary>The state of one limit after a check, for <c>x-ratelimit-*</c> headers.</summary>
+public readonly record struct LimitState(LimitKind Kind, decimal Limit, decimal Remaining, TimeSpan ResetIn);
+
+/// <summary>
+/// The outcome of <see cref="ILimitStore.AcquireAsync"/>: allowed (and counted), or rejected by
+/// <see cref="Rejected"/> with a retry delay. <see cref="States"/> holds every configured limit.
+/// </summary>
+public sealed record LimitDecision(bool Allowed, LimitKind? Rejected, TimeSpan RetryAfter, IReadOnlyList<LimitState> States)
+{
+    public static readonly LimitDecision Unlimited = new(true, null, TimeSpan.Zero, []);
+}
