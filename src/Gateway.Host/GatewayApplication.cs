@@ -3,6 +3,7 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
+using Gateway.Host.Metrics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -38,6 +39,7 @@ public static partial class GatewayApplication
         app.MapHealthEndpoints();
         app.MapModelsEndpoints();
         app.MapReverseProxy(proxy => proxy.UseMiddleware<FrontDoorMiddleware>());
+        app.MapGatewayMetrics();
         app.MapFallbackEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;

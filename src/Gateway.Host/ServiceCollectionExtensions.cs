@@ -1,7 +1,12 @@
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
+using Gateway.Host.FrontDoor;
+using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
+using Gateway.Host.Resilience;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
 
@@ -34,11 +39,21 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>YARP, fed from the catalog: one cluster per model, routes for the OpenAI operations.</summary>
+    /// <summary>
+    /// YARP, fed from the catalog (one cluster per model, routes for the OpenAI operations), with
+    /// Polly resilience per destination and metrics.
+    /// </summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<UpstreamPipelines>();
+        services.TryAddSingleton<RequestAccounting>();
         services.TryAddSingleton<CatalogProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<CatalogProxyConfigProvider>());
+        services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
+        services.AddSingleton<IAvailableDestinationsPolicy, CircuitAwareDestinationsPolicy>();
+        services.AddHostedService<CircuitStateSync>();
         services.AddReverseProxy().AddTransforms(UpstreamTransforms.Apply);
         return services;
     }

@@ -31,6 +31,15 @@ internal static class CatalogBuilder
             models.Add(BuildModel(section.Key, section.Path, options, environment));
         }
 
+        var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            if (model.Fallbacks.FirstOrDefault(f => !names.Contains(f)) is { } unknown)
+            {
+                throw new ConfigurationException($"{SectionPath}:{model.Name}:Fallbacks: unknown model '{unknown}'.");
+            }
+        }
+
         return new CatalogSnapshot(models);
     }
 
@@ -78,10 +87,7 @@ internal static class CatalogBuilder
                 $"{path}:LoadBalancing: unknown policy '{options.LoadBalancing}' (expected one of {string.Join(", ", LoadBalancingPolicies)}).");
         }
 
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            throw new ConfigurationException($"{path}:Timeout must be positive.");
-        }
+        var resilience = BuildResilience(path, options);
 
         var upstreamModel = string.IsNullOrWhiteSpace(options.UpstreamModel) ? name : options.UpstreamModel;
         string? authorization = null;
@@ -102,7 +108,42 @@ internal static class CatalogBuilder
             UpstreamAuthorization = authorization,
             LoadBalancing = options.LoadBalancing,
             Timeout = options.Timeout,
+            Resilience = resilience,
+            Fallbacks = options.Fallbacks.Where(f => !string.IsNullOrWhiteSpace(f) && f != name).Distinct(StringComparer.Ordinal).ToArray(),
         };
+    }
+
+    private static UpstreamResilience BuildResilience(string path, ModelOptions options)
+    {
+        foreach (var (field, value) in new[]
+        {
+            (nameof(options.Timeout), options.Timeout),
+            (nameof(options.FirstByteTimeout), options.FirstByteTimeout),
+            (nameof(options.TotalTimeout), options.TotalTimeout),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ConfigurationException($"{path}:{field} must be positive.");
+            }
+        }
+
+        var breaker = options.CircuitBreaker;
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            throw new ConfigurationException($"{path}:MaxRetries must be between 0 and 10.");
+        }
+
+        // Polly's own ranges: a ratio in (0,1], at least 2 calls, windows of at least 0.5 s.
+        if (breaker.FailureRatio is <= 0 or > 1 || breaker.MinimumThroughput < 2
+            || breaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || breaker.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            throw new ConfigurationException(
+                $"{path}:CircuitBreaker: FailureRatio must be in (0,1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 0.5 s.");
+        }
+
+        return new UpstreamResilience(options.FirstByteTimeout, options.TotalTimeout, options.MaxRetries,
+            breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, breaker.BreakDuration);
     }
 
     private static Uri ParseUrl(string path, string value)

@@ -28,9 +28,24 @@ internal sealed record CatalogModel
 
     public required TimeSpan Timeout { get; init; }
 
+    public required UpstreamResilience Resilience { get; init; }
+
+    /// <summary>Operator-configured fallback models for explicit requests, in order.</summary>
+    public required IReadOnlyList<string> Fallbacks { get; init; }
+
     /// <summary>Human-readable upstream for error messages (never includes the key).</summary>
     public string DescribeUpstream() => string.Join(", ", Destinations.Select(d => d.ToString()));
 
     public static byte[] EncodeJsonString(string value) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));
 }
+
+/// <summary>Validated resilience settings of one model; equal settings share breaker state across reloads.</summary>
+internal sealed record UpstreamResilience(
+    TimeSpan FirstByteTimeout,
+    TimeSpan TotalTimeout,
+    int MaxRetries,
+    double FailureRatio,
+    int MinimumThroughput,
+    TimeSpan SamplingDuration,
+    TimeSpan BreakDuration);

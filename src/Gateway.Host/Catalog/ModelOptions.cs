@@ -24,8 +24,23 @@ public sealed class ModelOptions
     /// <summary>YARP load-balancing policy over replicas (PowerOfTwoChoices, RoundRobin, LeastRequests, Random, FirstAlphabetical).</summary>
     public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
 
-    /// <summary>Longest wait for the upstream to send anything (headers or the next body bytes).</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Longest silence from the upstream once it has answered: between two reads of a streamed body.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Longest wait for the upstream's response headers (time to first byte), per attempt.</summary>
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Longest a whole request may take, streaming included.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Retries against the same model after connection failures or 429/502/503, before any byte reached the client.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Models to try, in order, when this one fails before answering (for explicit, not routed, requests).</summary>
+    public List<string> Fallbacks { get; set; } = [];
+
+    /// <summary>The per-destination circuit breaker.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     /// <summary>Parameter count in billions.</summary>
     public double? ParamsB { get; set; }
@@ -44,4 +59,20 @@ public sealed class ModelOptions
 
     /// <summary>Free-form labels.</summary>
     public List<string> Tags { get; set; } = [];
+}
+
+/// <summary>Circuit breaker per upstream destination: an open circuit takes the destination out of rotation.</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Share of failed calls in the sampling window that opens the circuit.</summary>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed in the window before the ratio counts.</summary>
+    public int MinimumThroughput { get; set; } = 5;
+
+    /// <summary>Window over which failures are counted.</summary>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit stays open before one probe call is let through.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -20,4 +20,18 @@ public sealed class GatewayOptions
 
     /// <summary>Whether the development key is accepted when no keys are configured.</summary>
     public bool AllowDevelopmentKey { get; set; } = true;
+
+    /// <summary>Prometheus <c>/metrics</c>.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+}
+
+/// <summary>Section <c>Gateway:Metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Serve <c>/metrics</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A separate management port for <c>/metrics</c>; null serves it on the main port.</summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
 }

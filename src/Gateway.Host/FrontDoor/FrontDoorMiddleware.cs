@@ -3,7 +3,9 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
+using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
+using Gateway.Host.Resilience;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,9 +15,10 @@ namespace Gateway.Host.FrontDoor;
 
 /// <summary>
 /// The first step of the proxy pipeline for OpenAI operations: authenticate, read and validate
-/// the body, resolve the model, check the key may use it, rewrite <c>model</c> to the upstream's
-/// id and hand the request to the model's YARP cluster. After forwarding it turns proxy and
-/// upstream failures into OpenAI-shaped errors that name the upstream.
+/// the body, resolve the candidate models, and hand the request to the first candidate's YARP
+/// cluster with <c>model</c> rewritten to the upstream's id. When a candidate fails before any
+/// byte reached the client, the next one is tried; the last failure becomes an OpenAI-shaped
+/// error that names the upstream.
 /// </summary>
 internal sealed class FrontDoorMiddleware
 {
@@ -24,20 +27,28 @@ internal sealed class FrontDoorMiddleware
     private readonly ReloadingSnapshot<CatalogSnapshot> _catalog;
     private readonly IProxyStateLookup _proxyState;
     private readonly IOptionsMonitor<GatewayOptions> _options;
+    private readonly UpstreamPipelines _pipelines;
+    private readonly RequestAccounting _accounting;
+    private readonly GatewayMetrics _metrics;
 
     public FrontDoorMiddleware(RequestDelegate next, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
-        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options)
+        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options, UpstreamPipelines pipelines,
+        RequestAccounting accounting, GatewayMetrics metrics)
     {
         _next = next;
         _keys = keys;
         _catalog = catalog;
         _proxyState = proxyState;
         _options = options;
+        _pipelines = pipelines;
+        _accounting = accounting;
+        _metrics = metrics;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<GatewayRequestFeature>()!;
+        var operation = CatalogProxyConfigProvider.OperationOf(context.GetRouteModel().Config.RouteId);
         var error = _keys.Authenticate(context.Request, out var key);
         if (error is not null)
         {
@@ -56,70 +67,121 @@ internal sealed class FrontDoorMiddleware
         var buffer = body.Buffer!;
         try
         {
-            error = Prepare(context, feature, buffer.AsSpan(0, body.Length), out var cluster, out var rewritten);
+            var request = buffer.AsMemory(0, body.Length);
+            IReadOnlyList<CatalogModel>? candidates = null;
+            error = RequestValidator.Validate(request.Span, operation, out var parsed)
+                ?? ResolveCandidates(parsed, key, out candidates);
             if (error is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, error);
                 return;
             }
 
-            context.ReassignProxyRequest(cluster!);
-            var request = context.Request;
-            request.Body = rewritten is null ? new MemoryStream(buffer, 0, body.Length, writable: false) : new MemoryStream(rewritten, writable: false);
-            request.ContentLength = rewritten?.Length ?? body.Length;
-            request.Headers.TransferEncoding = default;
-            context.Response.Headers["x-gateway-model"] = feature.Model!.Name;
-
-            await _next(context);
+            feature.Stream = parsed.Stream;
+            feature.StripUsageChunk = parsed.Stream && !parsed.HasStreamOptions;
+            await ForwardAsync(context, feature, request, parsed, candidates!);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        await ReportFailureAsync(context, feature);
+        _accounting.Complete(context, operation, feature);
     }
 
-    private GatewayError? Prepare(HttpContext context, GatewayRequestFeature feature, ReadOnlySpan<byte> body,
-        out ClusterState? cluster, out byte[]? rewritten)
+    private GatewayError? ResolveCandidates(ParsedRequest parsed, VirtualKey key, out IReadOnlyList<CatalogModel>? candidates)
     {
-        cluster = null;
-        rewritten = null;
-        var operation = CatalogProxyConfigProvider.OperationOf(context.GetRouteModel().Config.RouteId);
-        var error = RequestValidator.Validate(body, operation, out var parsed);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (!_catalog.Current.TryGet(parsed.Model, out var model))
+        candidates = null;
+        var catalog = _catalog.Current;
+        if (!catalog.TryGet(parsed.Model, out var model))
         {
             return GatewayError.ModelNotFound(parsed.Model);
         }
 
-        if (!feature.Key!.Allows(model.Name))
+        if (!key.Allows(model.Name))
         {
-            return GatewayError.ModelNotAllowed(model.Name, feature.Key.Name);
+            return GatewayError.ModelNotAllowed(model.Name, key.Name);
         }
 
-        if (!_proxyState.TryGetCluster(model.ClusterId, out cluster))
+        if (model.Fallbacks.Count == 0)
         {
-            // The catalog swapped in a model whose cluster YARP has not applied yet.
-            return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
+            candidates = [model];
+            return null;
         }
 
-        feature.Model = model;
-        feature.Stream = parsed.Stream;
-        var original = body.Slice(parsed.ModelStart, parsed.ModelLength);
-        if (!original.SequenceEqual(model.UpstreamModelJson))
+        var list = new List<CatalogModel>(model.Fallbacks.Count + 1) { model };
+        foreach (var name in model.Fallbacks)
         {
-            rewritten = new byte[body.Length - parsed.ModelLength + model.UpstreamModelJson.Length];
-            body[..parsed.ModelStart].CopyTo(rewritten);
-            model.UpstreamModelJson.CopyTo(rewritten.AsSpan(parsed.ModelStart));
-            body[(parsed.ModelStart + parsed.ModelLength)..].CopyTo(rewritten.AsSpan(parsed.ModelStart + model.UpstreamModelJson.Length));
+            if (catalog.TryGet(name, out var fallback) && key.Allows(fallback.Name))
+            {
+                list.Add(fallback);
+            }
         }
 
+        candidates = list;
         return null;
+    }
+
+    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature, ReadOnlyMemory<byte> request,
+        ParsedRequest parsed, IReadOnlyList<CatalogModel> candidates)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var model = candidates[i];
+            if (!_proxyState.TryGetCluster(model.ClusterId, out var cluster))
+            {
+                // The catalog swapped in a model whose cluster YARP has not applied yet.
+                feature.UpstreamError = GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+                    $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
+                continue;
+            }
+
+            feature.Model = model;
+            feature.HasMoreCandidates = i < candidates.Count - 1;
+            feature.UpstreamBody = UpstreamBodies.Build(request, parsed, model, feature.StripUsageChunk);
+            context.ReassignProxyRequest(cluster);
+            context.Response.Headers["x-gateway-model"] = model.Name;
+
+            await _next(context);
+
+            var failure = FailureReason(context, feature);
+            if (failure is null || context.Response.HasStarted || !feature.HasMoreCandidates)
+            {
+                break;
+            }
+
+            _metrics.Fallbacks.WithLabels(model.Name, failure).Inc();
+            PrepareForNextAttempt(context, feature);
+        }
+
+        await ReportFailureAsync(context, feature);
+    }
+
+    /// <summary>Why the attempt failed before answering, or null when it answered (successfully or with a client error).</summary>
+    private static string? FailureReason(HttpContext context, GatewayRequestFeature feature)
+    {
+        if (feature.UpstreamError is { } upstream)
+        {
+            return upstream.Status == StatusCodes.Status429TooManyRequests ? "rate_limited" : "upstream_error";
+        }
+
+        return context.Features.Get<IForwarderErrorFeature>() switch
+        {
+            null => null,
+            { Error: ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled } => null,
+            { Exception: Polly.CircuitBreaker.BrokenCircuitException } => "circuit_open",
+            { Exception: Polly.Timeout.TimeoutRejectedException } or { Error: ForwarderError.RequestTimedOut } => "timeout",
+            { Error: ForwarderError.NoAvailableDestinations } => "unavailable",
+            _ => "unreachable",
+        };
+    }
+
+    private static void PrepareForNextAttempt(HttpContext context, GatewayRequestFeature feature)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        feature.ResetAttempt();
+        context.Response.Clear();
+        context.Response.Headers["x-request-id"] = feature.RequestId;
     }
 
     private static Task ReportFailureAsync(HttpContext context, GatewayRequestFeature feature)

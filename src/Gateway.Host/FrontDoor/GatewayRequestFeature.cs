@@ -28,8 +28,47 @@ internal sealed class GatewayRequestFeature
 
     public bool Stream { get; set; }
 
-    /// <summary>Set when the upstream answered with a server error that the gateway rewrites.</summary>
+    /// <summary>Set when the upstream answered with an error that the gateway rewrites or falls back from.</summary>
     public GatewayError? UpstreamError { get; set; }
+
+    /// <summary>The body to send upstream (the client's, with <c>model</c> rewritten for the current candidate).</summary>
+    public ReadOnlyMemory<byte> UpstreamBody { get; set; }
+
+    /// <summary>Whether another candidate model remains if this attempt fails before answering.</summary>
+    public bool HasMoreCandidates { get; set; }
+
+    /// <summary>When the upstream's response headers arrived (0 until then).</summary>
+    public long FirstByteTimestamp { get; set; }
+
+    /// <summary>When the last byte of the answer was read from the upstream (0 until then).</summary>
+    public long CompletedTimestamp { get; set; }
+
+    /// <summary>Usage reported by the upstream, once seen.</summary>
+    public Resilience.TokenUsage? Usage { get; set; }
+
+    /// <summary>The gateway asked the upstream for a usage chunk the client did not ask for; drop it.</summary>
+    public bool StripUsageChunk { get; set; }
+
+    /// <summary>Keep the answer's bytes (for the response cache).</summary>
+    public bool CaptureBody { get; set; }
+
+    /// <summary>The answer's bytes as sent to the client, when captured.</summary>
+    public ReadOnlyMemory<byte>? CapturedBody { get; set; }
+
+    /// <summary>Set when a stream broke after it started; the client got an error event.</summary>
+    public string? StreamError { get; set; }
+
+    /// <summary>Resets per-attempt state before the next candidate is tried.</summary>
+    public void ResetAttempt()
+    {
+        UpstreamError = null;
+        SentTimestamp = 0;
+        FirstByteTimestamp = 0;
+        CompletedTimestamp = 0;
+        Usage = null;
+        StreamError = null;
+        CapturedBody = null;
+    }
 
     /// <summary>Milliseconds spent in the gateway before the upstream was called.</summary>
     public double OverheadMilliseconds(long now) =>

@@ -36,7 +36,7 @@ internal static class RequestValidator
 
         string? model = null;
         int modelStart = -1, modelLength = 0;
-        bool stream = false, hasRequired = false;
+        bool stream = false, hasRequired = false, hasStreamOptions = false;
         var required = RequiredField(operation);
 
         while (reader.Read())
@@ -97,7 +97,11 @@ internal static class RequestValidator
                 case "tool_choice":
                     error = Expect(ref reader, field, Kind.String | Kind.Object | Kind.Null);
                     break;
-                case "response_format" or "stream_options" or "logit_bias" or "metadata" or "route":
+                case "stream_options":
+                    error = Expect(ref reader, field, Kind.Object | Kind.Null);
+                    hasStreamOptions = reader.TokenType == JsonTokenType.StartObject;
+                    break;
+                case "response_format" or "logit_bias" or "metadata" or "route":
                     error = Expect(ref reader, field, Kind.Object | Kind.Null);
                     break;
                 case "user" or "encoding_format":
@@ -128,7 +132,7 @@ internal static class RequestValidator
             return GatewayError.BadRequest($"Missing required parameter: '{required}'.", required, "missing_required_parameter");
         }
 
-        request = new ParsedRequest(model, modelStart, modelLength, stream);
+        request = new ParsedRequest(model, modelStart, modelLength, stream, hasStreamOptions);
         return null;
     }
 
@@ -247,4 +251,4 @@ internal static class RequestValidator
 }
 
 /// <summary>What the front door needs from a validated request body.</summary>
-internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream);
+internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream, bool HasStreamOptions);

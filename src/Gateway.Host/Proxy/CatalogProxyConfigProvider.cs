@@ -73,6 +73,8 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
             ChangeToken = new CancellationChangeToken(_changed.Token);
         }
 
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
         public IReadOnlyList<RouteConfig> Routes { get; }
 
         public IReadOnlyList<ClusterConfig> Clusters { get; }
@@ -90,9 +92,12 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
                 .ToDictionary(d => d.Id, d => d.Config),
             HttpRequest = new ForwarderRequestConfig
             {
-                ActivityTimeout = model.Timeout,
+                // The gateway's own timeouts (first byte, idle, total) fire first and say which
+                // one it was; YARP's is the backstop.
+                ActivityTimeout = Max(model.Timeout, model.Resilience.FirstByteTimeout) + TimeSpan.FromSeconds(5),
                 AllowResponseBuffering = false,
             },
+            HealthCheck = new HealthCheckConfig { AvailableDestinationsPolicy = Resilience.CircuitAwareDestinationsPolicy.PolicyName },
         };
     }
 }

@@ -10,6 +10,18 @@ internal static class UpstreamErrors
     public static GatewayError FromForwarder(CatalogModel model, IForwarderErrorFeature error, int status)
     {
         var upstream = $"upstream for model '{model.Name}' ({model.DescribeUpstream()})";
+        if (error.Exception is Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+                $"The {upstream} is failing; its circuit is open.", "upstream_circuit_open");
+        }
+
+        if (error.Exception is Polly.Timeout.TimeoutRejectedException)
+        {
+            return GatewayError.Upstream(StatusCodes.Status504GatewayTimeout,
+                $"The {upstream} sent no response within {model.Resilience.FirstByteTimeout.TotalSeconds:0.###} s.", "upstream_timeout");
+        }
+
         return error.Error switch
         {
             ForwarderError.NoAvailableDestinations => GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
@@ -26,7 +38,7 @@ internal static class UpstreamErrors
     /// <summary>The status the gateway answers with when the upstream itself returned a 5xx.</summary>
     public static GatewayError FromUpstreamStatus(CatalogModel model, int upstreamStatus, string? upstreamMessage)
     {
-        var status = upstreamStatus is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout
+        var status = upstreamStatus is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout or StatusCodes.Status429TooManyRequests
             ? upstreamStatus
             : StatusCodes.Status502BadGateway;
         var detail = string.IsNullOrWhiteSpace(upstreamMessage) ? string.Empty : $": {upstreamMessage}";

@@ -39,6 +39,8 @@ internal static class UpstreamTransforms
             return ValueTask.CompletedTask;
         }
 
+        context.ProxyRequest.Options.Set(Resilience.UpstreamResilienceHandler.FeatureKey, feature);
+
         if (feature.Model?.UpstreamAuthorization is { } authorization)
         {
             headers.TryAddWithoutValidation("Authorization", authorization);
@@ -63,7 +65,8 @@ internal static class UpstreamTransforms
         response.Headers["x-gateway-overhead-ms"] = feature.OverheadMilliseconds(now).ToString("0.###", CultureInfo.InvariantCulture);
 
         var status = (int)upstream.StatusCode;
-        if (status < 500 || feature.Model is not { } model)
+        var fallBack = status == StatusCodes.Status429TooManyRequests && feature.HasMoreCandidates;
+        if ((status < 500 && !fallBack) || feature.Model is not { } model)
         {
             return;
         }
@@ -72,7 +75,8 @@ internal static class UpstreamTransforms
         response.Headers.ContentLength = null;
         response.Headers.ContentType = default;
         response.Headers.TransferEncoding = default;
-        feature.UpstreamError = UpstreamErrors.FromUpstreamStatus(model, status, await ReadUpstreamMessageAsync(upstream, context.CancellationToken));
+        var message = await ReadUpstreamMessageAsync(upstream, context.CancellationToken);
+        feature.UpstreamError = UpstreamErrors.FromUpstreamStatus(model, status, message);
     }
 
     private static async Task<string?> ReadUpstreamMessageAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)

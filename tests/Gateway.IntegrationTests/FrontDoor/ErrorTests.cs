@@ -25,7 +25,7 @@ public sealed class ErrorTests : IAsyncLifetime
             ["Gateway:Models:beta:BaseUrl"] = _upstream.BaseUrl.ToString(),
             ["Gateway:Models:down:BaseUrl"] = "http://127.0.0.1:1/v1",
             ["Gateway:Models:slow:BaseUrl"] = _upstream.BaseUrl.ToString(),
-            ["Gateway:Models:slow:Timeout"] = "00:00:00.500",
+            ["Gateway:Models:slow:FirstByteTimeout"] = "00:00:00.500",
             ["Gateway:Keys:alice:Hash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AliceKey))),
             ["Gateway:Keys:alice:Models:0"] = "alpha",
             ["Gateway:Keys:alice:Models:1"] = "down",

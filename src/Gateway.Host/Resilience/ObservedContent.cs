@@ -1,0 +1,58 @@
+using System.Net;
+using Gateway.Host.FrontDoor;
+
+namespace Gateway.Host.Resilience;
+
+/// <summary>An upstream body as the client will get it: read through an <see cref="ObservedStream"/>.</summary>
+internal sealed class ObservedContent : HttpContent
+{
+    private readonly HttpContent _inner;
+    private readonly GatewayRequestFeature _feature;
+
+    public ObservedContent(HttpContent inner, GatewayRequestFeature feature)
+    {
+        _inner = inner;
+        _feature = feature;
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (IsEventStream(inner))
+        {
+            // Events may be rewritten (a usage chunk the client did not ask for is dropped).
+            Headers.ContentLength = null;
+        }
+    }
+
+    private static bool IsEventStream(HttpContent content) =>
+        string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task<Stream> CreateContentReadStreamAsync() =>
+        new ObservedStream(await _inner.ReadAsStreamAsync(), _feature, IsEventStream(_inner));
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        new ObservedStream(await _inner.ReadAsStreamAsync(cancellationToken), _feature, IsEventStream(_inner));
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        await using var observed = await CreateContentReadStreamAsync();
+        await observed.CopyToAsync(stream);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,315 @@
+using System.Buffers;
+using System.Diagnostics;
+using Gateway.Host.Errors;
+using Gateway.Host.FrontDoor;
+
+namespace Gateway.Host.Resilience;
+
+/// <summary>
+/// The upstream's body on its way to the client. It reads usage (from the JSON body or the
+/// stream's usage chunk), enforces the idle and total timeouts, and, for server-sent events,
+/// ends a stream that breaks mid-way with a clean error event instead of a torn connection.
+/// Nothing is retried once bytes have reached the client.
+/// </summary>
+internal sealed partial class ObservedStream : Stream
+{
+    private const int CaptureLimit = 1024 * 1024;
+    private const int TailLength = 4096;
+    private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
+
+    private readonly Stream _inner;
+    private readonly GatewayRequestFeature _feature;
+    private readonly bool _eventStream;
+    private readonly TimeSpan _idleTimeout;
+    private readonly long _deadline;
+    private readonly ArrayBufferWriter<byte>? _capture;
+    private readonly byte[]? _tail;
+    private int _tailLength;
+    private byte[] _events = [];
+    private int _eventsLength;
+    private byte[] _output = [];
+    private int _outputStart;
+    private int _outputEnd;
+    private bool _finished;
+
+    public ObservedStream(Stream inner, GatewayRequestFeature feature, bool eventStream)
+    {
+        _inner = inner;
+        _feature = feature;
+        _eventStream = eventStream;
+        var model = feature.Model!;
+        _idleTimeout = model.Timeout;
+        _deadline = feature.StartTimestamp + (long)(model.Resilience.TotalTimeout.TotalSeconds * Stopwatch.Frequency);
+        _capture = feature.CaptureBody ? new ArrayBufferWriter<byte>(4096) : null;
+        _tail = eventStream ? null : new byte[TailLength];
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read (the proxy's way to wait without holding a buffer) is no end of stream.
+            return 0;
+        }
+
+        while (true)
+        {
+            if (_outputEnd > _outputStart)
+            {
+                var count = Math.Min(buffer.Length, _outputEnd - _outputStart);
+                _output.AsSpan(_outputStart, count).CopyTo(buffer.Span);
+                _outputStart += count;
+                return count;
+            }
+
+            if (_finished)
+            {
+                return 0;
+            }
+
+            var read = await ReadUpstreamAsync(_eventStream ? EnsureEventSpace() : buffer, cancellationToken);
+            if (_finished)
+            {
+                continue;
+            }
+
+            if (read == 0)
+            {
+                Complete();
+                continue;
+            }
+
+            if (!_eventStream)
+            {
+                Capture(buffer.Span[..read]);
+                KeepTail(buffer.Span[..read]);
+                return read;
+            }
+
+            _eventsLength += read;
+            ProcessEvents();
+        }
+    }
+
+    private async ValueTask<int> ReadUpstreamAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
+        var limit = remaining < _idleTimeout ? remaining : _idleTimeout;
+        if (limit <= TimeSpan.Zero)
+        {
+            return Fail(new TimeoutException($"the request exceeded its total timeout of {_feature.Model!.Resilience.TotalTimeout.TotalSeconds:0.###} s"));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            return await _inner.ReadAsync(destination, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fail(new TimeoutException(limit == _idleTimeout
+                ? $"no data for {_idleTimeout.TotalSeconds:0.###} s"
+                : $"the request exceeded its total timeout of {_feature.Model!.Resilience.TotalTimeout.TotalSeconds:0.###} s"));
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            return Fail(ex);
+        }
+    }
+
+    /// <summary>Ends the stream: with an SSE error event for event streams, by rethrowing otherwise.</summary>
+    private int Fail(Exception error)
+    {
+        var model = _feature.Model!;
+        var message = $"The upstream for model '{model.Name}' ({model.DescribeUpstream()}) failed mid-stream: {Innermost(error).Message}";
+        _feature.StreamError = message;
+        if (!_eventStream)
+        {
+            throw new IOException(message, error);
+        }
+
+        var payload = GatewayErrorWriter.Serialize(GatewayError.Upstream(502, message, "upstream_stream_error"));
+        var bytes = new byte[DataPrefix.Length + 1 + payload.Length + 2];
+        DataPrefix.CopyTo(bytes);
+        bytes[DataPrefix.Length] = (byte)' ';
+        payload.CopyTo(bytes.AsSpan(DataPrefix.Length + 1));
+        bytes[^2] = (byte)'\n';
+        bytes[^1] = (byte)'\n';
+        _output = bytes;
+        _outputStart = 0;
+        _outputEnd = bytes.Length;
+        _finished = true;
+        return 0;
+    }
+
+    private static Exception Innermost(Exception error)
+    {
+        while (error.InnerException is not null)
+        {
+            error = error.InnerException;
+        }
+
+        return error;
+    }
+
+    private void Complete()
+    {
+        _finished = true;
+        _feature.CompletedTimestamp = Stopwatch.GetTimestamp();
+        if (_eventStream && _eventsLength > 0)
+        {
+            // An unterminated last event is still delivered.
+            Emit(_events.AsSpan(0, _eventsLength));
+            _eventsLength = 0;
+        }
+        else if (_tail is not null && UsageParser.TryParseTail(_tail.AsSpan(0, _tailLength), out var usage))
+        {
+            _feature.Usage = usage;
+        }
+
+        _feature.CapturedBody = _capture?.WrittenMemory;
+    }
+
+    private Memory<byte> EnsureEventSpace()
+    {
+        if (_events.Length - _eventsLength < 4096)
+        {
+            Array.Resize(ref _events, Math.Max(8192, _events.Length * 2));
+        }
+
+        return _events.AsMemory(_eventsLength);
+    }
+
+    private void ProcessEvents()
+    {
+        _outputStart = _outputEnd = 0;
+        var span = _events.AsSpan(0, _eventsLength);
+        var consumed = 0;
+        while (true)
+        {
+            var end = EventEnd(span[consumed..]);
+            if (end < 0)
+            {
+                break;
+            }
+
+            var @event = span.Slice(consumed, end);
+            consumed += end;
+            if (!ObserveEvent(@event))
+            {
+                Emit(@event);
+            }
+        }
+
+        span[consumed..].CopyTo(_events);
+        _eventsLength -= consumed;
+    }
+
+    /// <summary>Length of the first complete event including its blank-line terminator, or -1.</summary>
+    private static int EventEnd(ReadOnlySpan<byte> span)
+    {
+        var lf = span.IndexOf("\n\n"u8);
+        var crlf = span.IndexOf("\r\n\r\n"u8);
+        return (lf, crlf) switch
+        {
+            (< 0, < 0) => -1,
+            (>= 0, < 0) => lf + 2,
+            (< 0, >= 0) => crlf + 4,
+            _ => lf < crlf ? lf + 2 : crlf + 4,
+        };
+    }
+
+    /// <summary>Reads usage from an event; returns true when the event is to be dropped.</summary>
+    private bool ObserveEvent(ReadOnlySpan<byte> @event)
+    {
+        if (!UsageParser.MayContainUsage(@event))
+        {
+            return false;
+        }
+
+        var data = @event.TrimEnd("\r\n"u8);
+        if (!data.StartsWith(DataPrefix))
+        {
+            return false;
+        }
+
+        if (!UsageParser.TryParse(data[DataPrefix.Length..], out var usage, out var choicesEmpty) || usage.Total == 0)
+        {
+            return false;
+        }
+
+        _feature.Usage = usage;
+        return choicesEmpty && _feature.StripUsageChunk;
+    }
+
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        if (_output.Length - _outputEnd < bytes.Length)
+        {
+            Array.Resize(ref _output, Math.Max(_outputEnd + bytes.Length, _output.Length * 2));
+        }
+
+        bytes.CopyTo(_output.AsSpan(_outputEnd));
+        _outputEnd += bytes.Length;
+        Capture(bytes);
+    }
+
+    /// <summary>Keeps the last <see cref="TailLength"/> bytes of a JSON body, where its usage is.</summary>
+    private void KeepTail(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= TailLength)
+        {
+            bytes[^TailLength..].CopyTo(_tail);
+            _tailLength = TailLength;
+            return;
+        }
+
+        var keep = Math.Min(_tailLength, TailLength - bytes.Length);
+        _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+        bytes.CopyTo(_tail.AsSpan(keep));
+        _tailLength = keep + bytes.Length;
+    }
+
+    private void Capture(ReadOnlySpan<byte> bytes)
+    {
+        if (_capture is not null && _capture.WrittenCount + bytes.Length <= CaptureLimit)
+        {
+            _capture.Write(bytes);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,60 @@
+using Gateway.Host.FrontDoor;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Host.Resilience;
+
+/// <summary>Puts <see cref="UpstreamResilienceHandler"/> between YARP and the socket handler of every cluster.</summary>
+internal sealed class ResilientForwarderHttpClientFactory : ForwarderHttpClientFactory
+{
+    private readonly UpstreamPipelines _pipelines;
+
+    public ResilientForwarderHttpClientFactory(UpstreamPipelines pipelines) => _pipelines = pipelines;
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new UpstreamResilienceHandler(_pipelines, handler);
+}
+
+/// <summary>
+/// Runs each upstream call through its destination's Polly pipeline, then wraps the answer so the
+/// front door can observe usage and end a broken stream cleanly.
+/// </summary>
+internal sealed class UpstreamResilienceHandler : DelegatingHandler
+{
+    public static readonly HttpRequestOptionsKey<GatewayRequestFeature> FeatureKey = new("gateway.request");
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    private readonly UpstreamPipelines _pipelines;
+
+    public UpstreamResilienceHandler(UpstreamPipelines pipelines, HttpMessageHandler inner) : base(inner) => _pipelines = pipelines;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(FeatureKey, out var feature) || feature.Model is not { } model)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        // The front door already holds the (rewritten) body: sending it from memory lets a retry
+        // resend it, and upstreams always get it as JSON.
+        var content = new ReadOnlyMemoryContent(feature.UpstreamBody);
+        content.Headers.ContentType = JsonContentType;
+        request.Content = content;
+
+        var destination = request.RequestUri!.GetLeftPart(UriPartial.Authority);
+        var pipeline = _pipelines.Get(model, destination).Pipeline;
+        var response = await pipeline.ExecuteAsync(
+            static (state, token) => new ValueTask<HttpResponseMessage>(state.Handler.SendCoreAsync(state.Request, token)),
+            (Handler: this, Request: request),
+            cancellationToken);
+        feature.FirstByteTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (response.Content is { } answer && response.IsSuccessStatusCode)
+        {
+            response.Content = new ObservedContent(answer, feature);
+        }
+
+        return response;
+    }
+
+    private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
+}
