@@ -38,7 +38,12 @@ public static partial class GatewayApplication
         app.UseMiddleware<RequestContextMiddleware>();
         app.MapHealthEndpoints();
         app.MapModelsEndpoints();
-        app.MapReverseProxy(proxy => proxy.UseMiddleware<FrontDoorMiddleware>());
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<FrontDoorMiddleware>();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         app.MapGatewayMetrics();
         app.MapFallbackEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));

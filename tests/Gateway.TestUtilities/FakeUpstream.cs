@@ -104,6 +104,9 @@ public sealed class FakeUpstream : IAsyncDisposable
                     usage = new { prompt_tokens = 2, total_tokens = 2 },
                 });
                 break;
+            case "/v1/models":
+                await context.Response.WriteAsJsonAsync(new { @object = "list", data = new[] { new { id = Name, @object = "model", created = 0, owned_by = "fake" } } });
+                break;
             default:
                 context.Response.StatusCode = 404;
                 break;

@@ -109,6 +109,7 @@ internal static class CatalogBuilder
             LoadBalancing = options.LoadBalancing,
             Timeout = options.Timeout,
             Resilience = resilience,
+            HealthCheck = options.HealthCheck,
             Fallbacks = options.Fallbacks.Where(f => !string.IsNullOrWhiteSpace(f) && f != name).Distinct(StringComparer.Ordinal).ToArray(),
         };
     }

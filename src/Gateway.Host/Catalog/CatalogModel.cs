@@ -30,6 +30,9 @@ internal sealed record CatalogModel
 
     public required UpstreamResilience Resilience { get; init; }
 
+    /// <summary>YARP health checks for the replicas.</summary>
+    public required HealthCheckOptions HealthCheck { get; init; }
+
     /// <summary>Operator-configured fallback models for explicit requests, in order.</summary>
     public required IReadOnlyList<string> Fallbacks { get; init; }
 

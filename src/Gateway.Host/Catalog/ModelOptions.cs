@@ -42,6 +42,9 @@ public sealed class ModelOptions
     /// <summary>The per-destination circuit breaker.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>YARP health checks of the replicas.</summary>
+    public HealthCheckOptions HealthCheck { get; set; } = new();
+
     /// <summary>Parameter count in billions.</summary>
     public double? ParamsB { get; set; }
 
@@ -75,4 +78,27 @@ public sealed class CircuitBreakerOptions
 
     /// <summary>How long an open circuit stays open before one probe call is let through.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// YARP health checks: active probes of each replica and passive marking of replicas whose
+/// requests fail at the transport level. Unhealthy replicas leave rotation until they recover.
+/// </summary>
+public sealed class HealthCheckOptions
+{
+    /// <summary>Probe each replica periodically.</summary>
+    public bool Active { get; set; }
+
+    /// <summary>Path probed, relative to the base URL (e.g. <c>/models</c> → <c>http://host/v1/models</c>).</summary>
+    public string ActivePath { get; set; } = "/models";
+
+    public TimeSpan ActiveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan ActiveTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Mark a replica unhealthy when its transport failure rate is high.</summary>
+    public bool Passive { get; set; } = true;
+
+    /// <summary>How long a passively marked replica stays out of rotation.</summary>
+    public TimeSpan ReactivationPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }

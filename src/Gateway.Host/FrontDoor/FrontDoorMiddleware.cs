@@ -128,15 +128,15 @@ internal sealed class FrontDoorMiddleware
         for (var i = 0; i < candidates.Count; i++)
         {
             var model = candidates[i];
-            if (!_proxyState.TryGetCluster(model.ClusterId, out var cluster))
+            feature.Model = model;
+            var cluster = await FindClusterAsync(model, context.RequestAborted);
+            if (cluster is null)
             {
-                // The catalog swapped in a model whose cluster YARP has not applied yet.
                 feature.UpstreamError = GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                     $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
                 continue;
             }
 
-            feature.Model = model;
             feature.HasMoreCandidates = i < candidates.Count - 1;
             feature.UpstreamBody = UpstreamBodies.Build(request, parsed, model, feature.StripUsageChunk);
             context.ReassignProxyRequest(cluster);
@@ -155,6 +155,25 @@ internal sealed class FrontDoorMiddleware
         }
 
         await ReportFailureAsync(context, feature);
+    }
+
+    /// <summary>
+    /// The model's YARP cluster. Right after a catalog reload the catalog can know a model a moment
+    /// before the proxy has applied its cluster; wait briefly for it rather than fail the request.
+    /// </summary>
+    private async ValueTask<ClusterState?> FindClusterAsync(CatalogModel model, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            if (_proxyState.TryGetCluster(model.ClusterId, out var cluster))
+            {
+                return cluster;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return null;
     }
 
     /// <summary>Why the attempt failed before answering, or null when it answered (successfully or with a client error).</summary>

@@ -97,7 +97,24 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
                 ActivityTimeout = Max(model.Timeout, model.Resilience.FirstByteTimeout) + TimeSpan.FromSeconds(5),
                 AllowResponseBuffering = false,
             },
-            HealthCheck = new HealthCheckConfig { AvailableDestinationsPolicy = Resilience.CircuitAwareDestinationsPolicy.PolicyName },
+            HealthCheck = new HealthCheckConfig
+            {
+                AvailableDestinationsPolicy = Resilience.CircuitAwareDestinationsPolicy.PolicyName,
+                Active = new ActiveHealthCheckConfig
+                {
+                    Enabled = model.HealthCheck.Active,
+                    Interval = model.HealthCheck.ActiveInterval,
+                    Timeout = model.HealthCheck.ActiveTimeout,
+                    Path = model.HealthCheck.ActivePath,
+                    Policy = "ConsecutiveFailures",
+                },
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = model.HealthCheck.Passive,
+                    Policy = "TransportFailureRate",
+                    ReactivationPeriod = model.HealthCheck.ReactivationPeriod,
+                },
+            },
         };
     }
 }

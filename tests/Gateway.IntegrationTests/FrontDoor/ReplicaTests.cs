@@ -25,9 +25,47 @@ public sealed class ReplicaTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal(10, a.Requests.Count + b.Requests.Count);
-        Assert.InRange(a.Requests.Count, 3, 7);
-        Assert.InRange(b.Requests.Count, 3, 7);
+        Assert.Equal(5, a.Requests.Count);
+        Assert.Equal(5, b.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Chat_ActiveHealthCheckFails_ReplicaLeavesRotation()
+    {
+        await using var sick = await FakeUpstream.StartAsync("sick");
+        await using var well = await FakeUpstream.StartAsync("well");
+        sick.Handler = context =>
+        {
+            context.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        };
+        await using var gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Models:pair:BaseUrls:0"] = sick.BaseUrl.ToString(),
+            ["Gateway:Models:pair:BaseUrls:1"] = well.BaseUrl.ToString(),
+            ["Gateway:Models:pair:LoadBalancing"] = "RoundRobin",
+            ["Gateway:Models:pair:HealthCheck:Active"] = "true",
+            ["Gateway:Models:pair:HealthCheck:ActiveInterval"] = "00:00:00.200",
+        });
+        using var client = gateway.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sick.Requests.Count(r => r.Path == "/v1/models") < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the replica was never probed");
+            await Task.Delay(100);
+        }
+
+        var probesBefore = sick.Requests.Count;
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"model":"pair","messages":[{"role":"user","content":"hi"}]}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(6, well.Requests.Count(r => r.Path == "/v1/chat/completions"));
+        Assert.DoesNotContain(sick.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.True(sick.Requests.Count >= probesBefore);
     }
 
     [Fact]
