@@ -5,6 +5,7 @@ using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Resilience;
+using Gateway.Host.Routing;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,19 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IConfiguration>(), GatewayOptions.SectionName, KeySnapshot.Build,
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Keys")));
         services.TryAddSingleton<KeyStore>();
+        services.TryAddSingleton(sp => new ReloadingSnapshot<RoutingSnapshot>(
+            sp.GetRequiredService<IConfiguration>(), RoutingOptions.SectionPath,
+            c => RoutingSnapshot.Build(c, contentRoot),
+            sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Routing")));
+        return services;
+    }
+
+    /// <summary>The learned router behind <c>model: "auto"</c> and <c>/v1/route</c>.</summary>
+    public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RouterService>();
+        services.TryAddSingleton<RoutedCandidates>();
+        services.AddHostedService<RouterWarmup>();
         return services;
     }
 

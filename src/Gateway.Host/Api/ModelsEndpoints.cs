@@ -3,6 +3,7 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
+using Gateway.Host.Routing;
 
 namespace Gateway.Host.Api;
 
@@ -16,7 +17,7 @@ internal static class ModelsEndpoints
         return endpoints;
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
+    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing)
     {
         if (keys.Authenticate(context.Request, out var key) is { } error)
         {
@@ -32,6 +33,16 @@ internal static class ModelsEndpoints
             foreach (var model in catalog.Current.Models.Where(m => key.Allows(m.Name)))
             {
                 WriteModel(writer, model);
+            }
+
+            foreach (var profile in routing.Current.Profiles.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile);
+                writer.WriteString("object", "model");
+                writer.WriteNumber("created", 0);
+                writer.WriteString("owned_by", "gateway-router");
+                writer.WriteEndObject();
             }
 
             writer.WriteEndArray();

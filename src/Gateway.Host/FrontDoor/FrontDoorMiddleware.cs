@@ -5,7 +5,7 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
-using Gateway.Host.Resilience;
+using Gateway.Host.Routing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,20 +27,20 @@ internal sealed class FrontDoorMiddleware
     private readonly ReloadingSnapshot<CatalogSnapshot> _catalog;
     private readonly IProxyStateLookup _proxyState;
     private readonly IOptionsMonitor<GatewayOptions> _options;
-    private readonly UpstreamPipelines _pipelines;
     private readonly RequestAccounting _accounting;
     private readonly GatewayMetrics _metrics;
+    private readonly RoutedCandidates _routing;
 
     public FrontDoorMiddleware(RequestDelegate next, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
-        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options, UpstreamPipelines pipelines,
-        RequestAccounting accounting, GatewayMetrics metrics)
+        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options,
+        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing)
     {
+        _routing = routing;
         _next = next;
         _keys = keys;
         _catalog = catalog;
         _proxyState = proxyState;
         _options = options;
-        _pipelines = pipelines;
         _accounting = accounting;
         _metrics = metrics;
     }
@@ -69,8 +69,22 @@ internal sealed class FrontDoorMiddleware
         {
             var request = buffer.AsMemory(0, body.Length);
             IReadOnlyList<CatalogModel>? candidates = null;
-            error = RequestValidator.Validate(request.Span, operation, out var parsed)
-                ?? ResolveCandidates(parsed, key, out candidates);
+            error = RequestValidator.Validate(request.Span, operation, out var parsed);
+            var original = request;
+            if (error is null && parsed.RouteStart >= 0)
+            {
+                // 'route' is for the gateway; upstreams would reject an unknown parameter.
+                request = UpstreamBodies.WithoutRoute(request.Span, parsed);
+                error = RequestValidator.Validate(request.Span, operation, out parsed);
+            }
+
+            if (error is null)
+            {
+                error = parsed.IsRouted
+                    ? _routing.Resolve(context, original.Span, parsed, operation, key, out candidates)
+                    : ResolveCandidates(parsed, key, out candidates);
+            }
+
             if (error is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, error);
