@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Gateway.Redis;
+using Gateway.State;
+using Gateway.TestUtilities;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.IntegrationTests.State;
+
+/// <summary>redis-server killed under the stores and started again on the same port.</summary>
+public sealed class RedisOutageTests
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 10, 0, 15, TimeSpan.Zero));
+    private readonly StoredKey _key = new("team-a", "aa", ["small"], false, KeyLimits.None, DateTimeOffset.UnixEpoch);
+    private readonly CachedResponse _response = new(200, "application/json", "{}"u8.ToArray(), "small");
+
+    [Fact]
+    public async Task Stores_RedisKilledWithFailOpen_KeepServingThenRecover()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = Replica(server, StateFailurePolicy.FailOpen);
+        await replica.Keys.CreateAsync(_key, default);
+        Assert.NotNull(await replica.Keys.FindByHashAsync("aa", default));
+
+        await server.StopAsync();
+
+        // Limits: this replica's own counters take over, so a limit still holds.
+        var limits = new KeyLimits(RequestsPerMinute: 2);
+        var decisions = new List<LimitDecision>();
+        for (var i = 0; i < 3; i++)
+        {
+            decisions.Add(await replica.Limits.AcquireAsync("team-a", limits, default));
+        }
+
+        Assert.Equal([true, true, false], decisions.Select(d => d.Allowed));
+        Assert.Equal(LimitKind.Requests, decisions[2].Rejected);
+        await replica.Limits.RecordUsageAsync("team-a", limits, 10, 0.1m, default);
+
+        // Cache: a miss, and writes are dropped.
+        await replica.Cache.SetAsync("req", _response, TimeSpan.FromMinutes(1), default);
+        Assert.Null(await replica.Cache.GetAsync("req", default));
+
+        // Keys: a key verified before the outage still works; an unknown one never does.
+        Assert.Equal("team-a", (await replica.Keys.FindByHashAsync("aa", default))?.Name);
+        Assert.Null(await replica.Keys.FindByHashAsync("bb", default));
+        await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Keys.CreateAsync(_key with { Name = "b", Hash = "bb" }, default));
+
+        // Feedback: the record is dropped, the request served; scoring refuses.
+        await replica.Feedback.RecordRequestAsync(new RequestRecord("r", "p", null, "small", 1, 1, _time.GetUtcNow()), TimeSpan.FromMinutes(1), default);
+        var refused = await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Feedback.AddFeedbackAsync("r", 1, default));
+        Assert.Equal("feedback", refused.Store);
+
+        foreach (var store in (string[])["limits", "cache", "keys", "feedback"])
+        {
+            Assert.True(replica.Events.Count(store, "fail_open") > 0, store);
+        }
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(replica);
+
+        Assert.True(await replica.Keys.CreateAsync(_key with { Name = "c", Hash = "cc" }, default));
+        var shared = await replica.Limits.AcquireAsync("team-b", new KeyLimits(RequestsPerMinute: 5), default);
+        Assert.Equal(4, shared.States[0].Remaining);
+        Assert.Equal(1, (long)await replica.Connection.Database.StringGetAsync(replica.Connection.Prefix + "limit:{team-b}:rpm:" + (_time.GetUtcNow().ToUnixTimeSeconds() / 60)));
+    }
+
+    [Fact]
+    public async Task Stores_RedisKilledWithFailClosed_RefuseWithClearReasonThenRecover()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = Replica(server, StateFailurePolicy.FailClosed);
+        Assert.True((await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default)).Allowed);
+
+        await server.StopAsync();
+
+        var decision = await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default);
+        Assert.False(decision.Allowed);
+        Assert.Null(decision.Rejected);
+        Assert.Contains("unavailable", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), decision.RetryAfter);
+
+        Assert.Equal("cache", (await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Cache.GetAsync("req", default))).Store);
+        await replica.Cache.SetAsync("req", _response, TimeSpan.FromMinutes(1), default);
+        Assert.Equal("keys", (await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Keys.FindByHashAsync("aa", default))).Store);
+        await Assert.ThrowsAsync<StateStoreUnavailableException>(async () =>
+            await replica.Feedback.RecordRequestAsync(new RequestRecord("r", "p", null, "small", 1, 1, _time.GetUtcNow()), TimeSpan.FromMinutes(1), default));
+        Assert.DoesNotContain(replica.Events.Errors, e => e.Policy != "fail_closed");
+        Assert.Equal(4, replica.Events.Errors.Select(e => e.Store).Distinct().Count());
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(replica);
+
+        Assert.True((await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default)).Allowed);
+    }
+
+    private RedisReplica Replica(RedisServer server, StateFailurePolicy policy) => new(
+        server.ConnectionString,
+        RedisReplica.UniquePrefix(),
+        _time,
+        new RedisStateOptions
+        {
+            OperationTimeout = TimeSpan.FromMilliseconds(500),
+            Limits = policy,
+            Cache = policy,
+            Keys = policy,
+            Feedback = policy,
+        });
+
+    private static async Task WaitForRecoveryAsync(RedisReplica replica)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < RecoveryTimeout)
+        {
+            try
+            {
+                await replica.Cache.SetAsync("probe", new CachedResponse(200, "text/plain", [1], "m"), TimeSpan.FromMinutes(1), default);
+                if (await replica.Cache.GetAsync("probe", default) is not null)
+                {
+                    return;
+                }
+            }
+            catch (StateStoreUnavailableException)
+            {
+                // Fail closed: still down.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The stores did not reconnect within {RecoveryTimeout}.");
+    }
+}
