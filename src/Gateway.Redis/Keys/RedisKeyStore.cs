@@ -18,22 +18,25 @@ internal sealed partial class RedisKeyStore : IKeyStore, IDisposable
 
     private readonly RedisConnection _redis;
     private readonly StoreGuard _guard;
-    private readonly ILogger _logger;
     private readonly RedisChannel _channel;
     private readonly string _replicaId = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, StoredKey> _known = new(StringComparer.Ordinal);
-    private int _subscribed;
 
     public RedisKeyStore(RedisConnection redis, IOptions<RedisStateOptions> options, TimeProvider time, IStateStoreEvents events, ILogger<RedisKeyStore> logger)
     {
         _redis = redis;
-        _logger = logger;
         _guard = new StoreGuard(StateStoreNames.Keys, options.Value.Keys, events, logger, time, options.Value.ErrorLogInterval);
         _channel = RedisChannel.Literal(redis.Prefix + "keys:revoked");
-        Subscribe();
-
-        // A subscription made while Redis was down is retried when the connection returns.
-        redis.Multiplexer.ConnectionRestored += (_, _) => Subscribe();
+        try
+        {
+            // The multiplexer keeps the handler and subscribes again after every reconnect, also
+            // when this first attempt finds Redis down.
+            redis.Multiplexer.GetSubscriber().Subscribe(_channel, OnMessage);
+        }
+        catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
+        {
+            SubscribeDeferred(logger, ex.Message);
+        }
     }
 
     public event Action<string>? KeyRevoked;
@@ -119,23 +122,15 @@ internal sealed partial class RedisKeyStore : IKeyStore, IDisposable
         return true;
     }
 
-    public void Dispose() => _redis.Multiplexer.GetSubscriber().Unsubscribe(_channel, OnMessage);
-
-    private void Subscribe()
+    public void Dispose()
     {
-        if (Interlocked.Exchange(ref _subscribed, 1) == 1)
-        {
-            return;
-        }
-
         try
         {
-            _redis.Multiplexer.GetSubscriber().Subscribe(_channel, OnMessage);
+            _redis.Multiplexer.GetSubscriber().Unsubscribe(_channel, OnMessage, CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
         {
-            Volatile.Write(ref _subscribed, 0);
-            SubscribeFailed(_logger, ex.Message);
+            // Shutting down while Redis is away: nothing left to unsubscribe from.
         }
     }
 
@@ -176,6 +171,6 @@ internal sealed partial class RedisKeyStore : IKeyStore, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to key revocations yet ({Error}); retrying when Redis reconnects.")]
-    private static partial void SubscribeFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to key revocations yet ({Error}); the subscription is made when Redis reconnects.")]
+    private static partial void SubscribeDeferred(ILogger logger, string error);
 }

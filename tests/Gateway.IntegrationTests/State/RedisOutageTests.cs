@@ -94,6 +94,35 @@ public sealed class RedisOutageTests
         Assert.True((await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default)).Allowed);
     }
 
+    [Fact]
+    public async Task KeyRevoked_ReplicaStartedDuringOutage_IsRaisedOnceAfterRedisReturns()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var prefix = RedisReplica.UniquePrefix();
+        await server.StopAsync();
+        using var late = new RedisReplica(server.ConnectionString, prefix, _time, new RedisStateOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var raised = new List<string>();
+        late.Keys.KeyRevoked += h => { lock (raised) { raised.Add(h); } };
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(late);
+        using var other = new RedisReplica(server.ConnectionString, prefix, _time);
+        await other.Keys.CreateAsync(_key, default);
+        Assert.True(await other.Keys.RevokeAsync(_key.Name, default));
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5) && raised.Count == 0)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(200);
+        lock (raised)
+        {
+            Assert.Equal(["aa"], raised);
+        }
+    }
+
     private RedisReplica Replica(RedisServer server, StateFailurePolicy policy) => new(
         server.ConnectionString,
         RedisReplica.UniquePrefix(),

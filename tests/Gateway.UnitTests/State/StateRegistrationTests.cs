@@ -59,6 +59,34 @@ public sealed class StateRegistrationTests
         Assert.Equal(7, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StateOptions>>().Value.CacheMaxEntries);
     }
 
+    [Theory]
+    [InlineData("Prefix", "")]
+    [InlineData("OperationTimeout", "00:00:00")]
+    [InlineData("Limits", "Sometimes")]
+    public void AddGatewayState_InvalidRedisSetting_FailsValidation(string setting, string value)
+    {
+        using var provider = Build(new()
+        {
+            ["Gateway:Redis:ConnectionString"] = "127.0.0.1:1",
+            [$"Gateway:Redis:{setting}"] = value,
+        });
+
+        Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RedisStateOptions>>().Value);
+    }
+
+    [Fact]
+    public void AddGatewayState_RedisDefaults_FailOpenEverywhere()
+    {
+        using var provider = Build(new() { ["Gateway:Redis:ConnectionString"] = "127.0.0.1:1" });
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RedisStateOptions>>().Value;
+
+        Assert.Equal("gateway:", options.Prefix);
+        Assert.Equal(
+            [StateFailurePolicy.FailOpen, StateFailurePolicy.FailOpen, StateFailurePolicy.FailOpen, StateFailurePolicy.FailOpen],
+            [options.Limits, options.Cache, options.Keys, options.Feedback]);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = Configuration(settings);
