@@ -12,11 +12,16 @@ namespace Gateway.Redis;
 internal sealed partial class RedisConnection : IDisposable
 {
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly long _pauseTicks;
+    private long _pausedUntil = long.MinValue;
 
-    public RedisConnection(IOptions<RedisStateOptions> options, ILogger<RedisConnection> logger)
+    public RedisConnection(IOptions<RedisStateOptions> options, TimeProvider time, ILogger<RedisConnection> logger)
     {
         var settings = options.Value;
         _logger = logger;
+        _time = time;
+        _pauseTicks = (long)(settings.PauseAfterTimeout.TotalSeconds * time.TimestampFrequency);
         Prefix = settings.Prefix;
         var configuration = ConfigurationOptions.Parse(settings.ConnectionString ?? throw new InvalidOperationException("Gateway:Redis:ConnectionString is not set."));
         configuration.AbortOnConnectFail = false;
@@ -40,7 +45,32 @@ internal sealed partial class RedisConnection : IDisposable
 
     public string Prefix { get; }
 
-    public IDatabase Database => Multiplexer.GetDatabase();
+    /// <summary>The database to command; throws <see cref="RedisPausedException"/> while paused after a timeout.</summary>
+    public IDatabase Database
+    {
+        get
+        {
+            if (_time.GetTimestamp() < Volatile.Read(ref _pausedUntil))
+            {
+                throw new RedisPausedException();
+            }
+
+            return Multiplexer.GetDatabase();
+        }
+    }
+
+    /// <summary>
+    /// After a timeout, stops asking Redis for <see cref="RedisStateOptions.PauseAfterTimeout"/>: a
+    /// Redis that hangs (rather than drops the connection) would otherwise cost every request the
+    /// whole operation timeout before the store's policy applies.
+    /// </summary>
+    public void OnFailure(Exception exception)
+    {
+        if (exception is TimeoutException && _pauseTicks > 0)
+        {
+            Volatile.Write(ref _pausedUntil, _time.GetTimestamp() + _pauseTicks);
+        }
+    }
 
     public RedisKey Key(string suffix) => Prefix + suffix;
 
@@ -55,3 +85,6 @@ internal sealed partial class RedisConnection : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis ({Configuration}) is not reachable at start; state stores apply their failure policies until it is.")]
     private static partial void NotConnectedAtStart(ILogger logger, string configuration);
 }
+
+/// <summary>Raised instead of a command while the stores leave a hanging Redis alone.</summary>
+internal sealed class RedisPausedException() : Exception("Redis timed out recently; not asked again until the pause ends.");

@@ -39,6 +39,13 @@ public sealed record RedisStateOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a command times out, the stores apply their policies without asking Redis for this
+    /// long, so a hanging Redis costs one timeout, not one per request. Zero turns it off. Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan PauseAfterTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>At most one warning per store per interval while Redis fails. Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ErrorLogInterval { get; set; } = TimeSpan.FromSeconds(10);

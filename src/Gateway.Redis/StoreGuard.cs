@@ -8,7 +8,8 @@ namespace Gateway.Redis;
 /// One store's answer to a Redis failure: counts it through <see cref="IStateStoreEvents"/>, logs
 /// it at most once per interval (with how many were not logged), and tells the store its policy.
 /// </summary>
-internal sealed partial class StoreGuard(string store, StateFailurePolicy policy, IStateStoreEvents events, ILogger logger, TimeProvider time, TimeSpan logInterval)
+internal sealed partial class StoreGuard(
+    RedisConnection redis, string store, StateFailurePolicy policy, RedisStateOptions options, IStateStoreEvents events, ILogger logger, TimeProvider time)
 {
     private long _nextLogTimestamp = long.MinValue;
     private long _suppressed;
@@ -19,7 +20,7 @@ internal sealed partial class StoreGuard(string store, StateFailurePolicy policy
 
     /// <summary>Redis and transport failures; never the caller's own cancellation.</summary>
     public static bool IsStoreFailure(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException or IOException;
+        exception is RedisException or TimeoutException or RedisPausedException or ObjectDisposedException or IOException;
 
     /// <summary>Counts and logs a failure handled by the configured policy.</summary>
     public void Failed(Exception exception) => Failed(exception, FailsOpen);
@@ -33,12 +34,13 @@ internal sealed partial class StoreGuard(string store, StateFailurePolicy policy
 
     private void Failed(Exception exception, bool failOpen)
     {
+        redis.OnFailure(exception);
         var policyName = failOpen ? StateStoreNames.FailOpen : StateStoreNames.FailClosed;
         events.OnStoreError(store, policyName);
 
         var now = time.GetTimestamp();
         var due = Interlocked.Read(ref _nextLogTimestamp);
-        var next = now + (long)(logInterval.TotalSeconds * time.TimestampFrequency);
+        var next = now + (long)(options.ErrorLogInterval.TotalSeconds * time.TimestampFrequency);
         if (now < due || Interlocked.CompareExchange(ref _nextLogTimestamp, next, due) != due)
         {
             Interlocked.Increment(ref _suppressed);

@@ -55,6 +55,12 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process without closing its sockets (SIGSTOP): a Redis that hangs.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a frozen server run again (SIGCONT).</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
     /// <summary>Starts the server again on the same port, empty, and waits until it answers PING.</summary>
     public async Task StartAgainAsync()
     {
@@ -107,6 +113,13 @@ public sealed class RedisServer : IAsyncDisposable
         {
             // A leftover empty folder in /tmp is harmless.
         }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private async Task<bool> PingAsync()

@@ -14,7 +14,7 @@ namespace Gateway.Redis.Cache;
 internal sealed class RedisResponseCache(RedisConnection redis, IOptions<RedisStateOptions> options, TimeProvider time, IStateStoreEvents events, ILogger<RedisResponseCache> logger)
     : IResponseCache
 {
-    private readonly StoreGuard _guard = new(StateStoreNames.Cache, options.Value.Cache, events, logger, time, options.Value.ErrorLogInterval);
+    private readonly StoreGuard _guard = new(redis, StateStoreNames.Cache, options.Value.Cache, options.Value, events, logger, time);
 
     public async ValueTask<CachedResponse?> GetAsync(string requestHash, CancellationToken cancellationToken)
     {

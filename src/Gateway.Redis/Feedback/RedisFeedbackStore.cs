@@ -28,7 +28,7 @@ internal sealed class RedisFeedbackStore(
         return 1
         """;
 
-    private readonly StoreGuard _guard = new(StateStoreNames.Feedback, options.Value.Feedback, events, logger, time, options.Value.ErrorLogInterval);
+    private readonly StoreGuard _guard = new(redis, StateStoreNames.Feedback, options.Value.Feedback, options.Value, events, logger, time);
     private readonly int _maxOutcomes = bounds.Value.FeedbackMaxOutcomes;
 
     public async ValueTask RecordRequestAsync(RequestRecord record, TimeSpan timeToLive, CancellationToken cancellationToken)

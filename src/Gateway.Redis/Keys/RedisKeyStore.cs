@@ -25,7 +25,7 @@ internal sealed partial class RedisKeyStore : IKeyStore, IDisposable
     public RedisKeyStore(RedisConnection redis, IOptions<RedisStateOptions> options, TimeProvider time, IStateStoreEvents events, ILogger<RedisKeyStore> logger)
     {
         _redis = redis;
-        _guard = new StoreGuard(StateStoreNames.Keys, options.Value.Keys, events, logger, time, options.Value.ErrorLogInterval);
+        _guard = new(_redis, StateStoreNames.Keys, options.Value.Keys, options.Value, events, logger, time);
         _channel = RedisChannel.Literal(redis.Prefix + "keys:revoked");
         try
         {

@@ -27,7 +27,7 @@ internal sealed class RedisLimitStore : ILimitStore
     {
         _redis = redis;
         _time = time;
-        _guard = new StoreGuard(StateStoreNames.Limits, options.Value.Limits, events, logger, time, options.Value.ErrorLogInterval);
+        _guard = new(_redis, StateStoreNames.Limits, options.Value.Limits, options.Value, events, logger, time);
         _fallback = new InMemoryLimitStore(time);
     }
 

@@ -95,6 +95,46 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task Limits_RedisHangs_PaysOneTimeoutThenPausesAndRecovers()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = new RedisReplica(server.ConnectionString, RedisReplica.UniquePrefix(), _time, new RedisStateOptions
+        {
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+            PauseAfterTimeout = TimeSpan.FromSeconds(1),
+        });
+        var limits = new KeyLimits(RequestsPerMinute: 100);
+        Assert.Equal(99, (await replica.Limits.AcquireAsync("team-a", limits, default)).States[0].Remaining);
+
+        await server.FreezeAsync();
+        try
+        {
+            var first = Stopwatch.StartNew();
+            Assert.True((await replica.Limits.AcquireAsync("team-a", limits, default)).Allowed);
+            first.Stop();
+            var rest = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.True((await replica.Limits.AcquireAsync("team-a", limits, default)).Allowed);
+            }
+
+            rest.Stop();
+            Assert.InRange(first.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+            Assert.InRange(rest.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
+            Assert.Equal(21, replica.Events.Count("limits", "fail_open"));
+        }
+        finally
+        {
+            await server.ThawAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+
+        // 97, not 98: the acquire that timed out was already on its way and Redis ran it once thawed.
+        Assert.Equal(97, (await replica.Limits.AcquireAsync("team-a", limits, default)).States[0].Remaining);
+    }
+
+    [Fact]
     public async Task KeyRevoked_ReplicaStartedDuringOutage_IsRaisedOnceAfterRedisReturns()
     {
         await using var server = await RedisServer.StartAsync();

@@ -20,7 +20,8 @@ internal sealed class RedisReplica : IDisposable
     {
         time ??= TimeProvider.System;
         var settings = Options.Create((options ?? new RedisStateOptions()) with { ConnectionString = connectionString, Prefix = prefix });
-        Connection = new RedisConnection(settings, NullLogger<RedisConnection>.Instance);
+        // The connection measures its timeouts in real time, like the client library does.
+        Connection = new RedisConnection(settings, TimeProvider.System, NullLogger<RedisConnection>.Instance);
         Limits = new RedisLimitStore(Connection, settings, time, Events, NullLogger<RedisLimitStore>.Instance);
         Cache = new RedisResponseCache(Connection, settings, time, Events, NullLogger<RedisResponseCache>.Instance);
         Keys = new RedisKeyStore(Connection, settings, time, Events, NullLogger<RedisKeyStore>.Instance);
