@@ -51,6 +51,9 @@ internal sealed class RedisFeedbackStore(
 
     public async ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken)
     {
+        // The score is spliced into JSON inside Redis: only a finite number in [0,1] may get there.
+        ArgumentOutOfRangeException.ThrowIfLessThan(score, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(score, 1);
         try
         {
             var added = await redis.Database.ScriptEvaluateAsync(AddFeedbackScript, [RequestKey(requestId), OutcomesKey],

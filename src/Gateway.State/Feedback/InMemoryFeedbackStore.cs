@@ -36,6 +36,8 @@ internal sealed class InMemoryFeedbackStore(IOptions<StateOptions> options, Time
 
     public ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(score, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(score, 1);
         var now = time.GetUtcNow();
         lock (_lock)
         {

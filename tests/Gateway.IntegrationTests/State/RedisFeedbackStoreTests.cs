@@ -32,6 +32,7 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
 
         Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, default));
         Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await replica.Feedback.AddFeedbackAsync("never", double.PositiveInfinity, default));
         Assert.Empty(await replica.Feedback.ExportAsync(default).ToListAsync());
     }
 

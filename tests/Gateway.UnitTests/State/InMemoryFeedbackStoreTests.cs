@@ -32,6 +32,18 @@ public sealed class InMemoryFeedbackStoreTests
         Assert.Empty(await store.ExportAsync(default).ToListAsync());
     }
 
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public async Task AddFeedbackAsync_ScoreOutsideZeroToOne_Throws(double score)
+    {
+        var store = Create();
+        await store.RecordRequestAsync(Record("r1"), TimeSpan.FromHours(1), default);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.AddFeedbackAsync("r1", score, default));
+    }
+
     [Fact]
     public async Task AddFeedbackAsync_AfterTimeToLive_ReturnsFalse()
     {
