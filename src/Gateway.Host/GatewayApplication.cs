@@ -33,6 +33,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayProxy();
         builder.Services.AddGatewayRouting();
+        builder.Services.AddGatewayStateStores(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -40,6 +41,8 @@ public static partial class GatewayApplication
         app.MapHealthEndpoints();
         app.MapModelsEndpoints();
         app.MapRouteEndpoints();
+        app.MapFeedbackEndpoints();
+        app.MapAdminEndpoints();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<FrontDoorMiddleware>();

@@ -19,7 +19,8 @@ internal static class ModelsEndpoints
 
     private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing)
     {
-        if (keys.Authenticate(context.Request, out var key) is { } error)
+        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
@@ -30,7 +31,7 @@ internal static class ModelsEndpoints
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var model in catalog.Current.Models.Where(m => key.Allows(m.Name)))
+            foreach (var model in catalog.Current.Models.Where(m => key!.Allows(m.Name)))
             {
                 WriteModel(writer, model);
             }
@@ -52,7 +53,8 @@ internal static class ModelsEndpoints
 
     private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
     {
-        if (keys.Authenticate(context.Request, out var key) is { } error)
+        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
@@ -64,7 +66,7 @@ internal static class ModelsEndpoints
             return;
         }
 
-        if (!key.Allows(model.Name))
+        if (!key!.Allows(model.Name))
         {
             await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotAllowed(model.Name, key.Name));
             return;

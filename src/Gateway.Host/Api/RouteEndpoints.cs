@@ -21,7 +21,8 @@ internal static class RouteEndpoints
 
     private static async Task RouteAsync(HttpContext context, KeyStore keys, RouterService router)
     {
-        if (keys.Authenticate(context.Request, out var key) is { } authError)
+        var (key, authError) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (authError is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, authError);
             return;
@@ -47,7 +48,7 @@ internal static class RouteEndpoints
                 return;
             }
 
-            var decision = router.Route(prompt!, profile!, overrides!, key, out var front, pareto);
+            var decision = router.Route(prompt!, profile!, overrides!, key!, out var front, pareto);
             if (decision is null)
             {
                 await GatewayErrorWriter.WriteAsync(context, GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
