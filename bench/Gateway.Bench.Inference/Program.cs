@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Gateway.Inference.Cli;
+
+var root = new RootCommand("Local inference benchmark: tokens/s through the ModelServer HTTP API versus LLamaSharp in-process.");
+root.Subcommands.Add(InferenceCommands.CreateModelCommand());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Gateway.Inference.Protocol;
+using Gateway.ModelServer.Engine;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary>Writes a chat generation as OpenAI <c>chat.completion.chunk</c> server-sent events.</summary>
+internal static class ChatStreaming
+{
+    public static async Task WriteAsync(HttpContext http, GenerationJob job, ChatRequest request, string id, long created, string model)
+    {
+        var sse = await Sse.StartAsync(http);
+        var aborted = http.RequestAborted;
+        var parser = request.ToolMode != ToolMode.None ? new ToolCallStreamParser() : null;
+        JsonObject Chunk(JsonObject delta, string? finish = null) => new()
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
+        };
+
+        try
+        {
+            await sse.WriteAsync(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }), aborted);
+            await foreach (var e in job.Events.ReadAllAsync(aborted))
+            {
+                switch (e)
+                {
+                    case GenerationEvent.Text t:
+                        var deltas = parser is null ? [new ToolStreamEvent.Text(t.Content)] : parser.Push(t.Content);
+                        foreach (var delta in deltas)
+                        {
+                            await sse.WriteAsync(Chunk(Delta(delta)), aborted);
+                        }
+                        break;
+                    case GenerationEvent.Finished f:
+                        foreach (var delta in parser?.Complete() ?? [])
+                        {
+                            await sse.WriteAsync(Chunk(Delta(delta)), aborted);
+                        }
+                        var reason = parser is { IsToolCall: true } && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
+                        await sse.WriteAsync(Chunk([], reason), aborted);
+                        if (request.IncludeUsage)
+                        {
+                            var usage = Chunk([]);
+                            usage["choices"] = new JsonArray();
+                            usage["usage"] = ChatEndpoints.Usage(f);
+                            await sse.WriteAsync(usage, aborted);
+                        }
+                        break;
+                    case GenerationEvent.Failed failed:
+                        await sse.WriteAsync(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), aborted);
+                        break;
+                }
+            }
+            await sse.DoneAsync(aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client disconnected; the scheduler has already freed the sequence.
+        }
+    }
+
+    private static JsonObject Delta(ToolStreamEvent e) => e switch
+    {
+        ToolStreamEvent.Text t => new JsonObject { ["content"] = t.Content },
+        ToolStreamEvent.CallStarted c => new JsonObject
+        {
+            ["tool_calls"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["id"] = "call_" + Guid.NewGuid().ToString("N")[..24],
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = "" },
+            }),
+        },
+        ToolStreamEvent.Arguments a => new JsonObject
+        {
+            ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = a.Fragment } }),
+        },
+        _ => [],
+    };
+}
+
+/// <summary>A server-sent event stream that flushes every event, so tokens reach the client as they are made.</summary>
+internal sealed class Sse
+{
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly HttpResponse _response;
+
+    private Sse(HttpResponse response) => _response = response;
+
+    public static async Task<Sse> StartAsync(HttpContext http)
+    {
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.StartAsync(http.RequestAborted);
+        return new Sse(http.Response);
+    }
+
+    public async Task WriteAsync(JsonObject data, CancellationToken cancellation)
+    {
+        await _response.WriteAsync("data: " + data.ToJsonString() + "\n\n", cancellation);
+        await _response.Body.FlushAsync(cancellation);
+    }
+
+    public async Task DoneAsync(CancellationToken cancellation)
+    {
+        await _response.Body.WriteAsync(Done, cancellation);
+        await _response.Body.FlushAsync(cancellation);
+    }
+}

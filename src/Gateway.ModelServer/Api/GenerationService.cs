@@ -1,0 +1,40 @@
+using Gateway.ModelServer.Engine;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary>Turns a validated request into a scheduled generation: prompt, token budget and sampling.</summary>
+internal sealed class GenerationService(LoadedModel model, BatchScheduler scheduler, ILogger<GenerationService> logger)
+{
+    public LoadedModel Model => model;
+
+    /// <summary>Schedules the request; null when the queue is full.</summary>
+    public GenerationJob? Start(ChatRequest request, CancellationToken cancellation)
+    {
+        var prompt = request.Prompt ?? model.ApplyTemplate(request.Messages);
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            ModelServerLog.Prompt(logger, prompt);
+        }
+        var tokens = model.Tokenize(prompt, addBos: true, special: request.Prompt is null);
+        var context = model.Options.ContextSize;
+        if (tokens.Length == 0)
+        {
+            throw ApiException.BadRequest("The prompt is empty.");
+        }
+        if (tokens.Length >= context)
+        {
+            throw ApiException.BadRequest(
+                $"The prompt is {tokens.Length} tokens; this model's context is {context} tokens.", "messages", "context_length_exceeded");
+        }
+        var room = context - tokens.Length;
+        if (request.MaxTokens is { } asked && asked > room)
+        {
+            throw ApiException.BadRequest(
+                $"The prompt ({tokens.Length} tokens) plus max_tokens ({asked}) exceeds this model's context of {context} tokens.", "max_tokens", "context_length_exceeded");
+        }
+        var seed = request.Seed ?? (uint)Random.Shared.Next();
+        var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar);
+        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
+        return scheduler.TryEnqueue(job) ? job : null;
+    }
+}
