@@ -22,7 +22,7 @@ public sealed record TinyModelOptions
     public int FeedForwardLength { get; init; } = 128;
 
     /// <summary>Training context length recorded in the metadata.</summary>
-    public int ContextLength { get; init; } = 2048;
+    public int ContextLength { get; init; } = 32768;
 
     /// <summary>Write tensors as F16 instead of F32.</summary>
     public bool HalfPrecision { get; init; }

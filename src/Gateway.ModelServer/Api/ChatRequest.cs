@@ -19,5 +19,6 @@ internal sealed record ChatRequest
     public string? Grammar { get; init; }
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
     public ToolMode ToolMode { get; init; }
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
     public string? Model { get; init; }
 }

@@ -33,7 +33,12 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
                 $"The prompt ({tokens.Length} tokens) plus max_tokens ({asked}) exceeds this model's context of {context} tokens.", "max_tokens", "context_length_exceeded");
         }
         var seed = request.Seed ?? (uint)Random.Shared.Next();
-        var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar);
+        var vocabulary = model.Weights.Vocab.Count;
+        if (request.LogitBias is { } bias && bias.Keys.Any(id => id >= vocabulary))
+        {
+            throw ApiException.BadRequest($"'logit_bias' names a token outside this model's vocabulary of {vocabulary}.", "logit_bias");
+        }
+        var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias);
         var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
         return scheduler.TryEnqueue(job) ? job : null;
     }

@@ -113,6 +113,7 @@ internal static class RequestParser
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
         return new ChatRequest
         {
+            LogitBias = ParseLogitBias(body),
             MaxTokens = maxTokens,
             Temperature = temperature,
             TopP = topP,
@@ -197,6 +198,29 @@ internal static class RequestParser
             throw ApiException.BadRequest("'stop' takes at most 4 sequences.", "stop");
         }
         return stops;
+    }
+
+    private static Dictionary<int, float>? ParseLogitBias(JsonElement body)
+    {
+        if (!body.TryGetProperty("logit_bias", out var bias) || bias.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (bias.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.BadRequest("'logit_bias' must map token ids to numbers.", "logit_bias");
+        }
+        var result = new Dictionary<int, float>();
+        foreach (var entry in bias.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || entry.Value.ValueKind != JsonValueKind.Number || entry.Value.GetDouble() is < -100 or > 100)
+            {
+                throw ApiException.BadRequest("'logit_bias' must map token ids to numbers between -100 and 100.", "logit_bias");
+            }
+            result[id] = (float)entry.Value.GetDouble();
+        }
+        return result;
     }
 
     private static int? Int(JsonElement body, string name) =>

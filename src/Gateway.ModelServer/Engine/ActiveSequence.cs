@@ -17,6 +17,7 @@ internal sealed class ActiveSequence : IDisposable
             Temperature = job.Sampling.Temperature,
             TopP = job.Sampling.TopP,
             Seed = job.Sampling.Seed,
+            LogitBias = job.Sampling.LogitBias?.ToDictionary(kv => (LLamaToken)kv.Key, kv => kv.Value) ?? [],
             Grammar = job.Sampling.Grammar is { } gbnf ? new LLama.Sampling.Grammar(gbnf, "root") : null,
         };
         Decoder = new StreamingTokenDecoder(model.Context);

@@ -4,7 +4,7 @@ using LLama.Native;
 namespace Gateway.ModelServer.Engine;
 
 /// <summary>How to pick tokens for one request.</summary>
-internal sealed record SamplingSettings(float Temperature, float TopP, uint Seed, string? Grammar);
+internal sealed record SamplingSettings(float Temperature, float TopP, uint Seed, string? Grammar, IReadOnlyDictionary<int, float>? LogitBias = null);
 
 /// <summary>What a generation produces: text as it is decoded, then one final summary.</summary>
 internal abstract record GenerationEvent
