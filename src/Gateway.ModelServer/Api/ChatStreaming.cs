@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Inference.Protocol;
 using Gateway.ModelServer.Engine;
@@ -25,17 +27,30 @@ internal static class ChatStreaming
         try
         {
             await sse.WriteAsync(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }), aborted);
-            await foreach (var e in job.Events.ReadAllAsync(aborted))
+            var textChunk = TextChunkTemplate(id, created, model);
+            while (await job.Events.WaitToReadAsync(aborted))
             {
+                // Everything already generated goes out in one write and one flush.
+                while (job.Events.TryPeek(out var pending) && pending is GenerationEvent.Text && job.Events.TryRead(out var next))
+                {
+                    var t = (GenerationEvent.Text)next;
+                    if (parser is null)
+                    {
+                        sse.Buffer(textChunk.Prefix + JsonSerializer.Serialize(t.Content) + textChunk.Suffix);
+                        continue;
+                    }
+                    foreach (var delta in parser.Push(t.Content))
+                    {
+                        sse.Buffer(Chunk(Delta(delta)).ToJsonString());
+                    }
+                }
+                await sse.FlushAsync(aborted);
+                if (!job.Events.TryPeek(out var head) || head is GenerationEvent.Text || !job.Events.TryRead(out var e))
+                {
+                    continue;
+                }
                 switch (e)
                 {
-                    case GenerationEvent.Text t:
-                        var deltas = parser is null ? [new ToolStreamEvent.Text(t.Content)] : parser.Push(t.Content);
-                        foreach (var delta in deltas)
-                        {
-                            await sse.WriteAsync(Chunk(Delta(delta)), aborted);
-                        }
-                        break;
                     case GenerationEvent.Finished f:
                         foreach (var delta in parser?.Complete() ?? [])
                         {
@@ -62,6 +77,22 @@ internal static class ChatStreaming
         {
             // The client disconnected; the scheduler has already freed the sequence.
         }
+    }
+
+    /// <summary>A content chunk split around its content, so the hot path only escapes the new text.</summary>
+    private static (string Prefix, string Suffix) TextChunkTemplate(string id, long created, string model)
+    {
+        const string Marker = "\u0000MARK\u0000";
+        var json = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["content"] = "" }, ["logprobs"] = null, ["finish_reason"] = null }),
+        }.ToJsonString().Replace("\"content\":\"\"", "\"content\":" + Marker, StringComparison.Ordinal);
+        var at = json.IndexOf(Marker, StringComparison.Ordinal);
+        return (json[..at], json[(at + Marker.Length)..]);
     }
 
     private static JsonObject Delta(ToolStreamEvent e) => e switch
@@ -102,10 +133,27 @@ internal sealed class Sse
         return new Sse(http.Response);
     }
 
+    private readonly StringBuilder _pending = new();
+
+    /// <summary>Queues one event's JSON; <see cref="FlushAsync"/> sends everything queued.</summary>
+    public void Buffer(string json) => _pending.Append("data: ").Append(json).Append("\n\n");
+
+    public async Task FlushAsync(CancellationToken cancellation)
+    {
+        if (_pending.Length == 0)
+        {
+            return;
+        }
+        var text = _pending.ToString();
+        _pending.Clear();
+        await _response.WriteAsync(text, cancellation);
+        await _response.Body.FlushAsync(cancellation);
+    }
+
     public async Task WriteAsync(JsonObject data, CancellationToken cancellation)
     {
-        await _response.WriteAsync("data: " + data.ToJsonString() + "\n\n", cancellation);
-        await _response.Body.FlushAsync(cancellation);
+        Buffer(data.ToJsonString());
+        await FlushAsync(cancellation);
     }
 
     public async Task DoneAsync(CancellationToken cancellation)
