@@ -17,6 +17,9 @@ internal static partial class ModelServerLog
     [LoggerMessage(5, LogLevel.Warning, "Parent process {ProcessId} exited; shutting down")]
     public static partial void ParentExited(ILogger logger, int processId);
 
+    [LoggerMessage(7, LogLevel.Error, "A request failed while sampling; the other requests go on")]
+    public static partial void SequenceFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(6, LogLevel.Trace, "Prompt: {Prompt}")]
     public static partial void Prompt(ILogger logger, string prompt);
 }

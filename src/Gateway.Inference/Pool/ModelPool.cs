@@ -39,6 +39,23 @@ public sealed partial class ModelPool : IAsyncDisposable
         _logger = logger;
         ApplyCatalog(catalog.CurrentValue);
         _catalogSubscription = catalog.OnChange(ApplyCatalog);
+        AddTinyModelIfEmpty();
+    }
+
+    private void AddTinyModelIfEmpty()
+    {
+        var options = _options.CurrentValue;
+        if (options.TinyModelWhenEmpty is not { Length: > 0 } name || !_models.IsEmpty)
+        {
+            return;
+        }
+        var directory = options.TinyModelDirectory ?? Path.Combine(Path.GetTempPath(), "gateway-models");
+        var path = Path.Combine(directory, "tiny.gguf");
+        if (!File.Exists(path))
+        {
+            Gguf.TinyModel.Write(path);
+        }
+        AddOrUpdate(name, new LocalModelOptions { Provider = "local", Path = path, ParallelSequences = 4 });
     }
 
     /// <summary>Raised when a model's base URL appears, changes (restart on a new port) or goes away.</summary>

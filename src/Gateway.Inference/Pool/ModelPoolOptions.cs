@@ -40,6 +40,15 @@ public sealed record ModelPoolOptions
     /// <summary>The longest wait between restarts.</summary>
     public TimeSpan MaxRestartBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// When set and the catalog has no local model, the pool writes the tiny random-weight model and serves
+    /// it under this name, so a bare gateway has a local model to route to. Its text is noise.
+    /// </summary>
+    public string? TinyModelWhenEmpty { get; init; }
+
+    /// <summary>Where the tiny model is written; defaults to a folder under the system temp path.</summary>
+    public string? TinyModelDirectory { get; init; }
+
     /// <summary>A model that stays up this long has its restart backoff reset.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromMinutes(1);
 }

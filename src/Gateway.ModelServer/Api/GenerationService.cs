@@ -1,4 +1,5 @@
 using Gateway.ModelServer.Engine;
+using LLama.Native;
 
 namespace Gateway.ModelServer.Api;
 
@@ -32,6 +33,10 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
             throw ApiException.BadRequest(
                 $"The prompt ({tokens.Length} tokens) plus max_tokens ({asked}) exceeds this model's context of {context} tokens.", "max_tokens", "context_length_exceeded");
         }
+        if (request.Grammar is { } grammar)
+        {
+            EnsureGrammarLoads(grammar);
+        }
         var seed = request.Seed ?? (uint)Random.Shared.Next();
         var vocabulary = model.Weights.Vocab.Count;
         if (request.LogitBias is { } bias && bias.Keys.Any(id => id >= vocabulary))
@@ -41,5 +46,21 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias);
         var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
         return scheduler.TryEnqueue(job) ? job : null;
+    }
+
+    /// <summary>Has llama.cpp parse the grammar now, so a grammar it rejects is the client's 400, not a failed generation.</summary>
+    private void EnsureGrammarLoads(string grammar)
+    {
+        try
+        {
+            using var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+            chain.AddGrammar(model.Weights.NativeHandle, grammar, "root");
+        }
+#pragma warning disable CA1031 // Whatever llama.cpp throws for a grammar, the request is what is wrong.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            throw ApiException.BadRequest($"The requested output format cannot be enforced: {e.Message}", "response_format");
+        }
     }
 }

@@ -69,7 +69,18 @@ internal sealed partial class BatchScheduler
             }
             var index = s.LogitIndex;
             s.LogitIndex = -1;
-            Sample(s, index);
+            try
+            {
+                Sample(s, index);
+            }
+#pragma warning disable CA1031 // One request's sampling failure must not end the others'.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                ModelServerLog.SequenceFailed(_logger, e);
+                s.Job.Emit(new GenerationEvent.Failed($"Sampling failed: {e.Message}"));
+                Release(s);
+            }
         }
     }
 

@@ -108,8 +108,21 @@ internal sealed partial class BatchScheduler : IDisposable
                 job.Close();
                 continue;
             }
-            var sequence = (LLamaSeqId)_freeSequences.Pop();
-            _active.Add(new ActiveSequence(job, sequence, _model));
+            ActiveSequence active;
+            try
+            {
+                active = new ActiveSequence(job, (LLamaSeqId)_freeSequences.Peek(), _model);
+            }
+#pragma warning disable CA1031 // A request that cannot be set up fails alone.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                job.Emit(new GenerationEvent.Failed($"The request could not start: {e.Message}"));
+                job.Close();
+                continue;
+            }
+            _freeSequences.Pop();
+            _active.Add(active);
             Interlocked.Increment(ref _activeCount);
         }
     }

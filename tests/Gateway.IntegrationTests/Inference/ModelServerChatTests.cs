@@ -131,6 +131,33 @@ public sealed class ModelServerChatTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Chat_JsonSchemaWithAwkwardKeys_ContentStillParses()
+    {
+        using var doc = JsonDocument.Parse("""{"type":"object","properties":{"say \"hi\"\\now":{"type":"boolean"},"<tag>":{"type":"null"}}}""");
+
+        using var response = await fixture.ChatAsync("tiny", Chat.Body("Awkward", 200, 2,
+            new { response_format = new { type = "json_schema", json_schema = new { name = "x", schema = doc.RootElement } } }));
+
+        using var json = JsonDocument.Parse(Chat.Content(response));
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("<tag>").ValueKind);
+        Assert.Contains(json.RootElement.GetProperty("say \"hi\"\\now").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+    }
+
+    [Fact]
+    public async Task Chat_UnsupportedSchema_Returns400AndTheServerKeepsServing()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+
+        using var response = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"),
+            Chat.Body("x", 5, 1, new { response_format = new { type = "json_schema", json_schema = new { name = "x", schema = new { type = "tuple" } } } }));
+        using var after = await fixture.ChatAsync("tiny", Chat.Body("still there?", 3, 1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("response_format", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("length", Chat.FinishReason(after));
+    }
+
+    [Fact]
     public async Task Chat_BadRequest_ReturnsOpenAiShapedError()
     {
         var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");

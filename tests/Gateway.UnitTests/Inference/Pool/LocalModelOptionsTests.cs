@@ -73,6 +73,26 @@ public sealed class LocalModelOptionsTests
         Assert.Equal(7, pool.Get("tiny").MemoryBytes);
     }
 
+    [Fact]
+    public async Task AddModelPool_NoLocalModelsAndTinyModelWhenEmpty_ServesTheTinyModel()
+    {
+        var dir = Directory.CreateTempSubdirectory("tiny-default-").FullName;
+        try
+        {
+            await using var services = Build(new() { ["Gateway:Pool:TinyModelWhenEmpty"] = "tiny", ["Gateway:Pool:TinyModelDirectory"] = dir });
+
+            var model = Assert.Single(services.GetRequiredService<ModelPool>().List());
+
+            Assert.Equal("tiny", model.Name);
+            Assert.True(File.Exists(Path.Combine(dir, "tiny.gguf")));
+            Assert.True(model.MemoryBytes > 0);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
