@@ -23,6 +23,9 @@ internal sealed class ModelInstance(string name, LocalModelOptions options, long
     /// <summary>Set while the pool itself stops the process, so its exit is not taken for a crash.</summary>
     public bool Stopping { get; set; }
 
+    /// <summary>Requests currently holding a <see cref="ModelLease"/>; such a model is never evicted or idled out.</summary>
+    public int InFlight { get; set; }
+
     public bool Running => State is LocalModelState.Ready or LocalModelState.Starting;
 
     public LocalModelSnapshot Snapshot() => new(
@@ -36,5 +39,6 @@ internal sealed class ModelInstance(string name, LocalModelOptions options, long
         Restarts,
         LastError,
         RetryAt,
-        LoadTime);
+        LoadTime,
+        InFlight);
 }

@@ -148,7 +148,8 @@ public sealed partial class ModelPool
         }
         var others = _models.Values.Where(m => m != instance && m.Running).ToList();
         var used = others.Sum(m => m.MemoryBytes);
-        foreach (var victim in others.Where(m => m.State == LocalModelState.Ready).OrderBy(m => m.LastUsed ?? DateTimeOffset.MinValue))
+        // A model serving a request right now is never the victim.
+        foreach (var victim in others.Where(m => m.State == LocalModelState.Ready && m.InFlight == 0).OrderBy(m => m.LastUsed ?? DateTimeOffset.MinValue))
         {
             if (used + instance.MemoryBytes <= budget)
             {

@@ -73,7 +73,7 @@ public sealed partial class ModelPool
             return;
         }
 
-        if (keepAlive is { } idle && instance.LastUsed is { } used && now - used > idle)
+        if (keepAlive is { } idle && instance.LastUsed is { } used && now - used > idle && instance.InFlight == 0)
         {
             await _gate.WaitAsync(cancellation);
             try

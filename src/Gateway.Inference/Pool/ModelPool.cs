@@ -98,6 +98,37 @@ public sealed partial class ModelPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the model if needed and holds it for one request: it is not evicted or idled out until the
+    /// lease is disposed. Throws like <see cref="EnsureStartedAsync"/>.
+    /// </summary>
+    public async Task<ModelLease> AcquireAsync(string model, CancellationToken cancellation = default)
+    {
+        var instance = Find(model);
+        while (true)
+        {
+            var baseUri = await EnsureStartedAsync(model, cancellation);
+            lock (instance)
+            {
+                // A restart or eviction between the start and this lock means the URL is stale; go again.
+                if (instance.State == LocalModelState.Ready && instance.BaseUri == baseUri)
+                {
+                    instance.InFlight++;
+                    return new ModelLease(instance.Name, baseUri, () => Release(instance));
+                }
+            }
+        }
+    }
+
+    private void Release(ModelInstance instance)
+    {
+        lock (instance)
+        {
+            instance.InFlight--;
+            instance.LastUsed = _time.GetUtcNow();
+        }
+    }
+
     /// <summary>Every configured local model with its current state.</summary>
     public IReadOnlyList<LocalModelSnapshot> List() =>
         _models.Values.OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase).Select(Snapshot).ToList();

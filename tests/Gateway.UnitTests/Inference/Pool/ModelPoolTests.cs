@@ -54,6 +54,26 @@ public sealed class ModelPoolTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AcquireAsync_OpenLease_ModelIsNotEvictedUntilReleased()
+    {
+        var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 150 }, ("a", Model(100)), ("b", Model(100)));
+        var lease = await pool.AcquireAsync("a");
+
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("b"));
+        Assert.Equal(1, pool.Get("a").InFlight);
+        lease.Dispose();
+        lease.Dispose(); // A second dispose must not release twice.
+        _launcher.Started.Clear();
+
+        // The refused start backs off; once it may retry, the released model is evicted.
+        await WaitUntil(() => pool.Get("b").RetryAt is null || pool.Get("b").RetryAt <= DateTimeOffset.UtcNow);
+        await pool.EnsureStartedAsync("b");
+        Assert.Equal(0, pool.Get("a").InFlight);
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("a").State);
+        Assert.Equal(new Uri(Assert.Single(_launcher.Started).Address, "v1/"), pool.Get("b").BaseUri);
+    }
+
+    [Fact]
     public async Task EnsureStartedAsync_ModelLargerThanBudget_ThrowsUnavailableWithoutEvicting()
     {
         var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 150 }, ("a", Model(100)), ("huge", Model(1000)));
