@@ -17,6 +17,7 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly LoadedModel _model;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<GenerationJob> _queue = new();
+    private readonly ConcurrentQueue<Action> _betweenSteps = new();
     private readonly Stack<int> _freeSequences = new();
     private readonly List<ActiveSequence> _active = [];
     private readonly SemaphoreSlim _wake = new(0);
@@ -24,6 +25,7 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
     private int _queued;
+    private int _activeCount;
     private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected;
     private int _peak;
 
@@ -56,8 +58,6 @@ internal sealed partial class BatchScheduler : IDisposable
         return true;
     }
 
-    private int _activeCount;
-
     public SchedulerStats Stats => new(
         Volatile.Read(ref _activeCount),
         Volatile.Read(ref _queued),
@@ -75,6 +75,7 @@ internal sealed partial class BatchScheduler : IDisposable
         {
             try
             {
+                RunBetweenSteps();
                 DropCancelled();
                 Admit();
                 if (_active.Count == 0)
@@ -83,6 +84,8 @@ internal sealed partial class BatchScheduler : IDisposable
                     continue;
                 }
                 Step();
+                // Let threads waiting on LLamaSharp's process-wide decode lock in before the next step.
+                Thread.Yield();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -95,6 +98,43 @@ internal sealed partial class BatchScheduler : IDisposable
             }
         }
         FailAll("The model server is shutting down.");
+    }
+
+    /// <summary>
+    /// Runs other native work (embeddings) on the scheduler thread between two steps: LLamaSharp lets only
+    /// one decode run per process, and a waiter for that lock could otherwise starve behind the loop.
+    /// </summary>
+    public Task<T> RunBetweenStepsAsync<T>(Func<T> work, CancellationToken cancellation)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _betweenSteps.Enqueue(() =>
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                done.TrySetCanceled(cancellation);
+                return;
+            }
+            try
+            {
+                done.TrySetResult(work());
+            }
+#pragma warning disable CA1031 // The failure belongs to the caller, handed over through the task.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(e);
+            }
+        });
+        _wake.Release();
+        return done.Task;
+    }
+
+    private void RunBetweenSteps()
+    {
+        while (_betweenSteps.TryDequeue(out var work))
+        {
+            work();
+        }
     }
 
     private void Admit()

@@ -4,9 +4,8 @@ using LLama;
 namespace Gateway.ModelServer.Engine;
 
 /// <summary>Embeds text with the served weights in a separate, lazily created embedding context.</summary>
-internal sealed class EmbeddingService(LoadedModel model) : IDisposable
+internal sealed class EmbeddingService(LoadedModel model, BatchScheduler scheduler) : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private LLamaEmbedder? _embedder;
 
     public async Task<(float[] Vector, int Tokens)> EmbedAsync(string text, CancellationToken cancellation)
@@ -16,24 +15,18 @@ internal sealed class EmbeddingService(LoadedModel model) : IDisposable
         {
             throw ApiException.BadRequest($"The input is {tokens} tokens; this model's context is {model.Options.ContextSize} tokens.", "input", "context_length_exceeded");
         }
-        await _gate.WaitAsync(cancellation);
-        try
+        // Embedding decodes too, so it runs on the scheduler thread between generation steps.
+        var vector = await scheduler.RunBetweenStepsAsync(() =>
         {
             _embedder ??= new LLamaEmbedder(model.Weights, LoadedModel.CreateParameters(model.Options, embeddings: true));
-            var vectors = await _embedder.GetEmbeddings(text, cancellation);
-            var vector = vectors[0];
-            var norm = MathF.Sqrt(vector.Sum(v => v * v));
-            return (norm > 0 ? vector.Select(v => v / norm).ToArray() : vector, tokens);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return _embedder.GetEmbeddings(text, CancellationToken.None).GetAwaiter().GetResult()[0];
+        }, cancellation);
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        return (norm > 0 ? vector.Select(v => v / norm).ToArray() : vector, tokens);
     }
 
     public void Dispose()
     {
         _embedder?.Dispose();
-        _gate.Dispose();
     }
 }

@@ -5,6 +5,8 @@ using Gateway.Inference.Gguf;
 using Gateway.Inference.Pool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Inference;
 
@@ -25,13 +27,16 @@ public sealed class LocalModelFixture : IAsyncLifetime
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("local-models-").FullName;
     public string ModelPath => Path.Combine(Directory, "tiny.gguf");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>The pool's log, model server output included, for failure messages.</summary>
+    public ListLoggerProvider Log { get; } = new();
     public ModelPool Pool => _services!.GetRequiredService<ModelPool>();
 
     public Task InitializeAsync()
     {
         TinyModel.Write(ModelPath);
         File.WriteAllText(Path.Combine(Directory, "garbage.gguf"), "this is not a model");
-        _services = BuildPool(new()
+        _services = BuildPool(Log, new()
         {
             ["Gateway:Pool:RestartBackoff"] = "00:00:02",
             ["Gateway:Pool:StartTimeout"] = "00:01:00",
@@ -51,10 +56,19 @@ public sealed class LocalModelFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    internal static ServiceProvider BuildPool(Dictionary<string, string?> values)
+    internal static ServiceProvider BuildPool(ListLoggerProvider? log, Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        var services = new ServiceCollection()
+            .AddLogging(b =>
+            {
+                b.SetMinimumLevel(LogLevel.Debug);
+                if (log is not null)
+                {
+                    b.AddProvider(log);
+                }
+            })
+            .AddSingleton<IConfiguration>(configuration);
         services.AddModelPool(configuration);
         return services.BuildServiceProvider();
     }

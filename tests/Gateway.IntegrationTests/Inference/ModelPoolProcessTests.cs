@@ -59,7 +59,7 @@ public sealed class ModelPoolProcessTests(LocalModelFixture fixture)
     public async Task SmallMemoryBudget_StartingASecondModel_EvictsTheLeastRecentlyUsed()
     {
         var size = new FileInfo(fixture.ModelPath).Length;
-        await using var services = LocalModelFixture.BuildPool(new()
+        await using var services = LocalModelFixture.BuildPool(null, new()
         {
             ["Gateway:Pool:MemoryBudgetBytes"] = (size * 3 / 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Pool:MemoryFactor"] = "1.0",

@@ -63,7 +63,18 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         Assert.True(await reader.MoveNextAsync());
 
         // One sequence and no queue: a second request is refused while the stream holds the sequence.
-        using (var refused = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), Chat.Body("Me too", 4, 1)))
+        using var refusedTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        HttpResponseMessage refusedResponse;
+        try
+        {
+            refusedResponse = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), Chat.Body("Me too", 4, 1), refusedTimeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no answer to the second request; pool log:\n{fixture.Log.Tail()}");
+            throw;
+        }
+        using (var refused = refusedResponse)
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
             Assert.True(refused.Headers.RetryAfter is not null);
@@ -77,6 +88,28 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
 
         Assert.Equal("length", Chat.FinishReason(next));
         Assert.True((await fixture.HealthAsync("single")).GetProperty("cancelled_requests").GetInt64() > cancelledBefore);
+    }
+
+    [Fact]
+    public async Task Embeddings_WhileStreamsDecode_AnswerPromptly()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        var streams = await Task.WhenAll(Enumerable.Range(0, 2).Select(i =>
+            Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body($"Busy {i}", 16000, i, new { stream = true, logit_bias = Chat.NoEnd }))));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var embedding = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "embeddings"), new { input = "while busy" });
+        var elapsed = watch.Elapsed;
+        var busy = (await fixture.HealthAsync("tiny")).GetProperty("active").GetInt32();
+        foreach (var stream in streams)
+        {
+            stream.Dispose();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
+        Assert.Equal(2, busy);
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"embedding took {elapsed}");
+        await WaitForIdle("tiny");
     }
 
     private async Task WaitForIdle(string model)
