@@ -16,6 +16,7 @@ public static class ModelServerApplication
 {
     public const string ListeningPrefix = "modelserver listening ";
     public const int LoadFailedExitCode = 2;
+    public const string EnvironmentPrefix = "GATEWAY_MODELSERVER_";
 
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
@@ -34,11 +35,12 @@ public static class ModelServerApplication
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        // A model server runs beside the gateway, in its folder and with its environment, whose appsettings.json,
+        // Kestrel endpoints and variables are not meant for it: it reads only its command line and GATEWAY_MODELSERVER_ variables.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, Switches);
-        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        }
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var options = builder.Configuration.GetSection(ModelServerOptions.SectionName).Get<ModelServerOptions>() ?? new ModelServerOptions();
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole().AddConfiguration(builder.Configuration.GetSection("Logging")));
