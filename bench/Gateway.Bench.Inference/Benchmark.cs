@@ -37,25 +37,28 @@ internal static class Benchmark
         var warmUp = settings with { Tokens = 16 };
         await HttpRunner.TokensPerSecondAsync(client, baseUri, warmUp, 1, cancellation);
         await InProcessRunner.TokensPerSecondAsync(weights, path, warmUp, 1, cancellation);
+        DirectRunner.TokensPerSecond(weights, path, warmUp, 1);
 
         // Interleaved rounds, best of each: the two paths see the same background load.
         var http = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var direct = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        var executor = settings.Streams.ToDictionary(n => n, _ => 0.0);
         for (var round = 0; round < settings.Rounds; round++)
         {
             foreach (var n in settings.Streams)
             {
                 http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
-                direct[n] = Math.Max(direct[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
+                direct[n] = Math.Max(direct[n], DirectRunner.TokensPerSecond(weights, path, settings, n));
+                executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
             }
         }
 
         Console.WriteLine();
-        Console.WriteLine("streams | ModelServer HTTP tok/s | in-process tok/s | HTTP / in-process");
-        Console.WriteLine("------- | ---------------------- | ---------------- | -----------------");
+        Console.WriteLine("streams | ModelServer HTTP tok/s | in-process tok/s (LLamaBatch loop) | HTTP / in-process | BatchedExecutor tok/s");
+        Console.WriteLine("------- | ---------------------- | ---------------------------------- | ----------------- | ---------------------");
         foreach (var n in settings.Streams)
         {
-            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],16:F0} | {http[n] / direct[n],17:F2}");
+            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executor[n],21:F0}");
         }
         var one = settings.Streams.Min();
         Console.WriteLine();
