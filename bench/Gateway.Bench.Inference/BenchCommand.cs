@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Globalization;
+using Gateway.Inference.Gguf;
+
+namespace Gateway.Bench.Inference;
+
+/// <summary><c>run</c>: measures tokens/s for 1, 4 and 8 concurrent streams, served over HTTP and in-process.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<FileInfo?>("--model") { Description = "GGUF to benchmark; omitted, a synthetic random-weight model is written." };
+        var embedding = new Option<int>("--embedding") { Description = "Hidden size of the synthetic model.", DefaultValueFactory = _ => 256 };
+        var layers = new Option<int>("--layers") { Description = "Blocks of the synthetic model.", DefaultValueFactory = _ => 4 };
+        var tokens = new Option<int>("--tokens") { Description = "Tokens generated per stream.", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int?>("--threads") { Description = "Decode threads for both paths (default: llama.cpp's choice)." };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds; the best of each is reported.", DefaultValueFactory = _ => 2 };
+        var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
+        var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
+        {
+            model, embedding, layers, tokens, threads, streams, rounds,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var counts = parse.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds));
+            var path = parse.GetValue(model)?.FullName;
+            var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
+            try
+            {
+                if (path is null)
+                {
+                    path = Path.Combine(temp!, "synthetic.gguf");
+                    var e = parse.GetValue(embedding);
+                    TinyModel.Write(path, new TinyModelOptions { EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers), HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64) });
+                }
+                await Benchmark.RunAsync(path, settings, cancellation);
+                return 0;
+            }
+            finally
+            {
+                if (temp is not null)
+                {
+                    Directory.Delete(temp, recursive: true);
+                }
+            }
+        });
+        return command;
+    }
+}
+
+internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds);

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Gateway.Inference;
+using Gateway.Inference.Pool;
+using LLama;
+using LLama.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Bench.Inference;
+
+internal static class Benchmark
+{
+    public static async Task RunAsync(string path, BenchSettings settings, CancellationToken cancellation)
+    {
+        // Quiet llama.cpp's per-step logging in this process; it would be measured as serving cost.
+        LLama.Native.NativeLibraryConfig.All.WithLogCallback((_, _) => { });
+        var maxStreams = settings.Streams.Max();
+        var size = new FileInfo(path).Length;
+        Console.WriteLine($"model {Path.GetFileName(path)} ({size / 1_048_576.0:F1} MiB), {settings.Tokens} tokens per stream, " +
+            $"threads {settings.Threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}, best of {settings.Rounds} interleaved rounds");
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Models:bench:Path"] = path,
+            ["Gateway:Models:bench:ParallelSequences"] = maxStreams.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Models:bench:ContextSize"] = (settings.Tokens + 64).ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Models:bench:Threads"] = settings.Threads?.ToString(CultureInfo.InvariantCulture),
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddModelPool(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var pool = provider.GetRequiredService<ModelPool>();
+        var baseUri = await pool.EnsureStartedAsync("bench", cancellation);
+        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
+
+        var warmUp = settings with { Tokens = 16 };
+        await HttpRunner.TokensPerSecondAsync(client, baseUri, warmUp, 1, cancellation);
+        await InProcessRunner.TokensPerSecondAsync(weights, path, warmUp, 1, cancellation);
+        DirectRunner.TokensPerSecond(weights, path, warmUp, 1);
+
+        // Interleaved rounds, best of each: the two paths see the same background load.
+        var http = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        var direct = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        var executor = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            foreach (var n in settings.Streams)
+            {
+                http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
+                direct[n] = Math.Max(direct[n], DirectRunner.TokensPerSecond(weights, path, settings, n));
+                executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("streams | ModelServer HTTP tok/s | in-process tok/s (LLamaBatch loop) | HTTP / in-process | BatchedExecutor tok/s");
+        Console.WriteLine("------- | ---------------------- | ---------------------------------- | ----------------- | ---------------------");
+        foreach (var n in settings.Streams)
+        {
+            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executor[n],21:F0}");
+        }
+        var one = settings.Streams.Min();
+        Console.WriteLine();
+        Console.WriteLine($"serving ratio at {one} stream: {http[one] / direct[one]:F2} (target >= 0.90)");
+        Console.WriteLine($"batching gain, HTTP {maxStreams} streams over {one}: {http[maxStreams] / http[one]:F2}x (target >= 3x)");
+        Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {direct[maxStreams] / direct[one]:F2}x");
+    }
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Gateway.Bench.Inference;
+using Gateway.Inference.Cli;
+
+var root = new RootCommand("Local inference benchmark: tokens/s through the ModelServer HTTP API versus LLamaSharp in-process.");
+root.Subcommands.Add(InferenceCommands.CreateModelCommand());
+root.Subcommands.Add(BenchCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,41 @@
+namespace Gateway.Inference.Gguf;
+
+/// <summary>Shape and seed of a tiny llama-architecture model. The defaults load in milliseconds.</summary>
+public sealed record TinyModelOptions
+{
+    /// <summary>Seed for the random weights; the same seed writes the same file.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Hidden size (embedding length).</summary>
+    public int EmbeddingLength { get; init; } = 64;
+
+    /// <summary>Number of transformer blocks.</summary>
+    public int BlockCount { get; init; } = 2;
+
+    /// <summary>Attention heads; <see cref="EmbeddingLength"/> must divide by it.</summary>
+    public int HeadCount { get; init; } = 4;
+
+    /// <summary>Key/value heads (grouped-query attention when below <see cref="HeadCount"/>).</summary>
+    public int HeadCountKv { get; init; } = 4;
+
+    /// <summary>Feed-forward width.</summary>
+    public int FeedForwardLength { get; init; } = 128;
+
+    /// <summary>Training context length recorded in the metadata.</summary>
+    public int ContextLength { get; init; } = 32768;
+
+    /// <summary>Write tensors as F16 instead of F32.</summary>
+    public bool HalfPrecision { get; init; }
+
+    internal void Validate()
+    {
+        if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
+        {
+            throw new ArgumentException("Tiny model dimensions must be positive.");
+        }
+        if (EmbeddingLength % HeadCount != 0 || HeadCount % HeadCountKv != 0)
+        {
+            throw new ArgumentException("EmbeddingLength must divide by HeadCount, and HeadCount by HeadCountKv.");
+        }
+    }
+}

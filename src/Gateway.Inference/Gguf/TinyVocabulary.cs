@@ -1,0 +1,79 @@
+namespace Gateway.Inference.Gguf;
+
+/// <summary>
+/// A small SentencePiece ("llama") vocabulary: control tokens, the 256 byte-fallback tokens that keep
+/// any input tokenizable, single characters and a few whole words with every prefix so merges succeed.
+/// </summary>
+internal static class TinyVocabulary
+{
+    internal const int Normal = 1;
+    internal const int Unknown = 2;
+    internal const int Control = 3;
+    internal const int Byte = 6;
+    internal const uint UnknownId = 0;
+    internal const uint BosId = 1;
+    internal const uint EosId = 2;
+    internal const uint ImStartId = 3;
+    internal const uint ImEndId = 4;
+
+    private static readonly string[] Words =
+    [
+        "the", "and", "you", "that", "was", "for", "are", "with", "his", "they", "this", "have", "from",
+        "one", "had", "word", "but", "not", "what", "all", "were", "when", "your", "can", "said", "there",
+        "use", "each", "which", "she", "how", "their", "will", "other", "about", "out", "many", "then",
+        "them", "these", "some", "her", "would", "make", "like", "him", "into", "time", "has", "look",
+        "two", "more", "write", "see", "number", "way", "could", "people", "than", "first", "water",
+        "been", "call", "who", "its", "now", "find", "long", "down", "day", "did", "get", "come", "made",
+        "may", "part", "name", "city", "true", "false", "null", "hello", "world", "model", "answer",
+    ];
+
+    public static (List<string> Tokens, List<float> Scores, List<int> Types) Build()
+    {
+        var tokens = new List<string>();
+        var scores = new List<float>();
+        var types = new List<int>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        void Add(string token, float score, int type)
+        {
+            if (seen.Add(token))
+            {
+                tokens.Add(token);
+                scores.Add(score);
+                types.Add(type);
+            }
+        }
+
+        Add("<unk>", 0, Unknown);
+        Add("<s>", 0, Control);
+        Add("</s>", 0, Control);
+        Add("<|im_start|>", 0, Control);
+        Add("<|im_end|>", 0, Control);
+        for (var b = 0; b < 256; b++)
+        {
+            Add($"<0x{b:X2}>", 0, Byte);
+        }
+
+        // Single characters score lowest so longer pieces win merges.
+        Add("\u2581", -1000, Normal);
+        const string chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?'\"{}[]()-_+*/=<>#@&%$\\|~`^";
+        foreach (var c in chars)
+        {
+            Add(c.ToString(), -1000, Normal);
+            Add("\u2581" + c, -900, Normal);
+        }
+        foreach (var word in Words)
+        {
+            var piece = "\u2581" + word;
+            for (var n = 3; n <= piece.Length; n++)
+            {
+                Add(piece[..n], -900 + n * 10, Normal);
+            }
+            for (var n = 2; n <= word.Length; n++)
+            {
+                Add(word[..n], -950 + n * 10, Normal);
+            }
+        }
+        return (tokens, scores, types);
+    }
+}

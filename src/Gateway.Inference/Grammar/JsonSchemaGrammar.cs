@@ -1,0 +1,227 @@
+using System.Text.Json;
+
+namespace Gateway.Inference.Grammar;
+
+/// <summary>
+/// Turns a JSON schema into a GBNF grammar for llama.cpp's grammar-constrained sampling. The JSON is
+/// compact (<c>{"a": 1, "b": [2, 3]}</c>) and every string, number and array is bounded, so a
+/// constrained generation always closes its JSON within a predictable number of tokens.
+/// </summary>
+public static class JsonSchemaGrammar
+{
+    /// <summary>The longest string a grammar admits unless the schema says <c>maxLength</c>.</summary>
+    public const int DefaultMaxStringLength = 16;
+
+    /// <summary>The most array items a grammar admits unless the schema says <c>maxItems</c>.</summary>
+    public const int DefaultMaxItems = 3;
+
+    private const int MaxDepth = 8;
+
+    /// <summary>A grammar for a JSON document matching <paramref name="schema"/>, rooted at <c>root</c>.</summary>
+    public static string FromSchema(JsonElement schema)
+    {
+        var rules = new GbnfRules();
+        var value = Visit(rules, schema, schema, "value", 0);
+        rules.Set("root", value);
+        AddPrimitives(rules);
+        return rules.ToString();
+    }
+
+    /// <summary>A grammar for any JSON object (the <c>json_object</c> response format), nested at most once.</summary>
+    public static string AnyObject()
+    {
+        var rules = new GbnfRules();
+        rules.Set("root", "object");
+        AddAnyValue(rules);
+        AddPrimitives(rules);
+        return rules.ToString();
+    }
+
+    /// <summary>Adds the rule for a value matching <paramref name="schema"/> and returns an expression referencing it.</summary>
+    internal static string Visit(GbnfRules rules, JsonElement schema, JsonElement document, string name, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new GrammarException($"The schema nests deeper than {MaxDepth} levels (or refers to itself).");
+        }
+        if (schema.ValueKind == JsonValueKind.True || schema.ValueKind == JsonValueKind.Undefined)
+        {
+            return AnyValue(rules);
+        }
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw new GrammarException($"Schema at '{name}' must be an object.");
+        }
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            return Visit(rules, Resolve(document, reference.GetString() ?? ""), document, name, depth + 1);
+        }
+        if (schema.TryGetProperty("const", out var constant))
+        {
+            return rules.Add(name, GbnfRules.Literal(constant.GetRawText()));
+        }
+        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
+        {
+            var options = values.EnumerateArray().Select(v => GbnfRules.Literal(Compact(v))).ToList();
+            if (options.Count == 0)
+            {
+                throw new GrammarException($"Schema at '{name}' has an empty enum.");
+            }
+            return rules.Add(name, string.Join(" | ", options));
+        }
+        foreach (var keyword in new[] { "anyOf", "oneOf" })
+        {
+            if (schema.TryGetProperty(keyword, out var alternatives) && alternatives.ValueKind == JsonValueKind.Array)
+            {
+                var parts = alternatives.EnumerateArray().Select((s, i) => Visit(rules, s, document, $"{name}-{i}", depth + 1)).ToList();
+                return rules.Add(name, string.Join(" | ", parts));
+            }
+        }
+        if (schema.TryGetProperty("allOf", out var all) && all.ValueKind == JsonValueKind.Array && all.GetArrayLength() == 1)
+        {
+            return Visit(rules, all[0], document, name, depth + 1);
+        }
+
+        if (!schema.TryGetProperty("type", out var type))
+        {
+            return schema.TryGetProperty("properties", out _) ? VisitObject(rules, schema, document, name, depth) : AnyValue(rules);
+        }
+        if (type.ValueKind == JsonValueKind.Array)
+        {
+            var parts = type.EnumerateArray().Select(t => VisitType(rules, t.GetString() ?? "", schema, document, $"{name}-{t.GetString()}", depth)).ToList();
+            return rules.Add(name, string.Join(" | ", parts));
+        }
+        return VisitType(rules, type.GetString() ?? "", schema, document, name, depth);
+    }
+
+    private static string VisitType(GbnfRules rules, string type, JsonElement schema, JsonElement document, string name, int depth) => type switch
+    {
+        "object" => VisitObject(rules, schema, document, name, depth),
+        "array" => VisitArray(rules, schema, document, name, depth),
+        "string" => VisitString(rules, schema, name),
+        "integer" => "integer",
+        "number" => "number",
+        "boolean" => "boolean",
+        "null" => "null",
+        _ => throw new GrammarException($"Schema at '{name}' has unsupported type '{type}'."),
+    };
+
+    private static string VisitObject(GbnfRules rules, JsonElement schema, JsonElement document, string name, int depth)
+    {
+        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            return AnyObjectRule(rules);
+        }
+        // Every declared property is produced, in declared order: a stable shape is what callers parse.
+        var members = new List<string>();
+        foreach (var property in properties.EnumerateObject())
+        {
+            var value = Visit(rules, property.Value, document, $"{name}-{property.Name}", depth + 1);
+            members.Add($"{GbnfRules.Literal(JsonSerializer.Serialize(property.Name) + ": ")} {value}");
+        }
+        var body = members.Count == 0
+            ? "\"{}\""
+            : "\"{\" " + string.Join(" \", \" ", members) + " \"}\"";
+        return rules.Add(name, body);
+    }
+
+    private static string VisitArray(GbnfRules rules, JsonElement schema, JsonElement document, string name, int depth)
+    {
+        var item = schema.TryGetProperty("items", out var items)
+            ? Visit(rules, items, document, $"{name}-item", depth + 1)
+            : AnyValue(rules);
+        var min = schema.TryGetProperty("minItems", out var minItems) ? minItems.GetInt32() : 0;
+        var max = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32() : Math.Max(min, DefaultMaxItems);
+        if (min < 0 || max < min)
+        {
+            throw new GrammarException($"Schema at '{name}' has an impossible item count.");
+        }
+        string body;
+        if (max == 0)
+        {
+            body = "\"[]\"";
+        }
+        else if (min == 0)
+        {
+            body = $"\"[\" ( {item} ( \", \" {item} ){{0,{max - 1}}} )? \"]\"";
+        }
+        else
+        {
+            body = $"\"[\" {item} ( \", \" {item} ){{{min - 1},{max - 1}}} \"]\"";
+        }
+        return rules.Add(name, body);
+    }
+
+    private static string VisitString(GbnfRules rules, JsonElement schema, string name)
+    {
+        var min = schema.TryGetProperty("minLength", out var minLength) ? minLength.GetInt32() : 0;
+        var max = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : Math.Max(min, DefaultMaxStringLength);
+        if (min == 0 && max == DefaultMaxStringLength)
+        {
+            return "string";
+        }
+        if (min < 0 || max < min)
+        {
+            throw new GrammarException($"Schema at '{name}' has an impossible string length.");
+        }
+        return rules.Add(name, $"\"\\\"\" char{{{min},{max}}} \"\\\"\"");
+    }
+
+    private static string AnyValue(GbnfRules rules)
+    {
+        AddAnyValue(rules);
+        return "value";
+    }
+
+    private static string AnyObjectRule(GbnfRules rules)
+    {
+        AddAnyValue(rules);
+        return "object";
+    }
+
+    private static void AddAnyValue(GbnfRules rules)
+    {
+        if (rules.Contains("value"))
+        {
+            return;
+        }
+        rules.Set("value", "object | array | scalar");
+        rules.Set("object", "\"{\" ( member ( \", \" member ){0,2} )? \"}\"");
+        rules.Set("member", "string \": \" ( scalar | array | inner-object )");
+        rules.Set("inner-object", "\"{\" ( string \": \" scalar ( \", \" string \": \" scalar ){0,2} )? \"}\"");
+        rules.Set("array", $"\"[\" ( scalar ( \", \" scalar ){{0,{DefaultMaxItems - 1}}} )? \"]\"");
+        rules.Set("scalar", "string | number | boolean | null");
+    }
+
+    private static void AddPrimitives(GbnfRules rules)
+    {
+        rules.Set("string", $"\"\\\"\" char{{0,{DefaultMaxStringLength}}} \"\\\"\"");
+        rules.Set("char", "[a-zA-Z0-9 _.,:;!?]");
+        rules.Set("integer", "\"-\"? ( [0-9] | [1-9] [0-9]{1,5} )");
+        rules.Set("number", "integer ( \".\" [0-9]{1,4} )?");
+        rules.Set("boolean", "\"true\" | \"false\"");
+        rules.Set("null", "\"null\"");
+    }
+
+    private static JsonElement Resolve(JsonElement document, string reference)
+    {
+        if (!reference.StartsWith("#/", StringComparison.Ordinal))
+        {
+            throw new GrammarException($"Only local schema references are supported, not '{reference}'.");
+        }
+        var node = document;
+        foreach (var segment in reference[2..].Split('/'))
+        {
+            var key = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(key, out node))
+            {
+                throw new GrammarException($"Schema reference '{reference}' does not resolve.");
+            }
+        }
+        return node;
+    }
+
+    private static string Compact(JsonElement value) => value.ValueKind == JsonValueKind.String
+        ? JsonSerializer.Serialize(value.GetString())
+        : value.GetRawText();
+}

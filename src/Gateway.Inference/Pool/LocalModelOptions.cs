@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Inference.Pool;
+
+/// <summary>
+/// One locally served model, bound from <c>Gateway:Models:&lt;name&gt;</c>. The pool serves it from a
+/// <c>Gateway.ModelServer</c> child process.
+/// </summary>
+public sealed record LocalModelOptions
+{
+    /// <summary>Catalog provider; the pool takes entries whose provider is <c>local</c>.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Path of the GGUF file.</summary>
+    [Required]
+    public string Path { get; init; } = "";
+
+    /// <summary>Context length available to each parallel sequence.</summary>
+    [Range(64, 1 << 20)]
+    public int ContextSize { get; init; } = 2048;
+
+    /// <summary>Requests decoded together in one batch; more wait in the model server's queue.</summary>
+    [Range(1, 256)]
+    public int ParallelSequences { get; init; } = 4;
+
+    /// <summary>Requests that may queue for a sequence before the model server answers 429.</summary>
+    [Range(0, 100_000)]
+    public int QueueLimit { get; init; } = 64;
+
+    /// <summary>Layers offloaded to the GPU; needs <see cref="NativeLibraryPath"/> pointing at a GPU build.</summary>
+    [Range(0, 10_000)]
+    public int GpuLayers { get; init; }
+
+    /// <summary>CPU threads for decoding; unset lets llama.cpp choose.</summary>
+    [Range(1, 1024)]
+    public int? Threads { get; init; }
+
+    /// <summary>Chat template replacing the one in the GGUF metadata.</summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>Unload after this long without requests; unset keeps the model until evicted or unloaded.</summary>
+    public TimeSpan? KeepAlive { get; init; }
+
+    /// <summary>A llama.cpp native library (file, or folder holding libllama) to load instead of the bundled CPU build.</summary>
+    public string? NativeLibraryPath { get; init; }
+
+    /// <summary>Start when the gateway starts rather than on the first request.</summary>
+    public bool Eager { get; init; }
+
+    /// <summary>Memory the model is charged against the pool budget; unset uses the file size times the pool's factor.</summary>
+    [Range(0, long.MaxValue)]
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>Whether this catalog entry is served by the local pool.</summary>
+    public bool IsLocal => string.Equals(Provider, "local", StringComparison.OrdinalIgnoreCase)
+        || (Provider is null && !string.IsNullOrWhiteSpace(Path));
+}

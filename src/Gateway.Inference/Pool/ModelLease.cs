@@ -1,0 +1,31 @@
+namespace Gateway.Inference.Pool;
+
+/// <summary>
+/// A started model held for the length of one request: while any lease is open the model is neither
+/// evicted nor unloaded for idleness. Dispose it when the response has been sent.
+/// </summary>
+public sealed class ModelLease : IDisposable
+{
+    private readonly Action _release;
+    private int _released;
+
+    internal ModelLease(string model, Uri baseUri, Action release)
+    {
+        Model = model;
+        BaseUri = baseUri;
+        _release = release;
+    }
+
+    public string Model { get; }
+
+    /// <summary>The model's OpenAI base URL, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _release();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+
+namespace Gateway.Inference.Pool;
+
+public sealed partial class ModelPool
+{
+    /// <summary>Starts a model's server; the caller holds the pool gate.</summary>
+    private async Task<Uri> StartCoreAsync(ModelInstance instance, CancellationToken cancellation)
+    {
+        LocalModelOptions options;
+        lock (instance)
+        {
+            options = instance.Options;
+            instance.MemoryBytes = MemoryFor(options);
+        }
+        await MakeRoomAsync(instance);
+
+        lock (instance)
+        {
+            instance.State = LocalModelState.Starting;
+        }
+        PoolLog.Starting(_logger, instance.Name, options.Path);
+        var started = Stopwatch.StartNew();
+        IModelServerProcess? process = null;
+        try
+        {
+            process = await _launcher.StartAsync(instance.Name, options, cancellation);
+            await WaitHealthyAsync(instance.Name, process, cancellation);
+        }
+        catch (Exception e) when (e is ModelUnavailableException or HttpRequestException or TimeoutException)
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+            var reason = e.Message;
+            PoolLog.StartFailed(_logger, instance.Name, reason);
+            TimeSpan backoff;
+            lock (instance)
+            {
+                backoff = NextBackoff(instance);
+                instance.State = LocalModelState.Failed;
+                instance.LastError = reason;
+                instance.RetryAt = _time.GetUtcNow() + backoff;
+            }
+            throw e as ModelUnavailableException ?? new ModelUnavailableException(instance.Name, reason, backoff, e);
+        }
+        catch
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+            lock (instance)
+            {
+                instance.State = LocalModelState.Unloaded;
+            }
+            throw;
+        }
+
+        var baseUri = new Uri(process.Address, "v1/");
+        lock (instance)
+        {
+            instance.Process = process;
+            instance.BaseUri = baseUri;
+            instance.State = LocalModelState.Ready;
+            instance.StartedAt = _time.GetUtcNow();
+            instance.LoadTime = started.Elapsed;
+            instance.LastError = null;
+            instance.RetryAt = null;
+            instance.HealthFailures = 0;
+        }
+        PoolLog.Ready(_logger, instance.Name, baseUri, process.ProcessId, started.ElapsedMilliseconds, instance.MemoryBytes);
+        _ = process.Exited.ContinueWith(t => OnExited(instance, process, t.Result), TaskScheduler.Default);
+        EndpointChanged?.Invoke(this, new ModelEndpointChangedEventArgs(instance.Name, baseUri));
+        return baseUri;
+    }
+
+    private async Task WaitHealthyAsync(string name, IModelServerProcess process, CancellationToken cancellation)
+    {
+        var options = _options.CurrentValue;
+        var deadline = _time.GetUtcNow() + options.StartTimeout;
+        while (true)
+        {
+            if (process.Exited.IsCompleted)
+            {
+                throw new ModelUnavailableException(name, $"Model '{name}' exited while starting: {process.RecentErrors}");
+            }
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                timeout.CancelAfter(options.HealthTimeout);
+                if (await _probe.IsHealthyAsync(process.Address, timeout.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // Not answering yet.
+            }
+            if (_time.GetUtcNow() > deadline)
+            {
+                throw new ModelUnavailableException(name, $"Model '{name}' did not become healthy within {options.StartTimeout}.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellation);
+        }
+    }
+
+    /// <summary>Stops a model's server; the caller holds the pool gate (or the pool is disposing).</summary>
+    private async Task<bool> StopCoreAsync(ModelInstance instance, string reason)
+    {
+        IModelServerProcess? process;
+        lock (instance)
+        {
+            process = instance.Process;
+            var wasRunning = instance.State is LocalModelState.Ready or LocalModelState.Starting or LocalModelState.Failed;
+            instance.Process = null;
+            instance.BaseUri = null;
+            instance.State = LocalModelState.Unloaded;
+            instance.RetryAt = null;
+            if (process is null && !wasRunning)
+            {
+                return false;
+            }
+        }
+        PoolLog.Unloading(_logger, instance.Name, reason);
+        EndpointChanged?.Invoke(this, new ModelEndpointChangedEventArgs(instance.Name, null));
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+        return true;
+    }
+
+    /// <summary>Evicts least recently used ready models until <paramref name="instance"/> fits the budget.</summary>
+    private async Task MakeRoomAsync(ModelInstance instance)
+    {
+        var budget = _options.CurrentValue.MemoryBudgetBytes;
+        if (budget <= 0)
+        {
+            return;
+        }
+        if (instance.MemoryBytes > budget)
+        {
+            throw new ModelUnavailableException(instance.Name,
+                $"Local model '{instance.Name}' needs {instance.MemoryBytes:N0} bytes, more than the pool's whole memory budget of {budget:N0} bytes.");
+        }
+        var others = _models.Values.Where(m => m != instance && m.Running).ToList();
+        var used = others.Sum(m => m.MemoryBytes);
+        // A model serving a request right now is never the victim.
+        foreach (var victim in others.Where(m => m.State == LocalModelState.Ready && m.InFlight == 0).OrderBy(m => m.LastUsed ?? DateTimeOffset.MinValue))
+        {
+            if (used + instance.MemoryBytes <= budget)
+            {
+                break;
+            }
+            await StopCoreAsync(victim, $"evicted (least recently used) to make room for '{instance.Name}'");
+            used -= victim.MemoryBytes;
+        }
+        if (used + instance.MemoryBytes > budget)
+        {
+            throw new ModelUnavailableException(instance.Name,
+                $"Local model '{instance.Name}' needs {instance.MemoryBytes:N0} bytes but only {Math.Max(0, budget - used):N0} of the {budget:N0}-byte budget can be freed now.",
+                TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void OnExited(ModelInstance instance, IModelServerProcess process, int exitCode)
+    {
+        TimeSpan backoff;
+        lock (instance)
+        {
+            if (instance.Process != process || _disposing.IsCancellationRequested)
+            {
+                return; // Stopped on purpose.
+            }
+            backoff = NextBackoff(instance);
+            instance.Process = null;
+            instance.BaseUri = null;
+            instance.State = LocalModelState.Failed;
+            instance.LastError = $"Its model server exited unexpectedly (code {exitCode}). {process.RecentErrors}".Trim();
+            instance.RetryAt = _time.GetUtcNow() + backoff;
+        }
+        PoolLog.Crashed(_logger, instance.Name, exitCode, backoff);
+        EndpointChanged?.Invoke(this, new ModelEndpointChangedEventArgs(instance.Name, null));
+        _ = process.DisposeAsync().AsTask();
+        _ = RestartAfterAsync(instance, backoff);
+    }
+
+    private async Task RestartAfterAsync(ModelInstance instance, TimeSpan backoff)
+    {
+        try
+        {
+            await Task.Delay(backoff > TimeSpan.Zero ? backoff : TimeSpan.Zero, _time, _disposing.Token);
+            lock (instance)
+            {
+                if (instance.State != LocalModelState.Failed)
+                {
+                    return;
+                }
+                instance.Restarts++;
+                instance.RetryAt = null;
+            }
+            await EnsureStartedAsync(instance.Name, _disposing.Token);
+        }
+        catch (ModelUnavailableException)
+        {
+            // Recorded on the instance; the next crash-free request or restart tries again.
+            var retry = instance.RetryAt;
+            if (retry is { } at && !_disposing.IsCancellationRequested)
+            {
+                _ = RestartAfterAsync(instance, at - _time.GetUtcNow());
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or UnknownModelException)
+        {
+        }
+    }
+
+    private TimeSpan NextBackoff(ModelInstance instance)
+    {
+        var options = _options.CurrentValue;
+        var factor = Math.Pow(2, Math.Min(instance.ConsecutiveCrashes, 16));
+        instance.ConsecutiveCrashes++;
+        var backoff = TimeSpan.FromTicks((long)Math.Min(options.RestartBackoff.Ticks * factor, options.MaxRestartBackoff.Ticks));
+        return backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Gateway.Inference.Pool;
+
+/// <summary>The model is configured but cannot serve now (loading failed, crashed, or no memory); answer 503.</summary>
+public sealed class ModelUnavailableException(string model, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public string Model { get; } = model;
+
+    /// <summary>When a retry may succeed, if known (for a Retry-After header).</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>No local model has this name; answer 404.</summary>
+public sealed class UnknownModelException(string model)
+    : Exception($"No local model named '{model}' is configured.")
+{
+    public string Model { get; } = model;
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Inference.Pool;
+
+/// <summary>
+/// Launches <c>Gateway.ModelServer</c> on a free loopback port (the server binds port 0 and reports the
+/// port it got), so no two models race for a port.
+/// </summary>
+internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> options, ILogger<ModelServerLauncher> logger) : IModelServerLauncher
+{
+    internal const string ListeningPrefix = "modelserver listening ";
+
+    public async Task<IModelServerProcess> StartAsync(string name, LocalModelOptions model, CancellationToken cancellation)
+    {
+        var pool = options.CurrentValue;
+        var start = CreateStartInfo(pool, name, model);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ModelServerProcess(process, name, logger);
+        try
+        {
+            if (!process.Start())
+            {
+                throw new InvalidOperationException($"The model server for '{name}' did not start.");
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            await child.DisposeAsync();
+            throw new ModelUnavailableException(name, $"Cannot launch the model server '{start.FileName}': {e.Message}", null, e);
+        }
+        child.BeginReading();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(pool.StartTimeout);
+        try
+        {
+            await child.WaitForAddressAsync(timeout.Token);
+            return child;
+        }
+        catch (Exception e)
+        {
+            var reason = e switch
+            {
+                ModelServerExitedException exited => exited.Message,
+                OperationCanceledException when !cancellation.IsCancellationRequested => $"it did not start listening within {pool.StartTimeout}.",
+                _ => e.Message,
+            };
+            await child.DisposeAsync();
+            if (cancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new ModelUnavailableException(name, $"Model '{name}' failed to load: {reason}", null, e);
+        }
+    }
+
+    internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model)
+    {
+        var server = pool.ModelServerPath ?? Path.Combine(AppContext.BaseDirectory, "Gateway.ModelServer.dll");
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        if (server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            start.FileName = pool.DotnetPath ?? DotnetHost();
+            start.ArgumentList.Add(server);
+        }
+        else
+        {
+            start.FileName = server;
+        }
+        void Arg(string key, object? value)
+        {
+            if (value is not null && value.ToString() is { Length: > 0 } text)
+            {
+                start.ArgumentList.Add($"--ModelServer:{key}={text}");
+            }
+        }
+        Arg("Path", Path.GetFullPath(model.Path));
+        Arg("Name", name);
+        Arg("ContextSize", model.ContextSize);
+        Arg("ParallelSequences", model.ParallelSequences);
+        Arg("QueueLimit", model.QueueLimit);
+        Arg("GpuLayers", model.GpuLayers);
+        Arg("Threads", model.Threads);
+        Arg("ChatTemplate", model.ChatTemplate);
+        Arg("NativeLibraryPath", model.NativeLibraryPath);
+        Arg("ParentProcessId", Environment.ProcessId);
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        return start;
+    }
+
+    /// <summary>The dotnet host running this process, else the one the SDK names, else dotnet on PATH.</summary>
+    internal static string DotnetHost()
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    }
+}

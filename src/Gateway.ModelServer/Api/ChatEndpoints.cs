@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Inference.Protocol;
+using Gateway.ModelServer.Engine;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary><c>POST /v1/chat/completions</c>, streaming (SSE) and not.</summary>
+internal static class ChatEndpoints
+{
+    public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
+    {
+        var aborted = http.RequestAborted;
+        ChatRequest request;
+        GenerationJob? job;
+        try
+        {
+            using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
+            request = RequestParser.ParseChat(body.RootElement);
+            job = service.Start(request, aborted);
+        }
+        catch (ApiException e)
+        {
+            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            return;
+        }
+        if (job is null)
+        {
+            await OpenAiErrors.Overloaded().ExecuteAsync(http);
+            return;
+        }
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var model = request.Model ?? service.Model.Id;
+        if (request.Stream)
+        {
+            await ChatStreaming.WriteAsync(http, job, request, id, created, model);
+            return;
+        }
+
+        var text = new StringBuilder();
+        GenerationEvent.Finished? finished = null;
+        await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
+        {
+            switch (e)
+            {
+                case GenerationEvent.Text t: text.Append(t.Content); break;
+                case GenerationEvent.Finished f: finished = f; break;
+                case GenerationEvent.Failed failed:
+                    await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
+                    return;
+            }
+        }
+        if (finished is null)
+        {
+            return; // The client went away; nothing to answer.
+        }
+
+        var message = new JsonObject { ["role"] = "assistant" };
+        var reason = finished.FinishReason;
+        if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text.ToString(), out var name, out var args))
+        {
+            message["content"] = null;
+            message["tool_calls"] = new JsonArray(ToolCall(name, args));
+            reason = "tool_calls";
+        }
+        else
+        {
+            message["content"] = text.ToString();
+        }
+        http.Response.Headers["x-gateway-batch-peak"] = finished.PeakBatch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Results.Json(new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = message,
+                ["logprobs"] = null,
+                ["finish_reason"] = reason,
+            }),
+            ["usage"] = Usage(finished),
+        }).ExecuteAsync(http);
+    }
+
+    internal static JsonObject ToolCall(string name, string args) => new()
+    {
+        ["id"] = "call_" + Guid.NewGuid().ToString("N")[..24],
+        ["type"] = "function",
+        ["function"] = new JsonObject { ["name"] = name, ["arguments"] = args },
+    };
+
+    internal static JsonObject Usage(GenerationEvent.Finished f) => new()
+    {
+        ["prompt_tokens"] = f.PromptTokens,
+        ["completion_tokens"] = f.CompletionTokens,
+        ["total_tokens"] = f.PromptTokens + f.CompletionTokens,
+    };
+}

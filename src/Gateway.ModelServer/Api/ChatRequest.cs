@@ -1,0 +1,24 @@
+using Gateway.Inference.Grammar;
+
+namespace Gateway.ModelServer.Api;
+
+internal enum ToolMode { None, Auto, Required, Named }
+
+/// <summary>A validated chat or completion request, reduced to what generation needs.</summary>
+internal sealed record ChatRequest
+{
+    public IReadOnlyList<(string Role, string Content)> Messages { get; init; } = [];
+    public string? Prompt { get; init; }
+    public bool Stream { get; init; }
+    public bool IncludeUsage { get; init; }
+    public int? MaxTokens { get; init; }
+    public float Temperature { get; init; } = 1f;
+    public float TopP { get; init; } = 1f;
+    public uint? Seed { get; init; }
+    public IReadOnlyList<string> Stop { get; init; } = [];
+    public string? Grammar { get; init; }
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+    public ToolMode ToolMode { get; init; }
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+    public string? Model { get; init; }
+}

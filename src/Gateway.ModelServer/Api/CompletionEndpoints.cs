@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.ModelServer.Engine;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary><c>POST /v1/completions</c>: raw prompt in, text out (streaming and not).</summary>
+internal static class CompletionEndpoints
+{
+    public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
+    {
+        var aborted = http.RequestAborted;
+        ChatRequest request;
+        GenerationJob? job;
+        try
+        {
+            using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
+            request = RequestParser.ParseCompletion(body.RootElement);
+            job = service.Start(request, aborted);
+        }
+        catch (ApiException e)
+        {
+            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            return;
+        }
+        if (job is null)
+        {
+            await OpenAiErrors.Overloaded().ExecuteAsync(http);
+            return;
+        }
+        var id = "cmpl-" + Guid.NewGuid().ToString("N")[..24];
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var model = request.Model ?? service.Model.Id;
+        JsonObject Body(string text, string? finish) => new()
+        {
+            ["id"] = id,
+            ["object"] = "text_completion",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = null, ["finish_reason"] = finish }),
+        };
+
+        if (request.Stream)
+        {
+            var sse = await Sse.StartAsync(http);
+            try
+            {
+                await foreach (var e in job.Events.ReadAllAsync(aborted))
+                {
+                    var chunk = e switch
+                    {
+                        GenerationEvent.Text t => Body(t.Content, null),
+                        GenerationEvent.Finished f => Body("", f.FinishReason),
+                        GenerationEvent.Failed failed => OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"),
+                        _ => null,
+                    };
+                    if (chunk is not null)
+                    {
+                        await sse.WriteAsync(chunk, aborted);
+                    }
+                }
+                await sse.DoneAsync(aborted);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+            }
+            return;
+        }
+
+        var text = new StringBuilder();
+        await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
+        {
+            switch (e)
+            {
+                case GenerationEvent.Text t: text.Append(t.Content); break;
+                case GenerationEvent.Failed failed:
+                    await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
+                    return;
+                case GenerationEvent.Finished f:
+                    var response = Body(text.ToString(), f.FinishReason);
+                    response["usage"] = ChatEndpoints.Usage(f);
+                    await Results.Json(response).ExecuteAsync(http);
+                    return;
+            }
+        }
+    }
+}

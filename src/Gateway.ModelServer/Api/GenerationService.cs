@@ -1,0 +1,66 @@
+using Gateway.ModelServer.Engine;
+using LLama.Native;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary>Turns a validated request into a scheduled generation: prompt, token budget and sampling.</summary>
+internal sealed class GenerationService(LoadedModel model, BatchScheduler scheduler, ILogger<GenerationService> logger)
+{
+    public LoadedModel Model => model;
+
+    /// <summary>Schedules the request; null when the queue is full.</summary>
+    public GenerationJob? Start(ChatRequest request, CancellationToken cancellation)
+    {
+        var prompt = request.Prompt ?? model.ApplyTemplate(request.Messages);
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            ModelServerLog.Prompt(logger, prompt);
+        }
+        var tokens = model.Tokenize(prompt, addBos: true, special: request.Prompt is null);
+        var context = model.Options.ContextSize;
+        if (tokens.Length == 0)
+        {
+            throw ApiException.BadRequest("The prompt is empty.");
+        }
+        if (tokens.Length >= context)
+        {
+            throw ApiException.BadRequest(
+                $"The prompt is {tokens.Length} tokens; this model's context is {context} tokens.", "messages", "context_length_exceeded");
+        }
+        var room = context - tokens.Length;
+        if (request.MaxTokens is { } asked && asked > room)
+        {
+            throw ApiException.BadRequest(
+                $"The prompt ({tokens.Length} tokens) plus max_tokens ({asked}) exceeds this model's context of {context} tokens.", "max_tokens", "context_length_exceeded");
+        }
+        if (request.Grammar is { } grammar)
+        {
+            EnsureGrammarLoads(grammar);
+        }
+        var seed = request.Seed ?? (uint)Random.Shared.Next();
+        var vocabulary = model.Weights.Vocab.Count;
+        if (request.LogitBias is { } bias && bias.Keys.Any(id => id >= vocabulary))
+        {
+            throw ApiException.BadRequest($"'logit_bias' names a token outside this model's vocabulary of {vocabulary}.", "logit_bias");
+        }
+        var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias);
+        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
+        return scheduler.TryEnqueue(job) ? job : null;
+    }
+
+    /// <summary>Has llama.cpp parse the grammar now, so a grammar it rejects is the client's 400, not a failed generation.</summary>
+    private void EnsureGrammarLoads(string grammar)
+    {
+        try
+        {
+            using var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+            chain.AddGrammar(model.Weights.NativeHandle, grammar, "root");
+        }
+#pragma warning disable CA1031 // Whatever llama.cpp throws for a grammar, the request is what is wrong.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            throw ApiException.BadRequest($"The requested output format cannot be enforced: {e.Message}", "response_format");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Inference.Grammar;
+using Gateway.Inference.Protocol;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary>Reads and validates OpenAI request bodies; every mistake becomes an <see cref="ApiException"/>.</summary>
+internal static class RequestParser
+{
+    public static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        try
+        {
+            var document = await JsonDocument.ParseAsync(request.Body, default, cancellation);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw ApiException.BadRequest("The request body must be a JSON object.");
+            }
+            return document;
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    public static ChatRequest ParseChat(JsonElement body)
+    {
+        if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            throw ApiException.BadRequest("'messages' must be a non-empty array.", "messages");
+        }
+        var tools = StructuredOutput.Tools(body);
+        var mode = StructuredOutput.ToolChoice(body, tools, out var named);
+        var list = new List<(string, string)>();
+        var i = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            list.Add(ParseMessage(message, i++));
+        }
+        var common = ParseCommon(body);
+        string? grammar;
+        IReadOnlyList<ToolDefinition> offered = mode == ToolMode.Named ? tools.Where(t => t.Name == named).ToList() : tools;
+        if (mode != ToolMode.None && offered.Count > 0)
+        {
+            try
+            {
+                grammar = ToolGrammar.Build(offered, allowText: mode == ToolMode.Auto);
+            }
+            catch (GrammarException e)
+            {
+                throw ApiException.BadRequest($"The tool schemas cannot be enforced: {e.Message}", "tools");
+            }
+            var instructions = ToolCallFormat.Instructions(offered.Select(t => (t.Name, t.Description, t.Parameters?.GetRawText() ?? "{}")));
+            list.Insert(0, ("system", instructions));
+        }
+        else
+        {
+            grammar = StructuredOutput.ResponseFormat(body);
+        }
+        return common with { Messages = list, Grammar = grammar, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None };
+    }
+
+    public static ChatRequest ParseCompletion(JsonElement body)
+    {
+        if (!body.TryGetProperty("prompt", out var prompt))
+        {
+            throw ApiException.BadRequest("'prompt' is required.", "prompt");
+        }
+        var text = prompt.ValueKind switch
+        {
+            JsonValueKind.String => prompt.GetString()!,
+            JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
+            _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
+        };
+        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body) };
+    }
+
+    private static ChatRequest ParseCommon(JsonElement body)
+    {
+        var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens");
+        if (maxTokens is < 1)
+        {
+            throw ApiException.BadRequest("'max_tokens' must be at least 1.", "max_tokens");
+        }
+        if (Int(body, "n") is { } n && n != 1)
+        {
+            throw ApiException.BadRequest("Only n = 1 is supported.", "n");
+        }
+        var temperature = Float(body, "temperature") ?? 1f;
+        if (temperature is < 0 or > 2)
+        {
+            throw ApiException.BadRequest("'temperature' must be between 0 and 2.", "temperature");
+        }
+        var topP = Float(body, "top_p") ?? 1f;
+        if (topP is <= 0 or > 1)
+        {
+            throw ApiException.BadRequest("'top_p' must be greater than 0 and at most 1.", "top_p");
+        }
+        uint? seed = null;
+        if (body.TryGetProperty("seed", out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt64(out var value))
+            {
+                throw ApiException.BadRequest("'seed' must be an integer.", "seed");
+            }
+            seed = unchecked((uint)value);
+        }
+        var stream = body.TryGetProperty("stream", out var st) && st.ValueKind == JsonValueKind.True;
+        var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+            && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
+        return new ChatRequest
+        {
+            LogitBias = ParseLogitBias(body),
+            MaxTokens = maxTokens,
+            Temperature = temperature,
+            TopP = topP,
+            Seed = seed,
+            Stop = ParseStop(body),
+            Stream = stream,
+            IncludeUsage = includeUsage,
+            Model = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
+        };
+    }
+
+    private static (string, string) ParseMessage(JsonElement message, int index)
+    {
+        var param = $"messages[{index}]";
+        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var r) || r.ValueKind != JsonValueKind.String)
+        {
+            throw ApiException.BadRequest("Each message needs a string 'role'.", param);
+        }
+        var role = r.GetString()!;
+        if (role is not ("system" or "developer" or "user" or "assistant" or "tool"))
+        {
+            throw ApiException.BadRequest($"Unknown role '{role}'.", $"{param}.role");
+        }
+        var content = new StringBuilder(ContentText(message, param));
+        if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var name))
+                {
+                    var args = f.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "{}";
+                    content.Append(ToolCallFormat.Format(name.GetString() ?? "", args));
+                }
+            }
+        }
+        return (role == "developer" ? "system" : role, content.ToString());
+    }
+
+    private static string ContentText(JsonElement message, string param)
+    {
+        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString()!;
+        }
+        if (content.ValueKind == JsonValueKind.Array)
+        {
+            var sb = new StringBuilder();
+            foreach (var part in content.EnumerateArray())
+            {
+                if (part.TryGetProperty("type", out var t) && t.GetString() == "text" && part.TryGetProperty("text", out var text))
+                {
+                    sb.Append(text.GetString());
+                }
+                else
+                {
+                    throw ApiException.BadRequest("Only text content parts are supported by this model.", $"{param}.content");
+                }
+            }
+            return sb.ToString();
+        }
+        throw ApiException.BadRequest("'content' must be a string or an array of text parts.", $"{param}.content");
+    }
+
+    private static List<string> ParseStop(JsonElement body)
+    {
+        if (!body.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        var stops = stop.ValueKind switch
+        {
+            JsonValueKind.String => [stop.GetString()!],
+            JsonValueKind.Array when stop.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => stop.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => throw ApiException.BadRequest("'stop' must be a string or an array of strings.", "stop"),
+        };
+        if (stops.Count > 4)
+        {
+            throw ApiException.BadRequest("'stop' takes at most 4 sequences.", "stop");
+        }
+        return stops;
+    }
+
+    private static Dictionary<int, float>? ParseLogitBias(JsonElement body)
+    {
+        if (!body.TryGetProperty("logit_bias", out var bias) || bias.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (bias.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.BadRequest("'logit_bias' must map token ids to numbers.", "logit_bias");
+        }
+        var result = new Dictionary<int, float>();
+        foreach (var entry in bias.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || entry.Value.ValueKind != JsonValueKind.Number || entry.Value.GetDouble() is < -100 or > 100)
+            {
+                throw ApiException.BadRequest("'logit_bias' must map token ids to numbers between -100 and 100.", "logit_bias");
+            }
+            result[id] = (float)entry.Value.GetDouble();
+        }
+        return result;
+    }
+
+    private static int? Int(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i
+        : throw ApiException.BadRequest($"'{name}' must be an integer.", name);
+
+    private static float? Float(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.Number ? (float)v.GetDouble()
+        : throw ApiException.BadRequest($"'{name}' must be a number.", name);
+}

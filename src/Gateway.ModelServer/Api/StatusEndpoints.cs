@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Gateway.ModelServer.Engine;
+
+namespace Gateway.ModelServer.Api;
+
+/// <summary><c>/health</c> (ready, with batching counters), <c>/alive</c> and <c>/v1/models</c>.</summary>
+internal static class StatusEndpoints
+{
+    public static IEndpointRouteBuilder MapModelServer(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/alive", () => "ok");
+        app.MapGet("/health", (LoadedModel model, BatchScheduler scheduler) =>
+        {
+            var s = scheduler.Stats;
+            return Results.Json(new JsonObject
+            {
+                ["status"] = "ready",
+                ["model"] = model.Id,
+                ["pid"] = Environment.ProcessId,
+                ["load_ms"] = (long)model.LoadTime.TotalMilliseconds,
+                ["parallel_sequences"] = model.Options.ParallelSequences,
+                ["active"] = s.Active,
+                ["queued"] = s.Queued,
+                ["decode_steps"] = s.DecodeSteps,
+                ["shared_steps"] = s.SharedSteps,
+                ["peak_batch_sequences"] = s.PeakBatchSequences,
+                ["generated_tokens"] = s.GeneratedTokens,
+                ["completed_requests"] = s.CompletedRequests,
+                ["cancelled_requests"] = s.CancelledRequests,
+                ["rejected_requests"] = s.RejectedRequests,
+            });
+        });
+        app.MapGet("/v1/models", (LoadedModel model, TimeProvider time) => Results.Json(new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray(new JsonObject
+            {
+                ["id"] = model.Id,
+                ["object"] = "model",
+                ["created"] = time.GetUtcNow().ToUnixTimeSeconds(),
+                ["owned_by"] = "local",
+            }),
+        }));
+        app.MapPost("/v1/chat/completions", ChatEndpoints.Handle);
+        app.MapPost("/v1/completions", CompletionEndpoints.Handle);
+        app.MapPost("/v1/embeddings", EmbeddingEndpoints.Handle);
+        return app;
+    }
+}

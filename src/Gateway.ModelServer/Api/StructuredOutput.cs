@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Gateway.Inference.Grammar;
+
+namespace Gateway.ModelServer.Api;
+
+
+/// <summary>The parts of request parsing that produce grammars: response formats and tools.</summary>
+internal static class StructuredOutput
+{
+    public static string? ResponseFormat(JsonElement body)
+    {
+        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) ? t.GetString() : null;
+        try
+        {
+            switch (type)
+            {
+                case "text":
+                    return null;
+                case "json_object":
+                    return JsonSchemaGrammar.AnyObject();
+                case "json_schema":
+                    if (!format.TryGetProperty("json_schema", out var js) || !js.TryGetProperty("schema", out var schema))
+                    {
+                        throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", "response_format");
+                    }
+                    return JsonSchemaGrammar.FromSchema(schema);
+                default:
+                    throw ApiException.BadRequest("'response_format.type' must be text, json_object or json_schema.", "response_format");
+            }
+        }
+        catch (GrammarException e)
+        {
+            throw ApiException.BadRequest($"The response schema cannot be enforced: {e.Message}", "response_format");
+        }
+    }
+
+    public static List<ToolDefinition> Tools(JsonElement body)
+    {
+        var tools = new List<ToolDefinition>();
+        if (!body.TryGetProperty("tools", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return tools;
+        }
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiException.BadRequest("'tools' must be an array.", "tools");
+        }
+        var i = 0;
+        foreach (var tool in array.EnumerateArray())
+        {
+            if (!tool.TryGetProperty("function", out var f) || !f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                || string.IsNullOrWhiteSpace(name.GetString()))
+            {
+                throw ApiException.BadRequest("Each tool needs a function with a name.", $"tools[{i}]");
+            }
+            var description = f.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            JsonElement? parameters = f.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : null;
+            tools.Add(new ToolDefinition(name.GetString()!, description, parameters));
+            i++;
+        }
+        return tools;
+    }
+
+    public static ToolMode ToolChoice(JsonElement body, IReadOnlyList<ToolDefinition> tools, out string? named)
+    {
+        named = null;
+        if (!body.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
+        {
+            return tools.Count > 0 ? ToolMode.Auto : ToolMode.None;
+        }
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            var mode = choice.GetString() switch
+            {
+                "none" => ToolMode.None,
+                "auto" => ToolMode.Auto,
+                "required" => ToolMode.Required,
+                _ => throw ApiException.BadRequest("'tool_choice' must be none, auto, required or a named function.", "tool_choice"),
+            };
+            if (mode == ToolMode.Required && tools.Count == 0)
+            {
+                throw ApiException.BadRequest("'tool_choice' is required but no tools were given.", "tool_choice");
+            }
+            return mode;
+        }
+        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n))
+        {
+            var name = n.GetString();
+            if (!tools.Any(t => t.Name == name))
+            {
+                throw ApiException.BadRequest($"'tool_choice' names '{name}', which is not among the tools.", "tool_choice");
+            }
+            named = name;
+            return ToolMode.Named;
+        }
+        throw ApiException.BadRequest("'tool_choice' must be none, auto, required or a named function.", "tool_choice");
+    }
+}

@@ -1,0 +1,51 @@
+using Gateway.Inference.Protocol;
+using LLama;
+using LLama.Native;
+using LLama.Sampling;
+
+namespace Gateway.ModelServer.Engine;
+
+/// <summary>A job bound to a KV-cache sequence while the scheduler decodes it.</summary>
+internal sealed class ActiveSequence : IDisposable
+{
+    public ActiveSequence(GenerationJob job, LLamaSeqId sequence, LoadedModel model)
+    {
+        Job = job;
+        Sequence = sequence;
+        Pipeline = new DefaultSamplingPipeline
+        {
+            Temperature = job.Sampling.Temperature,
+            TopP = job.Sampling.TopP,
+            Seed = job.Sampling.Seed,
+            LogitBias = job.Sampling.LogitBias?.ToDictionary(kv => (LLamaToken)kv.Key, kv => kv.Value) ?? [],
+            Grammar = job.Sampling.Grammar is { } gbnf ? new LLama.Sampling.Grammar(gbnf, "root") : null,
+        };
+        Decoder = new StreamingTokenDecoder(model.Context);
+        StopBuffer = new StopSequenceBuffer(job.Stops);
+    }
+
+    public GenerationJob Job { get; }
+    public LLamaSeqId Sequence { get; }
+    public DefaultSamplingPipeline Pipeline { get; }
+    public StreamingTokenDecoder Decoder { get; }
+    public StopSequenceBuffer StopBuffer { get; }
+
+    /// <summary>Prompt tokens already in the KV cache.</summary>
+    public int Prefilled { get; set; }
+
+    /// <summary>Next position in the sequence.</summary>
+    public int Position { get; set; }
+
+    /// <summary>The sampled token still to be fed back, when generating.</summary>
+    public LLamaToken? NextToken { get; set; }
+
+    /// <summary>Index of this sequence's logits in the current batch, or -1.</summary>
+    public int LogitIndex { get; set; } = -1;
+
+    public int Generated { get; set; }
+    public int PeakBatch { get; set; }
+
+    public bool Prefilling => Prefilled < Job.Prompt.Length;
+
+    public void Dispose() => Pipeline.Dispose();
+}

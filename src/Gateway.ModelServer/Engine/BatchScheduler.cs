@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using LLama.Native;
+
+namespace Gateway.ModelServer.Engine;
+
+/// <summary>
+/// Continuous batching over one llama.cpp context: every step decodes one token for each generating
+/// sequence plus prompt chunks for newly admitted ones, so concurrent requests share each forward pass.
+/// Requests beyond the parallel sequences queue; beyond the queue limit they are refused.
+/// </summary>
+/// <remarks>
+/// Sequence ids are recycled from a fixed pool: llama.cpp rejects ids at or above the context's
+/// sequence count, so ids that only ever grow would fail once a server had seen that many requests.
+/// </remarks>
+internal sealed partial class BatchScheduler : IDisposable
+{
+    private readonly LoadedModel _model;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<GenerationJob> _queue = new();
+    private readonly ConcurrentQueue<Action> _betweenSteps = new();
+    private readonly Stack<int> _freeSequences = new();
+    private readonly List<ActiveSequence> _active = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly LLamaBatch _batch = new();
+    private readonly Thread _thread;
+    private int _queued;
+    private int _activeCount;
+    private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected;
+    private int _peak;
+
+    public BatchScheduler(LoadedModel model, ILogger<BatchScheduler> logger)
+    {
+        _model = model;
+        _logger = logger;
+        for (var i = model.Options.ParallelSequences - 1; i >= 0; i--)
+        {
+            _freeSequences.Push(i);
+        }
+        _thread = new Thread(Run) { IsBackground = true, Name = "batch-scheduler" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues a job; false when the queue is full (the caller answers 429).</summary>
+    public bool TryEnqueue(GenerationJob job)
+    {
+        var limit = _model.Options.QueueLimit + _model.Options.ParallelSequences;
+        if (Interlocked.Increment(ref _queued) + Volatile.Read(ref _activeCount) > limit)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _rejected);
+            return false;
+        }
+        _queue.Enqueue(job);
+        // A cancelled request must free its sequence at once, not at its next token.
+        job.Cancellation.UnsafeRegister(static s => ((SemaphoreSlim)s!).Release(), _wake);
+        _wake.Release();
+        return true;
+    }
+
+    public SchedulerStats Stats => new(
+        Volatile.Read(ref _activeCount),
+        Volatile.Read(ref _queued),
+        Interlocked.Read(ref _steps),
+        Interlocked.Read(ref _sharedSteps),
+        Volatile.Read(ref _peak),
+        Interlocked.Read(ref _tokens),
+        Interlocked.Read(ref _completed),
+        Interlocked.Read(ref _cancelled),
+        Interlocked.Read(ref _rejected));
+
+    private void Run()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                RunBetweenSteps();
+                DropCancelled();
+                Admit();
+                if (_active.Count == 0)
+                {
+                    _wake.Wait(_stopping.Token);
+                    continue;
+                }
+                Step();
+                // Let threads waiting on LLamaSharp's process-wide decode lock in before the next step.
+                Thread.Yield();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                ModelServerLog.LoopFailed(_logger, ex);
+                FailAll($"The model server failed while decoding: {ex.Message}");
+            }
+        }
+        FailAll("The model server is shutting down.");
+    }
+
+    /// <summary>
+    /// Runs other native work (embeddings) on the scheduler thread between two steps: LLamaSharp lets only
+    /// one decode run per process, and a waiter for that lock could otherwise starve behind the loop.
+    /// </summary>
+    public Task<T> RunBetweenStepsAsync<T>(Func<T> work, CancellationToken cancellation)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _betweenSteps.Enqueue(() =>
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                done.TrySetCanceled(cancellation);
+                return;
+            }
+            try
+            {
+                done.TrySetResult(work());
+            }
+#pragma warning disable CA1031 // The failure belongs to the caller, handed over through the task.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(e);
+            }
+        });
+        _wake.Release();
+        return done.Task;
+    }
+
+    private void RunBetweenSteps()
+    {
+        while (_betweenSteps.TryDequeue(out var work))
+        {
+            work();
+        }
+    }
+
+    private void Admit()
+    {
+        while (_freeSequences.Count > 0 && _queue.TryDequeue(out var job))
+        {
+            Interlocked.Decrement(ref _queued);
+            if (job.Cancellation.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _cancelled);
+                job.Close();
+                continue;
+            }
+            ActiveSequence active;
+            try
+            {
+                active = new ActiveSequence(job, (LLamaSeqId)_freeSequences.Peek(), _model);
+            }
+#pragma warning disable CA1031 // A request that cannot be set up fails alone.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                job.Emit(new GenerationEvent.Failed($"The request could not start: {e.Message}"));
+                job.Close();
+                continue;
+            }
+            _freeSequences.Pop();
+            _active.Add(active);
+            Interlocked.Increment(ref _activeCount);
+        }
+    }
+
+    private void DropCancelled()
+    {
+        for (var i = _active.Count - 1; i >= 0; i--)
+        {
+            if (_active[i].Job.Cancellation.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _cancelled);
+                Release(_active[i]);
+            }
+        }
+    }
+
+    private void Release(ActiveSequence sequence)
+    {
+        _active.Remove(sequence);
+        Interlocked.Decrement(ref _activeCount);
+        _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
+        _freeSequences.Push((int)sequence.Sequence);
+        sequence.Job.Close();
+        sequence.Dispose();
+    }
+
+    private void FailAll(string message)
+    {
+        foreach (var sequence in _active.ToArray())
+        {
+            sequence.Job.Emit(new GenerationEvent.Failed(message));
+            Release(sequence);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _thread.Join(TimeSpan.FromSeconds(5));
+        _batch.Clear();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+namespace Gateway.ModelServer.Engine;
+
+/// <summary>The model's weights and its one decoding context, shared by every sequence.</summary>
+internal sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(ModelServerOptions options, LLamaWeights weights, LLamaContext context, TimeSpan loadTime)
+    {
+        Options = options;
+        Weights = weights;
+        Context = context;
+        LoadTime = loadTime;
+    }
+
+    public ModelServerOptions Options { get; }
+    public LLamaWeights Weights { get; }
+    public LLamaContext Context { get; }
+    public TimeSpan LoadTime { get; }
+    public string Id => Options.ModelId;
+
+    public static LoadedModel Load(ModelServerOptions options, ILogger logger)
+    {
+        var file = new FileInfo(options.Path);
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"Model file '{options.Path}' does not exist.", options.Path);
+        }
+        var started = Stopwatch.StartNew();
+        var parameters = CreateParameters(options);
+        var weights = LLamaWeights.LoadFromFile(parameters);
+        try
+        {
+            var context = weights.CreateContext(parameters);
+            ModelServerLog.ModelLoaded(logger, options.ModelId, file.FullName, started.ElapsedMilliseconds, file.Length, options.ParallelSequences, options.ContextSize);
+            return new LoadedModel(options, weights, context, started.Elapsed);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    internal static ModelParams CreateParameters(ModelServerOptions options, bool embeddings = false)
+    {
+        var parameters = new ModelParams(options.Path)
+        {
+            // One KV cache shared by all sequences, sized so each can use its full context.
+            ContextSize = (uint)(options.ContextSize * (embeddings ? 1 : options.ParallelSequences)),
+            SeqMax = (uint)(embeddings ? 1 : options.ParallelSequences),
+            KVUnified = true,
+            BatchSize = (uint)Math.Max(options.BatchSize, embeddings ? options.ContextSize : 0),
+            UBatchSize = (uint)Math.Max(options.BatchSize, embeddings ? options.ContextSize : 0),
+            GpuLayerCount = options.GpuLayers,
+            Embeddings = embeddings,
+        };
+        if (embeddings)
+        {
+            parameters.PoolingType = LLamaPoolingType.Mean;
+        }
+        if (options.Threads is { } threads)
+        {
+            parameters.Threads = threads;
+            parameters.BatchThreads = threads;
+        }
+        return parameters;
+    }
+
+    public LLamaToken[] Tokenize(string text, bool addBos, bool special) => Context.Tokenize(text, addBos, special);
+
+    /// <summary>Applies the chat template (the override, else the GGUF's) to role/content pairs.</summary>
+    public string ApplyTemplate(IEnumerable<(string Role, string Content)> messages)
+    {
+        var template = Options.ChatTemplate is { Length: > 0 } custom
+            ? new LLamaTemplate(custom)
+            : new LLamaTemplate(Weights.NativeHandle, null, false);
+        foreach (var (role, content) in messages)
+        {
+            template.Add(role, content);
+        }
+        template.AddAssistant = true;
+        return Encoding.UTF8.GetString(template.Apply());
+    }
+
+    public void Dispose()
+    {
+        Context.Dispose();
+        Weights.Dispose();
+    }
+}

@@ -1,0 +1,25 @@
+namespace Gateway.ModelServer;
+
+internal static partial class ModelServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Loaded model {Model} from {Path} in {ElapsedMs} ms ({SizeBytes} bytes on disk, {ParallelSequences} sequences x {ContextSize} tokens)")]
+    public static partial void ModelLoaded(ILogger logger, string model, string path, long elapsedMs, long sizeBytes, int parallelSequences, int contextSize);
+
+    [LoggerMessage(2, LogLevel.Error, "llama.cpp: {Message}")]
+    public static partial void NativeError(ILogger logger, string message);
+
+    [LoggerMessage(3, LogLevel.Error, "Decoding failed with {Result}; {Count} requests were failed")]
+    public static partial void DecodeFailed(ILogger logger, string result, int count);
+
+    [LoggerMessage(4, LogLevel.Error, "The batch loop failed")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Parent process {ProcessId} exited; shutting down")]
+    public static partial void ParentExited(ILogger logger, int processId);
+
+    [LoggerMessage(7, LogLevel.Error, "A request failed while sampling; the other requests go on")]
+    public static partial void SequenceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Trace, "Prompt: {Prompt}")]
+    public static partial void Prompt(ILogger logger, string prompt);
+}

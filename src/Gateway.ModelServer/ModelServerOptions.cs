@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.ModelServer;
+
+/// <summary>What one ModelServer process serves; bound from the <c>ModelServer</c> section or the command line.</summary>
+public sealed record ModelServerOptions
+{
+    public const string SectionName = "ModelServer";
+
+    /// <summary>Path of the GGUF file to serve.</summary>
+    [Required]
+    public string Path { get; init; } = "";
+
+    /// <summary>Model id reported by <c>/v1/models</c> and in responses; defaults to the file name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Context length available to each sequence.</summary>
+    [Range(64, 1 << 20)]
+    public int ContextSize { get; init; } = 2048;
+
+    /// <summary>Sequences decoded together; further requests queue.</summary>
+    [Range(1, 256)]
+    public int ParallelSequences { get; init; } = 4;
+
+    /// <summary>Requests that may wait for a sequence before new ones get 429.</summary>
+    [Range(0, 100_000)]
+    public int QueueLimit { get; init; } = 64;
+
+    /// <summary>Layers offloaded to the GPU (needs a GPU-enabled native library).</summary>
+    [Range(0, 10_000)]
+    public int GpuLayers { get; init; }
+
+    /// <summary>CPU threads for decoding; unset lets llama.cpp choose.</summary>
+    [Range(1, 1024)]
+    public int? Threads { get; init; }
+
+    /// <summary>Chat template replacing the one in the GGUF metadata (a template llama.cpp recognises).</summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>A llama.cpp native library (file) or a folder holding one, loaded instead of the bundled CPU build.</summary>
+    public string? NativeLibraryPath { get; init; }
+
+    /// <summary>Tokens decoded per step across all sequences (prompt chunks and generated tokens).</summary>
+    [Range(32, 1 << 16)]
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Exit when this process id exits, so a crashed supervisor leaves no orphans.</summary>
+    public int? ParentProcessId { get; init; }
+
+    public string ModelId => string.IsNullOrWhiteSpace(Name) ? System.IO.Path.GetFileNameWithoutExtension(Path) : Name;
+}

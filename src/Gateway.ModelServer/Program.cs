@@ -1,0 +1,3 @@
+using Gateway.ModelServer;
+
+return await ModelServerApplication.RunAsync(args);

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.Inference;
+using Gateway.Inference.Gguf;
+using Gateway.Inference.Pool;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Gateway.TestUtilities;
+
+namespace Gateway.IntegrationTests.Inference;
+
+[CollectionDefinition(Name)]
+public sealed class LocalModelCollection : ICollectionFixture<LocalModelFixture>
+{
+    public const string Name = "local-models";
+}
+
+/// <summary>
+/// Writes the tiny model to a temp folder and supervises real Gateway.ModelServer processes through
+/// <see cref="ModelPool"/>, registered exactly as the gateway registers it.
+/// </summary>
+public sealed class LocalModelFixture : IAsyncLifetime
+{
+    private ServiceProvider? _services;
+
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("local-models-").FullName;
+    public string ModelPath => Path.Combine(Directory, "tiny.gguf");
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>The pool's log, model server output included, for failure messages.</summary>
+    public ListLoggerProvider Log { get; } = new();
+    public ModelPool Pool => _services!.GetRequiredService<ModelPool>();
+
+    public Task InitializeAsync()
+    {
+        TinyModel.Write(ModelPath);
+        File.WriteAllText(Path.Combine(Directory, "garbage.gguf"), "this is not a model");
+        _services = BuildPool(Log, new()
+        {
+            ["Gateway:Pool:RestartBackoff"] = "00:00:02",
+            ["Gateway:Pool:StartTimeout"] = "00:01:00",
+            ["Gateway:Models:tiny:Provider"] = "local",
+            ["Gateway:Models:tiny:Path"] = ModelPath,
+            ["Gateway:Models:tiny:ParallelSequences"] = "4",
+            ["Gateway:Models:tiny:ContextSize"] = "16384",
+            ["Gateway:Models:single:Path"] = ModelPath,
+            ["Gateway:Models:single:ParallelSequences"] = "1",
+            ["Gateway:Models:single:QueueLimit"] = "0",
+            ["Gateway:Models:single:ContextSize"] = "16384",
+            ["Gateway:Models:crash:Path"] = ModelPath,
+            ["Gateway:Models:crash:ParallelSequences"] = "2",
+            ["Gateway:Models:missing:Path"] = Path.Combine(Directory, "no-such-model.gguf"),
+            ["Gateway:Models:garbage:Path"] = Path.Combine(Directory, "garbage.gguf"),
+        });
+        return Task.CompletedTask;
+    }
+
+    internal static ServiceProvider BuildPool(ListLoggerProvider? log, Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection()
+            .AddLogging(b =>
+            {
+                b.SetMinimumLevel(LogLevel.Debug);
+                if (log is not null)
+                {
+                    b.AddProvider(log);
+                }
+            })
+            .AddSingleton<IConfiguration>(configuration);
+        services.AddModelPool(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    public async Task<JsonDocument> ChatAsync(string model, object body)
+    {
+        var baseUri = await Pool.EnsureStartedAsync(model);
+        using var response = await Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text);
+    }
+
+    public async Task<JsonElement> HealthAsync(string model)
+    {
+        var baseUri = await Pool.EnsureStartedAsync(model);
+        return (await Http.GetFromJsonAsync<JsonElement>(new Uri(baseUri, "/health")))!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+        Http.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Gateway.IntegrationTests.Inference;
+
+[Collection(LocalModelCollection.Name)]
+public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
+{
+    [Fact]
+    public async Task Chat_FourConcurrentStreams_AreDecodedInTheSameBatches()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        var before = await fixture.HealthAsync("tiny");
+
+        var streams = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body($"Stream {i}", 16000, i, new { stream = true, logit_bias = Chat.NoEnd }))));
+        // Wait for the first token of every stream: all four now hold a sequence at once.
+        var readers = streams.Select(s => Chat.ReadEventsAsync(s).GetAsyncEnumerator()).ToList();
+        foreach (var reader in readers)
+        {
+            Assert.True(await reader.MoveNextAsync());
+            Assert.True(await reader.MoveNextAsync());
+        }
+        var during = await fixture.HealthAsync("tiny");
+        foreach (var (reader, stream) in readers.Zip(streams))
+        {
+            await reader.DisposeAsync();
+            stream.Dispose();
+        }
+
+        Assert.Equal(4, during.GetProperty("active").GetInt32());
+        Assert.Equal(4, during.GetProperty("peak_batch_sequences").GetInt32());
+        Assert.True(during.GetProperty("shared_steps").GetInt64() > before.GetProperty("shared_steps").GetInt64());
+        await WaitForIdle("tiny");
+    }
+
+    [Fact]
+    public async Task Chat_FourConcurrentRequests_EachReportsSharedBatches()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+            return await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), Chat.Body($"Request {i}", 400, i, new { logit_bias = Chat.NoEnd }));
+        }));
+
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var peak = int.Parse(response.Headers.GetValues("x-gateway-batch-peak").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(peak >= 2, $"request decoded alone (peak {peak})");
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Chat_CancelledStream_FreesItsSequenceAtOnce()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("single");
+        var cancelledBefore = (await fixture.HealthAsync("single")).GetProperty("cancelled_requests").GetInt64();
+        var stream = await Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body("Long story", 16000, 1, new { stream = true, logit_bias = Chat.NoEnd }));
+        var reader = Chat.ReadEventsAsync(stream).GetAsyncEnumerator();
+        Assert.True(await reader.MoveNextAsync());
+
+        // One sequence and no queue: a second request is refused while the stream holds the sequence.
+        using var refusedTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        HttpResponseMessage refusedResponse;
+        try
+        {
+            refusedResponse = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), Chat.Body("Me too", 4, 1), refusedTimeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no answer to the second request; pool log:\n{fixture.Log.Tail()}");
+            throw;
+        }
+        using (var refused = refusedResponse)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter is not null);
+            Assert.Equal("rate_limit_error", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString());
+        }
+
+        await reader.DisposeAsync();
+        stream.Dispose();
+        await WaitForIdle("single");
+        using var next = await fixture.ChatAsync("single", Chat.Body("Now me", 4, 1));
+
+        Assert.Equal("length", Chat.FinishReason(next));
+        Assert.True((await fixture.HealthAsync("single")).GetProperty("cancelled_requests").GetInt64() > cancelledBefore);
+    }
+
+    [Fact]
+    public async Task Embeddings_WhileStreamsDecode_AnswerPromptly()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        var streams = await Task.WhenAll(Enumerable.Range(0, 2).Select(i =>
+            Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body($"Busy {i}", 16000, i, new { stream = true, logit_bias = Chat.NoEnd }))));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var embedding = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "embeddings"), new { input = "while busy" });
+        var elapsed = watch.Elapsed;
+        var busy = (await fixture.HealthAsync("tiny")).GetProperty("active").GetInt32();
+        foreach (var stream in streams)
+        {
+            stream.Dispose();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
+        Assert.Equal(2, busy);
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"embedding took {elapsed}");
+        await WaitForIdle("tiny");
+    }
+
+    private async Task WaitForIdle(string model)
+    {
+        // Generous for a loaded CI machine; an unfreed sequence would never come back at all.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        JsonElement health;
+        while ((health = await fixture.HealthAsync(model)).GetProperty("active").GetInt32() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the cancelled sequences were not freed: {health}");
+            await Task.Delay(20);
+        }
+    }
+}

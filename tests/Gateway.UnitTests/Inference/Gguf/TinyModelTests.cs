@@ -1,0 +1,79 @@
+using Gateway.Inference.Gguf;
+
+namespace Gateway.UnitTests.Inference.Gguf;
+
+public sealed class TinyModelTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tiny-model-").FullName;
+
+    [Fact]
+    public void Write_DefaultOptions_HasLlamaHyperParametersTokenizerAndTemplate()
+    {
+        var path = Path.Combine(_dir, "tiny.gguf");
+
+        var size = TinyModel.Write(path);
+        var info = GgufReader.Read(path);
+
+        Assert.Equal(new FileInfo(path).Length, size);
+        Assert.Equal("llama", info.Metadata["general.architecture"]);
+        foreach (var key in new[]
+        {
+            "llama.context_length", "llama.embedding_length", "llama.block_count", "llama.feed_forward_length",
+            "llama.attention.head_count", "llama.attention.head_count_kv", "llama.rope.dimension_count",
+            "llama.attention.layer_norm_rms_epsilon", "llama.vocab_size", "tokenizer.ggml.bos_token_id",
+            "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id",
+        })
+        {
+            Assert.True(info.Metadata.ContainsKey(key), key);
+        }
+        Assert.Equal("llama", info.Metadata["tokenizer.ggml.model"]);
+        Assert.Contains("<|im_start|>", (string)info.Metadata["tokenizer.chat_template"], StringComparison.Ordinal);
+        Assert.Equal(2u + 9u * 2u + 1u, (uint)info.Tensors.Count);
+        Assert.Contains(info.Tensors, t => t.Name == "blk.1.ffn_down.weight" && t.Dims.SequenceEqual(new ulong[] { 128, 64 }));
+    }
+
+    [Fact]
+    public void Write_Vocabulary_HasAll256ByteTokensTypedAsBytes()
+    {
+        var path = Path.Combine(_dir, "tiny.gguf");
+        TinyModel.Write(path);
+        var info = GgufReader.Read(path);
+
+        var tokens = ((object[])info.Metadata["tokenizer.ggml.tokens"]).Cast<string>().ToList();
+        var types = ((object[])info.Metadata["tokenizer.ggml.token_type"]).Cast<int>().ToList();
+        var scores = (object[])info.Metadata["tokenizer.ggml.scores"];
+
+        Assert.Equal(tokens.Count, types.Count);
+        Assert.Equal(tokens.Count, scores.Length);
+        Assert.Equal((uint)tokens.Count, info.Metadata["llama.vocab_size"]);
+        for (var b = 0; b < 256; b++)
+        {
+            var index = tokens.IndexOf($"<0x{b:X2}>");
+            Assert.True(index >= 0, $"byte token {b:X2} missing");
+            Assert.Equal(6, types[index]);
+        }
+        Assert.Equal(tokens.Count, tokens.Distinct().Count());
+    }
+
+    [Fact]
+    public void Write_SameSeed_WritesIdenticalFiles_DifferentSeed_Differs()
+    {
+        string Write(string name, int seed)
+        {
+            var path = Path.Combine(_dir, name);
+            TinyModel.Write(path, new TinyModelOptions { Seed = seed });
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        }
+
+        Assert.Equal(Write("a.gguf", 1), Write("b.gguf", 1));
+        Assert.NotEqual(Write("c.gguf", 1), Write("d.gguf", 2));
+    }
+
+    [Fact]
+    public void Write_HeadsDoNotDivideEmbedding_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => TinyModel.Write(Path.Combine(_dir, "x.gguf"), new TinyModelOptions { EmbeddingLength = 30, HeadCount = 4 }));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

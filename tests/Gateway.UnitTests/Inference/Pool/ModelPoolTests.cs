@@ -1,0 +1,221 @@
+using Gateway.Inference.Pool;
+using Gateway.TestUtilities.Inference;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.UnitTests.Inference.Pool;
+
+public sealed class ModelPoolTests : IAsyncDisposable
+{
+    private readonly FakeModelServerLauncher _launcher = new();
+    private readonly FakeModelServerProbe _probe = new();
+    private ModelPool? _pool;
+
+    [Fact]
+    public async Task EnsureStartedAsync_UnknownModel_ThrowsUnknownModel()
+    {
+        var pool = CreatePool(new ModelPoolOptions());
+
+        await Assert.ThrowsAsync<UnknownModelException>(() => pool.EnsureStartedAsync("nope"));
+    }
+
+    [Fact]
+    public async Task EnsureStartedAsync_ConcurrentFirstCalls_StartOneServerAndReturnItsV1Base()
+    {
+        var pool = CreatePool(new ModelPoolOptions(), ("a", Model(100)));
+        var changes = new List<ModelEndpointChangedEventArgs>();
+        pool.EndpointChanged += (_, e) => changes.Add(e);
+
+        var uris = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => pool.EnsureStartedAsync("a")));
+
+        var started = Assert.Single(_launcher.Started);
+        Assert.All(uris, u => Assert.Equal(new Uri(started.Address, "v1/"), u));
+        Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
+        Assert.Equal(started.ProcessId, pool.Get("a").ProcessId);
+        Assert.Equal(uris[0], Assert.Single(changes).BaseUri);
+    }
+
+    [Fact]
+    public async Task EnsureStartedAsync_OverBudget_EvictsLeastRecentlyUsedIdleModel()
+    {
+        var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 250 }, ("a", Model(100)), ("b", Model(100)), ("c", Model(100)));
+        await pool.EnsureStartedAsync("a");
+        await Task.Delay(5);
+        await pool.EnsureStartedAsync("b");
+        await Task.Delay(5);
+        await pool.EnsureStartedAsync("a"); // a is now more recent than b
+
+        await pool.EnsureStartedAsync("c");
+
+        Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("b").State);
+        Assert.Equal(LocalModelState.Ready, pool.Get("c").State);
+        Assert.True(_launcher.Started.Single(p => p.Model == "b").Disposed);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_OpenLease_ModelIsNotEvictedUntilReleased()
+    {
+        var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 150 }, ("a", Model(100)), ("b", Model(100)));
+        var lease = await pool.AcquireAsync("a");
+
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("b"));
+        Assert.Equal(1, pool.Get("a").InFlight);
+        lease.Dispose();
+        lease.Dispose(); // A second dispose must not release twice.
+        _launcher.Started.Clear();
+
+        // Released, the model is an ordinary eviction candidate again.
+        await pool.EnsureStartedAsync("b");
+        Assert.Equal(0, pool.Get("a").InFlight);
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("a").State);
+        Assert.Equal(new Uri(Assert.Single(_launcher.Started).Address, "v1/"), pool.Get("b").BaseUri);
+    }
+
+    [Fact]
+    public async Task EnsureStartedAsync_ModelLargerThanBudget_ThrowsUnavailableWithoutEvicting()
+    {
+        var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 150 }, ("a", Model(100)), ("huge", Model(1000)));
+        await pool.EnsureStartedAsync("a");
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("huge"));
+
+        Assert.Contains("budget", error.Message, StringComparison.Ordinal);
+        Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
+    }
+
+    [Fact]
+    public async Task Crash_WhileBackingOff_ThrowsUnavailable_ThenRestartsOnANewPort()
+    {
+        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromMilliseconds(300) }, ("a", Model(100)));
+        var first = await pool.EnsureStartedAsync("a");
+        var restarted = new TaskCompletionSource<Uri>();
+        pool.EndpointChanged += (_, e) =>
+        {
+            if (e.BaseUri is { } uri)
+            {
+                restarted.TrySetResult(uri);
+            }
+        };
+
+        _launcher.Started[0].Crash();
+        await WaitUntil(() => pool.Get("a").State == LocalModelState.Failed);
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
+        var second = await restarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Contains("exited unexpectedly", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.RetryAfter);
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await pool.EnsureStartedAsync("a"));
+        Assert.Equal(1, pool.Get("a").Restarts);
+    }
+
+    [Fact]
+    public async Task EnsureStartedAsync_LoadFails_RecordsErrorAndRetriesAfterBackoff()
+    {
+        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromMilliseconds(100) }, ("a", Model(100)));
+        _launcher.FailWith = "bad magic";
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
+        var again = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
+        _launcher.FailWith = null;
+        await Task.Delay(150);
+
+        Assert.Contains("bad magic", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Retrying", again.Message, StringComparison.Ordinal);
+        Assert.Equal(LocalModelState.Failed, pool.Get("a").State);
+        await pool.EnsureStartedAsync("a");
+        Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
+    }
+
+    [Fact]
+    public async Task UnloadAsync_RunningModel_StopsItsServer()
+    {
+        var pool = CreatePool(new ModelPoolOptions(), ("a", Model(100)));
+        await pool.EnsureStartedAsync("a");
+
+        Assert.True(await pool.UnloadAsync("a"));
+
+        Assert.True(_launcher.Started[0].Disposed);
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("a").State);
+        Assert.Null(pool.Get("a").BaseUri);
+        Assert.False(await pool.UnloadAsync("a"));
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_IdleBeyondKeepAlive_UnloadsTheModel()
+    {
+        var pool = CreatePool(new ModelPoolOptions { HealthInterval = TimeSpan.FromMilliseconds(20) }, ("a", Model(100) with { KeepAlive = TimeSpan.FromMilliseconds(50) }));
+        await pool.EnsureStartedAsync("a");
+        using var cts = new CancellationTokenSource();
+        var loop = pool.SuperviseAsync(cts.Token);
+
+        await WaitUntil(() => pool.Get("a").State == LocalModelState.Unloaded);
+        await cts.CancelAsync();
+        await loop;
+
+        Assert.True(_launcher.Started[0].Disposed);
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_RepeatedHealthFailures_KillsAndRestartsTheServer()
+    {
+        var pool = CreatePool(new ModelPoolOptions
+        {
+            HealthInterval = TimeSpan.FromMilliseconds(20),
+            HealthFailuresBeforeRestart = 2,
+            RestartBackoff = TimeSpan.FromMilliseconds(10),
+        }, ("a", Model(100)));
+        await pool.EnsureStartedAsync("a");
+        var sick = _launcher.Started[0].Address;
+        _probe.Healthy = uri => uri != sick;
+        using var cts = new CancellationTokenSource();
+        var loop = pool.SuperviseAsync(cts.Token);
+
+        await WaitUntil(() => pool.Get("a") is { State: LocalModelState.Ready, Restarts: 1 });
+        await cts.CancelAsync();
+        await loop;
+
+        Assert.Equal(2, _launcher.Started.Count);
+        Assert.True(_launcher.Started[0].Disposed);
+    }
+
+    private ModelPool CreatePool(ModelPoolOptions options, params (string Name, LocalModelOptions Model)[] models)
+    {
+        var catalog = new LocalModelCatalog();
+        foreach (var (name, model) in models)
+        {
+            catalog.Models[name] = model;
+        }
+        _pool = new ModelPool(new StaticOptionsMonitor<ModelPoolOptions>(options), new StaticOptionsMonitor<LocalModelCatalog>(catalog),
+            _launcher, _probe, TimeProvider.System, NullLogger<ModelPool>.Instance);
+        return _pool;
+    }
+
+    private static LocalModelOptions Model(long memory) => new() { Provider = "local", Path = "/models/m.gguf", MemoryBytes = memory };
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_pool is not null)
+        {
+            await _pool.DisposeAsync();
+        }
+    }
+
+    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+        public T Get(string? name) => value;
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+}
