@@ -32,12 +32,17 @@ public static partial class GatewayApplication
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayProxy();
+        builder.Services.AddGatewayRouting();
+        builder.Services.AddGatewayStateStores(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
         app.MapHealthEndpoints();
         app.MapModelsEndpoints();
+        app.MapRouteEndpoints();
+        app.MapFeedbackEndpoints();
+        app.MapAdminEndpoints();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<FrontDoorMiddleware>();

@@ -5,6 +5,10 @@ using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Resilience;
+using Gateway.Host.Routing;
+using Gateway.Host.State;
+using Gateway.Redis;
+using Gateway.State;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +40,35 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IConfiguration>(), GatewayOptions.SectionName, KeySnapshot.Build,
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Keys")));
         services.TryAddSingleton<KeyStore>();
+        services.TryAddSingleton(sp => new ReloadingSnapshot<RoutingSnapshot>(
+            sp.GetRequiredService<IConfiguration>(), RoutingOptions.SectionPath,
+            c => RoutingSnapshot.Build(c, contentRoot),
+            sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Routing")));
+        return services;
+    }
+
+    /// <summary>
+    /// Limits, response cache, managed keys and feedback: in Redis when <c>Gateway:Redis:ConnectionString</c>
+    /// is set, in memory otherwise; failures counted in the metrics.
+    /// </summary>
+    public static IServiceCollection AddGatewayStateStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<IStateStoreEvents, MetricsStateStoreEvents>();
+        services.AddGatewayState(configuration);
+        services.AddOptions<CacheOptions>().BindConfiguration("Gateway:Cache");
+        services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
+        services.TryAddSingleton<LimitEnforcer>();
+        services.TryAddSingleton<ResponseCaching>();
+        return services;
+    }
+
+    /// <summary>The learned router behind <c>model: "auto"</c> and <c>/v1/route</c>.</summary>
+    public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RouterService>();
+        services.TryAddSingleton<RoutedCandidates>();
+        services.AddHostedService<RouterWarmup>();
         return services;
     }
 

@@ -33,8 +33,13 @@ public readonly record struct LimitState(LimitKind Kind, decimal Limit, decimal 
 /// <summary>
 /// The outcome of <see cref="ILimitStore.AcquireAsync"/>: allowed (and counted), or rejected by
 /// <see cref="Rejected"/> with a retry delay. <see cref="States"/> holds every configured limit.
+/// A rejection with no <see cref="Rejected"/> limit means the store could not decide and its
+/// policy is to fail closed; <see cref="Reason"/> says why (answer 503, not 429).
 /// </summary>
-public sealed record LimitDecision(bool Allowed, LimitKind? Rejected, TimeSpan RetryAfter, IReadOnlyList<LimitState> States)
+public sealed record LimitDecision(bool Allowed, LimitKind? Rejected, TimeSpan RetryAfter, IReadOnlyList<LimitState> States, string? Reason = null)
 {
     public static readonly LimitDecision Unlimited = new(true, null, TimeSpan.Zero, []);
+
+    /// <summary>A refusal because the limit store is unreachable and configured to fail closed.</summary>
+    public static LimitDecision Unavailable(string reason, TimeSpan retryAfter) => new(false, null, retryAfter, [], reason);
 }

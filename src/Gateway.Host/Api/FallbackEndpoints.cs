@@ -7,7 +7,7 @@ internal static class FallbackEndpoints
 {
     private static readonly HashSet<string> KnownPaths = new(StringComparer.OrdinalIgnoreCase)
     {
-        "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/health", "/alive",
+        "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/v1/route", "/v1/feedback", "/admin/keys", "/health", "/alive",
     };
 
     public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder endpoints)

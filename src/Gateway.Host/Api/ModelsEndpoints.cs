@@ -3,6 +3,7 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
+using Gateway.Host.Routing;
 
 namespace Gateway.Host.Api;
 
@@ -16,9 +17,10 @@ internal static class ModelsEndpoints
         return endpoints;
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
+    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing)
     {
-        if (keys.Authenticate(context.Request, out var key) is { } error)
+        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
@@ -29,9 +31,19 @@ internal static class ModelsEndpoints
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var model in catalog.Current.Models.Where(m => key.Allows(m.Name)))
+            foreach (var model in catalog.Current.Models.Where(m => key!.Allows(m.Name)))
             {
                 WriteModel(writer, model);
+            }
+
+            foreach (var profile in routing.Current.Profiles.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile);
+                writer.WriteString("object", "model");
+                writer.WriteNumber("created", 0);
+                writer.WriteString("owned_by", "gateway-router");
+                writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
@@ -41,7 +53,8 @@ internal static class ModelsEndpoints
 
     private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
     {
-        if (keys.Authenticate(context.Request, out var key) is { } error)
+        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
@@ -53,7 +66,7 @@ internal static class ModelsEndpoints
             return;
         }
 
-        if (!key.Allows(model.Name))
+        if (!key!.Allows(model.Name))
         {
             await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotAllowed(model.Name, key.Name));
             return;

@@ -17,4 +17,19 @@ public sealed class KeyOptions
 
     /// <summary>A disabled key is rejected like an unknown one.</summary>
     public bool Disabled { get; set; }
+
+    /// <summary>Requests allowed per minute (unset = unlimited).</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Prompt + completion tokens allowed per minute (unset = unlimited).</summary>
+    public long? TokensPerMinute { get; set; }
+
+    /// <summary>Spend allowed per <see cref="BudgetPeriod"/> in USD, from catalog prices (unset = unlimited).</summary>
+    public decimal? BudgetUsd { get; set; }
+
+    /// <summary>Length of a budget period; default one day.</summary>
+    public TimeSpan? BudgetPeriod { get; set; }
+
+    /// <summary>Cache this key's deterministic requests (temperature 0) in the response cache.</summary>
+    public bool Cache { get; set; }
 }

@@ -27,6 +27,8 @@ internal sealed class KeySnapshot
     public bool TryAuthenticate(ReadOnlySpan<char> presentedKey, out VirtualKey key) =>
         _byHash.TryGetValue(KeyHasher.Hash(presentedKey), out key!);
 
+    public bool TryGetByHash(string hash, out VirtualKey key) => _byHash.TryGetValue(hash, out key!);
+
     public static KeySnapshot Build(IConfiguration configuration)
     {
         var allowDevelopmentKey = configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.AllowDevelopmentKey)}", true);
@@ -52,7 +54,13 @@ internal sealed class KeySnapshot
 
             var models = options.Models.Where(m => !string.IsNullOrWhiteSpace(m)).ToArray();
             var allowed = models.Length == 0 || models.Contains("*") ? null : models.ToFrozenSet(StringComparer.Ordinal);
-            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin)))
+            if (options.RequestsPerMinute is <= 0 || options.TokensPerMinute is <= 0 || options.BudgetUsd is < 0 || options.BudgetPeriod is { } period && period <= TimeSpan.Zero)
+            {
+                throw new ConfigurationException($"{section.Path}: limits must be positive.");
+            }
+
+            var limits = new Gateway.State.KeyLimits(options.RequestsPerMinute, options.TokensPerMinute, options.BudgetUsd, options.BudgetPeriod);
+            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache)))
             {
                 throw new ConfigurationException($"{section.Path}: the same key hash is configured twice.");
             }

@@ -5,7 +5,8 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
-using Gateway.Host.Resilience;
+using Gateway.Host.Routing;
+using Gateway.Host.State;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,20 +28,24 @@ internal sealed class FrontDoorMiddleware
     private readonly ReloadingSnapshot<CatalogSnapshot> _catalog;
     private readonly IProxyStateLookup _proxyState;
     private readonly IOptionsMonitor<GatewayOptions> _options;
-    private readonly UpstreamPipelines _pipelines;
     private readonly RequestAccounting _accounting;
     private readonly GatewayMetrics _metrics;
+    private readonly RoutedCandidates _routing;
+    private readonly LimitEnforcer _limits;
+    private readonly ResponseCaching _cache;
 
     public FrontDoorMiddleware(RequestDelegate next, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
-        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options, UpstreamPipelines pipelines,
-        RequestAccounting accounting, GatewayMetrics metrics)
+        IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options,
+        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing, LimitEnforcer limits, ResponseCaching cache)
     {
+        _routing = routing;
+        _limits = limits;
+        _cache = cache;
         _next = next;
         _keys = keys;
         _catalog = catalog;
         _proxyState = proxyState;
         _options = options;
-        _pipelines = pipelines;
         _accounting = accounting;
         _metrics = metrics;
     }
@@ -49,14 +54,23 @@ internal sealed class FrontDoorMiddleware
     {
         var feature = context.Features.Get<GatewayRequestFeature>()!;
         var operation = CatalogProxyConfigProvider.OperationOf(context.GetRouteModel().Config.RouteId);
-        var error = _keys.Authenticate(context.Request, out var key);
+        var (key, error) = await _keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }
 
-        feature.Key = key;
+        var caller = key!;
+        feature.Key = caller;
+        error = await _limits.AcquireAsync(context, caller);
+        if (error is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            _accounting.Complete(context, operation, feature);
+            return;
+        }
+
         var body = await RequestBodyReader.ReadAsync(context.Request, _options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
         if (body.Error is not null)
         {
@@ -69,8 +83,22 @@ internal sealed class FrontDoorMiddleware
         {
             var request = buffer.AsMemory(0, body.Length);
             IReadOnlyList<CatalogModel>? candidates = null;
-            error = RequestValidator.Validate(request.Span, operation, out var parsed)
-                ?? ResolveCandidates(parsed, key, out candidates);
+            error = RequestValidator.Validate(request.Span, operation, out var parsed);
+            var original = request;
+            if (error is null && parsed.RouteStart >= 0)
+            {
+                // 'route' is for the gateway; upstreams would reject an unknown parameter.
+                request = UpstreamBodies.WithoutRoute(request.Span, parsed);
+                error = RequestValidator.Validate(request.Span, operation, out parsed);
+            }
+
+            if (error is null)
+            {
+                error = parsed.IsRouted
+                    ? _routing.Resolve(context, original.Span, parsed, operation, caller, out candidates)
+                    : ResolveCandidates(parsed, caller, out candidates);
+            }
+
             if (error is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, error);
@@ -79,7 +107,22 @@ internal sealed class FrontDoorMiddleware
 
             feature.Stream = parsed.Stream;
             feature.StripUsageChunk = parsed.Stream && !parsed.HasStreamOptions;
+            feature.Prompt = (operation, request);
+            var cacheKey = _cache.KeyFor(context, operation, request.Span, caller);
+            if (cacheKey is not null && await _cache.TryServeAsync(context, feature, cacheKey))
+            {
+                _accounting.Complete(context, operation, feature);
+                return;
+            }
+
+            feature.CaptureBody = cacheKey is not null;
             await ForwardAsync(context, feature, request, parsed, candidates!);
+            if (cacheKey is not null)
+            {
+                await _cache.StoreAsync(context, feature, cacheKey);
+            }
+
+            await _accounting.RecordAsync(context, operation, feature);
         }
         finally
         {

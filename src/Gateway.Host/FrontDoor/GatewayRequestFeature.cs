@@ -55,6 +55,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>The answer's bytes as sent to the client, when captured.</summary>
     public ReadOnlyMemory<byte>? CapturedBody { get; set; }
 
+    /// <summary>The operation and body (for feedback records), kept only while the request runs.</summary>
+    public (OpenAIOperation Operation, ReadOnlyMemory<byte> Body)? Prompt { get; set; }
+
     /// <summary>Set when a stream broke after it started; the client got an error event.</summary>
     public string? StreamError { get; set; }
 

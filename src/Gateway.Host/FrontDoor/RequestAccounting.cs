@@ -1,16 +1,96 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Gateway.Host.Metrics;
+using Gateway.Host.Routing;
+using Gateway.Host.State;
+using Gateway.State;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.FrontDoor;
 
-/// <summary>After a proxied request: metrics for latency, tokens and spend.</summary>
+/// <summary>Section <c>Gateway:Feedback</c>: what is remembered of requests so that feedback can score them.</summary>
+public sealed class FeedbackOptions
+{
+    /// <summary>Record answered requests for <c>POST /v1/feedback</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Keep the prompt text (needed to retrain the router from feedback); otherwise only its hash.</summary>
+    public bool StorePrompts { get; set; } = true;
+
+    /// <summary>How long a request can still be scored.</summary>
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// After a proxied request: its tokens and spend go to the key's limits, a record goes to the
+/// feedback store, and metrics record latency, tokens and spend.
+/// </summary>
 internal sealed class RequestAccounting
 {
     private static readonly string[] StatusLabels = Enumerable.Range(0, 600).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
     private readonly GatewayMetrics _metrics;
+    private readonly LimitEnforcer _limits;
+    private readonly IFeedbackStore _feedback;
+    private readonly IOptionsMonitor<FeedbackOptions> _feedbackOptions;
+    private readonly TimeProvider _time;
 
-    public RequestAccounting(GatewayMetrics metrics) => _metrics = metrics;
+    public RequestAccounting(GatewayMetrics metrics, LimitEnforcer limits, IFeedbackStore feedback, IOptionsMonitor<FeedbackOptions> feedbackOptions, TimeProvider time)
+    {
+        _metrics = metrics;
+        _limits = limits;
+        _feedback = feedback;
+        _feedbackOptions = feedbackOptions;
+        _time = time;
+    }
+
+    /// <summary>Records usage against limits and for feedback, once the answer is complete.</summary>
+    public async ValueTask RecordAsync(HttpContext context, OpenAIOperation operation, GatewayRequestFeature feature)
+    {
+        if (feature.Model is not { } model || context.Response.StatusCode != StatusCodes.Status200OK || feature.Key is not { } key)
+        {
+            return;
+        }
+
+        var options = _feedbackOptions.CurrentValue;
+        var limited = key.Limits is not null && feature.Usage is not null;
+        var record = options.Enabled && operation != OpenAIOperation.Embeddings;
+        if (!limited && !record)
+        {
+            return;
+        }
+
+        // The client has its whole answer before the gateway talks to the state stores.
+        await context.Response.CompleteAsync();
+        if (limited)
+        {
+            var usage = feature.Usage!.Value;
+            await _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
+        }
+
+        if (record && feature.Prompt is { } prompt)
+        {
+            var text = PromptOf(prompt.Operation, prompt.Body.Span);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+            var entry = new RequestRecord(feature.RequestId, hash, options.StorePrompts ? text : null, model.Name,
+                feature.Usage?.PromptTokens ?? 0, feature.Usage?.CompletionTokens ?? 0, _time.GetUtcNow());
+            try
+            {
+                await _feedback.RecordRequestAsync(entry, options.TimeToLive, CancellationToken.None);
+            }
+            catch (StateStoreUnavailableException)
+            {
+                // Feedback is best effort; the answer was served.
+            }
+        }
+    }
+
+    private static string PromptOf(OpenAIOperation operation, ReadOnlySpan<byte> body)
+    {
+        using var document = JsonDocument.Parse(body.ToArray());
+        return PromptText.Extract(document.RootElement, operation);
+    }
 
     public void Complete(HttpContext context, OpenAIOperation operation, GatewayRequestFeature feature)
     {

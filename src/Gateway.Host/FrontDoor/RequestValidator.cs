@@ -37,6 +37,7 @@ internal static class RequestValidator
         string? model = null;
         int modelStart = -1, modelLength = 0;
         bool stream = false, hasRequired = false, hasStreamOptions = false;
+        int routeStart = -1, routeEnd = -1;
         var required = RequiredField(operation);
 
         while (reader.Read())
@@ -47,6 +48,7 @@ internal static class RequestValidator
             }
 
             var field = reader.GetString()!;
+            var propertyStart = checked((int)reader.TokenStartIndex);
             reader.Read();
             GatewayError? error = null;
             switch (field)
@@ -115,6 +117,11 @@ internal static class RequestValidator
             }
 
             reader.Skip();
+            if (field == "route")
+            {
+                routeStart = propertyStart;
+                routeEnd = checked((int)reader.BytesConsumed);
+            }
         }
 
         if (reader.Read())
@@ -132,7 +139,7 @@ internal static class RequestValidator
             return GatewayError.BadRequest($"Missing required parameter: '{required}'.", required, "missing_required_parameter");
         }
 
-        request = new ParsedRequest(model, modelStart, modelLength, stream, hasStreamOptions);
+        request = new ParsedRequest(model, modelStart, modelLength, stream, hasStreamOptions, routeStart, routeEnd);
         return null;
     }
 
@@ -251,4 +258,11 @@ internal static class RequestValidator
 }
 
 /// <summary>What the front door needs from a validated request body.</summary>
-internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream, bool HasStreamOptions);
+/// <param name="RouteStart">Start of the gateway's own <c>route</c> property (its name), or -1.</param>
+/// <param name="RouteEnd">End of the <c>route</c> property's value, or -1.</param>
+internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream, bool HasStreamOptions, int RouteStart = -1, int RouteEnd = -1)
+{
+    public bool IsRouted => Model == "auto" || Model.StartsWith("auto:", StringComparison.Ordinal);
+
+    public string? Profile => Model.StartsWith("auto:", StringComparison.Ordinal) ? Model["auto:".Length..] : null;
+}

@@ -7,6 +7,31 @@ internal static class UpstreamBodies
 {
     private static ReadOnlySpan<byte> IncludeUsage => "\"stream_options\":{\"include_usage\":true},"u8;
 
+    /// <summary>The body without the gateway's own <c>route</c> property (and one comma beside it).</summary>
+    public static byte[] WithoutRoute(ReadOnlySpan<byte> body, ParsedRequest parsed)
+    {
+        int start = parsed.RouteStart, end = parsed.RouteEnd;
+        var after = end;
+        while (after < body.Length && IsWhitespace(body[after])) { after++; }
+        if (after < body.Length && body[after] == (byte)',')
+        {
+            end = after + 1;
+        }
+        else
+        {
+            var before = start - 1;
+            while (before >= 0 && IsWhitespace(body[before])) { before--; }
+            if (before >= 0 && body[before] == (byte)',')
+            {
+                start = before;
+            }
+        }
+
+        return [.. body[..start], .. body[end..]];
+    }
+
+    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
     /// <summary>
     /// Returns the body for <paramref name="model"/>. With <paramref name="askForUsage"/> the stream
     /// is asked for its usage chunk (which the gateway counts and then drops for the client).

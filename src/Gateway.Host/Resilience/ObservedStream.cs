@@ -14,7 +14,7 @@ namespace Gateway.Host.Resilience;
 internal sealed partial class ObservedStream : Stream
 {
     private const int CaptureLimit = 1024 * 1024;
-    private const int TailLength = 4096;
+    private const int TailLength = 1024;
     private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
 
     private readonly Stream _inner;
@@ -23,7 +23,7 @@ internal sealed partial class ObservedStream : Stream
     private readonly TimeSpan _idleTimeout;
     private readonly long _deadline;
     private readonly ArrayBufferWriter<byte>? _capture;
-    private readonly byte[]? _tail;
+    private byte[]? _tail;
     private int _tailLength;
     private byte[] _events = [];
     private int _eventsLength;
@@ -41,7 +41,7 @@ internal sealed partial class ObservedStream : Stream
         _idleTimeout = model.Timeout;
         _deadline = feature.StartTimestamp + (long)(model.Resilience.TotalTimeout.TotalSeconds * Stopwatch.Frequency);
         _capture = feature.CaptureBody ? new ArrayBufferWriter<byte>(4096) : null;
-        _tail = eventStream ? null : new byte[TailLength];
+        _tail = eventStream ? null : ArrayPool<byte>.Shared.Rent(TailLength);
     }
 
     public override bool CanRead => true;
@@ -103,6 +103,19 @@ internal sealed partial class ObservedStream : Stream
 
     private async ValueTask<int> ReadUpstreamAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
+        if (!_eventStream)
+        {
+            // A JSON body cannot end "cleanly" mid-way; the proxy's own activity timeout covers it.
+            try
+            {
+                return await _inner.ReadAsync(destination, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                return Fail(ex);
+            }
+        }
+
         var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
         var limit = remaining < _idleTimeout ? remaining : _idleTimeout;
         if (limit <= TimeSpan.Zero)
@@ -268,10 +281,15 @@ internal sealed partial class ObservedStream : Stream
     /// <summary>Keeps the last <see cref="TailLength"/> bytes of a JSON body, where its usage is.</summary>
     private void KeepTail(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length >= TailLength)
+        if (bytes.Length >= TailLength && _tail is not null)
         {
             bytes[^TailLength..].CopyTo(_tail);
             _tailLength = TailLength;
+            return;
+        }
+
+        if (_tail is null)
+        {
             return;
         }
 
@@ -308,6 +326,11 @@ internal sealed partial class ObservedStream : Stream
         if (disposing)
         {
             _inner.Dispose();
+            if (_tail is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_tail);
+                _tail = null;
+            }
         }
 
         base.Dispose(disposing);

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gateway.Host.Auth;
+using Gateway.Host.Errors;
+using Gateway.State;
+
+namespace Gateway.Host.Api;
+
+/// <summary>
+/// Admin API (admin keys only): create, list and revoke managed keys (shared by every replica when
+/// Redis is configured), see a key's usage against its limits, and export routing feedback as
+/// <c>outcomes.jsonl</c> for router retraining.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(RequireAdminAsync);
+        admin.MapPost("/keys", CreateKeyAsync);
+        admin.MapGet("/keys", ListKeysAsync);
+        admin.MapDelete("/keys/{name}", RevokeKeyAsync);
+        admin.MapGet("/keys/{name}/usage", UsageAsync);
+        admin.MapGet("/feedback/export", ExportFeedbackAsync);
+        return endpoints;
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var (key, error) = await context.RequestServices.GetRequiredService<KeyStore>().AuthenticateAsync(context.Request, context.RequestAborted);
+        error ??= key!.Admin ? null : GatewayError.AdminRequired();
+        if (error is not null)
+        {
+            return new ErrorResult(error);
+        }
+
+        try
+        {
+            return await next(invocation);
+        }
+        catch (StateStoreUnavailableException ex)
+        {
+            return new ErrorResult(GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, $"{ex.Message} Retry shortly.", "state_store_unavailable"));
+        }
+    }
+
+    private sealed record CreateKeyRequest(
+        string? Name, List<string>? Models, bool Admin, int? RequestsPerMinute, long? TokensPerMinute,
+        decimal? BudgetUsd, double? BudgetPeriodHours, bool Cache);
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, KeyStore keys, TimeProvider time)
+    {
+        CreateKeyRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<CreateKeyRequest>(SnakeCase, context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return new ErrorResult(GatewayError.InvalidJson(ex.Message));
+        }
+
+        if (request?.Name is not { Length: > 0 and <= 100 } name || name.Any(c => char.IsWhiteSpace(c) || c == '/'))
+        {
+            return new ErrorResult(GatewayError.BadRequest("'name' is required: 1-100 characters, no spaces or slashes.", "name"));
+        }
+
+        if (request.RequestsPerMinute is <= 0 || request.TokensPerMinute is <= 0 || request.BudgetUsd is < 0 || request.BudgetPeriodHours is <= 0)
+        {
+            return new ErrorResult(GatewayError.BadRequest("Limits must be positive.", "limits"));
+        }
+
+        var secret = "sk-gw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var limits = new KeyLimits(request.RequestsPerMinute, request.TokensPerMinute, request.BudgetUsd,
+            request.BudgetPeriodHours is { } hours ? TimeSpan.FromHours(hours) : null);
+        var stored = new StoredKey(name, KeyHasher.Hash(secret), request.Models ?? [], request.Admin, limits, time.GetUtcNow(), Cache: request.Cache);
+        if (!await keys.Managed.CreateAsync(stored, context.RequestAborted))
+        {
+            return new ErrorResult(new GatewayError(StatusCodes.Status409Conflict, $"A key named '{name}' exists.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_exists"));
+        }
+
+        return Results.Json(new { @object = "key", name, key = secret, models = stored.Models, admin = stored.Admin, created_at = stored.CreatedAt }, statusCode: 201);
+    }
+
+    private static async Task<IResult> ListKeysAsync(HttpContext context, KeyStore keys)
+    {
+        var managed = await keys.Managed.ListAsync(context.RequestAborted);
+        return Results.Json(new
+        {
+            @object = "list",
+            data = managed.Select(k => new
+            {
+                name = k.Name, models = k.Models, admin = k.Admin, revoked = k.Revoked, created_at = k.CreatedAt,
+                hash_prefix = k.Hash[..8], source = "managed",
+                limits = new { requests_per_minute = k.Limits.RequestsPerMinute, tokens_per_minute = k.Limits.TokensPerMinute, budget_usd = k.Limits.BudgetUsd },
+            }),
+        });
+    }
+
+    private static async Task<IResult> RevokeKeyAsync(HttpContext context, string name, KeyStore keys) =>
+        await keys.Managed.RevokeAsync(name, context.RequestAborted)
+            ? Results.Json(new { @object = "key.revoked", name })
+            : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
+
+    private static async Task<IResult> UsageAsync(HttpContext context, string name, KeyStore keys, ILimitStore limits)
+    {
+        var stored = (await keys.Managed.ListAsync(context.RequestAborted)).FirstOrDefault(k => k.Name == name);
+        if (stored is null)
+        {
+            return new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
+        }
+
+        var states = await limits.PeekAsync(name, stored.Limits, context.RequestAborted);
+        return Results.Json(new
+        {
+            @object = "key.usage",
+            name,
+            limits = states.Select(s => new { limit = s.Kind.ToString().ToLowerInvariant(), s.Limit, s.Remaining, reset_seconds = s.ResetIn.TotalSeconds }),
+        });
+    }
+
+    private static async Task ExportFeedbackAsync(HttpContext context, IFeedbackStore feedback)
+    {
+        context.Response.ContentType = "application/x-ndjson";
+        await foreach (var outcome in feedback.ExportAsync(context.RequestAborted))
+        {
+            var line = JsonSerializer.Serialize(new
+            {
+                id = outcome.Request.RequestId,
+                split = "train",
+                task = "feedback",
+                prompt = outcome.Request.Prompt ?? string.Empty,
+                prompt_hash = outcome.Request.PromptHash,
+                scores = new Dictionary<string, double> { [outcome.Request.Model] = outcome.Score },
+            });
+            await context.Response.WriteAsync(line + "\n", context.RequestAborted);
+        }
+    }
+
+    private static readonly JsonSerializerOptions SnakeCase = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
+
+/// <summary>An OpenAI-shaped error as a minimal-API result.</summary>
+internal sealed class ErrorResult(GatewayError error) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext) => GatewayErrorWriter.WriteAsync(httpContext, error);
+}

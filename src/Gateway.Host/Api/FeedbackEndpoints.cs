@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Gateway.Host.Auth;
+using Gateway.Host.Errors;
+using Gateway.State;
+
+namespace Gateway.Host.Api;
+
+/// <summary><c>POST /v1/feedback {"request_id","score"}</c>: scores an earlier answer (score in [0,1]) for router retraining.</summary>
+internal static class FeedbackEndpoints
+{
+    public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/feedback", FeedbackAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> FeedbackAsync(HttpContext context, KeyStore keys, IFeedbackStore feedback)
+    {
+        var (_, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (error is not null)
+        {
+            return new ErrorResult(error);
+        }
+
+        string? requestId;
+        double score;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var root = document.RootElement;
+            requestId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("request_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (requestId is null)
+            {
+                return new ErrorResult(GatewayError.BadRequest("'request_id' (a string) is required.", "request_id", "missing_required_parameter"));
+            }
+
+            if (!root.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetDouble(out score) || score is < 0 or > 1)
+            {
+                return new ErrorResult(GatewayError.BadRequest("'score' must be a number between 0 and 1.", "score", "invalid_value"));
+            }
+        }
+        catch (JsonException ex)
+        {
+            return new ErrorResult(GatewayError.InvalidJson(ex.Message));
+        }
+
+        try
+        {
+            return await feedback.AddFeedbackAsync(requestId, score, context.RequestAborted)
+                ? Results.Json(new { @object = "feedback", request_id = requestId, score })
+                : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound,
+                    $"No recent request with id '{requestId}' (it may have expired).", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "request_id", "request_not_found"));
+        }
+        catch (StateStoreUnavailableException ex)
+        {
+            return new ErrorResult(GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, $"{ex.Message} Retry shortly.", "state_store_unavailable"));
+        }
+    }
+}

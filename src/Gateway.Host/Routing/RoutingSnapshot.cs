@@ -1,0 +1,51 @@
+using Gateway.Host.Configuration;
+
+namespace Gateway.Host.Routing;
+
+/// <summary>Validated routing settings; replaced whole on reload.</summary>
+internal sealed record RoutingSnapshot(string ArtifactDirectory, string? DefaultModel, int MaxCandidates, IReadOnlyDictionary<string, RouteProfileOptions> Profiles)
+{
+    public const string DefaultProfile = "default";
+
+    public static RoutingSnapshot Build(IConfiguration configuration, string contentRoot)
+    {
+        RoutingOptions options;
+        try
+        {
+            options = configuration.GetSection(RoutingOptions.SectionPath).Get<RoutingOptions>() ?? new RoutingOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigurationException(ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}", ex);
+        }
+
+        if (options.MaxCandidates is < 1 or > 20)
+        {
+            throw new ConfigurationException($"{RoutingOptions.SectionPath}:MaxCandidates must be between 1 and 20.");
+        }
+
+        foreach (var (name, profile) in options.Profiles)
+        {
+            if (name.Contains(':', StringComparison.Ordinal) || string.IsNullOrWhiteSpace(name))
+            {
+                throw new ConfigurationException($"{RoutingOptions.SectionPath}:Profiles: '{name}' is not a valid profile name.");
+            }
+
+            if (new[] { profile.Cost, profile.Size, profile.Latency, profile.Age }.Any(w => w is < 0 or > 100 || double.IsNaN(w))
+                || profile.ExpectedOutputTokens is < 1 or > 1_000_000 || profile.MaxPricePerMTok is < 0)
+            {
+                throw new ConfigurationException(
+                    $"{RoutingOptions.SectionPath}:Profiles:{name}: weights must be in [0, 100], ExpectedOutputTokens positive, MaxPricePerMTok not negative.");
+            }
+        }
+
+        var profiles = new Dictionary<string, RouteProfileOptions>(options.Profiles, StringComparer.Ordinal);
+        profiles.TryAdd(DefaultProfile, new RouteProfileOptions());
+        var directory = Path.IsPathRooted(options.ArtifactDirectory) ? options.ArtifactDirectory : Path.Combine(contentRoot, options.ArtifactDirectory);
+        return new RoutingSnapshot(directory, string.IsNullOrWhiteSpace(options.DefaultModel) ? null : options.DefaultModel, options.MaxCandidates, profiles);
+    }
+
+    /// <summary>The profile named by <c>auto</c> / <c>auto:NAME</c>, or null when there is none.</summary>
+    public RouteProfileOptions? Profile(string? name) =>
+        Profiles.TryGetValue(string.IsNullOrEmpty(name) ? DefaultProfile : name, out var profile) ? profile : null;
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Gateway.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gateway.Redis.Feedback;
+
+/// <summary>
+/// Request records as JSON strings that expire after their time to live, and scored outcomes in
+/// one list trimmed to <see cref="StateOptions.FeedbackMaxOutcomes"/>. Scoring copies the record
+/// into the outcome inside Redis, so an outcome never points at an expired record.
+/// </summary>
+internal sealed class RedisFeedbackStore(
+    RedisConnection redis, IOptions<RedisStateOptions> options, IOptions<StateOptions> bounds, TimeProvider time, IStateStoreEvents events, ILogger<RedisFeedbackStore> logger)
+    : IFeedbackStore
+{
+    private const int ExportPage = 500;
+
+    /// <summary>KEYS: the request record, the outcomes list. ARGV: score, scored-at, most outcomes kept.</summary>
+    private const string AddFeedbackScript = """
+        local record = redis.call('GET', KEYS[1])
+        if not record then return 0 end
+        redis.call('RPUSH', KEYS[2], '{"request":' .. record .. ',"score":' .. ARGV[1] .. ',"scored_at":"' .. ARGV[2] .. '"}')
+        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        return 1
+        """;
+
+    private readonly StoreGuard _guard = new(redis, StateStoreNames.Feedback, options.Value.Feedback, options.Value, events, logger, time);
+    private readonly int _maxOutcomes = bounds.Value.FeedbackMaxOutcomes;
+
+    public async ValueTask RecordRequestAsync(RequestRecord record, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.Database.StringSetAsync(RequestKey(record.RequestId),
+                JsonSerializer.Serialize(record, StateJsonContext.Default.RequestRecord), timeToLive);
+        }
+        catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
+        {
+            if (!_guard.FailsOpen)
+            {
+                throw _guard.Refuse(ex);
+            }
+
+            _guard.Failed(ex);
+        }
+    }
+
+    public async ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken)
+    {
+        // The score is spliced into JSON inside Redis: only a finite number in [0,1] may get there.
+        ArgumentOutOfRangeException.ThrowIfLessThan(score, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(score, 1);
+        try
+        {
+            var added = await redis.Database.ScriptEvaluateAsync(AddFeedbackScript, [RequestKey(requestId), OutcomesKey],
+            [
+                score.ToString("R", CultureInfo.InvariantCulture),
+                time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                _maxOutcomes,
+            ]);
+            return (long)added == 1;
+        }
+        catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
+        {
+            throw _guard.Refuse(ex);
+        }
+    }
+
+    public async IAsyncEnumerable<FeedbackOutcome> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (long start = 0; ; start += ExportPage)
+        {
+            RedisValue[] page;
+            try
+            {
+                page = await redis.Database.ListRangeAsync(OutcomesKey, start, start + ExportPage - 1);
+            }
+            catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
+            {
+                throw _guard.Refuse(ex);
+            }
+
+            foreach (var value in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (JsonSerializer.Deserialize((string)value!, StateJsonContext.Default.FeedbackOutcome) is { } outcome)
+                {
+                    yield return outcome;
+                }
+            }
+
+            if (page.Length < ExportPage)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private RedisKey OutcomesKey => redis.Key("feedback:outcomes");
+
+    private RedisKey RequestKey(string requestId) => redis.Key("feedback:request:" + requestId);
+}

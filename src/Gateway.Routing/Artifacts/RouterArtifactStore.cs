@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gateway.Routing.Prediction;
+
+namespace Gateway.Routing.Artifacts;
+
+/// <summary>Reads and writes router artefact directories: <c>router.json</c> plus <c>predictor.bin</c>.</summary>
+internal static class RouterArtifactStore
+{
+    public const string ManifestFileName = "router.json";
+    public const string WeightsFileName = "predictor.bin";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static void Save(string directory, RouterArtifact artifact)
+    {
+        Directory.CreateDirectory(directory);
+        var w = artifact.Weights;
+        var bytes = WeightsCodec.Encode(w);
+        var manifest = new RouterManifest
+        {
+            CreatedUtc = artifact.CreatedUtc,
+            Dataset = artifact.Dataset,
+            Encoder = new() { Id = artifact.EncoderId, Dimension = w.Dimension },
+            Tasks = [.. w.Tasks],
+            Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
+            Capabilities = artifact.Capabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        };
+
+        // Weights first, manifest last: a reader never sees a manifest pointing at weights that are not there yet.
+        WriteAtomically(Path.Combine(directory, WeightsFileName), bytes);
+        WriteAtomically(Path.Combine(directory, ManifestFileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+    }
+
+    /// <summary>Loads an artefact; throws <see cref="RouterArtifactException"/> saying what is wrong.</summary>
+    public static RouterArtifact Load(string directory, string? expectedEncoderId = null)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new RouterArtifactException($"No router artefact at '{directory}': {ManifestFileName} is missing.");
+        }
+
+        RouterManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<RouterManifest>(File.ReadAllBytes(manifestPath))
+                ?? throw new RouterArtifactException($"'{manifestPath}' is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new RouterArtifactException($"'{manifestPath}' is not valid JSON: {ex.Message}", ex);
+        }
+
+        if (manifest.Format != RouterManifest.FormatName)
+        {
+            throw new RouterArtifactException($"'{manifestPath}' is not a router manifest (format '{manifest.Format}').");
+        }
+
+        if (manifest.FormatVersion != RouterManifest.CurrentVersion)
+        {
+            throw new RouterArtifactException($"'{manifestPath}' has format version {manifest.FormatVersion}; this gateway reads version {RouterManifest.CurrentVersion}.");
+        }
+
+        if (expectedEncoderId is not null && manifest.Encoder.Id != expectedEncoderId)
+        {
+            throw new RouterArtifactException($"The router at '{directory}' was trained with encoder '{manifest.Encoder.Id}', not '{expectedEncoderId}'.");
+        }
+
+        var weightsPath = Path.Combine(directory, manifest.Predictor.WeightsFile);
+        if (!File.Exists(weightsPath))
+        {
+            throw new RouterArtifactException($"The router at '{directory}' lacks its weights file '{manifest.Predictor.WeightsFile}'.");
+        }
+
+        var bytes = File.ReadAllBytes(weightsPath);
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), manifest.Predictor.WeightsSha256, StringComparison.Ordinal))
+        {
+            throw new RouterArtifactException($"'{weightsPath}' does not match the checksum in {ManifestFileName}: the artefact is corrupt or mixed.");
+        }
+
+        PredictorWeights weights;
+        try
+        {
+            weights = WeightsCodec.Decode(bytes, manifest);
+            weights.Validate();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            throw new RouterArtifactException($"'{weightsPath}' is malformed: {ex.Message}", ex);
+        }
+
+        foreach (var (model, vector) in manifest.Capabilities)
+        {
+            if (vector.Length != manifest.Tasks.Count || !Array.TrueForAll(vector, v => v is >= 0 and <= 1))
+            {
+                throw new RouterArtifactException($"The capability vector of '{model}' in '{manifestPath}' must have {manifest.Tasks.Count} values in [0, 1].");
+            }
+        }
+
+        return new RouterArtifact(manifest.Encoder.Id, weights, manifest.Capabilities, manifest.Dataset, manifest.CreatedUtc);
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+}

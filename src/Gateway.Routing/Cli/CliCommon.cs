@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Gateway.Routing.Data;
+using Spectre.Console;
+
+namespace Gateway.Routing.Cli;
+
+/// <summary>Options and helpers the router verbs share.</summary>
+internal static class CliCommon
+{
+    public const string EmbeddingCacheFile = "embeddings.cache";
+
+    public static Option<DirectoryInfo> DataOption() => new("--data")
+    {
+        Description = "Routing data folder holding outcomes.jsonl and models.json.",
+        Required = true,
+    };
+
+    public static Option<string> EncoderOption() => new("--encoder")
+    {
+        Description = "Prompt encoder: 'minilm' (all-MiniLM-L6-v2, default) or 'hashing' (fast, weak; for tests).",
+        DefaultValueFactory = _ => "minilm",
+    };
+
+    public static IPromptEncoder CreateEncoder(string name) => name switch
+    {
+        "minilm" => new MiniLmPromptEncoder(),
+        "hashing" => new HashingPromptEncoder(),
+        _ => throw new ArgumentException($"Unknown encoder '{name}'; use 'minilm' or 'hashing'."),
+    };
+
+    public static IPromptEncoder EncoderFor(string encoderId) =>
+        encoderId == MiniLmPromptEncoder.EncoderId ? new MiniLmPromptEncoder()
+        : encoderId == new HashingPromptEncoder().Id ? new HashingPromptEncoder()
+        : throw new RouterArtifactException($"This gateway has no encoder '{encoderId}'.");
+
+    /// <summary>Embeds prompts through a file cache, with a progress bar for the ones not cached yet.</summary>
+    public static float[][] Embed(IReadOnlyList<OutcomeRecord> records, IPromptEncoder encoder, string cachePath)
+    {
+        var store = EmbeddingStore.Open(cachePath, encoder);
+        float[][] vectors = [];
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            var task = ctx.AddTask($"Encoding prompts ({encoder.Id})", maxValue: 1);
+            vectors = store.GetOrEncode(records.Select(r => r.Prompt).ToArray(), (done, total) =>
+            {
+                task.MaxValue = total;
+                task.Value = done;
+            });
+            task.Value = task.MaxValue;
+        });
+        try
+        {
+            store.Save();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Could not save the embedding cache '{cachePath}': {ex.Message}[/]");
+        }
+
+        return vectors;
+    }
+
+    /// <summary>A synchronous <see cref="IProgress{T}"/>, so progress bars update in order.</summary>
+    public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// The <c>router</c> command line verbs: <c>train</c>, <c>eval</c>, <c>onboard</c> and <c>loo</c>. Attach the
+/// returned command to an executable's root command.
+/// </summary>
+public static class RouterCommands
+{
+    /// <summary>Creates the <c>router</c> command with its subcommands.</summary>
+    public static Command Create()
+    {
+        var router = new Command("router", "Train, evaluate and extend the learned router.");
+        router.Subcommands.Add(Cli.TrainCommand.Create());
+        router.Subcommands.Add(Cli.EvalCommand.Create());
+        router.Subcommands.Add(Cli.OnboardCommand.Create());
+        router.Subcommands.Add(Cli.LeaveOneOutCommand.Create());
+        return router;
+    }
+}

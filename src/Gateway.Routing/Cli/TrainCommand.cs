@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Gateway.Routing.Artifacts;
+using Gateway.Routing.Data;
+using Gateway.Routing.Prediction;
+using Spectre.Console;
+
+namespace Gateway.Routing.Cli;
+
+/// <summary><c>router train --data DIR --out DIR</c>: fits a router artefact on the train split.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CliCommon.DataOption();
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the router artefact to.", Required = true };
+        var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
+        var encoder = CliCommon.EncoderOption();
+        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, encoder };
+        command.SetAction(parse =>
+        {
+            var options = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            Run(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
+            return 0;
+        });
+        return command;
+    }
+
+    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options)
+    {
+        var dataset = RoutingDataset.Load(dataDir);
+        var unknown = leaveOut.Where(m => !dataset.ModelNames.Contains(m)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"Unknown models to leave out: {string.Join(", ", unknown)}.");
+        }
+
+        var train = dataset.Split("train");
+        var promptEncoder = CliCommon.CreateEncoder(encoderName);
+        using var disposeEncoder = promptEncoder as IDisposable;
+        var embeddings = CliCommon.Embed(train, promptEncoder, Path.Combine(outDir, CliCommon.EmbeddingCacheFile));
+
+        TrainingResult result = null!;
+        var started = TimeProvider.System.GetTimestamp();
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            var affinity = ctx.AddTask("Task affinity", maxValue: options.AffinityEpochs);
+            var quality = ctx.AddTask("Quality predictor", maxValue: options.Epochs);
+            var progress = new CliCommon.SyncProgress<TrainingProgress>(p =>
+            {
+                var task = p.Stage == "quality" ? quality : affinity;
+                task.Value = p.Epoch;
+                if (p.Stage == "quality")
+                {
+                    task.Description = $"Quality predictor (val loss {p.ValidationLoss:F4}, val routed {p.ValidationQuality:F4})";
+                }
+            });
+            result = RouterTraining.Train(dataset, train, embeddings, promptEncoder.Id, options, leaveOut, TimeProvider.System, progress);
+        });
+
+        RouterArtifactStore.Save(outDir, result.Artifact);
+        foreach (var (model, vector) in result.AptitudeVectors)
+        {
+            AptitudeFile.FromVector(model, result.Artifact.Tasks, vector, options.AptitudeItemsPerTask)
+                .Write(Path.Combine(outDir, "aptitude", model + ".json"));
+        }
+
+        AnsiConsole.MarkupLineInterpolated(
+            $"Trained on {train.Count} prompts × {result.Artifact.Capabilities.Count} models, {result.Artifact.Tasks.Count} tasks in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; artefact written to [green]{outDir}[/].");
+        return result;
+    }
+}

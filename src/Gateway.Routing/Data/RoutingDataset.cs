@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gateway.Routing.Data;
+
+/// <summary>One prompt of a routing data set with each model's score (and real cost where recorded).</summary>
+internal sealed record OutcomeRecord(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("split")] string Split,
+    [property: JsonPropertyName("task")] string Task,
+    [property: JsonPropertyName("prompt")] string Prompt,
+    [property: JsonPropertyName("scores")] Dictionary<string, double> Scores,
+    [property: JsonPropertyName("costs")] Dictionary<string, double>? Costs = null);
+
+/// <summary>A model of a routing data set, as <c>models.json</c> lists it.</summary>
+internal sealed record DatasetModel(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("params_b")] double? ParamsB = null,
+    [property: JsonPropertyName("price_per_mtok")] double? PricePerMTok = null,
+    [property: JsonPropertyName("role")] string? Role = null)
+{
+    /// <summary>
+    /// The price used for routing and evaluation. Data without prices (a weak/strong pair) gets a relative
+    /// price: 1 for the strong model and 0 for the others, so the cost axis counts calls to the strong model.
+    /// </summary>
+    public double EffectivePrice => PricePerMTok ?? (Role == "strong" ? 1.0 : 0.0);
+}
+
+/// <summary>A routing data set folder: <c>outcomes.jsonl</c> and <c>models.json</c>.</summary>
+internal sealed record RoutingDataset(string Name, IReadOnlyList<DatasetModel> Models, IReadOnlyList<OutcomeRecord> Outcomes)
+{
+    public IReadOnlyList<string> ModelNames => Models.Select(m => m.Name).ToArray();
+
+    public IReadOnlyList<OutcomeRecord> Split(string split) => Outcomes.Where(o => o.Split == split).ToArray();
+
+    public static RoutingDataset Load(string directory)
+    {
+        var modelsPath = Path.Combine(directory, "models.json");
+        var outcomesPath = Path.Combine(directory, "outcomes.jsonl");
+        if (!File.Exists(modelsPath) || !File.Exists(outcomesPath))
+        {
+            throw new FileNotFoundException($"'{directory}' must hold models.json and outcomes.jsonl.");
+        }
+
+        using var modelsStream = File.OpenRead(modelsPath);
+        var models = JsonSerializer.Deserialize<ModelsFile>(modelsStream)?.Models
+            ?? throw new InvalidDataException($"'{modelsPath}' has no models.");
+        var outcomes = File.ReadLines(outcomesPath)
+            .Where(line => !string.IsNullOrWhiteSpace(line))
+            .Select(line => JsonSerializer.Deserialize<OutcomeRecord>(line)
+                ?? throw new InvalidDataException($"'{outcomesPath}' has an empty record."))
+            .ToArray();
+        return new RoutingDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), models, outcomes);
+    }
+
+    private sealed record ModelsFile([property: JsonPropertyName("models")] List<DatasetModel> Models);
+}

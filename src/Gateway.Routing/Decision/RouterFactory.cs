@@ -1,0 +1,52 @@
+using Gateway.Routing.Artifacts;
+using Gateway.Routing.Decision;
+using Gateway.Routing.Prediction;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Routing;
+
+/// <summary>Builds routers from artefact directories.</summary>
+public static class RouterFactory
+{
+    private static readonly Lazy<IPromptEncoder> SharedMiniLm = new(() => new CachingPromptEncoder(new MiniLmPromptEncoder()));
+
+    /// <summary>
+    /// The default encoder: MiniLM (embedded in the package, nothing downloaded) behind a bounded cache keyed by
+    /// prompt hash. One instance is shared per process; loading the ONNX model takes about a second.
+    /// </summary>
+    public static IPromptEncoder DefaultEncoder => SharedMiniLm.Value;
+
+    /// <summary>
+    /// Loads the router artefact in <paramref name="artifactDirectory"/> (see docs/router-artifact.md) and returns a
+    /// router over <paramref name="candidates"/>. Candidates without a capability vector in the artefact are kept
+    /// but never chosen (rejected as <c>no-capability-vector</c>).
+    /// </summary>
+    /// <exception cref="RouterArtifactException">The artefact is missing, corrupt, of another format version, or
+    /// was trained with a different encoder than <paramref name="encoder"/>.</exception>
+    public static IRouter Load(
+        string artifactDirectory,
+        IReadOnlyList<CandidateDescriptor> candidates,
+        IPromptEncoder? encoder = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+    {
+        var artifact = RouterArtifactStore.Load(artifactDirectory);
+        encoder ??= artifact.EncoderId == MiniLmPromptEncoder.EncoderId ? DefaultEncoder : null;
+        if (encoder is null || encoder.Id != artifact.EncoderId || encoder.Dimension != artifact.Weights.Dimension)
+        {
+            throw new RouterArtifactException(
+                $"The router at '{artifactDirectory}' was trained with encoder '{artifact.EncoderId}' ({artifact.Weights.Dimension} dimensions); " +
+                $"the encoder given is '{encoder?.Id ?? "none"}'.");
+        }
+
+        return Create(artifact, candidates, encoder, timeProvider, logger);
+    }
+
+    internal static LearnedRouter Create(
+        RouterArtifact artifact,
+        IReadOnlyList<CandidateDescriptor> candidates,
+        IPromptEncoder encoder,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null) =>
+        new(encoder, new QualityPredictor(artifact.Weights), artifact.Capabilities, candidates, timeProvider ?? TimeProvider.System, logger);
+}

@@ -1,0 +1,57 @@
+using System.Numerics.Tensors;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// A cheap deterministic encoder: hashed character trigrams and lower-cased words, L2-normalised. It needs no
+/// model file, so tests and small deployments can use it; its embeddings are much weaker than MiniLM's.
+/// </summary>
+internal sealed class HashingPromptEncoder(int dimension = 256) : IPromptEncoder
+{
+    public string Id => $"hashing-ngrams-v1/{Dimension}";
+
+    public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
+
+    public float[] Encode(string prompt)
+    {
+        var vector = new float[Dimension];
+        var text = prompt.ToLowerInvariant();
+        for (var i = 0; i + 3 <= text.Length; i++)
+        {
+            Add(vector, Fnv(text.AsSpan(i, 3), 0x9E3779B9u));
+        }
+
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            Add(vector, Fnv(word, 0x85EBCA6Bu));
+        }
+
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
+
+        return vector;
+    }
+
+    public IReadOnlyList<float[]> EncodeBatch(IReadOnlyList<string> prompts) => prompts.Select(Encode).ToArray();
+
+    private void Add(float[] vector, uint hash)
+    {
+        // The top bit picks the sign so collisions cancel out on average instead of piling up.
+        var index = (int)(hash % (uint)Dimension);
+        vector[index] += (hash & 0x80000000u) != 0 ? 1f : -1f;
+    }
+
+    private static uint Fnv(ReadOnlySpan<char> chars, uint seed)
+    {
+        var hash = 2166136261u ^ seed;
+        foreach (var c in chars)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash ^ (hash >> 15);
+    }
+}

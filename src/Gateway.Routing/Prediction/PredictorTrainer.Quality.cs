@@ -1,0 +1,155 @@
+using System.Numerics.Tensors;
+
+namespace Gateway.Routing.Prediction;
+
+internal sealed partial class PredictorTrainer
+{
+    private PredictorWeights FitQuality(PredictorWeights w, TrainingSet data, int[] train, int[] validation, Random random, IProgress<TrainingProgress>? progress)
+    {
+        var d = w.Dimension;
+        var t = w.TaskCount;
+        var z = w.FeatureCount;
+        var gHidden = new float[w.HiddenWeights.Length];
+        var gBilinear = new float[w.Bilinear.Length];
+        var gCross = new float[w.Cross.Length];
+        var gScalars = new float[2];
+        var scalars = new[] { w.Alpha, w.Bias };
+        var aHidden = new Adam(gHidden.Length, options.LearningRate, options.WeightDecay);
+        var aBilinear = new Adam(gBilinear.Length, options.LearningRate, options.WeightDecay);
+        var aCross = new Adam(gCross.Length, options.LearningRate, options.WeightDecay);
+        var aScalars = new Adam(2, options.LearningRate, 0);
+        var r = new float[t + 1];
+        var dz = new float[z];
+
+        var best = Snapshot(w, scalars);
+        var bestLoss = double.MaxValue;
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            Shuffle(train, random);
+            for (var start = 0; start < train.Length; start += options.BatchSize)
+            {
+                var end = Math.Min(train.Length, start + options.BatchSize);
+                var rows = 0;
+                var current = w with { Alpha = scalars[0], Bias = scalars[1] };
+                var predictor = new QualityPredictor(current);
+                for (var b = start; b < end; b++)
+                {
+                    var i = train[b];
+                    var state = predictor.Prepare(data.Embeddings[i]);
+                    Array.Clear(r);
+                    for (var m = 0; m < data.Capabilities.Length; m++)
+                    {
+                        var y = data.Targets[i][m];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        var c = data.Capabilities[m];
+                        var g = (float)QualityPredictor.Sigmoid(predictor.Logit(state, c)) - y;
+                        rows++;
+                        TensorPrimitives.MultiplyAdd(c, g, r.AsSpan(0, t), r.AsSpan(0, t));
+                        r[t] += g;
+                        gScalars[0] += g * QualityPredictor.SafeLogit(TensorPrimitives.Dot(state.Affinity, c));
+                        gScalars[1] += g;
+                    }
+
+                    // Bilinear: dW_k += r_k z; prompt features: dz = Σ_k r_k W_k.
+                    Array.Clear(dz);
+                    for (var k = 0; k <= t; k++)
+                    {
+                        TensorPrimitives.MultiplyAdd(state.Features, r[k], gBilinear.AsSpan(k * z, z), gBilinear.AsSpan(k * z, z));
+                        TensorPrimitives.MultiplyAdd(w.Bilinear.AsSpan(k * z, z), r[k], dz, dz);
+                    }
+
+                    // Cross: dB[a][u] += affinity_a · (Σ_m g_m c_m)_u.
+                    for (var a = 0; a < t; a++)
+                    {
+                        TensorPrimitives.MultiplyAdd(r.AsSpan(0, t), state.Affinity[a], gCross.AsSpan(a * t, t), gCross.AsSpan(a * t, t));
+                    }
+
+                    var e = data.Embeddings[i];
+                    for (var h = 0; h < w.Hidden; h++)
+                    {
+                        if (state.HiddenPre[h] <= 0)
+                        {
+                            continue;
+                        }
+
+                        var row = gHidden.AsSpan(h * (d + 1), d + 1);
+                        TensorPrimitives.MultiplyAdd(e, dz[d + h], row[..d], row[..d]);
+                        row[d] += dz[d + h];
+                    }
+                }
+
+                if (rows == 0)
+                {
+                    continue;
+                }
+
+                var scale = 1f / rows;
+                aHidden.Step(w.HiddenWeights, gHidden, scale);
+                aBilinear.Step(w.Bilinear, gBilinear, scale);
+                aCross.Step(w.Cross, gCross, scale);
+                aScalars.Step(scalars, gScalars, scale);
+            }
+
+            var (loss, quality) = Evaluate(w with { Alpha = scalars[0], Bias = scalars[1] }, data, validation.Length > 0 ? validation : train);
+            var criterion = options.SelectByQuality ? -quality : loss;
+            if (criterion < bestLoss)
+            {
+                bestLoss = criterion;
+                best = Snapshot(w, scalars);
+            }
+
+            progress?.Report(new TrainingProgress("quality", epoch + 1, options.Epochs, loss, quality));
+        }
+
+        return best;
+    }
+
+    /// <summary>Validation log loss and the mean score of the top-predicted model.</summary>
+    internal static (double Loss, double Quality) Evaluate(PredictorWeights w, TrainingSet data, int[] rows)
+    {
+        var predictor = new QualityPredictor(w);
+        double loss = 0, quality = 0;
+        var count = 0;
+        foreach (var i in rows)
+        {
+            var state = predictor.Prepare(data.Embeddings[i]);
+            var bestScore = double.MinValue;
+            var bestTarget = 0.0;
+            for (var m = 0; m < data.Capabilities.Length; m++)
+            {
+                var y = data.Targets[i][m];
+                if (float.IsNaN(y))
+                {
+                    continue;
+                }
+
+                var p = Math.Clamp(predictor.Predict(state, data.Capabilities[m]), 1e-6, 1 - 1e-6);
+                loss -= (y * Math.Log(p)) + ((1 - y) * Math.Log(1 - p));
+                count++;
+                if (p > bestScore)
+                {
+                    bestScore = p;
+                    bestTarget = y;
+                }
+            }
+
+            quality += bestTarget;
+        }
+
+        return (loss / Math.Max(1, count), quality / Math.Max(1, rows.Length));
+    }
+
+    private static PredictorWeights Snapshot(PredictorWeights w, float[] scalars) => w with
+    {
+        Affinity = (float[])w.Affinity.Clone(),
+        HiddenWeights = (float[])w.HiddenWeights.Clone(),
+        Bilinear = (float[])w.Bilinear.Clone(),
+        Cross = (float[])w.Cross.Clone(),
+        Alpha = scalars[0],
+        Bias = scalars[1],
+    };
+}

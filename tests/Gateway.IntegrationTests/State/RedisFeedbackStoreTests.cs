@@ -1,0 +1,66 @@
+using Gateway.State;
+
+namespace Gateway.IntegrationTests.State;
+
+public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
+{
+    private readonly string _prefix = RedisReplica.UniquePrefix();
+    private readonly List<RedisReplica> _replicas = [];
+
+    [Fact]
+    public async Task AddFeedbackAsync_RequestRecordedByAnotherReplica_IsExported()
+    {
+        var (a, b) = (Replica(), Replica());
+        var record = new RequestRecord("req-1", "sha-of-prompt", "hello", "small", 12, 34, DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_123));
+        await a.Feedback.RecordRequestAsync(record, TimeSpan.FromHours(1), default);
+
+        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.8, default));
+        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.25, default));
+
+        var outcomes = await a.Feedback.ExportAsync(default).ToListAsync();
+        Assert.Equal([0.8, 0.25], outcomes.Select(o => o.Score));
+        Assert.All(outcomes, o => Assert.Equal(record, o.Request));
+        Assert.All(outcomes, o => Assert.InRange(o.ScoredAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task AddFeedbackAsync_UnknownOrExpiredRequest_ReturnsFalse()
+    {
+        var replica = Replica();
+        await replica.Feedback.RecordRequestAsync(Record("short"), TimeSpan.FromMilliseconds(100), default);
+        await Task.Delay(300);
+
+        Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, default));
+        Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await replica.Feedback.AddFeedbackAsync("never", double.PositiveInfinity, default));
+        Assert.Empty(await replica.Feedback.ExportAsync(default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ExportAsync_PastMaxOutcomesAndOverSeveralPages_KeepsTheNewest()
+    {
+        var replica = Replica(new StateOptions { FeedbackMaxOutcomes = 600 });
+        await replica.Feedback.RecordRequestAsync(Record("req"), TimeSpan.FromHours(1), default);
+        for (var i = 0; i < 700; i++)
+        {
+            await replica.Feedback.AddFeedbackAsync("req", i / 1000.0, default);
+        }
+
+        var scores = (await replica.Feedback.ExportAsync(default).ToListAsync()).Select(o => o.Score).ToList();
+
+        Assert.Equal(600, scores.Count);
+        Assert.Equal(0.1, scores[0]);
+        Assert.Equal(0.699, scores[^1]);
+    }
+
+    public void Dispose() => _replicas.ForEach(r => r.Dispose());
+
+    private static RequestRecord Record(string id) => new(id, "sha", null, "small", 1, 2, DateTimeOffset.UnixEpoch);
+
+    private RedisReplica Replica(StateOptions? bounds = null)
+    {
+        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix, bounds: bounds);
+        _replicas.Add(replica);
+        return replica;
+    }
+}

@@ -1,0 +1,78 @@
+using Gateway.State;
+
+namespace Gateway.IntegrationTests.State;
+
+public sealed class RedisKeyStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _prefix = RedisReplica.UniquePrefix();
+    private readonly List<RedisReplica> _replicas = [];
+
+    [Fact]
+    public async Task CreateAsync_NewKey_IsFoundAndListedByTheOtherReplica()
+    {
+        var (a, b) = (Replica(), Replica());
+        var key = Key("team-a", "AB12");
+
+        Assert.True(await a.Keys.CreateAsync(key, default));
+
+        var found = await b.Keys.FindByHashAsync("ab12", default);
+        Assert.NotNull(found);
+        Assert.Equal((key.Name, "ab12", key.Admin, key.Cache, key.Limits, key.CreatedAt), (found.Name, found.Hash, found.Admin, found.Cache, found.Limits, found.CreatedAt));
+        Assert.Equal(key.Models, found.Models);
+        Assert.Equal(["team-a"], (await b.Keys.ListAsync(default)).Select(k => k.Name));
+        Assert.Null(await b.Keys.FindByHashAsync("ffff", default));
+    }
+
+    [Fact]
+    public async Task CreateAsync_NameOrHashTaken_ReturnsFalse()
+    {
+        var (a, b) = (Replica(), Replica());
+        await a.Keys.CreateAsync(Key("team-a", "aa"), default);
+
+        Assert.False(await b.Keys.CreateAsync(Key("team-a", "bb"), default));
+        Assert.False(await b.Keys.CreateAsync(Key("team-b", "aa"), default));
+        Assert.Single(await a.Keys.ListAsync(default));
+    }
+
+    [Fact]
+    public async Task RevokeAsync_OnOneReplica_RaisesKeyRevokedOnBoth()
+    {
+        var (a, b) = (Replica(), Replica());
+        await a.Keys.CreateAsync(Key("team-a", "aa"), default);
+        var onA = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var onB = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var raisedOnA = 0;
+        a.Keys.KeyRevoked += h => { Interlocked.Increment(ref raisedOnA); onA.TrySetResult(h); };
+        b.Keys.KeyRevoked += h => onB.TrySetResult(h);
+
+        Assert.True(await a.Keys.RevokeAsync("team-a", default));
+
+        Assert.Equal("aa", await onA.Task.WaitAsync(EventTimeout));
+        Assert.Equal("aa", await onB.Task.WaitAsync(EventTimeout));
+        Assert.True((await b.Keys.FindByHashAsync("aa", default))!.Revoked);
+        await Task.Delay(100);
+        Assert.Equal(1, raisedOnA);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_UnknownName_ReturnsFalse()
+    {
+        Assert.False(await Replica().Keys.RevokeAsync("nobody", default));
+    }
+
+    public void Dispose() => _replicas.ForEach(r => r.Dispose());
+
+    private RedisReplica Replica()
+    {
+        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix);
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    private static StoredKey Key(string name, string hash) => new(
+        name, hash, ["small", "large"], Admin: true,
+        new KeyLimits(RequestsPerMinute: 60, TokensPerMinute: 10_000, BudgetUsd: 1.25m, BudgetPeriod: TimeSpan.FromDays(7)),
+        DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_000), Cache: true);
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Gateway.Redis;
+using Gateway.State;
+using Gateway.TestUtilities;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.IntegrationTests.State;
+
+/// <summary>redis-server killed under the stores and started again on the same port.</summary>
+public sealed class RedisOutageTests
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 10, 0, 15, TimeSpan.Zero));
+    private readonly StoredKey _key = new("team-a", "aa", ["small"], false, KeyLimits.None, DateTimeOffset.UnixEpoch);
+    private readonly CachedResponse _response = new(200, "application/json", "{}"u8.ToArray(), "small");
+
+    [Fact]
+    public async Task Stores_RedisKilledWithFailOpen_KeepServingThenRecover()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = Replica(server, StateFailurePolicy.FailOpen);
+        await replica.Keys.CreateAsync(_key, default);
+        Assert.NotNull(await replica.Keys.FindByHashAsync("aa", default));
+
+        await server.StopAsync();
+
+        // Limits: this replica's own counters take over, so a limit still holds.
+        var limits = new KeyLimits(RequestsPerMinute: 2);
+        var decisions = new List<LimitDecision>();
+        for (var i = 0; i < 3; i++)
+        {
+            decisions.Add(await replica.Limits.AcquireAsync("team-a", limits, default));
+        }
+
+        Assert.Equal([true, true, false], decisions.Select(d => d.Allowed));
+        Assert.Equal(LimitKind.Requests, decisions[2].Rejected);
+        await replica.Limits.RecordUsageAsync("team-a", limits, 10, 0.1m, default);
+
+        // Cache: a miss, and writes are dropped.
+        await replica.Cache.SetAsync("req", _response, TimeSpan.FromMinutes(1), default);
+        Assert.Null(await replica.Cache.GetAsync("req", default));
+
+        // Keys: a key verified before the outage still works; an unknown one never does.
+        Assert.Equal("team-a", (await replica.Keys.FindByHashAsync("aa", default))?.Name);
+        Assert.Null(await replica.Keys.FindByHashAsync("bb", default));
+        await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Keys.CreateAsync(_key with { Name = "b", Hash = "bb" }, default));
+
+        // Feedback: the record is dropped, the request served; scoring refuses.
+        await replica.Feedback.RecordRequestAsync(new RequestRecord("r", "p", null, "small", 1, 1, _time.GetUtcNow()), TimeSpan.FromMinutes(1), default);
+        var refused = await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Feedback.AddFeedbackAsync("r", 1, default));
+        Assert.Equal("feedback", refused.Store);
+
+        foreach (var store in (string[])["limits", "cache", "keys", "feedback"])
+        {
+            Assert.True(replica.Events.Count(store, "fail_open") > 0, store);
+        }
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(replica);
+
+        Assert.True(await replica.Keys.CreateAsync(_key with { Name = "c", Hash = "cc" }, default));
+        var shared = await replica.Limits.AcquireAsync("team-b", new KeyLimits(RequestsPerMinute: 5), default);
+        Assert.Equal(4, shared.States[0].Remaining);
+        Assert.Equal(1, (long)await replica.Connection.Database.StringGetAsync(replica.Connection.Prefix + "limit:{team-b}:rpm:" + (_time.GetUtcNow().ToUnixTimeSeconds() / 60)));
+    }
+
+    [Fact]
+    public async Task Stores_RedisKilledWithFailClosed_RefuseWithClearReasonThenRecover()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = Replica(server, StateFailurePolicy.FailClosed);
+        Assert.True((await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default)).Allowed);
+
+        await server.StopAsync();
+
+        var decision = await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default);
+        Assert.False(decision.Allowed);
+        Assert.Null(decision.Rejected);
+        Assert.Contains("unavailable", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), decision.RetryAfter);
+
+        Assert.Equal("cache", (await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Cache.GetAsync("req", default))).Store);
+        await replica.Cache.SetAsync("req", _response, TimeSpan.FromMinutes(1), default);
+        Assert.Equal("keys", (await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Keys.FindByHashAsync("aa", default))).Store);
+        await Assert.ThrowsAsync<StateStoreUnavailableException>(async () =>
+            await replica.Feedback.RecordRequestAsync(new RequestRecord("r", "p", null, "small", 1, 1, _time.GetUtcNow()), TimeSpan.FromMinutes(1), default));
+        Assert.DoesNotContain(replica.Events.Errors, e => e.Policy != "fail_closed");
+        Assert.Equal(4, replica.Events.Errors.Select(e => e.Store).Distinct().Count());
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(replica);
+
+        Assert.True((await replica.Limits.AcquireAsync("team-a", new KeyLimits(RequestsPerMinute: 5), default)).Allowed);
+    }
+
+    [Fact]
+    public async Task Limits_RedisHangs_PaysOneTimeoutThenPausesAndRecovers()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = new RedisReplica(server.ConnectionString, RedisReplica.UniquePrefix(), _time, new RedisStateOptions
+        {
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+            PauseAfterTimeout = TimeSpan.FromSeconds(1),
+        });
+        var limits = new KeyLimits(RequestsPerMinute: 100);
+        Assert.Equal(99, (await replica.Limits.AcquireAsync("team-a", limits, default)).States[0].Remaining);
+
+        await server.FreezeAsync();
+        try
+        {
+            var first = Stopwatch.StartNew();
+            Assert.True((await replica.Limits.AcquireAsync("team-a", limits, default)).Allowed);
+            first.Stop();
+            var rest = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.True((await replica.Limits.AcquireAsync("team-a", limits, default)).Allowed);
+            }
+
+            rest.Stop();
+            Assert.InRange(first.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+            Assert.InRange(rest.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
+            Assert.Equal(21, replica.Events.Count("limits", "fail_open"));
+        }
+        finally
+        {
+            await server.ThawAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+
+        // 97, not 98: the acquire that timed out was already on its way and Redis ran it once thawed.
+        Assert.Equal(97, (await replica.Limits.AcquireAsync("team-a", limits, default)).States[0].Remaining);
+    }
+
+    [Fact]
+    public async Task KeyRevoked_ReplicaStartedDuringOutage_IsRaisedOnceAfterRedisReturns()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var prefix = RedisReplica.UniquePrefix();
+        await server.StopAsync();
+        using var late = new RedisReplica(server.ConnectionString, prefix, _time, new RedisStateOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var raised = new List<string>();
+        late.Keys.KeyRevoked += h => { lock (raised) { raised.Add(h); } };
+
+        await server.StartAgainAsync();
+        await WaitForRecoveryAsync(late);
+        using var other = new RedisReplica(server.ConnectionString, prefix, _time);
+        await other.Keys.CreateAsync(_key, default);
+        Assert.True(await other.Keys.RevokeAsync(_key.Name, default));
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5) && raised.Count == 0)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(200);
+        lock (raised)
+        {
+            Assert.Equal(["aa"], raised);
+        }
+    }
+
+    private RedisReplica Replica(RedisServer server, StateFailurePolicy policy) => new(
+        server.ConnectionString,
+        RedisReplica.UniquePrefix(),
+        _time,
+        new RedisStateOptions
+        {
+            OperationTimeout = TimeSpan.FromMilliseconds(500),
+            Limits = policy,
+            Cache = policy,
+            Keys = policy,
+            Feedback = policy,
+        });
+
+    private static async Task WaitForRecoveryAsync(RedisReplica replica)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < RecoveryTimeout)
+        {
+            try
+            {
+                await replica.Cache.SetAsync("probe", new CachedResponse(200, "text/plain", [1], "m"), TimeSpan.FromMinutes(1), default);
+                if (await replica.Cache.GetAsync("probe", default) is not null)
+                {
+                    return;
+                }
+            }
+            catch (StateStoreUnavailableException)
+            {
+                // Fail closed: still down.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The stores did not reconnect within {RecoveryTimeout}.");
+    }
+}
