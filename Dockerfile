@@ -59,6 +59,9 @@ FROM runtime-${VARIANT} AS final
 WORKDIR /app
 COPY --from=build /out ./
 COPY --chmod=755 docker/entrypoint.sh /app/entrypoint.sh
+# The repository's config/ (router artefacts under config/router) stays the content root's config/;
+# operators' JSON files go in the mounted /config.
+COPY config/ /app/config/
 # /config is where the configuration directory is mounted (a ConfigMap in Kubernetes);
 # /models is where GGUF files are mounted for model servers.
 RUN mkdir -p /config /models && chown 1654:1654 /config /models
