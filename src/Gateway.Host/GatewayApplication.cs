@@ -28,13 +28,15 @@ public static partial class GatewayApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Callers (tests, embedding hosts) add configuration and services first; registrations below use TryAdd.
+        configure?.Invoke(builder);
+
         // The front door enforces its own (configurable) body limit with an OpenAI-shaped 413.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayProxy();
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
-        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();

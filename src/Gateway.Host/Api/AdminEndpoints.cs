@@ -53,7 +53,7 @@ internal static class AdminEndpoints
         CreateKeyRequest? request;
         try
         {
-            request = await context.Request.ReadFromJsonAsync<CreateKeyRequest>(SnakeCase, context.RequestAborted);
+            request = await JsonSerializer.DeserializeAsync<CreateKeyRequest>(context.Request.Body, SnakeCase, context.RequestAborted);
         }
         catch (JsonException ex)
         {
