@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Gateway.IntegrationTests.Deployment;
+
+/// <summary>The Dockerfile against the repository: what it copies, how it publishes, how it starts.</summary>
+public sealed partial class DockerfileTests
+{
+    /// <summary>
+    /// The llama.cpp commit each LLamaSharp version binds (LLamaSharp's README, "Map of LLamaSharp and
+    /// llama.cpp versions"). A library built from another commit does not match LLamaSharp's structs.
+    /// </summary>
+    private static readonly Dictionary<string, string> LlamaCppCommitByLLamaSharp = new()
+    {
+        ["0.30.0"] = "815a2a5915f22ce6a760c676389c5dfe8535c08f",
+    };
+
+    private static readonly DockerfileModel Dockerfile = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
+
+    [Fact]
+    public void Copy_EverySource_ExistsInTheRepositoryAndTheBuildContext()
+    {
+        var ignore = DockerIgnore.Load(Repository.PathOf(".dockerignore"));
+        var copies = Dockerfile.Copies().Where(c => c.Copy.From is null).ToList();
+        Assert.NotEmpty(copies);
+        foreach (var (stage, copy) in copies)
+        {
+            foreach (var source in copy.Sources)
+            {
+                var path = Repository.PathOf(source.TrimEnd('/'));
+                Assert.True(File.Exists(path) || Directory.Exists(path), $"stage {stage.Name}: COPY {source} does not exist in the repository");
+                Assert.False(ignore.IsExcluded(source), $"stage {stage.Name}: COPY {source} is excluded by .dockerignore");
+            }
+        }
+    }
+
+    [Fact]
+    public void Publish_BuildStage_RunsTheScriptCiRunsAndTheImageTakesItsOutput()
+    {
+        var build = Dockerfile.Stage("build");
+        var publishRuns = build.All("RUN").Where(r => r.Arguments.Contains("publish", StringComparison.Ordinal)).ToList();
+        var run = Assert.Single(publishRuns);
+        Assert.DoesNotContain(Dockerfile.Stages.SelectMany(s => s.All("RUN")), r => r.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
+
+        var invocation = PublishInvocation().Match(run.Arguments);
+        Assert.True(invocation.Success, $"the publish step should run build/publish.sh: {run.Arguments}");
+        var script = invocation.Groups["script"].Value;
+        var output = invocation.Groups["out"].Value;
+
+        // The script CI runs, the same file.
+        var ciLines = Repository.Read(".ci/run").Split('\n').Select(l => l.Trim()).Where(l => !l.StartsWith('#'));
+        Assert.True(
+            ciLines.Any(l => PublishInvocation().Match(l) is { Success: true } m && m.Groups["script"].Value == script),
+            $".ci/run should run the image's publish step, e.g. `bash {script} \"$results/publish\"`");
+
+        // The script publishes the gateway, and the build stage copies that project in.
+        Assert.Contains("dotnet publish src/Gateway.Host/Gateway.Host.csproj", Repository.Read(script), StringComparison.Ordinal);
+        Assert.Contains(Dockerfile.Copies(), c => c.Stage == build && c.Copy.Sources.Contains("src/"));
+
+        // The image takes exactly that output folder.
+        var final = Dockerfile.Final;
+        var fromBuild = Dockerfile.Copies().Where(c => c.Stage == final && c.Copy.From == "build").Select(c => c.Copy).ToList();
+        var copy = Assert.Single(fromBuild);
+        Assert.Equal(output, copy.Sources.Single());
+        Assert.Equal(final.Last("WORKDIR")!.Arguments, Dockerfile.Environment(final)["GATEWAY_APP_DIR"]);
+    }
+
+    [Fact]
+    public void FinalStage_Defaults_NonRootEntryPointWithGatewayVerbHealthcheckAndPort()
+    {
+        var final = Dockerfile.Final;
+        var env = Dockerfile.Environment(final);
+
+        var user = final.Last("USER")!.Arguments;
+        Assert.True(int.TryParse(user.Split(':')[0], out var uid) && uid > 0, $"USER {user} should be a numeric non-root id (Kubernetes runAsNonRoot checks it)");
+
+        var entryPoint = Assert.Single(final.Last("ENTRYPOINT")!.ExecForm()!);
+        Assert.Equal(Path.Combine(env["GATEWAY_APP_DIR"], "entrypoint.sh"), entryPoint);
+        Assert.Equal(new[] { "gateway" }, final.Last("CMD")!.ExecForm()!);
+        Assert.Equal(new[] { entryPoint, "healthcheck" }, final.Last("HEALTHCHECK")!.ExecForm("CMD")!);
+
+        Assert.Equal("http://+:8080", env["ASPNETCORE_URLS"]);
+        Assert.Equal("8080", final.Last("EXPOSE")!.Arguments);
+        Assert.Equal("/config", env["Gateway__ConfigDirectory"]);
+        Assert.Equal("true", env["DOTNET_USE_POLLING_FILE_WATCHER"]);
+    }
+
+    [Fact]
+    public void Variant_EachBuildArgValue_HasARuntimeStage()
+    {
+        Assert.Equal("cpu", Dockerfile.GlobalArgs["VARIANT"]);
+        Assert.Equal("runtime-cpu", Dockerfile.Final.Base);
+        Assert.Contains(Dockerfile.Stages, s => s.Name == "runtime-cuda");
+        var cuda = Dockerfile.Environment(Dockerfile.Stage("runtime-cuda"));
+        Assert.Equal("/opt/llama", cuda["GATEWAY_NATIVE_LIB"]);
+        Assert.Contains(Dockerfile.Copies(), c => c.Stage.Name == "runtime-cuda" && c.Copy.From == "llama-cuda" && c.Copy.Destination == "/opt/llama");
+    }
+
+    [Fact]
+    public void CudaStage_LlamaCppCommit_IsTheOneTheLLamaSharpVersionBinds()
+    {
+        var packages = XDocument.Load(Repository.PathOf("Directory.Packages.props"));
+        var llamaSharp = packages.Descendants("PackageVersion").Single(p => (string?)p.Attribute("Include") == "LLamaSharp");
+        var version = (string)llamaSharp.Attribute("Version")!;
+        Assert.True(LlamaCppCommitByLLamaSharp.TryGetValue(version, out var expected),
+            $"LLamaSharp {version}: add its llama.cpp commit (LLamaSharp README) to this test and to the Dockerfile's LLAMA_CPP_COMMIT");
+
+        var arg = Dockerfile.Stage("llama-cuda").All("ARG").Select(a => a.Arguments).Single(a => a.StartsWith("LLAMA_CPP_COMMIT=", StringComparison.Ordinal));
+        Assert.Equal(expected, arg["LLAMA_CPP_COMMIT=".Length..]);
+    }
+
+    [GeneratedRegex(@"(?:^|[\s;&|])(?:bash\s+|\./)?(?<script>build/publish\.sh)\s+(?<out>""[^""]+""|\S+)")]
+    private static partial Regex PublishInvocation();
+}

@@ -1,0 +1,32 @@
+using Gateway.Host.Auth;
+
+namespace Gateway.IntegrationTests.Deployment;
+
+/// <summary>The entry point's verbs other than serving, run as the container runs them.</summary>
+public sealed class EntryPointVerbTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task EntryPoint_GatewayCliVerb_RunsTheGatewayExecutable()
+    {
+        // `docker run IMAGE keys hash --key K`
+        var (exitCode, output) = await ContainerProcess.RunAsync(ContainerProcess.Environment(), Timeout, "keys", "hash", "--key", "sk-test");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("sha256:" + KeyHasher.Hash("sk-test"), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntryPoint_ModelServerVerbWithoutModel_RunsTheModelServerNotTheGateway()
+    {
+        // The gateway would start serving; the model server refuses to start without a model and says so.
+        var env = ContainerProcess.Environment(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ContainerProcess.FreePort()}",
+        });
+        var (exitCode, output) = await ContainerProcess.RunAsync(env, Timeout, "modelserver");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("modelserver", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Gateway listening", output, StringComparison.Ordinal);
+    }
+}
