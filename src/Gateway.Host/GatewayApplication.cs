@@ -4,6 +4,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
+using Gateway.Inference.Admin;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -37,6 +38,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayProxy();
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
+        builder.Services.AddGatewayLocalModels(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
@@ -45,6 +47,7 @@ public static partial class GatewayApplication
         app.MapRouteEndpoints();
         app.MapFeedbackEndpoints();
         app.MapAdminEndpoints();
+        app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<FrontDoorMiddleware>();

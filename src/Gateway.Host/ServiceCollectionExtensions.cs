@@ -6,7 +6,10 @@ using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Resilience;
 using Gateway.Host.Routing;
+using Gateway.Host.LocalModels;
 using Gateway.Host.State;
+using Gateway.Inference;
+using Gateway.Inference.Pool;
 using Gateway.Redis;
 using Gateway.State;
 using Yarp.ReverseProxy.Forwarder;
@@ -34,7 +37,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(files);
         services.TryAddSingleton(sp => new ReloadingSnapshot<CatalogSnapshot>(
             sp.GetRequiredService<IConfiguration>(), CatalogBuilder.SectionPath,
-            c => CatalogBuilder.Build(c, Environment.GetEnvironmentVariable),
+            c => CatalogBuilder.Build(c, Environment.GetEnvironmentVariable, sp.GetRequiredService<ModelPool>().List().Select(m => m.Name)),
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Catalog")));
         services.TryAddSingleton(sp => new ReloadingSnapshot<KeySnapshot>(
             sp.GetRequiredService<IConfiguration>(), GatewayOptions.SectionName, KeySnapshot.Build,
@@ -60,6 +63,15 @@ public static class ServiceCollectionExtensions
         services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
         services.TryAddSingleton<LimitEnforcer>();
         services.TryAddSingleton<ResponseCaching>();
+        return services;
+    }
+
+    /// <summary>Local GGUF models: the supervised ModelServer pool, its admin API and metrics.</summary>
+    public static IServiceCollection AddGatewayLocalModels(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModelPool(configuration);
+        services.TryAddSingleton<LocalModelLeases>();
+        services.AddHostedService<PoolMetrics>();
         return services;
     }
 

@@ -24,7 +24,8 @@ internal static class AdminEndpoints
         return endpoints;
     }
 
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>Endpoint filter: admin keys only; state-store outages become 503.</summary>
+    public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var (key, error) = await context.RequestServices.GetRequiredService<KeyStore>().AuthenticateAsync(context.Request, context.RequestAborted);

@@ -13,7 +13,7 @@ internal static class CatalogBuilder
         "PowerOfTwoChoices", "RoundRobin", "LeastRequests", "Random", "FirstAlphabetical",
     };
 
-    public static CatalogSnapshot Build(IConfiguration configuration, Func<string, string?> environment)
+    public static CatalogSnapshot Build(IConfiguration configuration, Func<string, string?> environment, IEnumerable<string>? poolModels = null)
     {
         var models = new List<CatalogModel>();
         foreach (var section in configuration.GetSection(SectionPath).GetChildren())
@@ -29,6 +29,15 @@ internal static class CatalogBuilder
             }
 
             models.Add(BuildModel(section.Key, section.Path, options, environment));
+        }
+
+        // Local models the pool serves without a catalog entry of their own (the built-in tiny model).
+        foreach (var name in poolModels ?? [])
+        {
+            if (!models.Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                models.Add(BuildModel(name, $"{SectionPath}:{name}", new ModelOptions { Provider = ModelProviders.Local, Tags = ["local"] }, environment));
+            }
         }
 
         var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
@@ -56,10 +65,11 @@ internal static class CatalogBuilder
             throw new ConfigurationException($"{path}: '{name}' is reserved for routing profiles and agents.");
         }
 
-        if (options.Provider != ModelProviders.OpenAICompatible)
+        var isLocal = options.Provider == ModelProviders.Local;
+        if (!isLocal && options.Provider != ModelProviders.OpenAICompatible)
         {
             throw new ConfigurationException(
-                $"{path}:Provider: unknown provider '{options.Provider}' (expected '{ModelProviders.OpenAICompatible}').");
+                $"{path}:Provider: unknown provider '{options.Provider}' (expected '{ModelProviders.OpenAICompatible}' or '{ModelProviders.Local}').");
         }
 
         var urls = options.BaseUrls.Where(u => !string.IsNullOrWhiteSpace(u)).ToList();
@@ -68,12 +78,12 @@ internal static class CatalogBuilder
             urls.Insert(0, options.BaseUrl);
         }
 
-        if (urls.Count == 0)
+        if (urls.Count == 0 && !isLocal)
         {
             throw new ConfigurationException($"{path}: an '{ModelProviders.OpenAICompatible}' model needs BaseUrl or BaseUrls.");
         }
 
-        var destinations = urls.Distinct(StringComparer.Ordinal).Select(u => ParseUrl(path, u)).ToList();
+        var destinations = isLocal ? [] : urls.Distinct(StringComparer.Ordinal).Select(u => ParseUrl(path, u)).ToList();
         ValidateNonNegative(path, nameof(options.InputPricePerMTok), options.InputPricePerMTok);
         ValidateNonNegative(path, nameof(options.OutputPricePerMTok), options.OutputPricePerMTok);
         if (options.ParamsB is <= 0 || options.ContextLength is <= 0)
@@ -102,6 +112,7 @@ internal static class CatalogBuilder
             Descriptor = new ModelDescriptor(name, options.Provider, options.ParamsB, options.InputPricePerMTok,
                 options.OutputPricePerMTok, options.ContextLength, options.ReleaseDate, options.Tags.ToArray()),
             ClusterId = "model/" + name,
+            IsLocal = isLocal,
             Destinations = destinations,
             UpstreamModel = upstreamModel,
             UpstreamModelJson = CatalogModel.EncodeJsonString(upstreamModel),

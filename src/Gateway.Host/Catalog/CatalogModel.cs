@@ -14,6 +14,9 @@ internal sealed record CatalogModel
     /// <summary>YARP cluster id for this model's replicas.</summary>
     public required string ClusterId { get; init; }
 
+    /// <summary>Served by a supervised local ModelServer; its destination comes from the model pool.</summary>
+    public bool IsLocal { get; init; }
+
     public required IReadOnlyList<Uri> Destinations { get; init; }
 
     public required string UpstreamModel { get; init; }
@@ -37,7 +40,7 @@ internal sealed record CatalogModel
     public required IReadOnlyList<string> Fallbacks { get; init; }
 
     /// <summary>Human-readable upstream for error messages (never includes the key).</summary>
-    public string DescribeUpstream() => string.Join(", ", Destinations.Select(d => d.ToString()));
+    public string DescribeUpstream() => IsLocal ? "local model server" : string.Join(", ", Destinations.Select(d => d.ToString()));
 
     public static byte[] EncodeJsonString(string value) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));

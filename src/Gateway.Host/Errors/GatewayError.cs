@@ -5,6 +5,9 @@ namespace Gateway.Host.Errors;
 /// <summary>An OpenAI-shaped error: HTTP status plus the <c>error</c> object's fields.</summary>
 internal sealed record GatewayError(int Status, string Message, string Type, string? Param = null, string? Code = null)
 {
+    /// <summary>Sent as <c>Retry-After</c> when set.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static GatewayError BadRequest(string message, string? param = null, string code = "invalid_request") =>
         new(StatusCodes.Status400BadRequest, message, OpenAIErrorTypes.InvalidRequest, param, code);
 

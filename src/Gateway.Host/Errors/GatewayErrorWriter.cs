@@ -19,6 +19,11 @@ internal static class GatewayErrorWriter
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
         response.Headers.ContentLength = null;
+        if (error.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return response.Body.WriteAsync(Serialize(error), context.RequestAborted).AsTask();
     }
 

@@ -3,6 +3,7 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
+using Gateway.Host.LocalModels;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Routing;
@@ -33,11 +34,13 @@ internal sealed class FrontDoorMiddleware
     private readonly RoutedCandidates _routing;
     private readonly LimitEnforcer _limits;
     private readonly ResponseCaching _cache;
+    private readonly LocalModelLeases _localModels;
 
     public FrontDoorMiddleware(RequestDelegate next, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
         IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options,
-        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing, LimitEnforcer limits, ResponseCaching cache)
+        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing, LimitEnforcer limits, ResponseCaching cache, LocalModelLeases localModels)
     {
+        _localModels = localModels;
         _routing = routing;
         _limits = limits;
         _cache = cache;
@@ -172,15 +175,23 @@ internal sealed class FrontDoorMiddleware
         {
             var model = candidates[i];
             feature.Model = model;
-            var cluster = await FindClusterAsync(model, context.RequestAborted);
+            feature.HasMoreCandidates = i < candidates.Count - 1;
+            using var lease = model.IsLocal ? await _localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
+            var cluster = model.IsLocal && lease is null ? null : await FindClusterAsync(model, lease?.BaseUri, context.RequestAborted);
             if (cluster is null)
             {
-                feature.UpstreamError = GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+                feature.UpstreamError ??= GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                     $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
+                if (!feature.HasMoreCandidates)
+                {
+                    break;
+                }
+
+                _metrics.Fallbacks.WithLabels(model.Name, "unavailable").Inc();
+                feature.ResetAttempt();
                 continue;
             }
 
-            feature.HasMoreCandidates = i < candidates.Count - 1;
             feature.UpstreamBody = UpstreamBodies.Build(request, parsed, model, feature.StripUsageChunk);
             context.ReassignProxyRequest(cluster);
             context.Response.Headers["x-gateway-model"] = model.Name;
@@ -201,14 +212,16 @@ internal sealed class FrontDoorMiddleware
     }
 
     /// <summary>
-    /// The model's YARP cluster. Right after a catalog reload the catalog can know a model a moment
+    /// The model's YARP cluster (for a local model, one whose destination is the server the lease holds). Right after a catalog reload the catalog can know a model a moment
     /// before the proxy has applied its cluster; wait briefly for it rather than fail the request.
     /// </summary>
-    private async ValueTask<ClusterState?> FindClusterAsync(CatalogModel model, CancellationToken cancellationToken)
+    private async ValueTask<ClusterState?> FindClusterAsync(CatalogModel model, Uri? localEndpoint, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (_proxyState.TryGetCluster(model.ClusterId, out var cluster))
+            // A local model's cluster must also point at the server the lease holds (a fresh start or a restart).
+            if (_proxyState.TryGetCluster(model.ClusterId, out var cluster)
+                && (localEndpoint is null || cluster.Destinations.Values.Any(d => new Uri(d.Model.Config.Address) == localEndpoint)))
             {
                 return cluster;
             }

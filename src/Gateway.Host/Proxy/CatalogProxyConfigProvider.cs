@@ -1,6 +1,7 @@
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
+using Gateway.Inference.Pool;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -18,13 +19,17 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
     public const string UnassignedClusterId = "gateway/unassigned";
 
     private readonly ReloadingSnapshot<CatalogSnapshot> _catalog;
+    private readonly ModelPool _pool;
+    private readonly Lock _lock = new();
     private volatile CatalogProxyConfig _config;
 
-    public CatalogProxyConfigProvider(ReloadingSnapshot<CatalogSnapshot> catalog)
+    public CatalogProxyConfigProvider(ReloadingSnapshot<CatalogSnapshot> catalog, ModelPool pool)
     {
         _catalog = catalog;
-        _config = new CatalogProxyConfig(catalog.Current);
+        _pool = pool;
+        _config = new CatalogProxyConfig(catalog.Current, LocalEndpoint);
         _catalog.Changed += OnCatalogChanged;
+        _pool.EndpointChanged += OnEndpointChanged;
     }
 
     public IProxyConfig GetConfig() => _config;
@@ -38,13 +43,37 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
         _ => throw new InvalidOperationException($"Route '{routeId}' is not an OpenAI operation route."),
     };
 
-    public void Dispose() => _catalog.Changed -= OnCatalogChanged;
-
-    private void OnCatalogChanged(CatalogSnapshot snapshot)
+    public void Dispose()
     {
-        var previous = _config;
-        _config = new CatalogProxyConfig(snapshot);
-        previous.SignalChange();
+        _catalog.Changed -= OnCatalogChanged;
+        _pool.EndpointChanged -= OnEndpointChanged;
+    }
+
+    private void OnCatalogChanged(CatalogSnapshot snapshot) => Rebuild(snapshot);
+
+    // A local model started, restarted on another port or stopped: its cluster's destination follows.
+    private void OnEndpointChanged(object? sender, ModelEndpointChangedEventArgs e) => Rebuild(_catalog.Current);
+
+    private void Rebuild(CatalogSnapshot snapshot)
+    {
+        lock (_lock)
+        {
+            var previous = _config;
+            _config = new CatalogProxyConfig(snapshot, LocalEndpoint);
+            previous.SignalChange();
+        }
+    }
+
+    private Uri? LocalEndpoint(string model)
+    {
+        try
+        {
+            return _pool.Get(model) is { State: LocalModelState.Ready, BaseUri: { } uri } ? uri : null;
+        }
+        catch (UnknownModelException)
+        {
+            return null;
+        }
     }
 
     private sealed class CatalogProxyConfig : IProxyConfig
@@ -58,7 +87,7 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
 
         private readonly CancellationTokenSource _changed = new();
 
-        public CatalogProxyConfig(CatalogSnapshot snapshot)
+        public CatalogProxyConfig(CatalogSnapshot snapshot, Func<string, Uri?> localEndpoint)
         {
             Routes = Operations.Select(o => new RouteConfig
             {
@@ -68,7 +97,7 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
             }).ToArray();
 
             var clusters = new List<ClusterConfig> { new() { ClusterId = UnassignedClusterId } };
-            clusters.AddRange(snapshot.Models.Select(BuildCluster));
+            clusters.AddRange(snapshot.Models.Select(m => BuildCluster(m, m.IsLocal ? localEndpoint(m.Name) is { } uri ? [uri] : [] : m.Destinations)));
             Clusters = clusters;
             ChangeToken = new CancellationChangeToken(_changed.Token);
         }
@@ -83,11 +112,11 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
 
         public void SignalChange() => _changed.Cancel();
 
-        private static ClusterConfig BuildCluster(CatalogModel model) => new()
+        private static ClusterConfig BuildCluster(CatalogModel model, IReadOnlyList<Uri> destinations) => new()
         {
             ClusterId = model.ClusterId,
             LoadBalancingPolicy = model.LoadBalancing,
-            Destinations = model.Destinations
+            Destinations = destinations
                 .Select((uri, i) => (Id: $"{model.Name}/{i}", Config: new DestinationConfig { Address = uri.ToString() }))
                 .ToDictionary(d => d.Id, d => d.Config),
             HttpRequest = new ForwarderRequestConfig

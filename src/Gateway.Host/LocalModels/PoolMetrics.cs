@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Gateway.Inference.Pool;
+using Prometheus;
+
+namespace Gateway.Host.LocalModels;
+
+/// <summary>
+/// Pool series, refreshed at each scrape: loaded models and their memory, restarts, and each
+/// ready ModelServer's running sequences and queue depth (read from its <c>/health</c>).
+/// </summary>
+internal sealed class PoolMetrics : IHostedService
+{
+    private static readonly Gauge Loaded = Prometheus.Metrics.CreateGauge("gateway_pool_loaded_models", "Local models with a running ModelServer.");
+    private static readonly Gauge Memory = Prometheus.Metrics.CreateGauge("gateway_pool_model_memory_bytes", "Memory charged to each loaded local model.", new GaugeConfiguration { LabelNames = ["model"] });
+    private static readonly Counter Restarts = Prometheus.Metrics.CreateCounter("gateway_pool_modelserver_restarts_total", "ModelServer restarts after a crash or failed health check.", new CounterConfiguration { LabelNames = ["model"] });
+    private static readonly Gauge Running = Prometheus.Metrics.CreateGauge("gateway_pool_running_sequences", "Sequences decoding in each ModelServer.", new GaugeConfiguration { LabelNames = ["model"] });
+    private static readonly Gauge Queued = Prometheus.Metrics.CreateGauge("gateway_pool_queue_depth", "Requests waiting for a sequence in each ModelServer.", new GaugeConfiguration { LabelNames = ["model"] });
+
+    private readonly ModelPool _pool;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(1) };
+
+    public PoolMetrics(ModelPool pool) => _pool = pool;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(CollectAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CollectAsync(CancellationToken cancellationToken)
+    {
+        var models = _pool.List();
+        Loaded.Set(models.Count(m => m.State == LocalModelState.Ready));
+        foreach (var model in models)
+        {
+            Memory.WithLabels(model.Name).Set(model.State == LocalModelState.Ready ? model.MemoryBytes : 0);
+            Restarts.WithLabels(model.Name).IncTo(model.Restarts);
+            var (running, queued) = model is { State: LocalModelState.Ready, BaseUri: { } uri } ? await ReadLoadAsync(uri, cancellationToken) : (0, 0);
+            Running.WithLabels(model.Name).Set(running);
+            Queued.WithLabels(model.Name).Set(queued);
+        }
+    }
+
+    private async Task<(int Running, int Queued)> ReadLoadAsync(Uri baseUri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(baseUri, "/health"), cancellationToken));
+            var root = document.RootElement;
+            return (root.TryGetProperty("active", out var a) ? a.GetInt32() : 0, root.TryGetProperty("queued", out var q) ? q.GetInt32() : 0);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+        {
+            return (0, 0);
+        }
+    }
+}
