@@ -5,9 +5,9 @@ namespace Gateway.Routing.Aptitude;
 
 /// <summary>
 /// Reads the answer out of a model's reply and compares it with the expected one. The prompts ask for a
-/// final line <c>Answer: …</c>; the text after the last such marker counts (its first non-empty line).
-/// Replies without a marker fall back to the last number (numeric formats), the last yes/no, or the last
-/// non-empty line. Reasoning in <c>&lt;think&gt;</c> blocks and markdown emphasis are ignored, and a
+/// final line <c>Answer: …</c>; the text after the last such marker counts (its first non-empty line; for
+/// numbers, the first number after the line's last '='). Replies without a marker fall back to the last
+/// number (numeric formats), the last yes/no, or the last non-empty line. Reasoning in <c>&lt;think&gt;</c> blocks and markdown emphasis are ignored, and a
 /// LaTeX <c>\boxed{…}</c> counts as a marker.
 /// </summary>
 internal static partial class AnswerScorer
@@ -31,7 +31,7 @@ internal static partial class AnswerScorer
         var segment = AfterMarker(text);
         var answer = format switch
         {
-            AnswerFormat.Integer or AnswerFormat.Decimal => LastNumber(segment ?? text),
+            AnswerFormat.Integer or AnswerFormat.Decimal => segment is null ? LastNumber(text) : ResultNumber(segment),
             AnswerFormat.YesNo => segment is null ? YesNo(text, last: true) : YesNo(segment, last: false),
             _ => Normalise(segment ?? LastLine(text)),
         };
@@ -79,6 +79,12 @@ internal static partial class AnswerScorer
 
     private static string? LastNumber(string text) =>
         Number().Matches(text).LastOrDefault()?.Value.Replace(",", string.Empty, StringComparison.Ordinal);
+
+    /// <summary>The first number after the last '=' of an answer line: "42 (6 × 7)" and "6 × 7 = 42" both give 42.</summary>
+    private static string? ResultNumber(string segment) =>
+        Number().Match(segment[(segment.LastIndexOf('=') + 1)..]) is { Success: true } match
+            ? match.Value.Replace(",", string.Empty, StringComparison.Ordinal)
+            : null;
 
     private static string? YesNo(string text, bool last)
     {

@@ -7,6 +7,8 @@ public sealed class AnswerScorerTests
     [Theory]
     [InlineData("Answer: 42", "42")]
     [InlineData("12 + 30 = 42", "42")]
+    [InlineData("Answer: 42 (6 × 7, checked twice)", "42")]
+    [InlineData("Answer: 5766 + 6487 = 12253", "12253")]
     [InlineData("First 3, then 5.\nAnswer: 1,234 apples", "1234")]
     [InlineData("Answer: \u221218", "-18")]
     [InlineData("answer: 7\nBecause 3 + 4 = 7 and 10 is bigger.", "7")]

@@ -113,4 +113,18 @@ public sealed class AptitudeSuiteTests
             Assert.Equal(leap ? "yes" : "no", item.Expected);
         }
     }
+
+    [Fact]
+    public void Docs_SuitePage_DescribesEveryFamily()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Gateway.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var docs = File.ReadAllText(Path.Combine(root!.FullName, "docs", "aptitude-suite.md"));
+
+        Assert.All(AptitudeSuite.Families, f => Assert.Contains($"| `{f.Name}` | {f.Category} |", docs, StringComparison.Ordinal));
+    }
 }
