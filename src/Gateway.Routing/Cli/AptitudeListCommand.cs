@@ -49,7 +49,8 @@ internal static class AptitudeListCommand
         foreach (var item in task.Items)
         {
             AnsiConsole.Write(new Rule(item.Id).LeftJustified());
-            AnsiConsole.WriteLine(item.Prompt);
+            // Verbatim, not wrapped to the console width: this is exactly what the model receives.
+            AnsiConsole.Profile.Out.Writer.WriteLine(item.Prompt);
             AnsiConsole.MarkupLineInterpolated($"Expected ({item.Format}): [green]{item.Expected}[/]");
         }
 
