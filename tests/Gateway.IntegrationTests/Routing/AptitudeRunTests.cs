@@ -8,7 +8,18 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.IntegrationTests.Routing;
 
+/// <summary>
+/// CLI verbs with progress bars run in-process; Spectre.Console allows one live display at a time, so these
+/// tests run apart from the other test classes (the router fixture trains with a progress bar too).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CliVerbCollection
+{
+    public const string Name = "CLI verbs with progress bars";
+}
+
 /// <summary><c>aptitude run</c> and <c>router train --aptitude-results</c> against a real gateway and real upstreams.</summary>
+[Collection(CliVerbCollection.Name)]
 public sealed class AptitudeRunTests : IAsyncLifetime
 {
     private const int Seed = 11;
