@@ -40,6 +40,7 @@ public sealed class AptitudeRunTests : IAsyncLifetime
         {
             ["Gateway:Models:mathbot:BaseUrl"] = _math.BaseUrl.ToString(),
             ["Gateway:Models:wordbot:BaseUrl"] = _words.BaseUrl.ToString(),
+            ["Gateway:Models:downbot:BaseUrl"] = "http://127.0.0.1:1/v1",
         });
     }
 
@@ -81,6 +82,17 @@ public sealed class AptitudeRunTests : IAsyncLifetime
         Assert.True(artifact.Capabilities["wordbot"][reverse] > artifact.Capabilities["mathbot"][reverse]);
         Assert.True(File.Exists(Path.Combine(routerDir, "data", "outcomes.jsonl")));
         Assert.Equal(0, await GatewayCli.InvokeAsync(["router", "eval", "--data", Path.Combine(routerDir, "data"), "--model", routerDir]));
+    }
+
+    [Fact]
+    public async Task AptitudeRun_EveryCallFails_ExitsWithErrorAndWritesNothing()
+    {
+        var results = Path.Combine(_dir, "downbot.json");
+
+        var exit = await RunAsync("downbot", "1", results, Path.Combine(_dir, "downbot.jsonl"));
+
+        Assert.Equal(1, exit);
+        Assert.False(File.Exists(results));
     }
 
     private Task<int> RunAsync(string model, string items, string results, string outcomes) =>
