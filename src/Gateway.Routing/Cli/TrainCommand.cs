@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gateway.Routing.Aptitude;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Data;
 using Gateway.Routing.Prediction;
@@ -6,30 +7,55 @@ using Spectre.Console;
 
 namespace Gateway.Routing.Cli;
 
-/// <summary><c>router train --data DIR --out DIR</c>: fits a router artefact on the train split.</summary>
+/// <summary>
+/// <c>router train --data DIR --out DIR</c>: fits a router artefact on the train split of a routing data set.
+/// <c>router train --aptitude-results DIR --out DIR</c> fits the pool's router on several models' aptitude runs
+/// instead (their <c>--outcomes</c> files), and writes the converted data to <c>OUT/data</c> for <c>router eval</c>.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
         var data = CliCommon.DataOption();
+        data.Required = false;
+        var aptitudeResults = new Option<DirectoryInfo>("--aptitude-results")
+        {
+            Description = "Instead of --data: a folder of per-item outcome files from several models' 'aptitude run --outcomes' runs (same seed).",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the router artefact to.", Required = true };
         var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
         var encoder = CliCommon.EncoderOption();
-        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, encoder };
+        var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
+        {
+            data, aptitudeResults, output, leaveOut, epochs, seed, encoder,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(data) is null) == (result.GetResult(aptitudeResults) is null))
+            {
+                result.AddError("Give exactly one of --data and --aptitude-results.");
+            }
+        });
         command.SetAction(parse =>
         {
             var options = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
-            Run(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
+            var outDir = parse.GetValue(output)!.FullName;
+            var dataset = parse.GetValue(aptitudeResults) is { } results
+                ? FromAptitudeResults(results.FullName, outDir)
+                : RoutingDataset.Load(parse.GetValue(data)!.FullName);
+            Run(dataset, outDir, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
             return 0;
         });
         return command;
     }
 
-    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options)
+    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options) =>
+        Run(RoutingDataset.Load(dataDir), outDir, leaveOut, encoderName, options);
+
+    public static TrainingResult Run(RoutingDataset dataset, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options)
     {
-        var dataset = RoutingDataset.Load(dataDir);
         var unknown = leaveOut.Where(m => !dataset.ModelNames.Contains(m)).ToArray();
         if (unknown.Length > 0)
         {
@@ -69,5 +95,15 @@ internal static class TrainCommand
         AnsiConsole.MarkupLineInterpolated(
             $"Trained on {train.Count} prompts × {result.Artifact.Capabilities.Count} models, {result.Artifact.Tasks.Count} tasks in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; artefact written to [green]{outDir}[/].");
         return result;
+    }
+
+    private static RoutingDataset FromAptitudeResults(string resultsDir, string outDir)
+    {
+        var dataset = AptitudeTrainingData.Load(resultsDir);
+        var dataDir = Path.Combine(outDir, "data");
+        AptitudeTrainingData.Save(dataset, dataDir);
+        AnsiConsole.MarkupLineInterpolated(
+            $"Read {dataset.Outcomes.Count} aptitude items × {dataset.Models.Count} models; routing data written to [green]{dataDir}[/] (evaluate with 'router eval --data').");
+        return dataset;
     }
 }
