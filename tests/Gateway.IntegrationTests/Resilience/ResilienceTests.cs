@@ -140,16 +140,21 @@ public sealed class ResilienceTests
     public async Task ChatStream_UsageNotRequested_CountedButNotShownToClient()
     {
         await using var upstream = await FakeUpstream.StartAsync("u");
-        await using var gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?> { ["Gateway:Models:m:BaseUrl"] = upstream.BaseUrl.ToString() });
+        await using var gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?> { ["Gateway:Models:usage-counted:BaseUrl"] = upstream.BaseUrl.ToString() });
         using var client = gateway.CreateClient();
 
-        using var response = await PostAsync(client, "m", stream: true);
+        using var response = await PostAsync(client, "usage-counted", stream: true);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.True(upstream.LastRequest.Json!["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.DoesNotContain("\"usage\"", text, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
-        var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("gateway_tokens_total{model=\"m\",direction=\"output\"} 4", metrics, StringComparison.Ordinal);
+        // The gateway counts usage once the client has its whole answer.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!(await client.GetStringAsync("/metrics")).Contains("gateway_tokens_total{model=\"usage-counted\",direction=\"output\"} 4", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the streamed usage was not counted");
+            await Task.Delay(50);
+        }
     }
 }
