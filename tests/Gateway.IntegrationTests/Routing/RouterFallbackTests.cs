@@ -31,6 +31,7 @@ public sealed class RouterFallbackTests
         await using var gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:Routing:ArtifactDirectory"] = directory,
+            ["Gateway:Routing:DefaultModel"] = "",
         });
         using var client = gateway.CreateClient();
 
