@@ -16,11 +16,24 @@ internal static class TrainCommand
         var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
+        var defaults = new TrainingOptions();
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the prompt feature layer (0: none).", DefaultValueFactory = _ => defaults.Hidden };
+        var promptL2 = new Option<float>("--prompt-l2") { Description = "L2 penalty on prompt-level interaction weights.", DefaultValueFactory = _ => defaults.PromptTermL2 };
+        var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
+        var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
         var encoder = CliCommon.EncoderOption();
-        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, encoder };
+        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, encoder };
         command.SetAction(parse =>
         {
-            var options = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            var options = new TrainingOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Hidden = parse.GetValue(hidden),
+                PromptTermL2 = parse.GetValue(promptL2),
+                ResampledEpochShare = parse.GetValue(resample),
+                AffinityLearningRate = parse.GetValue(affinityLr),
+            };
             Run(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
             return 0;
         });
