@@ -17,7 +17,7 @@ internal static class BenchmarkRouters
     /// <summary>About 500 tokens of ordinary English (2,000 characters).</summary>
     public static readonly string Prompt500Tokens = string.Join(' ', Enumerable.Repeat(
         "The quarterly report shows that revenue grew in every region except the north, where a late harvest delayed shipments; " +
-        "please summarise the main risks, list three actions for the operations team, and estimate the effect on next quarter's margin.", 8))[..2000];
+        "please summarise the main risks, list three actions for the operations team, and estimate the effect on next quarter's margin.", 10))[..2000];
 
     public static LearnedRouter Create(IPromptEncoder encoder, int candidates = 20)
     {

@@ -16,10 +16,14 @@ public class DecisionBenchmarks
     private LearnedRouter _router = null!;
     private RouteRequest _request = null!;
 
+    /// <summary>Word pieces the encoder reads: 256 is the shipped default, 64 the fast setting.</summary>
+    [Params(64, 256)]
+    public int MaxTokens { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _encoder = new MiniLmPromptEncoder();
+        _encoder = new MiniLmPromptEncoder(MaxTokens);
         _router = BenchmarkRouters.Create(_encoder);
         _request = new RouteRequest(BenchmarkRouters.Prompt500Tokens, new CostWeights(Cost: 0.1));
     }

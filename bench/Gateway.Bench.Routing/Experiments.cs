@@ -22,13 +22,6 @@ internal static class Experiments
         var trainE = store.GetOrEncode(train.Select(o => o.Prompt).ToArray());
         var testE = store.GetOrEncode(test.Select(o => o.Prompt).ToArray());
         store.Save();
-        if (args.Contains("surface=1"))
-        {
-            static float[] Augment(float[] e, string p) => [.. e,
-                MathF.Log(1 + p.Length) - 5.5f, MathF.Log(1 + p.Count(char.IsDigit)) - 1.5f];
-            trainE = trainE.Select((e, i) => Augment(e, train[i].Prompt)).ToArray();
-            testE = testE.Select((e, i) => Augment(e, test[i].Prompt)).ToArray();
-        }
         var kv = args.Skip(3).Select(a => a.Split('=')).ToDictionary(p => p[0], p => p[1]);
         double Get(string k, double d) => kv.TryGetValue(k, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : d;
         var defaults = new TrainingOptions();
@@ -75,7 +68,7 @@ internal static class Experiments
             artifact = artifact.WithCapability(m, result.AptitudeVectors[m]);
         }
 
-        var router = RouterFactory.Create(artifact, dataset.Models.Select(m => new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray(), new HashingPromptEncoder(trainE[0].Length));
+        var router = RouterFactory.Create(artifact, dataset.Models.Select(m => new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray(), encoder);
         var report = RouterEvaluator.Evaluate(dataset, "test", test, testE, router);
         Console.WriteLine($"{string.Join(' ', args.Skip(3))} => test λ0 {report.AtZero.Quality:F4} sel {report.AtZero.SelectionAccuracy:F4} half {report.HalfPrice?.Quality:F4}@{report.HalfPrice?.Lambda} AIQ {report.Aiq:F4} " +
             string.Join(' ', report.TwoModel.Select(t => $"{t.Task}:APGR {t.Apgr:F3}")));

@@ -9,15 +9,18 @@ namespace Gateway.Bench.Routing;
 /// </summary>
 internal static class LatencyProbe
 {
-    public static int Run(int count)
+    public static int Run(int count, int maxTokens, int threads)
     {
-        using var encoder = new MiniLmPromptEncoder();
+        using var encoder = new MiniLmPromptEncoder(maxTokens, threads);
+        Console.WriteLine($"encoder {encoder.Id}, {(threads == 0 ? "all" : threads.ToString(System.Globalization.CultureInfo.InvariantCulture))} ONNX threads, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         var router = BenchmarkRouters.Create(encoder);
         var request = new RouteRequest(BenchmarkRouters.Prompt500Tokens, new CostWeights(Cost: 0.1));
         var embedding = encoder.Encode(request.Prompt);
         var tokens = TokenEstimator.Estimate(request.Prompt);
         Report("encode + decide (500 tokens, 20 candidates)", count, () => router.Route(request));
         Report("decide given embedding (20 candidates)", count * 20, () => router.Decide(embedding, tokens, request));
+        var hashing = BenchmarkRouters.Create(new HashingPromptEncoder(4096));
+        Report("hashing encoder (4096) encode + decide (500 tokens, 20 candidates)", count * 20, () => hashing.Route(request));
         return 0;
     }
 

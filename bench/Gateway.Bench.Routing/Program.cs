@@ -10,7 +10,10 @@ using Gateway.Routing;
 return args.FirstOrDefault() switch
 {
     "router" => new RootCommand("Gateway router tools") { RouterCommands.Create() }.Parse(args).Invoke(),
-    "p99" => LatencyProbe.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500),
+    "p99" => LatencyProbe.Run(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : MiniLmPromptEncoder.DefaultMaxTokens,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0),
     "tune" => Experiments.Run(args),
     _ => RunBenchmarks(args),
 };

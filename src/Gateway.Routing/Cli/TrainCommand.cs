@@ -22,7 +22,8 @@ internal static class TrainCommand
         var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
         var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
         var encoder = CliCommon.EncoderOption();
-        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, encoder };
+        var maxTokens = CliCommon.MaxTokensOption();
+        var command = new Command("train", "Train the router on the train split of a routing data set.") { data, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, encoder, maxTokens };
         command.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -34,13 +35,13 @@ internal static class TrainCommand
                 ResampledEpochShare = parse.GetValue(resample),
                 AffinityLearningRate = parse.GetValue(affinityLr),
             };
-            Run(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
+            Run(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options, parse.GetValue(maxTokens));
             return 0;
         });
         return command;
     }
 
-    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options)
+    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options, int maxTokens = MiniLmPromptEncoder.DefaultMaxTokens)
     {
         var dataset = RoutingDataset.Load(dataDir);
         var unknown = leaveOut.Where(m => !dataset.ModelNames.Contains(m)).ToArray();
@@ -50,7 +51,7 @@ internal static class TrainCommand
         }
 
         var train = dataset.Split("train");
-        var promptEncoder = CliCommon.CreateEncoder(encoderName);
+        var promptEncoder = CliCommon.CreateEncoder(encoderName, maxTokens);
         using var disposeEncoder = promptEncoder as IDisposable;
         var embeddings = CliCommon.Embed(train, promptEncoder, Path.Combine(outDir, CliCommon.EmbeddingCacheFile));
 
