@@ -22,6 +22,14 @@ internal static class Experiments
         var trainE = store.GetOrEncode(train.Select(o => o.Prompt).ToArray());
         var testE = store.GetOrEncode(test.Select(o => o.Prompt).ToArray());
         store.Save();
+        if (args.FirstOrDefault(a => a.StartsWith("concat=", StringComparison.Ordinal)) is { } concat)
+        {
+            var hashing = new HashingPromptEncoder(int.Parse(concat[7..], CultureInfo.InvariantCulture));
+            var weight = 1f;
+            trainE = trainE.Select((e, i) => (float[])[.. e, .. hashing.Encode(train[i].Prompt).Select(x => x * weight)]).ToArray();
+            testE = testE.Select((e, i) => (float[])[.. e, .. hashing.Encode(test[i].Prompt).Select(x => x * weight)]).ToArray();
+        }
+
         var kv = args.Skip(3).Select(a => a.Split('=')).ToDictionary(p => p[0], p => p[1]);
         double Get(string k, double d) => kv.TryGetValue(k, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : d;
         var defaults = new TrainingOptions();
@@ -35,6 +43,12 @@ internal static class Experiments
             Seed = (int)Get("seed", defaults.Seed),
             SelectByQuality = Get("selq", 1) > 0,
             MatchedAptitudeItems = Get("matched", 1) > 0,
+            ListwiseWeight = (float)Get("list", 0),
+            PromptTermL2 = (float)Get("l2", 0),
+            ResampledEpochShare = Get("resample", 0),
+            BalanceTasks = Get("balance", 0) > 0,
+            AffinityLearningRate = (float)Get("alr", defaults.AffinityLearningRate),
+            AffinityEpochs = (int)Get("aep", defaults.AffinityEpochs),
         };
         if (kv.ContainsKey("knn"))
         {
@@ -62,7 +76,7 @@ internal static class Experiments
             artifact = artifact.WithCapability(m, result.AptitudeVectors[m]);
         }
 
-        var router = RouterFactory.Create(artifact, dataset.Models.Select(m => new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray(), encoder);
+        var router = RouterFactory.Create(artifact, dataset.Models.Select(m => new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray(), new HashingPromptEncoder(trainE[0].Length));
         var report = RouterEvaluator.Evaluate(dataset, "test", test, testE, router);
         Console.WriteLine($"{string.Join(' ', args.Skip(3))} => test λ0 {report.AtZero.Quality:F4} sel {report.AtZero.SelectionAccuracy:F4} half {report.HalfPrice?.Quality:F4}@{report.HalfPrice?.Lambda} AIQ {report.Aiq:F4} " +
             string.Join(' ', report.TwoModel.Select(t => $"{t.Task}:APGR {t.Apgr:F3}")));
@@ -70,7 +84,8 @@ internal static class Experiments
         {
             foreach (var g in test.Select((o, i) => (o.Task, i)).GroupBy(p => p.Task))
             {
-                Console.WriteLine($"  {g.Key,-22} " + string.Join(' ', g.GroupBy(p => report.AtZero.Choices[p.i]).OrderByDescending(x => x.Count()).Select(x => $"{dataset.ModelNames[x.Key][..10]}:{x.Count()}")));
+                var pt = report.PerTask.Single(t => t.Task == g.Key);
+                Console.WriteLine($"  {g.Key,-22} routed {pt.Routed:F3} single {pt.BestSingle:F3} " + string.Join(' ', g.GroupBy(p => report.AtZero.Choices[p.i]).OrderByDescending(x => x.Count()).Select(x => $"{dataset.ModelNames[x.Key]}:{x.Count()}")));
             }
         }
 

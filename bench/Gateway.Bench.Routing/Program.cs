@@ -1,18 +1,25 @@
 using System.CommandLine;
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Gateway.Bench.Routing;
 using Gateway.Routing;
 
-// `router …` runs the router verbs (train/eval/onboard/loo) for offline experiments; anything else runs the benchmarks.
-if (args.Length > 0 && args[0] == "router")
+// `router …`: the router verbs (train/eval/onboard/loo), for offline runs without the gateway host.
+// `p99 [N]`: per-call latency percentiles. `tune DATA CACHE k=v…`: hyper-parameter comparisons.
+// Anything else runs the BenchmarkDotNet benchmarks (for example `--filter *`).
+return args.FirstOrDefault() switch
 {
-    var root = new RootCommand("Gateway router tools") { RouterCommands.Create() };
-    return root.Parse(args).Invoke();
-}
+    "router" => new RootCommand("Gateway router tools") { RouterCommands.Create() }.Parse(args).Invoke(),
+    "p99" => LatencyProbe.Run(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : MiniLmPromptEncoder.DefaultMaxTokens,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0),
+    "tune" => Experiments.Run(args),
+    _ => RunBenchmarks(args),
+};
 
-if (args.Length > 0 && args[0] == "tune")
+static int RunBenchmarks(string[] args)
 {
-    return Gateway.Bench.Routing.Experiments.Run(args);
+    BenchmarkSwitcher.FromAssembly(typeof(DecisionBenchmarks).Assembly).Run(args);
+    return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;

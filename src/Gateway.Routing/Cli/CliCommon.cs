@@ -17,20 +17,27 @@ internal static class CliCommon
 
     public static Option<string> EncoderOption() => new("--encoder")
     {
-        Description = "Prompt encoder: 'minilm' (all-MiniLM-L6-v2, default) or 'hashing' (fast, weak; for tests).",
+        Description = "Prompt encoder: 'minilm' (all-MiniLM-L6-v2, default) or 'hashing[:DIM]' (hashed character trigrams and words; microseconds a prompt).",
         DefaultValueFactory = _ => "minilm",
     };
 
-    public static IPromptEncoder CreateEncoder(string name) => name switch
+    public static Option<int> MaxTokensOption() => new("--max-tokens")
     {
-        "minilm" => new MiniLmPromptEncoder(),
+        Description = "Word pieces of each prompt the MiniLM encoder reads (8-256); fewer is faster.",
+        DefaultValueFactory = _ => MiniLmPromptEncoder.DefaultMaxTokens,
+    };
+
+    public static IPromptEncoder CreateEncoder(string name, int maxTokens = MiniLmPromptEncoder.DefaultMaxTokens) => name switch
+    {
+        "minilm" => new MiniLmPromptEncoder(maxTokens),
         "hashing" => new HashingPromptEncoder(),
+        _ when name.StartsWith("hashing:", StringComparison.Ordinal) && int.TryParse(name.AsSpan(8), out var dimension) => new HashingPromptEncoder(dimension),
         _ => throw new ArgumentException($"Unknown encoder '{name}'; use 'minilm' or 'hashing'."),
     };
 
     public static IPromptEncoder EncoderFor(string encoderId) =>
-        encoderId == MiniLmPromptEncoder.EncoderId ? new MiniLmPromptEncoder()
-        : encoderId == new HashingPromptEncoder().Id ? new HashingPromptEncoder()
+        MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? new MiniLmPromptEncoder(maxTokens)
+        : HashingPromptEncoder.DimensionOf(encoderId) is { } dimension ? new HashingPromptEncoder(dimension)
         : throw new RouterArtifactException($"This gateway has no encoder '{encoderId}'.");
 
     /// <summary>Embeds prompts through a file cache, with a progress bar for the ones not cached yet.</summary>

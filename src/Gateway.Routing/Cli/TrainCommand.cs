@@ -26,10 +26,16 @@ internal static class TrainCommand
         var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
+        var defaults = new TrainingOptions();
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the prompt feature layer (0: none).", DefaultValueFactory = _ => defaults.Hidden };
+        var promptL2 = new Option<float>("--prompt-l2") { Description = "L2 penalty on prompt-level interaction weights.", DefaultValueFactory = _ => defaults.PromptTermL2 };
+        var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
+        var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
         var encoder = CliCommon.EncoderOption();
+        var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, epochs, seed, encoder,
+            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, encoder, maxTokens,
         };
         command.Validators.Add(result =>
         {
@@ -40,21 +46,29 @@ internal static class TrainCommand
         });
         command.SetAction(parse =>
         {
-            var options = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            var options = new TrainingOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Hidden = parse.GetValue(hidden),
+                PromptTermL2 = parse.GetValue(promptL2),
+                ResampledEpochShare = parse.GetValue(resample),
+                AffinityLearningRate = parse.GetValue(affinityLr),
+            };
             var outDir = parse.GetValue(output)!.FullName;
             var dataset = parse.GetValue(aptitudeResults) is { } results
                 ? FromAptitudeResults(results.FullName, outDir)
                 : RoutingDataset.Load(parse.GetValue(data)!.FullName);
-            Run(dataset, outDir, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options);
+            Run(dataset, outDir, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options, parse.GetValue(maxTokens));
             return 0;
         });
         return command;
     }
 
-    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options) =>
-        Run(RoutingDataset.Load(dataDir), outDir, leaveOut, encoderName, options);
+    public static TrainingResult Run(string dataDir, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options, int maxTokens = MiniLmPromptEncoder.DefaultMaxTokens) =>
+        Run(RoutingDataset.Load(dataDir), outDir, leaveOut, encoderName, options, maxTokens);
 
-    public static TrainingResult Run(RoutingDataset dataset, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options)
+    public static TrainingResult Run(RoutingDataset dataset, string outDir, IReadOnlyCollection<string> leaveOut, string encoderName, TrainingOptions options, int maxTokens = MiniLmPromptEncoder.DefaultMaxTokens)
     {
         var unknown = leaveOut.Where(m => !dataset.ModelNames.Contains(m)).ToArray();
         if (unknown.Length > 0)
@@ -63,7 +77,7 @@ internal static class TrainCommand
         }
 
         var train = dataset.Split("train");
-        var promptEncoder = CliCommon.CreateEncoder(encoderName);
+        var promptEncoder = CliCommon.CreateEncoder(encoderName, maxTokens);
         using var disposeEncoder = promptEncoder as IDisposable;
         var embeddings = CliCommon.Embed(train, promptEncoder, Path.Combine(outDir, CliCommon.EmbeddingCacheFile));
 

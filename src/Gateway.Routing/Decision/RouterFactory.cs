@@ -8,17 +8,22 @@ namespace Gateway.Routing;
 /// <summary>Builds routers from artefact directories.</summary>
 public static class RouterFactory
 {
-    private static readonly Lazy<IPromptEncoder> SharedMiniLm = new(() => new CachingPromptEncoder(new MiniLmPromptEncoder()));
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<IPromptEncoder>> SharedMiniLm = new();
 
     /// <summary>
     /// The default encoder: MiniLM (embedded in the package, nothing downloaded) behind a bounded cache keyed by
     /// prompt hash. One instance is shared per process; loading the ONNX model takes about a second.
     /// </summary>
-    public static IPromptEncoder DefaultEncoder => SharedMiniLm.Value;
+    public static IPromptEncoder DefaultEncoder => MiniLm(MiniLmPromptEncoder.DefaultMaxTokens);
+
+    /// <summary>The shared, cached MiniLM encoder reading at most <paramref name="maxTokens"/> tokens of a prompt.</summary>
+    internal static IPromptEncoder MiniLm(int maxTokens) =>
+        SharedMiniLm.GetOrAdd(maxTokens, n => new Lazy<IPromptEncoder>(() => new CachingPromptEncoder(new MiniLmPromptEncoder(n)))).Value;
 
     /// <summary>
     /// Loads the router artefact in <paramref name="artifactDirectory"/> (see docs/router-artifact.md) and returns a
-    /// router over <paramref name="candidates"/>. Candidates without a capability vector in the artefact are kept
+    /// router over <paramref name="candidates"/>. Without <paramref name="encoder"/>, the artefact's own encoder is
+    /// created (MiniLM, shared and cached, or the hashing encoder). Candidates without a capability vector in the artefact are kept
     /// but never chosen (rejected as <c>no-capability-vector</c>).
     /// </summary>
     /// <exception cref="RouterArtifactException">The artefact is missing, corrupt, of another format version, or
@@ -31,7 +36,9 @@ public static class RouterFactory
         ILogger? logger = null)
     {
         var artifact = RouterArtifactStore.Load(artifactDirectory);
-        encoder ??= artifact.EncoderId == MiniLmPromptEncoder.EncoderId ? DefaultEncoder : null;
+        encoder ??= MiniLmPromptEncoder.MaxTokensOf(artifact.EncoderId) is { } maxTokens ? MiniLm(maxTokens)
+            : HashingPromptEncoder.DimensionOf(artifact.EncoderId) is { } dimension ? new HashingPromptEncoder(dimension)
+            : null;
         if (encoder is null || encoder.Id != artifact.EncoderId || encoder.Dimension != artifact.Weights.Dimension)
         {
             throw new RouterArtifactException(

@@ -8,7 +8,9 @@ namespace Gateway.Routing;
 /// </summary>
 internal sealed class HashingPromptEncoder(int dimension = 256) : IPromptEncoder
 {
-    public string Id => $"hashing-ngrams-v1/{Dimension}";
+    private const string IdPrefix = "hashing-ngrams-v1/";
+
+    public string Id => IdPrefix + Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
 
@@ -34,6 +36,10 @@ internal sealed class HashingPromptEncoder(int dimension = 256) : IPromptEncoder
 
         return vector;
     }
+
+    /// <summary>The dimension in an id written by this encoder; null for other encoders.</summary>
+    public static int? DimensionOf(string id) =>
+        id.StartsWith(IdPrefix, StringComparison.Ordinal) && int.TryParse(id.AsSpan(IdPrefix.Length), out var d) && d > 0 ? d : null;
 
     public IReadOnlyList<float[]> EncodeBatch(IReadOnlyList<string> prompts) => prompts.Select(Encode).ToArray();
 

@@ -20,12 +20,20 @@ internal sealed partial class PredictorTrainer
         var aScalars = new Adam(2, options.LearningRate, 0);
         var r = new float[t + 1];
         var dz = new float[z];
+        var logits = new float[data.Capabilities.Length];
+        var grads = new float[data.Capabilities.Length];
+        var exampleWeight = ExampleWeights(data, train);
 
         var best = Snapshot(w, scalars);
         var bestLoss = double.MaxValue;
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             Shuffle(train, random);
+
+            // Epochs after the first see capability vectors from fresh random aptitude samples, so the predictor
+            // learns how far to trust a vector measured on a few items, as a newly onboarded model's is.
+            var capabilities = epoch > 0 && data.ResampleCapabilities is { } resample && options.ResampledEpochShare > 0
+                && random.NextDouble() < options.ResampledEpochShare ? resample(random) : data.Capabilities;
             for (var start = 0; start < train.Length; start += options.BatchSize)
             {
                 var end = Math.Min(train.Length, start + options.BatchSize);
@@ -37,16 +45,16 @@ internal sealed partial class PredictorTrainer
                     var i = train[b];
                     var state = predictor.Prepare(data.Embeddings[i]);
                     Array.Clear(r);
-                    for (var m = 0; m < data.Capabilities.Length; m++)
+                    ComputeGradients(predictor, state, data.Targets[i], capabilities, logits, grads);
+                    for (var m = 0; m < capabilities.Length; m++)
                     {
-                        var y = data.Targets[i][m];
-                        if (float.IsNaN(y))
+                        if (float.IsNaN(data.Targets[i][m]))
                         {
                             continue;
                         }
 
-                        var c = data.Capabilities[m];
-                        var g = (float)QualityPredictor.Sigmoid(predictor.Logit(state, c)) - y;
+                        var c = capabilities[m];
+                        var g = grads[m] * exampleWeight[i];
                         rows++;
                         TensorPrimitives.MultiplyAdd(c, g, r.AsSpan(0, t), r.AsSpan(0, t));
                         r[t] += g;
@@ -88,6 +96,7 @@ internal sealed partial class PredictorTrainer
                 }
 
                 var scale = 1f / rows;
+                ShrinkPromptTerms(w, gBilinear, gHidden, rows);
                 aHidden.Step(w.HiddenWeights, gHidden, scale);
                 aBilinear.Step(w.Bilinear, gBilinear, scale);
                 aCross.Step(w.Cross, gCross, scale);
@@ -106,6 +115,85 @@ internal sealed partial class PredictorTrainer
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Per-prompt loss weights: 1, or with <see cref="TrainingOptions.BalanceTasks"/> inversely proportional to
+    /// the size of the prompt's task, so a small task shapes the shared prompt-level terms as much as a big one.
+    /// </summary>
+    private float[] ExampleWeights(TrainingSet data, int[] train)
+    {
+        var weights = Enumerable.Repeat(1f, data.Embeddings.Length).ToArray();
+        if (!options.BalanceTasks)
+        {
+            return weights;
+        }
+
+        var counts = train.GroupBy(i => data.TaskOf[i]).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var i in train)
+        {
+            weights[i] = (float)train.Length / (counts.Count * counts[data.TaskOf[i]]);
+        }
+
+        return weights;
+    }
+
+    /// <summary>
+    /// Adds an L2 penalty on the prompt-level interactions (the embedding and hidden columns of the bilinear
+    /// map, and the hidden layer). Per-prompt outcomes are noisy 0/1 scores, and without it these terms learn
+    /// noise that flips close decisions between the task's best models.
+    /// </summary>
+    private void ShrinkPromptTerms(PredictorWeights w, float[] gBilinear, float[] gHidden, int rows)
+    {
+        var penalty = options.PromptTermL2 * rows;
+        if (penalty <= 0)
+        {
+            return;
+        }
+
+        var z = w.FeatureCount;
+        for (var k = 0; k <= w.TaskCount; k++)
+        {
+            var row = w.Bilinear.AsSpan(k * z, z - 1);
+            TensorPrimitives.MultiplyAdd(row, penalty, gBilinear.AsSpan(k * z, z - 1), gBilinear.AsSpan(k * z, z - 1));
+        }
+
+        TensorPrimitives.MultiplyAdd(w.HiddenWeights, penalty, gHidden, gHidden);
+    }
+
+    /// <summary>
+    /// dLoss/ds per model: the logistic loss of each (prompt, model) pair, plus a listwise term (softmax over the
+    /// models against the normalised scores) that trains the ranking the routing decision depends on.
+    /// </summary>
+    private void ComputeGradients(QualityPredictor predictor, QualityPredictor.PromptState state, float[] targets, float[][] capabilities, float[] logits, float[] grads)
+    {
+        var sum = 0f;
+        var present = 0;
+        for (var m = 0; m < capabilities.Length; m++)
+        {
+            logits[m] = float.IsNaN(targets[m]) ? float.NegativeInfinity : predictor.Logit(state, capabilities[m]);
+            grads[m] = float.IsNaN(targets[m]) ? 0 : (float)QualityPredictor.Sigmoid(logits[m]) - targets[m];
+            if (!float.IsNaN(targets[m]))
+            {
+                sum += targets[m];
+                present++;
+            }
+        }
+
+        // Prompts every model gets right (or wrong) carry no ranking information.
+        if (options.ListwiseWeight <= 0 || sum <= 0 || sum >= present)
+        {
+            return;
+        }
+
+        TensorPrimitives.SoftMax(logits, logits);
+        for (var m = 0; m < capabilities.Length; m++)
+        {
+            if (!float.IsNaN(targets[m]))
+            {
+                grads[m] += options.ListwiseWeight * (logits[m] - (targets[m] / sum));
+            }
+        }
     }
 
     /// <summary>Validation log loss and the mean score of the top-predicted model.</summary>

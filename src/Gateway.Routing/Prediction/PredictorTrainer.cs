@@ -27,7 +27,7 @@ internal sealed partial class PredictorTrainer(TrainingOptions options)
         var d = w.Dimension;
         var t = w.TaskCount;
         var gradient = new float[w.Affinity.Length];
-        var adam = new Adam(gradient.Length, options.LearningRate * 5, options.WeightDecay);
+        var adam = new Adam(gradient.Length, options.AffinityLearningRate, options.WeightDecay);
         var logits = new float[t];
         for (var epoch = 0; epoch < options.AffinityEpochs; epoch++)
         {

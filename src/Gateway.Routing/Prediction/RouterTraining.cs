@@ -32,7 +32,14 @@ internal static class RouterTraining
         var taskIndex = tasks.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
         var targets = train.Select(o => models.Select(m => o.Scores.TryGetValue(m, out var s) ? (float)s : float.NaN).ToArray()).ToArray();
         var validation = train.Select(o => IsValidation(o.Id, options)).ToArray();
-        var set = new TrainingSet(embeddings, train.Select(o => taskIndex[o.Task]).ToArray(), targets, models.Select(m => vectors[m]).ToArray(), validation);
+        var trainingItems = train.Where((o, i) => !validation[i]).ToArray();
+        float[][] Resample(Random random)
+        {
+            var sample = AptitudeSample.Items(trainingItems, tasks, options.AptitudeItemsPerTask, random.Next());
+            return models.Select(m => AptitudeSample.Vector(sample, tasks, m)).ToArray();
+        }
+
+        var set = new TrainingSet(embeddings, train.Select(o => taskIndex[o.Task]).ToArray(), targets, models.Select(m => vectors[m]).ToArray(), validation, Resample);
 
         var weights = new PredictorTrainer(options).Train(set, tasks, progress);
         var capabilities = models.ToDictionary(m => m, m => vectors[m], StringComparer.Ordinal);

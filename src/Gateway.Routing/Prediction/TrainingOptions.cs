@@ -3,15 +3,28 @@ namespace Gateway.Routing.Prediction;
 /// <summary>Hyper-parameters of <see cref="PredictorTrainer"/>. Defaults are the ones the shipped artefacts use.</summary>
 internal sealed record TrainingOptions
 {
-    public int Hidden { get; init; } = 64;
+    public int Hidden { get; init; }
     public int Epochs { get; init; } = 30;
     public int AffinityEpochs { get; init; } = 15;
+    public float AffinityLearningRate { get; init; } = 1e-2f;
     public int BatchSize { get; init; } = 32;
     public float LearningRate { get; init; } = 5e-4f;
     public float WeightDecay { get; init; } = 1e-4f;
     public double ValidationShare { get; init; } = 0.1;
     public int AptitudeItemsPerTask { get; init; } = 20;
     public int Seed { get; init; } = 17;
+
+    /// <summary>Weight each prompt's loss by the inverse size of its task.</summary>
+    public bool BalanceTasks { get; init; }
+
+    /// <summary>Share of epochs trained on capability vectors from random aptitude samples instead of the matched ones.</summary>
+    public double ResampledEpochShare { get; init; } = 1.0;
+
+    /// <summary>L2 penalty on the prompt-level interaction weights (per example).</summary>
+    public float PromptTermL2 { get; init; } = 0.01f;
+
+    /// <summary>Weight of the listwise ranking loss added to the pointwise logistic loss.</summary>
+    public float ListwiseWeight { get; init; }
 
     /// <summary>Keep the epoch with the best validation routed quality (true) or the lowest validation loss (false).</summary>
     public bool SelectByQuality { get; init; }
@@ -26,7 +39,8 @@ internal sealed record TrainingOptions
 /// <param name="Targets">N × M scores in [0, 1]; NaN where a model has no outcome.</param>
 /// <param name="Capabilities">M capability vectors of length T.</param>
 /// <param name="Validation">N flags: held out for model selection.</param>
-internal sealed record TrainingSet(float[][] Embeddings, int[] TaskOf, float[][] Targets, float[][] Capabilities, bool[] Validation);
+/// <param name="ResampleCapabilities">Optional: capability vectors from a fresh random aptitude sample.</param>
+internal sealed record TrainingSet(float[][] Embeddings, int[] TaskOf, float[][] Targets, float[][] Capabilities, bool[] Validation, Func<Random, float[][]>? ResampleCapabilities = null);
 
 /// <summary>Progress of training, for progress bars.</summary>
 internal sealed record TrainingProgress(string Stage, int Epoch, int Epochs, double ValidationLoss, double ValidationQuality);

@@ -72,6 +72,16 @@ public sealed class PromptEncoderTests
         Assert.True(TensorPrimitives.Dot(vectors[0], vectors[1]) > TensorPrimitives.Dot(vectors[0], vectors[2]) + 0.2f);
     }
 
+    [Theory]
+    [InlineData(256, "sentence-transformers/all-MiniLM-L6-v2")]
+    [InlineData(64, "sentence-transformers/all-MiniLM-L6-v2@64")]
+    public void MiniLmIds_Truncation_RoundTrips(int maxTokens, string id)
+    {
+        Assert.Equal(id, MiniLmPromptEncoder.IdFor(maxTokens));
+        Assert.Equal(maxTokens, MiniLmPromptEncoder.MaxTokensOf(id));
+        Assert.Null(MiniLmPromptEncoder.MaxTokensOf("hashing-ngrams-v1/256"));
+    }
+
     private sealed class CountingEncoder : IPromptEncoder
     {
         public int Calls { get; private set; }

@@ -1,0 +1,50 @@
+using Gateway.Routing;
+using Gateway.Routing.Artifacts;
+using Gateway.Routing.Decision;
+using Gateway.Routing.Prediction;
+
+namespace Gateway.Bench.Routing;
+
+/// <summary>
+/// Routers for the benchmarks: MiniLM-sized predictor weights (384 dimensions, 14 tasks, 64 hidden units, as
+/// the shipped artefacts) with seeded random values, and 20 candidates. The arithmetic is the same as a trained
+/// router's, so no artefact file is needed.
+/// </summary>
+internal static class BenchmarkRouters
+{
+    public const int Tasks = 14;
+
+    /// <summary>About 500 tokens of ordinary English (2,000 characters).</summary>
+    public static readonly string Prompt500Tokens = string.Join(' ', Enumerable.Repeat(
+        "The quarterly report shows that revenue grew in every region except the north, where a late harvest delayed shipments; " +
+        "please summarise the main risks, list three actions for the operations team, and estimate the effect on next quarter's margin.", 10))[..2000];
+
+    public static LearnedRouter Create(IPromptEncoder encoder, int candidates = 20)
+    {
+        var random = new Random(7);
+        var tasks = Enumerable.Range(0, Tasks).Select(t => $"task-{t}").ToArray();
+        var w = PredictorWeights.Create(encoder.Dimension, tasks, 64, random);
+        Fill(w.Affinity, random);
+        Fill(w.Bilinear, random);
+        Fill(w.Cross, random);
+        var capabilities = new Dictionary<string, float[]>();
+        var list = new List<CandidateDescriptor>();
+        for (var i = 0; i < candidates; i++)
+        {
+            var name = $"model-{i}";
+            capabilities[name] = Enumerable.Range(0, Tasks).Select(_ => (float)random.NextDouble()).ToArray();
+            list.Add(new CandidateDescriptor(name, ParamsB: 1 + i * 3, PricePerMTokInput: 0.1 * (i + 1), PricePerMTokOutput: 0.2 * (i + 1), ContextLength: 8192, ReleaseDate: new DateOnly(2025, 1 + (i % 12), 1)));
+        }
+
+        var artifact = new RouterArtifact(encoder.Id, w, capabilities, "benchmark", DateTimeOffset.UnixEpoch);
+        return RouterFactory.Create(artifact, list, encoder);
+    }
+
+    private static void Fill(float[] values, Random random)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1) * 0.05f;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Gateway.Routing.Artifacts;
+
+namespace Gateway.UnitTests.Routing;
+
+public sealed class ShippedArtifactsTests
+{
+    [Theory]
+    [InlineData("llmrouter-9", 9, 14)]
+    [InlineData("llmrouter-9-fast", 9, 14)]
+    [InlineData("routellm-2", 2, 2)]
+    public void Load_ShippedArtifact_IsValid(string name, int models, int tasks)
+    {
+        var artifact = RouterArtifactStore.Load(Path.Combine(RepositoryRoot(), "config", "router", name));
+
+        Assert.Equal(models, artifact.Capabilities.Count);
+        Assert.Equal(tasks, artifact.Tasks.Count);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test binaries.");
+    }
+}
