@@ -9,7 +9,7 @@ public sealed class RoutingOptions
     public const string SectionPath = "Gateway:Routing";
 
     /// <summary>Folder of the router artefact (<c>router.json</c> + weights); relative to the content root.</summary>
-    public string ArtifactDirectory { get; set; } = "config/router";
+    public string ArtifactDirectory { get; set; } = "config/router/pool";
 
     /// <summary>Model used for routed requests when the router cannot be loaded; none means such requests get 503.</summary>
     public string? DefaultModel { get; set; }
