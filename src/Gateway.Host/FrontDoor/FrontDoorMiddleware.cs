@@ -176,7 +176,9 @@ internal sealed class FrontDoorMiddleware
             var model = candidates[i];
             feature.Model = model;
             feature.HasMoreCandidates = i < candidates.Count - 1;
+            var acquiring = System.Diagnostics.Stopwatch.GetTimestamp();
             using var lease = model.IsLocal ? await _localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
+            feature.UpstreamStartTicks += System.Diagnostics.Stopwatch.GetTimestamp() - acquiring;
             var cluster = model.IsLocal && lease is null ? null : await FindClusterAsync(model, lease?.BaseUri, context.RequestAborted);
             if (cluster is null)
             {

@@ -73,7 +73,10 @@ internal sealed class GatewayRequestFeature
         CapturedBody = null;
     }
 
-    /// <summary>Milliseconds spent in the gateway before the upstream was called.</summary>
+    /// <summary>Time before the upstream call that belongs to the upstream (starting a local model), in timestamp ticks.</summary>
+    public long UpstreamStartTicks { get; set; }
+
+    /// <summary>Milliseconds spent in the gateway itself before the upstream was called.</summary>
     public double OverheadMilliseconds(long now) =>
-        Stopwatch.GetElapsedTime(StartTimestamp, SentTimestamp == 0 ? now : SentTimestamp).TotalMilliseconds;
+        Stopwatch.GetElapsedTime(StartTimestamp + UpstreamStartTicks, SentTimestamp == 0 ? now : SentTimestamp).TotalMilliseconds;
 }

@@ -102,7 +102,7 @@ internal sealed class RequestAccounting
             return;
         }
 
-        _metrics.Overhead.WithLabels(modelName).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp, feature.SentTimestamp).TotalSeconds);
+        _metrics.Overhead.WithLabels(modelName).Observe(feature.OverheadMilliseconds(feature.SentTimestamp) / 1000);
         if (feature.FirstByteTimestamp != 0)
         {
             _metrics.TimeToFirstToken.WithLabels(modelName).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp, feature.FirstByteTimestamp).TotalSeconds);
