@@ -24,7 +24,9 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
-    private int _queued;
+    // Requests admitted to the server, queued or decoding; only TryEnqueue adds and only completion removes,
+    // so the limit holds even while a request moves from the queue to a sequence.
+    private int _inServer;
     private int _activeCount;
     private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected;
     private int _peak;
@@ -45,9 +47,9 @@ internal sealed partial class BatchScheduler : IDisposable
     public bool TryEnqueue(GenerationJob job)
     {
         var limit = _model.Options.QueueLimit + _model.Options.ParallelSequences;
-        if (Interlocked.Increment(ref _queued) + Volatile.Read(ref _activeCount) > limit)
+        if (Interlocked.Increment(ref _inServer) > limit)
         {
-            Interlocked.Decrement(ref _queued);
+            Interlocked.Decrement(ref _inServer);
             Interlocked.Increment(ref _rejected);
             return false;
         }
@@ -60,7 +62,7 @@ internal sealed partial class BatchScheduler : IDisposable
 
     public SchedulerStats Stats => new(
         Volatile.Read(ref _activeCount),
-        Volatile.Read(ref _queued),
+        Math.Max(0, Volatile.Read(ref _inServer) - Volatile.Read(ref _activeCount)),
         Interlocked.Read(ref _steps),
         Interlocked.Read(ref _sharedSteps),
         Volatile.Read(ref _peak),
@@ -141,10 +143,10 @@ internal sealed partial class BatchScheduler : IDisposable
     {
         while (_freeSequences.Count > 0 && _queue.TryDequeue(out var job))
         {
-            Interlocked.Decrement(ref _queued);
             if (job.Cancellation.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _cancelled);
+                Interlocked.Decrement(ref _inServer);
                 job.Close();
                 continue;
             }
@@ -158,6 +160,7 @@ internal sealed partial class BatchScheduler : IDisposable
 #pragma warning restore CA1031
             {
                 job.Emit(new GenerationEvent.Failed($"The request could not start: {e.Message}"));
+                Interlocked.Decrement(ref _inServer);
                 job.Close();
                 continue;
             }
@@ -183,6 +186,7 @@ internal sealed partial class BatchScheduler : IDisposable
     {
         _active.Remove(sequence);
         Interlocked.Decrement(ref _activeCount);
+        Interlocked.Decrement(ref _inServer);
         _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
         _freeSequences.Push((int)sequence.Sequence);
         sequence.Job.Close();

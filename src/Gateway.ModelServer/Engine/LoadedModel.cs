@@ -71,7 +71,11 @@ internal sealed class LoadedModel : IDisposable
         return parameters;
     }
 
-    public LLamaToken[] Tokenize(string text, bool addBos, bool special) => Context.Tokenize(text, addBos, special);
+    /// <summary>
+    /// Tokenizes with the model's vocabulary, not the context: request threads call this while the
+    /// scheduler thread is decoding, and the context belongs to the scheduler.
+    /// </summary>
+    public LLamaToken[] Tokenize(string text, bool addBos, bool special) => Weights.Tokenize(text, addBos, special, Encoding.UTF8);
 
     /// <summary>Applies the chat template (the override, else the GGUF's) to role/content pairs.</summary>
     public string ApplyTemplate(IEnumerable<(string Role, string Content)> messages)

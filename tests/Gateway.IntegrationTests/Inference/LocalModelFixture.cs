@@ -52,6 +52,9 @@ public sealed class LocalModelFixture : IAsyncLifetime
             ["Gateway:Models:crash:ParallelSequences"] = "2",
             ["Gateway:Models:missing:Path"] = Path.Combine(Directory, "no-such-model.gguf"),
             ["Gateway:Models:garbage:Path"] = Path.Combine(Directory, "garbage.gguf"),
+            ["Gateway:Models:badlib:Path"] = ModelPath,
+            ["Gateway:Models:badlib:GpuLayers"] = "99",
+            ["Gateway:Models:badlib:NativeLibraryPath"] = Path.Combine(Directory, "no-cuda-build"),
         });
         return Task.CompletedTask;
     }

@@ -56,6 +56,15 @@ public sealed class ModelPoolProcessTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task MissingNativeLibrary_FailsWithThePathInTheError()
+    {
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => fixture.Pool.EnsureStartedAsync("badlib"));
+
+        Assert.Contains("no-cuda-build", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SmallMemoryBudget_StartingASecondModel_EvictsTheLeastRecentlyUsed()
     {
         var size = new FileInfo(fixture.ModelPath).Length;

@@ -71,7 +71,17 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"no answer to the second request; pool log:\n{fixture.Log.Tail()}");
+            string health;
+            try
+            {
+                using var fresh = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                health = await fresh.GetStringAsync(new Uri(baseUri, "/health"));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                health = "health did not answer either: " + e.Message;
+            }
+            Assert.Fail($"no answer to the second request; health from a fresh client: {health}\npool log:\n{fixture.Log.Tail()}");
             throw;
         }
         using (var refused = refusedResponse)

@@ -87,6 +87,26 @@ public sealed class ModelServerToolTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Chat_ToolChoiceAuto_AnswersInTextOrAValidCall()
+    {
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            using var response = await fixture.ChatAsync("tiny", Chat.Body("Weather?", 200, seed, new { tools = Tools, tool_choice = "auto" }));
+
+            var message = response.RootElement.GetProperty("choices")[0].GetProperty("message");
+            if (message.TryGetProperty("tool_calls", out var calls))
+            {
+                Assert.Equal("tool_calls", Chat.FinishReason(response));
+                using var args = JsonDocument.Parse(calls[0].GetProperty("function").GetProperty("arguments").GetString()!);
+            }
+            else
+            {
+                Assert.False(message.GetProperty("content").GetString()!.StartsWith('<'));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Chat_ToolChoiceNone_AnswersInText()
     {
         using var response = await fixture.ChatAsync("tiny", Chat.Body("Weather?", 10, 3, new { tools = Tools, tool_choice = "none" }));

@@ -180,6 +180,17 @@ public sealed class ModelPoolTests : IAsyncDisposable
         Assert.True(_launcher.Started[0].Disposed);
     }
 
+    [Fact]
+    public async Task StartEagerModels_EagerModel_StartsWithoutARequest()
+    {
+        var pool = CreatePool(new ModelPoolOptions(), ("eager", Model(100) with { Eager = true }), ("lazy", Model(100)));
+
+        pool.StartEagerModels();
+
+        await WaitUntil(() => pool.Get("eager").State == LocalModelState.Ready);
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("lazy").State);
+    }
+
     private ModelPool CreatePool(ModelPoolOptions options, params (string Name, LocalModelOptions Model)[] models)
     {
         var catalog = new LocalModelCatalog();
