@@ -16,7 +16,7 @@ public static class GatewayCli
         var root = new RootCommand("Gateway: an OpenAI-compatible LLM gateway with a learned router. Run without a verb to serve (e.g. --urls http://0.0.0.0:8080).");
         root.Subcommands.Add(CreateKeysCommand());
         root.Subcommands.Add(Gateway.Routing.RouterCommands.Create());
-        root.Subcommands.Add(Gateway.Inference.InferenceCommands.CreateModelCommand());
+        root.Subcommands.Add(Gateway.Inference.Cli.InferenceCommands.CreateModelCommand());
         root.Subcommands.Add(Gateway.Routing.AptitudeCommands.Create());
         return root;
     }
