@@ -22,7 +22,7 @@ trap 'kill $gw 2>/dev/null || true; rm -rf "$cfg"' EXIT
 (
   cd "$cfg"   # no appsettings.json here: the gateway uses the one beside its binary
   exec ${TARGET_CPUS:+taskset -c $TARGET_CPUS} env \
-    Logging__LogLevel__Default=Warning \
+    Logging__LogLevel__Default=Warning ${GATEWAY_ENV:-} \
     "Gateway__Models__bench-mock__BaseUrl=${UPSTREAM:-http://127.0.0.1:18080/v1}" \
     "Gateway__Models__bench-mock__UpstreamModel=gpt-4o-mini" \
     "Gateway__Keys__bench__Hash=$hash" \

@@ -109,6 +109,7 @@ internal sealed class FrontDoorMiddleware
             }
 
             feature.Stream = parsed.Stream;
+            feature.Routed = parsed.IsRouted;
             feature.StripUsageChunk = parsed.Stream && !parsed.HasStreamOptions;
             feature.Prompt = (operation, request);
             var cacheKey = _cache.KeyFor(context, operation, request.Span, caller);

@@ -28,6 +28,9 @@ internal sealed class GatewayRequestFeature
 
     public bool Stream { get; set; }
 
+    /// <summary>The router chose the model (<c>model: "auto"</c> or a profile).</summary>
+    public bool Routed { get; set; }
+
     /// <summary>Set when the upstream answered with an error that the gateway rewrites or falls back from.</summary>
     public GatewayError? UpstreamError { get; set; }
 

@@ -16,11 +16,27 @@ public sealed class FeedbackOptions
     /// <summary>Record answered requests for <c>POST /v1/feedback</c>.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Which requests are recorded: <c>Routed</c> (default: those the router chose a model for, the
+    /// ones feedback can teach it about) or <c>All</c> (explicit model requests too, at a cost per request).
+    /// </summary>
+    public FeedbackScope Record { get; set; } = FeedbackScope.Routed;
+
     /// <summary>Keep the prompt text (needed to retrain the router from feedback); otherwise only its hash.</summary>
     public bool StorePrompts { get; set; } = true;
 
     /// <summary>How long a request can still be scored.</summary>
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>Which requests the gateway remembers for feedback.</summary>
+public enum FeedbackScope
+{
+    /// <summary>Requests with <c>model: "auto"</c> or a routing profile.</summary>
+    Routed,
+
+    /// <summary>Every answered chat or completion request.</summary>
+    All,
 }
 
 /// <summary>
@@ -55,20 +71,13 @@ internal sealed class RequestAccounting
 
         var options = _feedbackOptions.CurrentValue;
         var limited = key.Limits is not null && feature.Usage is not null;
-        var record = options.Enabled && operation != OpenAIOperation.Embeddings;
+        var record = options.Enabled && operation != OpenAIOperation.Embeddings && (feature.Routed || options.Record == FeedbackScope.All);
         if (!limited && !record)
         {
             return;
         }
 
-        // The client has its whole answer before the gateway talks to the state stores.
-        await context.Response.CompleteAsync();
-        if (limited)
-        {
-            var usage = feature.Usage!.Value;
-            await _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
-        }
-
+        // Feedback is recorded before the answer completes, so a client can score it at once.
         if (record && feature.Prompt is { } prompt)
         {
             var text = PromptOf(prompt.Operation, prompt.Body.Span);
@@ -83,6 +92,14 @@ internal sealed class RequestAccounting
             {
                 // Feedback is best effort; the answer was served.
             }
+        }
+
+        if (limited)
+        {
+            // The client has its whole answer before the gateway counts it against the key's limits.
+            await context.Response.CompleteAsync();
+            var usage = feature.Usage!.Value;
+            await _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
         }
     }
 

@@ -139,6 +139,22 @@ public sealed class AutoRoutingTests : IClassFixture<RoutingFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task Feedback_RoutedRequestsRecordedByDefault_ExplicitOnesNot()
+    {
+        using var routed = await ChatAsync("auto", RoutingDataset.ArithmeticPrompt(1001));
+        using var plain = await ChatAsync("mathbot", RoutingDataset.ArithmeticPrompt(1001));
+        using var client = _gateway.CreateClient();
+
+        using var routedScore = await client.PostAsync("/v1/feedback", new StringContent(
+            $$"""{"request_id":"{{routed.Headers.GetValues("x-request-id").Single()}}","score":1}"""));
+        using var plainScore = await client.PostAsync("/v1/feedback", new StringContent(
+            $$"""{"request_id":"{{plain.Headers.GetValues("x-request-id").Single()}}","score":1}"""));
+
+        Assert.Equal(HttpStatusCode.OK, routedScore.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, plainScore.StatusCode);
+    }
+
+    [Fact]
     public async Task Auto_Embeddings_Rejected()
     {
         using var client = _gateway.CreateClient();

@@ -31,6 +31,7 @@ public sealed class SharedStateTests : IAsyncLifetime
             ["Gateway:Keys:admin:Admin"] = "true",
             ["Gateway:Keys:limited:Hash"] = hash,
             ["Gateway:Keys:limited:RequestsPerMinute"] = "30",
+            ["Gateway:Feedback:Record"] = "All",
         };
         _a = await GatewayTestHost.StartAsync(settings);
         _b = await GatewayTestHost.StartAsync(settings);
