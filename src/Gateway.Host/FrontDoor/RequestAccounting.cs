@@ -77,7 +77,7 @@ internal sealed class RequestAccounting
             return;
         }
 
-        // Feedback is recorded before the answer completes, so a client can score it at once.
+        // Recorded before the answer completes, so a client can score it at once.
         if (record && feature.Prompt is { } prompt)
         {
             var text = PromptOf(prompt.Operation, prompt.Body.Span);
@@ -96,8 +96,7 @@ internal sealed class RequestAccounting
 
         if (limited)
         {
-            // The client has its whole answer before the gateway counts it against the key's limits.
-            await context.Response.CompleteAsync();
+            // Counted before the answer completes, so the caller's next request sees it.
             var usage = feature.Usage!.Value;
             await _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
         }
