@@ -4,7 +4,10 @@ using Gateway.Inference.Gguf;
 
 namespace Gateway.Bench.Inference;
 
-/// <summary><c>run</c>: measures tokens/s for 1, 4 and 8 concurrent streams, served over HTTP and in-process.</summary>
+/// <summary>
+/// <c>run</c>: measures tokens/s for 1, 4 and 8 concurrent streams, served over HTTP (the ModelServer, and with
+/// <c>--gateway</c> the whole gateway in front of it) and in-process.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -15,15 +18,19 @@ internal static class BenchCommand
         var tokens = new Option<int>("--tokens") { Description = "Tokens generated per stream.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int?>("--threads") { Description = "Decode threads for both paths (default: llama.cpp's choice)." };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds; the best of each is reported.", DefaultValueFactory = _ => 2 };
+        var gateway = new Option<FileInfo?>("--gateway")
+        {
+            Description = "A built Gateway.Host.dll: also measure through the real gateway, started with the model as its local catalog entry.",
+        };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var counts = parse.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds));
+            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway));
             var path = parse.GetValue(model)?.FullName;
             var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
             try
@@ -49,4 +56,4 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds);
+internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null);

@@ -33,9 +33,16 @@ internal static class Benchmark
         var baseUri = await pool.EnsureStartedAsync("bench", cancellation);
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
+        await using var gateway = settings.Gateway is { } dll ? await GatewayProcess.StartAsync(dll, path, settings, cancellation) : null;
+        using var gatewayClient = GatewayProcess.CreateClient();
 
         var warmUp = settings with { Tokens = 16 };
         await HttpRunner.TokensPerSecondAsync(client, baseUri, warmUp, 1, cancellation);
+        if (gateway is not null)
+        {
+            // The first request through the gateway also starts its ModelServer; it is not measured.
+            await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, warmUp, 1, cancellation);
+        }
         await InProcessRunner.TokensPerSecondAsync(weights, path, warmUp, 1, cancellation);
         DirectRunner.TokensPerSecond(weights, path, warmUp, 1);
 
@@ -43,10 +50,15 @@ internal static class Benchmark
         var http = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var direct = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var executor = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        var throughGateway = settings.Streams.ToDictionary(n => n, _ => 0.0);
         for (var round = 0; round < settings.Rounds; round++)
         {
             foreach (var n in settings.Streams)
             {
+                if (gateway is not null)
+                {
+                    throughGateway[n] = Math.Max(throughGateway[n], await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation));
+                }
                 http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
                 direct[n] = Math.Max(direct[n], DirectRunner.TokensPerSecond(weights, path, settings, n));
                 executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
@@ -65,5 +77,25 @@ internal static class Benchmark
         Console.WriteLine($"serving ratio at {one} stream: {http[one] / direct[one]:F2} (target >= 0.90)");
         Console.WriteLine($"batching gain, HTTP {maxStreams} streams over {one}: {http[maxStreams] / http[one]:F2}x (target >= 3x)");
         Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {direct[maxStreams] / direct[one]:F2}x");
+        if (gateway is not null)
+        {
+            PrintGateway(settings, throughGateway, http, direct);
+        }
+    }
+
+    private static void PrintGateway(BenchSettings settings, Dictionary<int, double> gateway, Dictionary<int, double> http, Dictionary<int, double> direct)
+    {
+        Console.WriteLine();
+        Console.WriteLine("streams | gateway tok/s | gateway / in-process | gateway / ModelServer HTTP");
+        Console.WriteLine("------- | ------------- | -------------------- | --------------------------");
+        foreach (var n in settings.Streams)
+        {
+            Console.WriteLine($"{n,7} | {gateway[n],13:F0} | {gateway[n] / direct[n],20:F2} | {gateway[n] / http[n],26:F2}");
+        }
+        var one = settings.Streams.Min();
+        var most = settings.Streams.Max();
+        Console.WriteLine();
+        Console.WriteLine($"gateway ratio at {one} stream: {gateway[one] / direct[one]:F2} of in-process (target >= 0.90)");
+        Console.WriteLine($"batching gain through the gateway, {most} streams over {one}: {gateway[most] / gateway[one]:F2}x (target >= 3x)");
     }
 }

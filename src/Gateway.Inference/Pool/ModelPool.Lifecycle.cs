@@ -33,7 +33,8 @@ public sealed partial class ModelPool
             {
                 await process.DisposeAsync();
             }
-            var reason = e.Message;
+            // Every reason names the model, so callers can show it as is.
+            var reason = e is ModelUnavailableException ? e.Message : $"Model '{instance.Name}' failed to start: {e.Message}";
             PoolLog.StartFailed(_logger, instance.Name, reason);
             TimeSpan backoff;
             lock (instance)
@@ -43,7 +44,8 @@ public sealed partial class ModelPool
                 instance.LastError = reason;
                 instance.RetryAt = _time.GetUtcNow() + backoff;
             }
-            throw e as ModelUnavailableException ?? new ModelUnavailableException(instance.Name, reason, backoff, e);
+            // The backoff is known now: it becomes the 503's Retry-After.
+            throw new ModelUnavailableException(instance.Name, reason, (e as ModelUnavailableException)?.RetryAfter ?? backoff, e);
         }
         catch
         {

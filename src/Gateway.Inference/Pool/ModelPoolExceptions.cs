@@ -1,6 +1,9 @@
 namespace Gateway.Inference.Pool;
 
-/// <summary>The model is configured but cannot serve now (loading failed, crashed, or no memory); answer 503.</summary>
+/// <summary>
+/// The model is configured but cannot serve now (loading failed, crashed, or no memory); answer 503.
+/// The message names the model and the reason, fit to show to a client as is.
+/// </summary>
 public sealed class ModelUnavailableException(string model, string message, TimeSpan? retryAfter = null, Exception? inner = null)
     : Exception(message, inner)
 {

@@ -28,7 +28,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             await child.DisposeAsync();
-            throw new ModelUnavailableException(name, $"Cannot launch the model server '{start.FileName}': {e.Message}", null, e);
+            throw new ModelUnavailableException(name, $"Model '{name}' cannot launch its model server '{start.FileName}': {e.Message}", null, e);
         }
         child.BeginReading();
 

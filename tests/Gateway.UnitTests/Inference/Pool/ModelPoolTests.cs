@@ -122,6 +122,7 @@ public sealed class ModelPoolTests : IAsyncDisposable
         await Task.Delay(150);
 
         Assert.Contains("bad magic", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), error.RetryAfter);
         Assert.Contains("Retrying", again.Message, StringComparison.Ordinal);
         Assert.Equal(LocalModelState.Failed, pool.Get("a").State);
         await pool.EnsureStartedAsync("a");
