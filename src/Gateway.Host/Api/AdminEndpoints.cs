@@ -116,7 +116,7 @@ internal static class AdminEndpoints
         {
             @object = "key.usage",
             name,
-            limits = states.Select(s => new { limit = s.Kind.ToString().ToLowerInvariant(), s.Limit, s.Remaining, reset_seconds = s.ResetIn.TotalSeconds }),
+            limits = states.Select(s => new { limit = s.Kind.ToString().ToLowerInvariant(), max = s.Limit, remaining = s.Remaining, reset_seconds = s.ResetIn.TotalSeconds }),
         });
     }
 

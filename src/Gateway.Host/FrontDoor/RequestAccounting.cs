@@ -96,9 +96,14 @@ internal sealed class RequestAccounting
 
         if (limited)
         {
-            // Counted before the answer completes, so the caller's next request sees it.
+            // Sent before the answer completes but not waited for: the store queues it ahead of
+            // this replica's next check, so the caller's next request sees it, at no latency.
             var usage = feature.Usage!.Value;
-            await _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
+            var recording = _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
+            if (!recording.IsCompleted)
+            {
+                _ = recording.AsTask();
+            }
         }
     }
 

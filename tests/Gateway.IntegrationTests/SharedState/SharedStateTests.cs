@@ -88,6 +88,16 @@ public sealed class SharedStateTests : IAsyncLifetime
         // Each answer costs (5 × 1000 + 4 × 2000) / 1e6 = 0.013 USD.
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(a)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(b)).StatusCode);
+
+        // Spend is counted as each answer completes; replicas see each other's within moments.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (JsonNode.Parse(await admin.GetStringAsync("/admin/keys/budgeted/usage"))!["limits"]!.AsArray()
+            .Single(l => l!["limit"]!.GetValue<string>() == "budget")!["remaining"]!.GetValue<decimal>() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the spend of both replicas was not counted");
+            await Task.Delay(20);
+        }
+
         using var third = await ChatAsync(a);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
