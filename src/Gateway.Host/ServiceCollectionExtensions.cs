@@ -61,6 +61,9 @@ public static class ServiceCollectionExtensions
         services.AddGatewayState(configuration);
         services.AddOptions<CacheOptions>().BindConfiguration("Gateway:Cache");
         services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
+        services.AddOptions<LimitsOptions>().BindConfiguration("Gateway:Limits");
+        services.TryAddSingleton<UsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.TryAddSingleton<LimitEnforcer>();
         services.TryAddSingleton<ResponseCaching>();
         return services;

@@ -96,10 +96,8 @@ internal sealed class RequestAccounting
 
         if (limited)
         {
-            // Sent before the answer completes but not waited for: the store queues it ahead of
-            // this replica's next check, so the caller's next request sees it, at no latency.
             var usage = feature.Usage!.Value;
-            var recording = _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage), CancellationToken.None);
+            var recording = _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage));
             if (!recording.IsCompleted)
             {
                 _ = recording.AsTask();

@@ -14,11 +14,13 @@ internal sealed class LimitEnforcer
 {
     private readonly ILimitStore _store;
     private readonly GatewayMetrics _metrics;
+    private readonly UsageRecorder _usage;
 
-    public LimitEnforcer(ILimitStore store, GatewayMetrics metrics)
+    public LimitEnforcer(ILimitStore store, GatewayMetrics metrics, UsageRecorder usage)
     {
         _store = store;
         _metrics = metrics;
+        _usage = usage;
     }
 
     public async ValueTask<GatewayError?> AcquireAsync(HttpContext context, VirtualKey key)
@@ -54,10 +56,10 @@ internal sealed class LimitEnforcer
             kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded");
     }
 
-    /// <summary>Adds a finished request's tokens and spend to the key's windows.</summary>
-    public ValueTask RecordAsync(VirtualKey key, long tokens, decimal spend, CancellationToken cancellationToken) =>
+    /// <summary>Adds a finished request's tokens and spend to the key's windows (summed briefly, see <see cref="LimitsOptions"/>).</summary>
+    public ValueTask RecordAsync(VirtualKey key, long tokens, decimal spend) =>
         key.Limits is { } limits && (limits.TokensPerMinute is not null || limits.BudgetUsd is not null)
-            ? _store.RecordUsageAsync(key.Name, limits, tokens, spend, cancellationToken)
+            ? _usage.AddAsync(key, limits, tokens, spend)
             : ValueTask.CompletedTask;
 
     private static void WriteHeaders(IHeaderDictionary headers, IReadOnlyList<LimitState> states)
