@@ -74,6 +74,8 @@ public sealed class SharedStateTests : IAsyncLifetime
         Assert.Equal("30", limited[0].Headers.GetValues("x-ratelimit-limit-requests").Single());
         Assert.Equal("0", limited[0].Headers.GetValues("x-ratelimit-remaining-requests").Single());
         Assert.Contains("rate_limit_exceeded", await limited[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var metrics = await _a.CreateClient().GetStringAsync("/metrics");
+        Assert.Matches("gateway_limit_rejections_total\\{limit=\"requests\"\\} [1-9]", metrics);
     }
 
     [Fact]
@@ -118,6 +120,9 @@ public sealed class SharedStateTests : IAsyncLifetime
         Assert.Equal("hit", second.Headers.GetValues("x-gateway-cache").Single());
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal(upstreamCalls, _upstream.Requests.Count);
+        var metrics = await b.GetStringAsync("/metrics");
+        Assert.Matches("gateway_cache_requests_total\\{result=\"hit\"\\} [1-9]", metrics);
+        Assert.Matches("gateway_cache_requests_total\\{result=\"miss\"\\} [1-9]", metrics);
 
         using var stream1 = await ChatAsync(a, ",\"stream\":true", cache: "true");
         var streamed = await stream1.Content.ReadAsStringAsync();
