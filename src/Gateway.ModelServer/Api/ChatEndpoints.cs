@@ -10,25 +10,12 @@ internal static class ChatEndpoints
 {
     public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
     {
-        var aborted = http.RequestAborted;
-        ChatRequest request;
-        GenerationJob? job;
-        try
+        if (await GenerationStart.TryStartAsync(http, service, RequestParser.ParseChat) is not { } started)
         {
-            using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
-            request = RequestParser.ParseChat(body.RootElement);
-            job = service.Start(request, aborted);
-        }
-        catch (ApiException e)
-        {
-            await OpenAiErrors.Result(e).ExecuteAsync(http);
             return;
         }
-        if (job is null)
-        {
-            await OpenAiErrors.Overloaded().ExecuteAsync(http);
-            return;
-        }
+
+        var (request, job) = started;
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var model = request.Model ?? service.Model.Id;

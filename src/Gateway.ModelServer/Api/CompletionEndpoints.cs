@@ -9,25 +9,13 @@ internal static class CompletionEndpoints
 {
     public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
     {
+        if (await GenerationStart.TryStartAsync(http, service, RequestParser.ParseCompletion) is not { } started)
+        {
+            return;
+        }
+
+        var (request, job) = started;
         var aborted = http.RequestAborted;
-        ChatRequest request;
-        GenerationJob? job;
-        try
-        {
-            using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
-            request = RequestParser.ParseCompletion(body.RootElement);
-            job = service.Start(request, aborted);
-        }
-        catch (ApiException e)
-        {
-            await OpenAiErrors.Result(e).ExecuteAsync(http);
-            return;
-        }
-        if (job is null)
-        {
-            await OpenAiErrors.Overloaded().ExecuteAsync(http);
-            return;
-        }
         var id = "cmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var model = request.Model ?? service.Model.Id;
