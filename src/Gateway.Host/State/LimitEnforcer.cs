@@ -37,12 +37,12 @@ internal sealed class LimitEnforcer
             return null;
         }
 
-        context.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         if (decision.Rejected is not { } kind)
         {
             _metrics.LimitRejections.WithLabels("unavailable").Inc();
             return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
-                $"Limits cannot be checked right now ({decision.Reason ?? "limit store unavailable"}); retry shortly.", "limits_unavailable");
+                $"Limits cannot be checked right now ({decision.Reason ?? "limit store unavailable"}); retry shortly.", "limits_unavailable")
+                with { RetryAfter = decision.RetryAfter };
         }
 
         _metrics.LimitRejections.WithLabels(Label(kind)).Inc();
@@ -53,7 +53,7 @@ internal sealed class LimitEnforcer
             _ => $"Budget exhausted for key '{key.Name}': {limits.BudgetUsd} USD per {limits.Period}.",
         };
         return new GatewayError(StatusCodes.Status429TooManyRequests, message, Gateway.Errors.OpenAIErrorTypes.RateLimit, null,
-            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded");
+            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded") { RetryAfter = decision.RetryAfter };
     }
 
     /// <summary>Adds a finished request's tokens and spend to the key's windows (summed briefly, see <see cref="LimitsOptions"/>).</summary>
