@@ -53,7 +53,7 @@ public static class AnswerMatcher
 
         return value.GetValueKind() switch
         {
-            JsonValueKind.Number => value.GetValue<double>(),
+            JsonValueKind.Number => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
             JsonValueKind.String when double.TryParse(value.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
             _ => null,
         };
