@@ -9,8 +9,8 @@ namespace Gateway.Craft.SemanticKernel;
 /// <summary>
 /// A toolset as a Semantic Kernel plugin: one <see cref="KernelFunction"/> per tool, named after it, described by its
 /// docstring, with its argument schema; invoking it runs the tool in the sandbox and returns its JSON. A tool that
-/// fails raises <see cref="SandboxException"/> with the kind of failure. <c>function.AsAIFunction()</c> offers the same
-/// to Microsoft.Extensions.AI clients.
+/// fails raises <see cref="SandboxException"/> with the kind of failure. A kernel function is also a Microsoft.Extensions.AI
+/// <c>AIFunction</c>, so the same functions serve <c>IChatClient</c> tool calling.
 /// </summary>
 public static class ToolsetPlugin
 {
