@@ -93,16 +93,30 @@ public sealed partial class JsSandbox : IDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Options.Timeout);
         var done = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var token = deadline.Token;
         var thread = new Thread(() =>
         {
+            // An exception escaping this thread would end the process: everything becomes a result.
+            SandboxResult result;
             try
             {
-                done.TrySetResult(Execute(script, input, deadline.Token, cancellationToken));
+                result = Execute(script, input, token, cancellationToken);
             }
-            finally
+            catch (Exception ex)
+            {
+                result = SandboxResult.Failure(SandboxErrorKind.ScriptError, ex.GetType().Name + ": " + ex.Message);
+            }
+
+            try
             {
                 _slots.Release();
             }
+            catch (ObjectDisposedException)
+            {
+                // The sandbox was disposed while this run, abandoned after its deadline, was still going.
+            }
+
+            done.TrySetResult(result);
         }, ThreadStackBytes)
         {
             IsBackground = true,

@@ -54,8 +54,9 @@ public sealed class CraftAgentTests : IDisposable
     {
         var chat = Scripted("I do not know.", "```javascript\nfunction solve() { while (true) {} }\n```");
 
-        var answer = await new CraftAgent(CraftFixtures.ShippedStore, new JsSandbox(new SandboxOptions { MaxStatements = 10_000, Timeout = TimeSpan.FromSeconds(20) }), RouterFactory.DefaultEncoder)
-            .RunAsync(Problem, chat);
+        using var sandbox = new JsSandbox(new SandboxOptions { MaxStatements = 10_000, Timeout = TimeSpan.FromSeconds(20) });
+
+        var answer = await new CraftAgent(CraftFixtures.ShippedStore, sandbox, RouterFactory.DefaultEncoder).RunAsync(Problem, chat);
 
         Assert.False(answer.Succeeded);
         Assert.Null(answer.Answer);

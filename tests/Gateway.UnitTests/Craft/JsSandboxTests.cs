@@ -115,6 +115,20 @@ public sealed class JsSandboxTests : IDisposable
     }
 
     [Fact]
+    public async Task RunTool_StuckInsideOneBuiltInCall_WatchdogReturnsAndDisposingLaterIsHarmless()
+    {
+        // The regular expression may run for 3 s, far past the run's 200 ms: the engine cannot stop inside it.
+        var sandbox = new JsSandbox(new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(200), RegexTimeout = TimeSpan.FromSeconds(3) });
+
+        var result = await sandbox.RunToolAsync("function stuck() { return /(a+)+$/.test('a'.repeat(40) + 'b'); }", "stuck", "{}");
+        sandbox.Dispose();
+
+        Assert.Equal(SandboxErrorKind.Timeout, result.Error);
+        Assert.Contains("did not stop", result.Message, StringComparison.Ordinal);
+        Assert.Equal("3", (await _sandbox.RunToolAsync(Healthy, "add", """{"a":1,"b":2}""")).Json);
+    }
+
+    [Fact]
     public async Task RunTool_CallerCancels_StopsTheRun()
     {
         using var sandbox = new JsSandbox(new SandboxOptions { Timeout = TimeSpan.FromSeconds(30), MaxStatements = int.MaxValue });
