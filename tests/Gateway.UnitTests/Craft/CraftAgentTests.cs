@@ -1,7 +1,7 @@
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Routing;
-using Gateway.TestUtilities;
+using Gateway.TestUtilities.Craft;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.UnitTests.Craft;

@@ -3,7 +3,7 @@ using Gateway.Craft.Creation;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Verification;
 using Gateway.Routing;
-using Gateway.TestUtilities;
+using Gateway.TestUtilities.Craft;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.UnitTests.Craft;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Craft.Retrieval;
 using Gateway.Routing;
-using Gateway.TestUtilities;
+using Gateway.TestUtilities.Craft;
 
 namespace Gateway.UnitTests.Craft;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Gateway.TestUtilities;
+namespace Gateway.TestUtilities.Craft;
 
 /// <summary>
 /// An <see cref="IChatClient"/> whose replies come from <see cref="Reply"/>, given the messages of each call; records
