@@ -121,6 +121,7 @@
     for (const tab of document.querySelectorAll('[data-tab]')) tab.setAttribute('aria-selected', String(tab.dataset.tab === name));
     for (const panel of document.querySelectorAll('[data-panel]')) panel.hidden = panel.dataset.panel !== name;
     if (name === 'keys') refreshKeys();
+    if (name === 'agents') loadAgents();
     if (name === 'route' && !state.overview) refreshModels();
   }
 
@@ -290,7 +291,9 @@
       const point = svg('circle', { class: `pareto-point${p.model === chosen ? ' chosen' : ''}`, cx: sx(p.expected_cost_usd), cy: sy(p.predicted_quality), r: 6, 'data-model': p.model });
       point.append(svg('title', {}, `${p.model}: best from cost weight ${p.cost_weight}; quality ${number(p.predicted_quality, 3)}, ${money(p.expected_cost_usd)}`));
       chart.append(point);
-      chart.append(svg('text', { class: 'point-label', x: sx(p.expected_cost_usd) + 9, y: sy(p.predicted_quality) - 8 }, `${p.model} (λ≥${p.cost_weight})`));
+      const onRight = sx(p.expected_cost_usd) > width * 0.7;
+      chart.append(svg('text', { class: 'point-label', x: sx(p.expected_cost_usd) + (onRight ? -10 : 10), y: sy(p.predicted_quality) - 9, 'text-anchor': onRight ? 'end' : 'start' },
+        `${p.model} (from λ=${p.cost_weight})`));
     }
     if (!front.length) chart.append(svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' }, 'no front: every candidate was rejected'));
     container.replaceChildren(chart);
@@ -434,6 +437,22 @@
 
   // ---- agent runs --------------------------------------------------------------------------------
 
+  const NOT_CONFIGURED = 'Agents are not configured on this gateway: POST /v1/agents/{name}/runs is not served.';
+
+  async function loadAgents() {
+    const list = $('#agent-list');
+    try {
+      const agents = (await api('GET', '/v1/agents'))?.data ?? [];
+      const names = agents.map((a) => String(a.id ?? a.name ?? '').replace(/^[^:]*:/, ''));
+      $('#agent-names').replaceChildren(...names.map((n) => el('option', { value: n })));
+      list.textContent = agents.length
+        ? `Agents: ${agents.map((a, i) => `${names[i]}${a.kind ? ` (${a.kind})` : ''}${Array.isArray(a.tools) && a.tools.length ? ` — tools ${a.tools.join(', ')}` : ''}`).join('; ')}`
+        : 'No agents are defined.';
+    } catch (e) {
+      list.textContent = e.status === 404 ? NOT_CONFIGURED : `Could not list agents: ${e.message}`;
+    }
+  }
+
   async function startRun() {
     const message = $('#agent-message');
     const name = $('#agent-name').value.trim();
@@ -445,7 +464,7 @@
     } catch (e) {
       if (e.status === 404) {
         show(message, e.code === 'unknown_url'
-          ? 'Agents are not configured on this gateway: POST /v1/agents/{name}/runs is not served.'
+          ? NOT_CONFIGURED
           : `Agents are not configured here, or there is no agent named '${name}': ${e.message}`);
       } else {
         show(message, `The run failed: ${e.message}`);
@@ -472,22 +491,34 @@
   const text = (value) => (value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
   function tokensOf(value) {
+    if (!value || typeof value !== 'object') return undefined;
+    // Inside a tokens/usage object "input"/"output" are counts; on a step they are the call's text.
+    const sum = (t, nested) => {
+      const total = first(t, 'total', 'total_tokens');
+      if (total !== undefined) return Number(total);
+      const parts = nested
+        ? [first(t, 'prompt', 'prompt_tokens', 'input', 'input_tokens'), first(t, 'completion', 'completion_tokens', 'output', 'output_tokens')]
+        : [first(t, 'prompt_tokens', 'input_tokens'), first(t, 'completion_tokens', 'output_tokens')];
+      return parts.some((p) => typeof p === 'number') ? parts.reduce((a, b) => a + (Number(b) || 0), 0) : undefined;
+    };
     const t = first(value, 'tokens', 'usage');
-    if (t === undefined) return undefined;
     if (typeof t === 'number') return t;
-    const total = first(t, 'total', 'total_tokens');
-    if (total !== undefined) return total;
-    const parts = [first(t, 'prompt', 'prompt_tokens', 'input', 'input_tokens'), first(t, 'completion', 'completion_tokens', 'output', 'output_tokens')];
-    return parts.some((p) => p !== undefined) ? parts.reduce((a, b) => a + (Number(b) || 0), 0) : undefined;
+    return t && typeof t === 'object' ? sum(t, true) : sum(value, false);
   }
 
   function durationOf(step) {
-    const ms = first(step, 'duration_ms', 'elapsed_ms', 'latency_ms', 'ms');
+    const ms = first(step, 'duration_ms', 'elapsed_ms', 'latency_ms', 'ms') ?? first(first(step, 'timings') ?? {}, 'total_ms', 'total', 'run_ms');
     if (ms !== undefined) return Number(ms);
     const seconds = first(step, 'duration_seconds', 'elapsed_seconds');
     if (seconds !== undefined) return Number(seconds) * 1000;
     const start = Date.parse(first(step, 'started_at', 'start') ?? ''), end = Date.parse(first(step, 'ended_at', 'finished_at', 'completed_at', 'end') ?? '');
     return Number.isFinite(start) && Number.isFinite(end) ? end - start : undefined;
+  }
+
+  function planLine(p) {
+    const call = first(p, 'tool') ? `${first(p, 'tool')}[${text(first(p, 'input', 'args', 'arguments')) ?? ''}]` : text(first(p, 'input', 'args', 'arguments'));
+    const after = [first(p, 'depends_on')].flat().filter(Boolean);
+    return [first(p, 'id', 'name'), first(p, 'plan', 'description', 'thought'), call, after.length ? `after ${after.join(', ')}` : null].filter(Boolean).join(' · ');
   }
 
   /** Renders an agent-run trace (any shape close to plan + steps) as a timeline; returns the step count. */
@@ -508,20 +539,31 @@
     const roles = first(trace, 'roles', 'models');
     if (roles && typeof roles === 'object') {
       const entries = Array.isArray(roles) ? roles.map((r) => [first(r, 'role', 'name') ?? '?', r]) : Object.entries(roles);
+      const modelOf = (r) => (typeof r === 'string' ? r : [first(r, 'model', 'models')].flat().filter(Boolean).join(', ') || '?');
       nodes.push(el('div', { class: 'trace-roles' }, entries.map(([role, r]) => el('span', { class: 'badge', 'data-role': role },
-        `${role}: ${typeof r === 'string' ? r : first(r, 'model') ?? '?'}${typeof r === 'object' && tokensOf(r) !== undefined ? ` · ${number(tokensOf(r))} tokens` : ''}`))));
+        `${role}: ${modelOf(r)}${typeof r === 'object' && first(r, 'calls') !== undefined ? ` · ${first(r, 'calls')} calls` : ''}${tokensOf(r) !== undefined ? ` · ${number(tokensOf(r))} tokens` : ''}`))));
     }
+
+    const timings = first(trace, 'timings');
+    if (timings && typeof timings === 'object' && !Array.isArray(timings)) {
+      nodes.push(el('div', { class: 'trace-roles' }, Object.entries(timings).map(([name, ms]) => el('span', { class: 'badge', 'data-timing': name, text: `${name}: ${number(ms)} ms` }))));
+    }
+
+    if (typeof first(trace, 'error') === 'string') nodes.push(el('p', { class: 'error', text: first(trace, 'error') }));
 
     if (plan !== undefined) {
       const items = Array.isArray(plan) ? plan : (Array.isArray(plan?.steps) ? plan.steps : null);
       nodes.push(el('h3', { text: 'Plan' }));
       nodes.push(items
-        ? el('ol', { class: 'trace-plan' }, items.map((p) => el('li', { text: typeof p === 'string' ? p : [first(p, 'id', 'name'), first(p, 'tool'), text(first(p, 'input', 'args', 'arguments', 'description'))].filter(Boolean).join(' · ') })))
+        ? el('ol', { class: 'trace-plan' }, items.map((p) => el('li', { text: typeof p === 'string' ? p : planLine(p) })))
         : el('pre', { class: 'trace-plan', text: text(plan) }));
     }
 
     const durations = steps.map(durationOf);
-    const longest = Math.max(1, ...durations.filter((d) => Number.isFinite(d)));
+    const starts = steps.map((step) => Number(first(step, 'started_ms', 'offset_ms')));
+    // With start offsets the bars share one time axis (a Gantt chart); without, they compare durations.
+    const timed = starts.every(Number.isFinite) && durations.every(Number.isFinite);
+    const longest = Math.max(1, ...durations.filter((d) => Number.isFinite(d)), ...(timed ? steps.map((_, i) => starts[i] + durations[i]) : []));
     nodes.push(el('h3', { text: `Steps (${steps.length})` }));
     steps.forEach((step, i) => {
       const status = String(first(step, 'status', 'state') ?? '');
@@ -531,11 +573,13 @@
       }
       const duration = durations[i];
       const bar = el('span');
-      if (Number.isFinite(duration)) bar.style.width = `${((duration / longest) * 100).toFixed(1)}%`;
+      if (Number.isFinite(duration)) bar.style.width = `${Math.max(0.5, (duration / longest) * 100).toFixed(1)}%`;
+      if (timed) bar.style.marginLeft = `${((starts[i] / longest) * 100).toFixed(1)}%`;
       nodes.push(el('div', { class: `step ${status.replace(/[^a-z-]/gi, '')}`, 'data-step': i },
         el('div', { class: 'step-head' },
           el('span', { class: 'index', text: `#${first(step, 'index', 'id') ?? i + 1}` }),
           first(step, 'role') ? el('span', { class: 'badge', 'data-field': 'role', text: first(step, 'role') }) : null,
+          first(step, 'id') !== undefined && first(step, 'index') !== undefined ? el('span', { class: 'muted', text: first(step, 'id') }) : null,
           first(step, 'tool', 'name') ? el('strong', { 'data-field': 'tool', text: first(step, 'tool', 'name') }) : null,
           first(step, 'model') ? el('span', { class: 'muted', 'data-field': 'model', text: `model ${first(step, 'model')}` }) : null,
           status ? badge(status) : null,
@@ -544,6 +588,18 @@
         Number.isFinite(duration) ? el('div', { class: 'duration' }, el('div', { class: 'bar' }, bar), el('span', { 'data-field': 'duration', text: `${number(duration)} ms` })) : null));
     });
     if (!steps.length) nodes.push(el('p', { class: 'muted', text: 'The trace has no steps.' }));
+
+    const turns = first(trace, 'turns');
+    if (Array.isArray(turns) && turns.length) {
+      nodes.push(el('h3', { text: `Model turns (${turns.length})` }));
+      turns.forEach((turn, i) => nodes.push(el('div', { class: 'step turn', 'data-turn': i },
+        el('div', { class: 'step-head' },
+          el('span', { class: 'index', text: `T${i + 1}` }),
+          first(turn, 'role') ? el('span', { class: 'badge', text: first(turn, 'role') }) : null,
+          first(turn, 'model') ? el('span', { class: 'muted', text: `model ${first(turn, 'model')}` }) : null,
+          first(turn, 'next') ? el('span', { class: 'muted', text: `→ ${first(turn, 'next')}` }) : null),
+        el('pre', { text: text(first(turn, 'content', 'text', 'output')) ?? '' }))));
+    }
 
     const answer = first(trace, 'answer', 'output', 'final', 'result');
     if (answer !== undefined) nodes.push(el('div', { class: 'step answer-final' }, el('strong', { text: 'Answer' }), el('pre', { text: text(answer) })));

@@ -1,0 +1,39 @@
+namespace Gateway.ConsoleTests;
+
+/// <summary>
+/// The system Chromium the console tests drive (Debian package <c>chromium</c>; <c>.ci/run</c> installs it).
+/// <c>CHROMIUM_PATH</c> points at another binary.
+/// </summary>
+public static class Chromium
+{
+    private static readonly Lazy<string?> Found = new(Find);
+
+    public static string? ExecutablePath => Found.Value;
+
+    public const string MissingReason =
+        "Chromium was not found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser and PATH); install it with 'apt-get install chromium'.";
+
+    private static string? Find()
+    {
+        var candidates = new List<string?> { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" };
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            candidates.Add(Path.Combine(directory, "chromium"));
+            candidates.Add(Path.Combine(directory, "chromium-browser"));
+        }
+
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+    }
+}
+
+/// <summary>A fact that is skipped, saying why, when no Chromium is installed.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Chromium.ExecutablePath is null)
+        {
+            Skip = Chromium.MissingReason;
+        }
+    }
+}
