@@ -2,7 +2,7 @@ namespace Gateway.ConsoleTests;
 
 /// <summary>
 /// The system Chromium the console tests drive (Debian package <c>chromium</c>; <c>.ci/run</c> installs it).
-/// <c>CHROMIUM_PATH</c> points at another binary.
+/// <c>CHROMIUM_PATH</c> names the binary instead of searching for one.
 /// </summary>
 public static class Chromium
 {
@@ -10,19 +10,25 @@ public static class Chromium
 
     public static string? ExecutablePath => Found.Value;
 
-    public const string MissingReason =
-        "Chromium was not found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser and PATH); install it with 'apt-get install chromium'.";
+    public static string MissingReason => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured
+        ? $"Chromium was not found at CHROMIUM_PATH={configured}."
+        : "Chromium was not found (looked at /usr/bin/chromium, /usr/bin/chromium-browser and PATH); install it with 'apt-get install chromium'.";
 
     private static string? Find()
     {
-        var candidates = new List<string?> { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" };
+        if (Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        var candidates = new List<string> { "/usr/bin/chromium", "/usr/bin/chromium-browser" };
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             candidates.Add(Path.Combine(directory, "chromium"));
             candidates.Add(Path.Combine(directory, "chromium-browser"));
         }
 
-        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+        return candidates.FirstOrDefault(File.Exists);
     }
 }
 

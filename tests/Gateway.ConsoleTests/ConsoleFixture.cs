@@ -11,7 +11,7 @@ namespace Gateway.ConsoleTests;
 /// One real gateway for the console tests: two remote models on fake OpenAI-compatible upstreams
 /// (<c>mathbot</c>, cheap; <c>wordbot</c>, dear), a local model on the tiny GGUF (left unloaded), a
 /// router trained with the gateway's own <c>router train</c> verb, a non-admin managed key, and
-/// one headless Chromium that each test opens fresh pages in.
+/// one headless Chromium (when installed) that each test opens fresh pages in.
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
@@ -30,16 +30,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A managed key without admin rights, which the console must refuse.</summary>
     public string ViewerKey { get; private set; } = null!;
 
-    /// <summary>Where the tests save their screenshots.</summary>
+    /// <summary>Where the tests save their screenshots: <c>CONSOLE_SCREENSHOTS</c>, else this project's <c>TestResults/screenshots</c>.</summary>
     public string ScreenshotDirectory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        if (Chromium.ExecutablePath is not { } chromium)
-        {
-            return;
-        }
-
         _root = Directory.CreateTempSubdirectory("gateway-console-").FullName;
         var data = Path.Combine(_root, "data");
         var router = Path.Combine(_root, "router");
@@ -69,12 +64,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         ViewerKey = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!.GetValue<string>();
 
-        ScreenshotDirectory = Path.Combine(ProjectDirectory(), "TestResults", "screenshots");
+        ScreenshotDirectory = Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") is { Length: > 0 } directory
+            ? Path.GetFullPath(directory)
+            : Path.Combine(ProjectDirectory(), "TestResults", "screenshots");
         Directory.CreateDirectory(ScreenshotDirectory);
 
-        Assertions.SetDefaultExpectTimeout(20_000);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+        if (Chromium.ExecutablePath is { } chromium)
+        {
+            Assertions.SetDefaultExpectTimeout(20_000);
+            _playwright = await Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+        }
     }
 
     /// <summary>A fresh page (own cookies and session storage) on the gateway; its script errors are collected.</summary>
