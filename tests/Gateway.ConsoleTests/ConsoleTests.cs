@@ -54,6 +54,25 @@ public sealed class ConsoleTests
     }
 
     [ChromiumFact]
+    public async Task Models_LoadThenUnloadTheLocalModel_TheRowFollowsThePool()
+    {
+        var page = await _fixture.SignInAsync();
+        var tiny = page.Locator("#models-table tr[data-model='tiny']");
+        var slow = new LocatorAssertionsToHaveTextOptions { Timeout = 120_000 };
+
+        await tiny.GetByRole(AriaRole.Button, new() { Name = "Load" }).ClickAsync();
+        await Expect(tiny.Locator("td").Nth(3)).ToHaveTextAsync("loaded", slow);
+        await Expect(tiny.Locator("td").Nth(2)).ToHaveTextAsync("healthy");
+        await Expect(tiny.Locator("td").Nth(5)).ToHaveTextAsync("1/1");
+        await ScreenshotAsync(page, "models-loaded");
+
+        await tiny.GetByRole(AriaRole.Button, new() { Name = "Unload" }).ClickAsync();
+        await Expect(tiny.Locator("td").Nth(3)).ToHaveTextAsync("unloaded", slow);
+        await Expect(tiny.Locator("td").Nth(2)).ToHaveTextAsync("idle");
+        _fixture.AssertNoScriptErrors(page);
+    }
+
+    [ChromiumFact]
     public async Task SignIn_NonAdminOrUnknownKey_IsRefusedWithTheReason()
     {
         var page = await _fixture.SignInAsync(_fixture.ViewerKey);
