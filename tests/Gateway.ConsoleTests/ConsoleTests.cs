@@ -123,6 +123,15 @@ public sealed class ConsoleTests
         await Expect(page.Locator("#chat-model")).ToHaveTextAsync($"from {chosen}");
         await Expect(page.Locator("#chat-status")).ToContainTextAsync("done: 4 chunks, 5 prompt + 4 completion tokens");
         await ScreenshotAsync(page, "route");
+
+        // Weighing cost heavily moves the choice to the cheap model, on the same front.
+        await Expect(page.Locator("#weight-cost")).ToBeDisabledAsync();
+        await page.CheckAsync("#route-override");
+        await page.FillAsync("#weight-cost", "50");
+        await page.ClickAsync("#route-run");
+        await Expect(page.Locator("#route-summary")).ToContainTextAsync("picks mathbot");
+        await Expect(page.Locator("#pareto-chart circle.pareto-point")).ToHaveCountAsync(front.Count);
+        await Expect(page.Locator("#pareto-chart circle.pareto-point.chosen")).ToHaveAttributeAsync("data-model", "mathbot");
         _fixture.AssertNoScriptErrors(page);
     }
 

@@ -198,7 +198,14 @@
     const current = select.value;
     select.replaceChildren(...profiles.map((p) => el('option', { value: p.name, text: `${p.model}  (cost ${p.weights.cost}, size ${p.weights.size}, latency ${p.weights.latency}, age ${p.weights.age})` })));
     if (profiles.some((p) => p.name === current)) select.value = current;
-    if (!$('#route-override').checked) fillWeights();
+    syncWeights();
+  }
+
+  // The weights show the profile's until the operator chooses to override them.
+  function syncWeights() {
+    const override = $('#route-override').checked;
+    for (const name of ['cost', 'size', 'latency', 'age']) $(`#weight-${name}`).disabled = !override;
+    if (!override) fillWeights();
   }
 
   function fillWeights() {
@@ -258,7 +265,7 @@
     const costs = all.map((p) => Number(p.expected_cost_usd) || 0);
     const qualities = all.map((p) => Number(p.predicted_quality) || 0);
     let [x0, x1] = [Math.min(0, ...costs), Math.max(...costs, 0)];
-    let [y0, y1] = [Math.min(...qualities, 1), Math.max(...qualities, 0)];
+    let [y0, y1] = all.length ? [Math.min(...qualities), Math.max(...qualities)] : [0, 1];
     if (x1 - x0 < 1e-12) x1 = x0 + (x0 === 0 ? 1e-6 : Math.abs(x0));
     if (y1 - y0 < 1e-9) { y0 -= 0.05; y1 += 0.05; }
     const padX = (x1 - x0) * 0.08, padY = (y1 - y0) * 0.1;
@@ -618,8 +625,8 @@
     $('#models-refresh').addEventListener('click', refreshModels);
     $('#route-form').addEventListener('submit', (e) => { e.preventDefault(); runRoute(); });
     $('#route-send').addEventListener('click', sendChat);
-    $('#route-profile').addEventListener('change', () => { if (!$('#route-override').checked) fillWeights(); });
-    $('#route-override').addEventListener('change', () => { if (!$('#route-override').checked) fillWeights(); });
+    $('#route-profile').addEventListener('change', syncWeights);
+    $('#route-override').addEventListener('change', syncWeights);
     $('#keys-refresh').addEventListener('click', refreshKeys);
     $('#key-form').addEventListener('submit', (e) => { e.preventDefault(); createKey(); });
     $('#agent-form').addEventListener('submit', (e) => { e.preventDefault(); startRun(); });
