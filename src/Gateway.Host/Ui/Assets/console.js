@@ -278,7 +278,7 @@
       const yv = y0 + ((y1 - y0) * i) / 4, xv = x0 + ((x1 - x0) * i) / 4;
       chart.append(svg('line', { class: 'grid-line', x1: left, x2: width - right, y1: sy(yv), y2: sy(yv) }));
       chart.append(svg('text', { x: left - 6, y: sy(yv) + 4, 'text-anchor': 'end' }, yv.toFixed(2)));
-      chart.append(svg('text', { x: sx(xv), y: height - bottom + 16, 'text-anchor': 'middle' }, money(xv)));
+      chart.append(svg('text', { x: sx(xv), y: height - bottom + 16, 'text-anchor': i === 4 ? 'end' : 'middle' }, money(xv)));
     }
     chart.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: height - bottom, y2: height - bottom }));
     chart.append(svg('line', { class: 'axis', x1: left, x2: left, y1: top, y2: height - bottom }));
