@@ -4,6 +4,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
+using Gateway.Host.Ui;
 using Gateway.Inference.Admin;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,6 +40,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
         builder.Services.AddGatewayLocalModels(builder.Configuration);
+        builder.Services.AddGatewayConsole();
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
@@ -48,6 +50,7 @@ public static partial class GatewayApplication
         app.MapFeedbackEndpoints();
         app.MapAdminEndpoints();
         app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
+        app.MapConsole();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<FrontDoorMiddleware>();
