@@ -1,7 +1,12 @@
 using System.Text.Json;
+using Gateway.Craft;
+using Gateway.Craft.Agent;
+using Gateway.Craft.Sandbox;
+using Gateway.Craft.Toolsets;
 using Gateway.Host.Cli;
 using Gateway.IntegrationTests.Inference;
 using Gateway.IntegrationTests.Routing;
+using Gateway.Routing;
 
 namespace Gateway.IntegrationTests.Craft;
 
@@ -52,5 +57,26 @@ public sealed class ToolsetCreateLocalModelTests(GatewayLocalModelFixture fixtur
             Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("reason").GetString()));
         });
         Assert.False(Directory.Exists(Path.Combine(toolsets, "tiny_tools")));
+    }
+
+    [Fact]
+    public async Task CraftAgent_TinyLocalModelThroughTheGateway_RetrievesToolsAndTracesEveryFailedAttempt()
+    {
+        using var sandbox = new JsSandbox();
+        using var chat = GatewayChatClient.Create(fixture.Gateway.BaseAddress, "sk-gateway-dev", "tiny");
+        var agent = new CraftAgent(new FileToolsetStore(Deployment.Repository.PathOf("config/toolsets")), sandbox, RouterFactory.DefaultEncoder);
+
+        var answer = await agent.RunAsync("What is the greatest common divisor of 84 and 36?", chat,
+            new CraftAgentOptions { MaxAttempts = 2, MaxOutputTokens = 32 });
+
+        Assert.False(answer.Succeeded);
+        Assert.Null(answer.Answer);
+        Assert.InRange(answer.Trace.RetrievedTools.Count, 1, 3);
+        Assert.Equal(2, answer.Trace.Attempts.Count);
+        Assert.All(answer.Trace.Attempts, a =>
+        {
+            Assert.False(string.IsNullOrEmpty(a.Reply));
+            Assert.NotNull(a.Error);
+        });
     }
 }
