@@ -55,7 +55,8 @@ internal static class CraftPrompts
             text.Append("You can call these functions, which are already defined:\n\n");
             foreach (var tool in tools)
             {
-                text.Append("// ").Append(tool.Name).Append("({ ").AppendJoin(", ", tool.Example.Arguments.Select(a => a.Key)).Append(" }): ").Append(tool.Docstring).Append('\n');
+                var arguments = (tool.Parameters?["properties"] as System.Text.Json.Nodes.JsonObject)?.Select(p => p.Key) ?? tool.Example.Arguments.Select(a => a.Key);
+                text.Append("// ").Append(tool.Name).Append("({ ").AppendJoin(", ", arguments).Append(" }): ").Append(tool.Docstring).Append('\n');
                 text.Append("//   e.g. ").Append(tool.Name).Append('(').Append(tool.Example.Arguments.ToJsonString()).Append(") returns ")
                     .Append(tool.Example.Result?.ToJsonString() ?? "null")
                     .Append('\n');
