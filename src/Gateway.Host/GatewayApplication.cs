@@ -1,3 +1,4 @@
+using Gateway.Host.Agents;
 using Gateway.Host.Api;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
@@ -39,6 +40,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
         builder.Services.AddGatewayLocalModels(builder.Configuration);
+        builder.Services.AddGatewayAgents();
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
@@ -47,6 +49,8 @@ public static partial class GatewayApplication
         app.MapRouteEndpoints();
         app.MapFeedbackEndpoints();
         app.MapAdminEndpoints();
+        app.MapAgentEndpoints();
+        app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
         app.MapReverseProxy(proxy =>
         {
