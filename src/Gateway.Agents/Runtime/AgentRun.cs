@@ -36,7 +36,7 @@ public sealed class AgentRun
         var started = Trace.ElapsedMilliseconds;
         await Events.EmitAsync(new AgentEvent("tool_call", new() { ["id"] = id, ["tool"] = tool, ["input"] = input }), cancellationToken);
         var outcome = await invoke(FindTool(tool));
-        var status = outcome.Status.ToString().ToLowerInvariant();
+        var status = outcome.Status == ToolStatus.UnknownTool ? "unknown_tool" : outcome.Status.ToString().ToLowerInvariant();
         Trace.AddStep(new StepTrace(id, tool, input, outcome.Output, status, started, outcome.Duration.TotalMilliseconds));
         await Events.EmitAsync(new AgentEvent("tool_result", new() { ["id"] = id, ["tool"] = tool, ["status"] = status, ["output"] = outcome.Output }), cancellationToken);
         return outcome;
