@@ -63,6 +63,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Models:tiny:ContextSize"] = "16384",
         ["Gateway:Models:scripted-planner:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Models:scripted-solver:BaseUrl"] = Scripted.BaseUrl.ToString(),
+        ["Gateway:Models:scripted-umi-planner:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Tools:Search:Directory"] = docs,
 
         // ReWOO on the tiny model: the plan comes out of a grammar, so it parses whatever the weights say.
@@ -76,6 +77,31 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:rewoo-tiny:Roles:planner:Seed"] = "7",
         ["Gateway:Agents:rewoo-tiny:Roles:solver:Model"] = "auto",
         ["Gateway:Agents:rewoo-tiny:Roles:solver:MaxTokens"] = "16",
+
+        // Planner/caller/summarizer: a scripted planner hands off to the tiny model as caller (tools under a grammar) and summarizer.
+        ["Gateway:Agents:umi-mixed:Kind"] = "umi",
+        ["Gateway:Agents:umi-mixed:RefineRounds"] = "2",
+        ["Gateway:Agents:umi-mixed:Tools:0"] = "calculator",
+        ["Gateway:Agents:umi-mixed:Tools:1"] = "search",
+        ["Gateway:Agents:umi-mixed:Roles:planner:Model"] = "scripted-umi-planner",
+        ["Gateway:Agents:umi-mixed:DefaultRole:Model"] = "tiny",
+        ["Gateway:Agents:umi-mixed:DefaultRole:MaxTokens"] = "300",
+        ["Gateway:Agents:umi-mixed:DefaultRole:Seed"] = "3",
+
+        ["Gateway:Agents:umi-tiny:Kind"] = "umi",
+        ["Gateway:Agents:umi-tiny:Tools:0"] = "calculator",
+        ["Gateway:Agents:umi-tiny:Limits:MaxIterations"] = "2",
+        ["Gateway:Agents:umi-tiny:DefaultRole:Model"] = "tiny",
+        ["Gateway:Agents:umi-tiny:DefaultRole:MaxTokens"] = "300",
+        ["Gateway:Agents:umi-tiny:DefaultRole:Seed"] = "5",
+
+        ["Gateway:Agents:react-tiny:Kind"] = "react",
+        ["Gateway:Agents:react-tiny:Tools:0"] = "calculator",
+        ["Gateway:Agents:react-tiny:Tools:1"] = "clock",
+        ["Gateway:Agents:react-tiny:Limits:MaxIterations"] = "2",
+        ["Gateway:Agents:react-tiny:DefaultRole:Model"] = "tiny",
+        ["Gateway:Agents:react-tiny:DefaultRole:MaxTokens"] = "64",
+        ["Gateway:Agents:react-tiny:DefaultRole:Seed"] = "9",
 
         ["Gateway:Agents:rewoo-scripted:Kind"] = "rewoo",
         ["Gateway:Agents:rewoo-scripted:Limits:ToolTimeout"] = "00:00:05",

@@ -31,6 +31,9 @@ internal static class ScriptedModel
             "scripted-planner" when ToolEnum(request).Contains("self_calculator") =>
                 """{"steps":[{"id":"E1","tool":"self_calculator","input":"6 * 7","plan":"multiply over MCP"}]}""",
             "scripted-planner" => Plan,
+            "scripted-umi-planner" => last.Contains("Observation 1:", StringComparison.Ordinal)
+                ? """{"thought":"the observation answers it","next":"conclusion"}"""
+                : """{"thought":"compute 6 * 7 with the calculator","next":"caller"}""",
             // The solver echoes the evidence it was shown, so a test can see what reached it.
             "scripted-solver" => string.Join(" | ", last.Split('\n').Where(l => l.StartsWith("Evidence:", StringComparison.Ordinal))),
             _ => "unscripted",
