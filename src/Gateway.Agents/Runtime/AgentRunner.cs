@@ -8,7 +8,7 @@ using Microsoft.SemanticKernel;
 namespace Gateway.Agents.Runtime;
 
 /// <summary>The result of a run: its trace, and for a failed run a machine-readable reason.</summary>
-public sealed record AgentRunResult(AgentTrace Trace, string? ErrorCode);
+public sealed record AgentRunResult(AgentTrace Trace, string? ErrorCode, int? CallerStatus = null);
 
 /// <summary>
 /// Runs agents by name: looks up the definition, picks its <see cref="IAgentKind"/>, gathers its
@@ -72,7 +72,7 @@ public sealed partial class AgentRunner
         catch (AgentRunException ex)
         {
             LogRunFailed(_logger, name, trace.Id, ex.Code, ex.Message);
-            return new(trace.Build(name, kind.Kind, AgentRunStatus.Failed, "", ex.Message), ex.Code);
+            return new(trace.Build(name, kind.Kind, AgentRunStatus.Failed, "", ex.Message), ex.Code, ex.CallerStatus);
         }
     }
 

@@ -46,6 +46,11 @@ public sealed class RoleModels
         {
             response = await _provider.GetChatClient(settings.Model).GetResponseAsync(messages, options, cancellationToken);
         }
+        catch (System.ClientModel.ClientResultException ex) when (ex.Status is 401 or 403 or 429)
+        {
+            throw new AgentRunException($"The {role} model '{settings.Model}' refused the call: {ex.Message}",
+                ex.Status == 429 ? "rate_limit_exceeded" : "agent_model_not_allowed", ex, ex.Status);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException and not AgentLimitException)
         {
             throw new AgentRunException($"The {role} model '{settings.Model}' failed: {ex.Message}", "agent_model_error", ex);

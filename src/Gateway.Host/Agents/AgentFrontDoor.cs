@@ -30,6 +30,9 @@ internal sealed class AgentFrontDoor
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>In a key's model list, every agent.</summary>
+    public const string AllAgents = AgentSnapshot.ModelPrefix + "*";
+
     public static bool IsAgent(string model) => model.StartsWith(AgentSnapshot.ModelPrefix, StringComparison.Ordinal);
 
     /// <summary>Checks that <paramref name="model"/> names an agent the key may use; returns its name without the prefix.</summary>
@@ -41,7 +44,7 @@ internal sealed class AgentFrontDoor
             return GatewayError.ModelNotFound(model);
         }
 
-        return key.Allows(model) ? null : GatewayError.ModelNotAllowed(model, key.Name);
+        return key.Allows(model) || key.Allows(AllAgents) ? null : GatewayError.ModelNotAllowed(model, key.Name);
     }
 
     /// <summary>Answers a chat completion whose model is <c>agent:&lt;name&gt;</c>.</summary>
@@ -61,9 +64,9 @@ internal sealed class AgentFrontDoor
         if (!stream)
         {
             var result = await _runner.RunAsync(name, messages, provider, null, context.RequestAborted);
-            if (result.ErrorCode is { } code)
+            if (result.ErrorCode is not null)
             {
-                await GatewayErrorWriter.WriteAsync(context, Failure(result.Trace, code));
+                await GatewayErrorWriter.WriteAsync(context, Failure(result));
                 return;
             }
 
@@ -76,9 +79,9 @@ internal sealed class AgentFrontDoor
         var writer = new AgentChatWriter(context.Response, model, _time);
         await writer.StartAsync(context.RequestAborted);
         var streamed = await _runner.RunAsync(name, messages, provider, writer, context.RequestAborted);
-        if (streamed.ErrorCode is { } failure)
+        if (streamed.ErrorCode is not null)
         {
-            var e = Failure(streamed.Trace, failure);
+            var e = Failure(streamed);
             await writer.FailAsync(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, context.RequestAborted);
             return;
         }
@@ -97,7 +100,7 @@ internal sealed class AgentFrontDoor
         }
 
         var result = await _runner.RunAsync(name, messages, Provider(context, name), null, context.RequestAborted);
-        context.Response.StatusCode = result.ErrorCode is null ? StatusCodes.Status200OK : Failure(result.Trace, result.ErrorCode).Status;
+        context.Response.StatusCode = result.ErrorCode is null ? StatusCodes.Status200OK : Failure(result).Status;
         await context.Response.WriteAsJsonAsync(result.Trace, TraceJson, context.RequestAborted);
     }
 
@@ -109,7 +112,18 @@ internal sealed class AgentFrontDoor
         return new LoopbackModelProvider(_address.ApiBase(), key, _http, timeout);
     }
 
-    /// <summary>A model's failure is the upstream's (502); anything else about the run is the agent's (500 would claim our bug).</summary>
-    private static GatewayError Failure(AgentTrace trace, string code) =>
-        new(StatusCodes.Status502BadGateway, $"The agent '{trace.Agent}' could not answer (run {trace.Id}): {trace.Error}", OpenAIErrorTypes.Upstream, null, code);
+    /// <summary>
+    /// A role refused for the caller's reasons keeps its status (401/403/429); any other failure (a model
+    /// that failed, a plan that does not parse) is the upstream models' (502).
+    /// </summary>
+    private static GatewayError Failure(AgentRunResult result)
+    {
+        var message = $"The agent '{result.Trace.Agent}' could not answer (run {result.Trace.Id}): {result.Trace.Error}";
+        return result.CallerStatus switch
+        {
+            StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null, result.ErrorCode),
+            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, message, OpenAIErrorTypes.Permission, "model", result.ErrorCode),
+            _ => new(StatusCodes.Status502BadGateway, message, OpenAIErrorTypes.Upstream, null, result.ErrorCode),
+        };
+    }
 }

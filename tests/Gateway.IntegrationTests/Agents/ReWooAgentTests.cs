@@ -150,6 +150,38 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Chat_ManagedKeys_AgentMustBeAllowedAndRoleModelsTooWithTheCallersKey()
+    {
+        async Task<HttpClient> KeyAsync(string name, params string[] models)
+        {
+            using var created = await fixture.Http.PostAsJsonAsync("/admin/keys", new { name, models });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return fixture.Gateway.CreateClient((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString());
+        }
+
+        object body = new { model = "agent:rewoo-scripted", messages = new[] { new { role = "user", content = "What is 20 + 22?" } } };
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        using var tinyOnly = await KeyAsync("tiny-only-" + suffix, "tiny");
+        using var agentOnly = await KeyAsync("agent-only-" + suffix, "agent:rewoo-scripted");
+        using var everything = await KeyAsync("agents-" + suffix, "agent:*", "scripted-planner", "scripted-solver");
+
+        using var refused = await tinyOnly.PostAsJsonAsync("/v1/chat/completions", body);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("model_not_allowed", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
+
+        // The agent is allowed, but its planner's model is not: the run's own call is refused with the caller's key.
+        using var inner = await agentOnly.PostAsJsonAsync("/v1/chat/completions", body);
+        var innerError = (await inner.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal(HttpStatusCode.Forbidden, inner.StatusCode);
+        Assert.Equal("agent_model_not_allowed", innerError.GetProperty("code").GetString());
+        Assert.Contains("scripted-planner", innerError.GetProperty("message").GetString());
+
+        using var allowed = await everything.PostAsJsonAsync("/v1/chat/completions", body);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("Evidence: 42", (await allowed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Mcp_SecondGatewayUsesFirstGatewaysToolsOverHttpMcp()
     {
         var catalog = fixture.McpClientGateway.Services.GetRequiredService<ToolCatalog>();
