@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Agents")));
         services.TryAddSingleton<IAgentDefinitions, AgentDefinitions>();
         services.TryAddSingleton<AgentEndpointAddress>();
+        services.TryAddSingleton<AgentMetrics>();
         services.TryAddSingleton<AgentFrontDoor>();
         services.AddGatewayMcpServer();
         return services;

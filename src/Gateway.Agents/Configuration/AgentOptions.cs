@@ -56,6 +56,9 @@ public sealed class AgentLimitsOptions
     /// <summary>Most prompt plus completion tokens over every model call of one run; 0 means no limit.</summary>
     public long MaxTotalTokens { get; set; } = 32_000;
 
+    /// <summary>ReWOO: how often a plan that does not parse is sent back to the planner with the reason before the run fails.</summary>
+    public int PlanRetries { get; set; } = 1;
+
     /// <summary>Most tool calls running at once within a run.</summary>
     public int MaxParallelTools { get; set; } = 4;
 

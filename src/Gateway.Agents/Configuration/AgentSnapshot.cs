@@ -62,6 +62,11 @@ public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Age
             throw new InvalidOperationException($"{path}:Limits: ToolTimeout and RunTimeout must be positive, MaxTotalTokens not negative.");
         }
 
+        if (limits.PlanRetries is < 0 or > 8)
+        {
+            throw new InvalidOperationException($"{path}:Limits:PlanRetries must be between 0 and 8.");
+        }
+
         if (options.RefineRounds is < 0 or > 8)
         {
             throw new InvalidOperationException($"{path}:RefineRounds must be between 0 and 8.");

@@ -19,6 +19,38 @@ public sealed class ReWooAgent : IAgentKind
 
     public string Kind => "rewoo";
 
+    /// <summary>Asks for a plan; one that does not parse goes back to the planner with the reason, at most <c>PlanRetries</c> times.</summary>
+    private static async Task<IReadOnlyList<PlannedStep>> PlanAsync(AgentRun run, List<ChatMessage> messages, bool json, CancellationToken cancellationToken)
+    {
+        var limits = run.Definition.Limits;
+        for (var attempt = 0; ; attempt++)
+        {
+            var planning = await run.Models.CompleteAsync(PlannerRole, messages, options =>
+            {
+                if (json)
+                {
+                    options.ResponseFormat = ChatResponseFormat.ForJsonSchema(ReWooPrompts.PlanSchema(run.Tools, limits.MaxSteps), "plan", "A ReWOO plan");
+                }
+            }, cancellationToken);
+
+            try
+            {
+                return PlanParser.Parse(planning.Text, limits.MaxSteps);
+            }
+            catch (PlanParseException ex)
+            {
+                run.Trace.AddTurn(new TurnTrace(PlannerRole, planning.Text, "invalid_plan"));
+                if (attempt >= limits.PlanRetries)
+                {
+                    throw new AgentRunException($"The planner's plan could not be used: {ex.Message}", "agent_plan_invalid", ex);
+                }
+
+                messages.Add(new ChatMessage(ChatRole.Assistant, planning.Text));
+                messages.Add(new ChatMessage(ChatRole.User, $"That plan cannot be used: {ex.Message} Write the whole plan again in the required form."));
+            }
+        }
+    }
+
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
         var limits = run.Definition.Limits;
@@ -29,25 +61,7 @@ public sealed class ReWooAgent : IAgentKind
         };
         messages.AddRange(run.Messages.Where(m => m.Role != ChatRole.System));
 
-        var planning = await run.Models.CompleteAsync(PlannerRole, messages, options =>
-        {
-            if (json)
-            {
-                options.ResponseFormat = ChatResponseFormat.ForJsonSchema(ReWooPrompts.PlanSchema(run.Tools, limits.MaxSteps), "plan", "A ReWOO plan");
-            }
-        }, cancellationToken);
-
-        IReadOnlyList<PlannedStep> plan;
-        try
-        {
-            plan = PlanParser.Parse(planning.Text, limits.MaxSteps);
-        }
-        catch (PlanParseException ex)
-        {
-            run.Trace.AddTurn(new TurnTrace(PlannerRole, planning.Text));
-            throw new AgentRunException($"The planner's plan could not be used: {ex.Message}", "agent_plan_invalid", ex);
-        }
-
+        var plan = await PlanAsync(run, messages, json, cancellationToken);
         run.Trace.SetPlan(plan);
         await run.Events.EmitAsync(new AgentEvent("plan", new JsonObject
         {

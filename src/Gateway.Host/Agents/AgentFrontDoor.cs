@@ -22,8 +22,11 @@ internal sealed class AgentFrontDoor
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
 
-    public AgentFrontDoor(AgentRunner runner, AgentEndpointAddress address, TimeProvider time)
+    private readonly AgentMetrics _metrics;
+
+    public AgentFrontDoor(AgentRunner runner, AgentEndpointAddress address, TimeProvider time, AgentMetrics metrics)
     {
+        _metrics = metrics;
         _runner = runner;
         _address = address;
         _time = time;
@@ -63,7 +66,7 @@ internal sealed class AgentFrontDoor
         context.Response.Headers["x-gateway-model"] = model;
         if (!stream)
         {
-            var result = await _runner.RunAsync(name, messages, provider, null, context.RequestAborted);
+            var result = await RunAsync(name, messages, provider, null, context.RequestAborted);
             if (result.ErrorCode is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, Failure(result));
@@ -78,7 +81,7 @@ internal sealed class AgentFrontDoor
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True;
         var writer = new AgentChatWriter(context.Response, model, _time);
         await writer.StartAsync(context.RequestAborted);
-        var streamed = await _runner.RunAsync(name, messages, provider, writer, context.RequestAborted);
+        var streamed = await RunAsync(name, messages, provider, writer, context.RequestAborted);
         if (streamed.ErrorCode is not null)
         {
             var e = Failure(streamed);
@@ -99,9 +102,17 @@ internal sealed class AgentFrontDoor
             return;
         }
 
-        var result = await _runner.RunAsync(name, messages, Provider(context, name), null, context.RequestAborted);
+        var result = await RunAsync(name, messages, Provider(context, name), null, context.RequestAborted);
         context.Response.StatusCode = result.ErrorCode is null ? StatusCodes.Status200OK : Failure(result).Status;
         await context.Response.WriteAsJsonAsync(result.Trace, TraceJson, context.RequestAborted);
+    }
+
+    private async Task<AgentRunResult> RunAsync(string name, List<Microsoft.Extensions.AI.ChatMessage> messages, LoopbackModelProvider provider,
+        IAgentEventSink? events, CancellationToken cancellationToken)
+    {
+        var result = await _runner.RunAsync(name, messages, provider, events, cancellationToken);
+        _metrics.Record(result.Trace);
+        return result;
     }
 
     private LoopbackModelProvider Provider(HttpContext context, string name)

@@ -32,7 +32,8 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
             await ScriptedModel.HandleAsync(context, Scripted.Requests.Last().Body);
         };
 
-        Gateway = await GatewayTestHost.StartAsync(Settings(model, docs), configure: b => b.Services.AddSingleton<IAgentToolSource, TestToolSource>());
+        Gateway = await GatewayTestHost.StartAsync(Settings(model, docs), new Dictionary<string, string> { ["agents.json"] = "{}" },
+            b => b.Services.AddSingleton<IAgentToolSource, TestToolSource>());
         Http = Gateway.CreateClient();
         Http.Timeout = TimeSpan.FromMinutes(3);
 

@@ -200,6 +200,35 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Agents_ConfigReload_NewAgentServedInvalidChangeKeepsLastGood()
+    {
+        await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{"Agents":{"late":{"Kind":"react","Tools":["clock"]}}}}""");
+        Assert.True(await EventuallyListedAsync("agent:late", expected: true), "the new agent was not served after the reload");
+
+        await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{"Agents":{"late":{"Kind":"magic"}}}}""");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.True(await EventuallyListedAsync("agent:late", expected: true), "an invalid reload replaced the last good definitions");
+        await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{}}""");
+        Assert.True(await EventuallyListedAsync("agent:late", expected: false), "removing the agent did not reload");
+    }
+
+    private async Task<bool> EventuallyListedAsync(string id, bool expected)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var list = await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/agents");
+            if (list.GetProperty("data").EnumerateArray().Any(a => a.GetProperty("id").GetString() == id) == expected)
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
+    }
+
+    [Fact]
     public async Task Mcp_WithoutKey_Is401()
     {
         using var anonymous = fixture.Gateway.CreateClient(apiKey: null);

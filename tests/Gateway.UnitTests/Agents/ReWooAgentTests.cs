@@ -99,7 +99,7 @@ public sealed class ReWooAgentTests
     }
 
     [Fact]
-    public async Task Run_MalformedPlan_FailsWithPlanInvalidAndNoSolverCall()
+    public async Task Run_MalformedPlanTwice_FailsWithPlanInvalidAndNoSolverCall()
     {
         Script("I would search the web.");
 
@@ -108,7 +108,23 @@ public sealed class ReWooAgentTests
         Assert.Equal("agent_plan_invalid", result.ErrorCode);
         Assert.Equal(AgentRunStatus.Failed, result.Trace.Status);
         Assert.Contains("no steps", result.Trace.Error);
+        Assert.Equal(2, _models.Calls.Count(c => c.Model == "planner"));
         Assert.DoesNotContain(_models.Calls, c => c.Model == "solver");
+    }
+
+    [Fact]
+    public async Task Run_MalformedPlanThenValid_PlannerToldWhyAndRunCompletes()
+    {
+        var plans = new Queue<string>(["#E1 = echo[#E4]", "#E1 = echo[fixed]"]);
+        _models["planner"].Respond = _ => ScriptedChatClient.Text(plans.Dequeue());
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, [AgentTestKit.Tool("echo", s => s)]);
+
+        Assert.Equal(AgentRunStatus.Completed, result.Trace.Status);
+        var retry = _models.Calls.Where(c => c.Model == "planner").Last();
+        Assert.Contains("refers to #E4, which the plan does not define", retry.Messages[^1].Text);
+        Assert.Equal("fixed", result.Trace.Steps.Single().Output);
+        Assert.Equal("invalid_plan", result.Trace.Turns.Single().Next);
     }
 
     [Fact]
