@@ -4,6 +4,8 @@ using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
+using Gateway.Host.Configuration;
+using Gateway.Host.FrontDoor;
 using Gateway.Host.Errors;
 using Gateway.Host.State;
 
@@ -22,7 +24,8 @@ internal static class AgentEndpoints
         return endpoints;
     }
 
-    private static async Task RunAsync(HttpContext context, string name, KeyStore keys, LimitEnforcer limits, AgentFrontDoor agents)
+    private static async Task RunAsync(HttpContext context, string name, KeyStore keys, LimitEnforcer limits, AgentFrontDoor agents,
+        Microsoft.Extensions.Options.IOptionsMonitor<GatewayOptions> options)
     {
         var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         error ??= agents.Resolve(AgentSnapshot.ModelPrefix + name, key!, out _);
@@ -33,26 +36,41 @@ internal static class AgentEndpoints
             return;
         }
 
-        JsonDocument document;
-        try
+        var body = await RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        if (body.Error is not null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(ex.Message));
+            await GatewayErrorWriter.WriteAsync(context, body.Error);
             return;
         }
 
-        using (document)
+        try
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            JsonDocument document;
+            try
             {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest("The body must be a JSON object."));
+                document = JsonDocument.Parse(body.Buffer.AsMemory(0, body.Length));
+            }
+            catch (JsonException ex)
+            {
+                await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(ex.Message));
                 return;
             }
 
-            await agents.HandleRunAsync(context, name, document.RootElement);
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest("The body must be a JSON object."));
+                    return;
+                }
+
+                await agents.HandleRunAsync(context, name, document.RootElement);
+            }
+        }
+        finally
+        {
+            // The document reads the pooled buffer in place; return it only once the run is over.
+            System.Buffers.ArrayPool<byte>.Shared.Return(body.Buffer!);
         }
     }
 

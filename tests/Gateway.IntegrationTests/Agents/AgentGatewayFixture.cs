@@ -119,3 +119,13 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>
+/// Agent tests start two gateways and several model servers and keep the CPU busy; they run on their
+/// own so the timing-sensitive model-server tests elsewhere are not starved.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AgentCollection
+{
+    public const string Name = "agents";
+}

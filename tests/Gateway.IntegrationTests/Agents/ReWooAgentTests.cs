@@ -11,6 +11,7 @@ using OpenAI.Chat;
 namespace Gateway.IntegrationTests.Agents;
 
 /// <summary>ReWOO behind the gateway's front door: real Kestrel, real YARP, real ModelServer, the OpenAI SDK as a client.</summary>
+[Collection(AgentCollection.Name)]
 public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture<AgentGatewayFixture>
 {
     private static readonly string[] TinyTools = ["calculator", "clock", "search"];

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Gateway.IntegrationTests.Agents;
 
 /// <summary>Planner/caller/summarizer and ReAct through the front door, with the tiny model in the tool-calling roles.</summary>
+[Collection(AgentCollection.Name)]
 public sealed class UmiAndReActAgentTests(AgentGatewayFixture fixture) : IClassFixture<AgentGatewayFixture>
 {
     private async Task<JsonElement> RunAsync(string agent, string input)
