@@ -68,7 +68,7 @@ public static partial class GatewayApplication
     /// The folder holding <c>appsettings.json</c> and <c>config/</c>: the current directory when it
     /// has them (a checkout, a container's working directory), else the folder of the binaries.
     /// </summary>
-    private static string ResolveContentRoot()
+    internal static string ResolveContentRoot()
     {
         var current = Directory.GetCurrentDirectory();
         return File.Exists(Path.Combine(current, "appsettings.json")) ? current : AppContext.BaseDirectory;

@@ -55,7 +55,7 @@ internal static class GatewayMcpServer
     private static Task<IReadOnlyList<AgentTool>> ToolsAsync(IServiceProvider? services, CancellationToken cancellationToken) =>
         services!.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
 
-    private static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
+    internal static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {
         var tools = await ToolsAsync(request.Services, cancellationToken);
         return new ListToolsResult
@@ -64,7 +64,7 @@ internal static class GatewayMcpServer
         };
     }
 
-    private static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    internal static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var name = request.Params?.Name ?? "";
         var tool = (await ToolsAsync(request.Services, cancellationToken)).FirstOrDefault(t => t.Name == name);

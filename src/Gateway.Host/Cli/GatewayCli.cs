@@ -18,6 +18,7 @@ public static class GatewayCli
         root.Subcommands.Add(Gateway.Routing.RouterCommands.Create());
         root.Subcommands.Add(Gateway.Inference.Cli.InferenceCommands.CreateModelCommand());
         root.Subcommands.Add(Gateway.Routing.AptitudeCommands.Create());
+        root.Subcommands.Add(Agents.ToolsCommand.Create());
         return root;
     }
 

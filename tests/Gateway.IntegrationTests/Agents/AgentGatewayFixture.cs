@@ -46,6 +46,13 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
             ["Gateway:Tools:Mcp:self:Transport"] = "http",
             ["Gateway:Tools:Mcp:self:Url"] = new Uri(Gateway.BaseAddress, "/mcp").ToString(),
             ["Gateway:Tools:Mcp:self:ApiKeyEnv"] = SelfMcpKeyVariable,
+            // The same tools from a child process: this build's gateway executable serving MCP on stdio.
+            ["Gateway:Tools:Mcp:local:Transport"] = "stdio",
+            ["Gateway:Tools:Mcp:local:Command"] = "dotnet",
+            ["Gateway:Tools:Mcp:local:Arguments:0"] = Path.Combine(AppContext.BaseDirectory, "Gateway.Host.dll"),
+            ["Gateway:Tools:Mcp:local:Arguments:1"] = "tools",
+            ["Gateway:Tools:Mcp:local:Arguments:2"] = "mcp",
+            ["Gateway:Tools:Mcp:local:Arguments:3"] = $"--Gateway:ConfigDirectory={_directory}",
             ["Gateway:Agents:over-mcp:Kind"] = "rewoo",
             ["Gateway:Agents:over-mcp:Tools:0"] = "self_calculator",
             ["Gateway:Agents:over-mcp:Roles:planner:Model"] = "scripted-planner",

@@ -230,6 +230,23 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Mcp_StdioServerProcess_ToolsListedAndCalled()
+    {
+        var catalog = fixture.McpClientGateway.Services.GetRequiredService<ToolCatalog>();
+        var tools = await catalog.GetToolsAsync(null, CancellationToken.None);
+        var calculator = Assert.Single(tools, t => t.Name == "local_calculator");
+        Assert.Equal("mcp", calculator.Source);
+        Assert.Contains(tools, t => t.Name == "local_clock");
+
+        var outcome = await ToolInvoker.InvokeAsync(new Microsoft.SemanticKernel.Kernel(), calculator, calculator.Name, "6 * 7", TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal((ToolStatus.Ok, "42"), (outcome.Status, outcome.Output));
+
+        var failed = await ToolInvoker.InvokeAsync(new Microsoft.SemanticKernel.Kernel(), calculator, calculator.Name, "6 *", TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(ToolStatus.Error, failed.Status);
+        Assert.Contains("ends too early", failed.Output);
+    }
+
+    [Fact]
     public async Task Mcp_WithoutKey_Is401()
     {
         using var anonymous = fixture.Gateway.CreateClient(apiKey: null);
