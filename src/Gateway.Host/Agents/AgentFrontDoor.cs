@@ -50,6 +50,11 @@ internal sealed class AgentFrontDoor
         return key.Allows(model) || key.Allows(AllAgents) ? null : GatewayError.ModelNotAllowed(model, key.Name);
     }
 
+    /// <summary>The <c>agent:&lt;name&gt;</c> ids the key may use, in name order.</summary>
+    public IEnumerable<string> Allowed(VirtualKey key) => _runner.Names.Order(StringComparer.Ordinal)
+        .Select(n => AgentSnapshot.ModelPrefix + n)
+        .Where(id => key.Allows(id) || key.Allows(AllAgents));
+
     /// <summary>Answers a chat completion whose model is <c>agent:&lt;name&gt;</c>.</summary>
     public async Task HandleChatAsync(HttpContext context, string name, ReadOnlyMemory<byte> body, bool stream)
     {

@@ -143,6 +143,13 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("model_not_found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
 
+        var models = await fixture.Gateway.CreateOpenAIClient().GetOpenAIModelClient().GetModelsAsync();
+        Assert.Contains(models.Value, m => m.Id == "agent:rewoo-scripted" && m.OwnedBy == "gateway-agent");
+        using var one = await fixture.Http.GetAsync("/v1/models/agent:umi-mixed");
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        using var missing = await fixture.Http.GetAsync("/v1/models/agent:nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
         using var noTask = await fixture.Http.PostAsJsonAsync("/v1/agents/rewoo-scripted/runs", new { something = 1 });
         Assert.Equal(HttpStatusCode.BadRequest, noTask.StatusCode);
 
