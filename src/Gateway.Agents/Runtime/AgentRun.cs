@@ -1,6 +1,7 @@
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace Gateway.Agents.Runtime;
@@ -29,6 +30,26 @@ public sealed class AgentRun
     public string Task => Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
 
     public AgentTool? FindTool(string name) => Tools.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>
+    /// A Semantic Kernel for <paramref name="role"/>: the role's model as <see cref="IChatClient"/> and
+    /// <see cref="Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService"/> (settings, budget and
+    /// usage accounting included) and the run's tools as the <c>tools</c> plugin, so Semantic Kernel
+    /// agents and prompts run on the gateway's router unchanged.
+    /// </summary>
+    public Kernel KernelFor(string role)
+    {
+        var client = Models.For(role);
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton(Microsoft.SemanticKernel.ChatCompletion.ChatClientExtensions.AsChatCompletionService(client));
+        if (Tools.Count > 0)
+        {
+            builder.Plugins.AddFromFunctions("tools", Tools.Select(t => t.Function));
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>Runs a tool and records the step in the trace, with start/end events.</summary>
     public async Task<ToolOutcome> CallToolAsync(string id, string tool, string input, Func<AgentTool?, Task<ToolOutcome>> invoke, CancellationToken cancellationToken)

@@ -29,11 +29,11 @@ internal static class AgentTestKit
     }
 
     public static Task<AgentRunResult> RunAsync(AgentOptions agent, ScriptedModelProvider models, IEnumerable<KernelFunction> tools,
-        string task = "the task", IAgentEventSink? events = null)
+        string task = "the task", IAgentEventSink? events = null, params IAgentKind[] extraKinds)
     {
         var definitions = new Definitions(new AgentSnapshot(new Dictionary<string, AgentOptions> { [Name] = agent }));
         var catalog = new ToolCatalog([new FunctionSource(tools)], NullLogger<ToolCatalog>.Instance);
-        var runner = new AgentRunner(definitions, [new ReWooAgent(), new UmiAgent(), new ReActAgent()], catalog, NullLogger<AgentRunner>.Instance);
+        var runner = new AgentRunner(definitions, [new ReWooAgent(), new UmiAgent(), new ReActAgent(), .. extraKinds], catalog, NullLogger<AgentRunner>.Instance);
         return runner.RunAsync(Name, [new ChatMessage(ChatRole.User, task)], models, events, CancellationToken.None);
     }
 
