@@ -21,6 +21,8 @@ internal static class LatencyProbe
         Report("decide given embedding (20 candidates)", count * 20, () => router.Decide(embedding, tokens, request));
         var hashing = BenchmarkRouters.Create(new HashingPromptEncoder(4096));
         Report("hashing encoder (4096) encode + decide (500 tokens, 20 candidates)", count * 20, () => hashing.Route(request));
+        var shaped = BenchmarkRouters.Create(new ShapeFeatureEncoder(new HashingPromptEncoder(4096)));
+        Report("hashing encoder (4096) + shape features, encode + decide (500 tokens, 20 candidates)", count * 20, () => shaped.Route(request));
         return 0;
     }
 

@@ -5,6 +5,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
+using Gateway.Host.Ui;
 using Gateway.Inference.Admin;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,6 +42,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayStateStores(builder.Configuration);
         builder.Services.AddGatewayLocalModels(builder.Configuration);
         builder.Services.AddGatewayAgents();
+        builder.Services.AddGatewayConsole();
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
@@ -52,6 +54,7 @@ public static partial class GatewayApplication
         app.MapAgentEndpoints();
         app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
+        app.MapConsole();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<FrontDoorMiddleware>();

@@ -12,6 +12,7 @@ using Gateway.Host.Resilience;
 using Gateway.Host.Routing;
 using Gateway.Host.LocalModels;
 using Gateway.Host.State;
+using Gateway.Host.Ui;
 using Gateway.Inference;
 using Gateway.Inference.Pool;
 using Gateway.Redis;
@@ -78,6 +79,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddModelPool(configuration);
         services.TryAddSingleton<LocalModelLeases>();
+        services.TryAddSingleton<ModelServerLoad>();
         services.AddHostedService<PoolMetrics>();
         return services;
     }
@@ -110,6 +112,13 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The operator console at <c>/ui/</c> and the admin overview it reads.</summary>
+    public static IServiceCollection AddGatewayConsole(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ConsoleOverview>();
+        return services;
+    }
+
     /// <summary>
     /// YARP, fed from the catalog (one cluster per model, routes for the OpenAI operations), with
     /// Polly resilience per destination and metrics.
@@ -118,6 +127,7 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ModelTraffic>();
         services.TryAddSingleton<UpstreamPipelines>();
         services.TryAddSingleton<RequestAccounting>();
         services.TryAddSingleton<CatalogProxyConfigProvider>();

@@ -51,10 +51,12 @@ internal sealed class RequestAccounting
     private readonly IFeedbackStore _feedback;
     private readonly IOptionsMonitor<FeedbackOptions> _feedbackOptions;
     private readonly TimeProvider _time;
+    private readonly ModelTraffic _traffic;
 
-    public RequestAccounting(GatewayMetrics metrics, LimitEnforcer limits, IFeedbackStore feedback, IOptionsMonitor<FeedbackOptions> feedbackOptions, TimeProvider time)
+    public RequestAccounting(GatewayMetrics metrics, LimitEnforcer limits, IFeedbackStore feedback, IOptionsMonitor<FeedbackOptions> feedbackOptions, TimeProvider time, ModelTraffic traffic)
     {
         _metrics = metrics;
+        _traffic = traffic;
         _limits = limits;
         _feedback = feedback;
         _feedbackOptions = feedbackOptions;
@@ -116,6 +118,11 @@ internal sealed class RequestAccounting
         var status = context.Response.StatusCode;
         var modelName = feature.Model?.Name ?? "none";
         _metrics.Requests.WithLabels(OperationLabel(operation), modelName, status is >= 0 and < 600 ? StatusLabels[status] : "other").Inc();
+        if (feature.Model is not null)
+        {
+            _traffic.Record(modelName, status, feature.Usage?.Total ?? 0);
+        }
+
         if (feature.Model is not { } model || feature.SentTimestamp == 0)
         {
             return;

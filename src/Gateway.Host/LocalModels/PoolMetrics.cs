@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Inference.Pool;
 using Prometheus;
 
@@ -17,9 +16,13 @@ internal sealed class PoolMetrics : IHostedService
     private static readonly Gauge Queued = Prometheus.Metrics.CreateGauge("gateway_pool_queue_depth", "Requests waiting for a sequence in each ModelServer.", new GaugeConfiguration { LabelNames = ["model"] });
 
     private readonly ModelPool _pool;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private readonly ModelServerLoad _load;
 
-    public PoolMetrics(ModelPool pool) => _pool = pool;
+    public PoolMetrics(ModelPool pool, ModelServerLoad load)
+    {
+        _pool = pool;
+        _load = load;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,23 +40,9 @@ internal sealed class PoolMetrics : IHostedService
         {
             Memory.WithLabels(model.Name).Set(model.State == LocalModelState.Ready ? model.MemoryBytes : 0);
             Restarts.WithLabels(model.Name).IncTo(model.Restarts);
-            var (running, queued) = model is { State: LocalModelState.Ready, BaseUri: { } uri } ? await ReadLoadAsync(uri, cancellationToken) : (0, 0);
+            var (running, queued) = model is { State: LocalModelState.Ready, BaseUri: { } uri } ? await _load.ReadAsync(uri, cancellationToken) : (0, 0);
             Running.WithLabels(model.Name).Set(running);
             Queued.WithLabels(model.Name).Set(queued);
-        }
-    }
-
-    private async Task<(int Running, int Queued)> ReadLoadAsync(Uri baseUri, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(baseUri, "/health"), cancellationToken));
-            var root = document.RootElement;
-            return (root.TryGetProperty("active", out var a) ? a.GetInt32() : 0, root.TryGetProperty("queued", out var q) ? q.GetInt32() : 0);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
-        {
-            return (0, 0);
         }
     }
 }

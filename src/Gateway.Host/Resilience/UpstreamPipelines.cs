@@ -53,6 +53,10 @@ internal sealed class UpstreamPipelines
     public bool IsBlocked(string model, string destination) =>
         _pipelines.TryGetValue((model, destination), out var pipeline) && pipeline.IsBlocked(_time.GetUtcNow());
 
+    /// <summary>The circuit of a destination (its address's scheme, host and port); closed when it has seen no traffic.</summary>
+    public CircuitState CircuitOf(string model, string destination) =>
+        _pipelines.TryGetValue((model, destination), out var pipeline) ? pipeline.State.CircuitState : CircuitState.Closed;
+
     private UpstreamPipeline Create(string model, string destination, UpstreamResilience settings)
     {
         var state = new CircuitBreakerStateProvider();

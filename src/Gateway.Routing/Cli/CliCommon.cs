@@ -17,7 +17,7 @@ internal static class CliCommon
 
     public static Option<string> EncoderOption() => new("--encoder")
     {
-        Description = "Prompt encoder: 'minilm' (all-MiniLM-L6-v2, default) or 'hashing[:DIM]' (hashed character trigrams and words; microseconds a prompt).",
+        Description = "Prompt encoder: 'minilm' (all-MiniLM-L6-v2, default) or 'hashing[:DIM]' (hashed character trigrams and words; microseconds a prompt); add '+shape' for prompt-shape features (length, numbers, lines, code symbols).",
         DefaultValueFactory = _ => "minilm",
     };
 
@@ -29,14 +29,16 @@ internal static class CliCommon
 
     public static IPromptEncoder CreateEncoder(string name, int maxTokens = MiniLmPromptEncoder.DefaultMaxTokens) => name switch
     {
+        _ when name.EndsWith("+shape", StringComparison.Ordinal) => new ShapeFeatureEncoder(CreateEncoder(name[..^"+shape".Length], maxTokens)),
         "minilm" => new MiniLmPromptEncoder(maxTokens),
         "hashing" => new HashingPromptEncoder(),
         _ when name.StartsWith("hashing:", StringComparison.Ordinal) && int.TryParse(name.AsSpan(8), out var dimension) => new HashingPromptEncoder(dimension),
-        _ => throw new ArgumentException($"Unknown encoder '{name}'; use 'minilm' or 'hashing'."),
+        _ => throw new ArgumentException($"Unknown encoder '{name}'; use 'minilm' or 'hashing[:DIM]', optionally followed by '+shape'."),
     };
 
     public static IPromptEncoder EncoderFor(string encoderId) =>
-        MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? new MiniLmPromptEncoder(maxTokens)
+        ShapeFeatureEncoder.InnerIdOf(encoderId) is { } innerId ? new ShapeFeatureEncoder(EncoderFor(innerId))
+        : MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? new MiniLmPromptEncoder(maxTokens)
         : HashingPromptEncoder.DimensionOf(encoderId) is { } dimension ? new HashingPromptEncoder(dimension)
         : throw new RouterArtifactException($"This gateway has no encoder '{encoderId}'.");
 

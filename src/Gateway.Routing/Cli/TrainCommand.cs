@@ -31,11 +31,13 @@ internal static class TrainCommand
         var promptL2 = new Option<float>("--prompt-l2") { Description = "L2 penalty on prompt-level interaction weights.", DefaultValueFactory = _ => defaults.PromptTermL2 };
         var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
         var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
+        var listwise = new Option<float>("--listwise") { Description = "Weight of a listwise ranking loss over the models of each prompt, added to the per-model loss (0: none).", DefaultValueFactory = _ => defaults.ListwiseWeight };
+        var balance = new Option<bool>("--balance-tasks") { Description = "Weight each prompt's loss by the inverse size of its task, so small tasks count as much as big ones." };
         var encoder = CliCommon.EncoderOption();
         var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, encoder, maxTokens,
+            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, encoder, maxTokens,
         };
         command.Validators.Add(result =>
         {
@@ -54,6 +56,8 @@ internal static class TrainCommand
                 PromptTermL2 = parse.GetValue(promptL2),
                 ResampledEpochShare = parse.GetValue(resample),
                 AffinityLearningRate = parse.GetValue(affinityLr),
+                ListwiseWeight = parse.GetValue(listwise),
+                BalanceTasks = parse.GetValue(balance),
             };
             var outDir = parse.GetValue(output)!.FullName;
             var dataset = parse.GetValue(aptitudeResults) is { } results

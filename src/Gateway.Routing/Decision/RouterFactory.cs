@@ -23,7 +23,7 @@ public static class RouterFactory
     /// <summary>
     /// Loads the router artefact in <paramref name="artifactDirectory"/> (see docs/router-artifact.md) and returns a
     /// router over <paramref name="candidates"/>. Without <paramref name="encoder"/>, the artefact's own encoder is
-    /// created (MiniLM, shared and cached, or the hashing encoder). Candidates without a capability vector in the artefact are kept
+    /// created (MiniLM, shared and cached, or the hashing encoder, with shape features where the id says so). Candidates without a capability vector in the artefact are kept
     /// but never chosen (rejected as <c>no-capability-vector</c>).
     /// </summary>
     /// <exception cref="RouterArtifactException">The artefact is missing, corrupt, of another format version, or
@@ -36,9 +36,7 @@ public static class RouterFactory
         ILogger? logger = null)
     {
         var artifact = RouterArtifactStore.Load(artifactDirectory);
-        encoder ??= MiniLmPromptEncoder.MaxTokensOf(artifact.EncoderId) is { } maxTokens ? MiniLm(maxTokens)
-            : HashingPromptEncoder.DimensionOf(artifact.EncoderId) is { } dimension ? new HashingPromptEncoder(dimension)
-            : null;
+        encoder ??= SharedEncoderFor(artifact.EncoderId);
         if (encoder is null || encoder.Id != artifact.EncoderId || encoder.Dimension != artifact.Weights.Dimension)
         {
             throw new RouterArtifactException(
@@ -48,6 +46,16 @@ public static class RouterFactory
 
         return Create(artifact, candidates, encoder, timeProvider, logger);
     }
+
+    /// <summary>
+    /// The encoder an artefact's id names (MiniLM shared and cached, the hashing encoder, either with shape
+    /// features); null when this build has none.
+    /// </summary>
+    internal static IPromptEncoder? SharedEncoderFor(string encoderId) =>
+        ShapeFeatureEncoder.InnerIdOf(encoderId) is { } innerId ? SharedEncoderFor(innerId) is { } inner ? new ShapeFeatureEncoder(inner) : null
+        : MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? MiniLm(maxTokens)
+        : HashingPromptEncoder.DimensionOf(encoderId) is { } dimension ? new HashingPromptEncoder(dimension)
+        : null;
 
     internal static LearnedRouter Create(
         RouterArtifact artifact,
