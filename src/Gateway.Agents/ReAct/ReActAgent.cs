@@ -55,7 +55,7 @@ public sealed class ReActAgent : IAgentKind
         }
 
         messages.Add(new ChatMessage(ChatRole.User, "Stop calling tools now and give your best final answer from the observations so far."));
-        var final = await run.Models.CompleteAsync(ActorRole, messages, null, cancellationToken);
-        return new AgentOutcome(final.Text, AgentRunStatus.LimitReached);
+        var final = await run.AnswerAsync(ActorRole, messages, cancellationToken);
+        return new AgentOutcome(final, AgentRunStatus.LimitReached);
     }
 }

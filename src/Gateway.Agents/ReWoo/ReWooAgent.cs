@@ -72,8 +72,8 @@ public sealed class ReWooAgent : IAgentKind
         var evidence = await PlanExecutor.RunAsync(run, plan, cancellationToken);
         run.Trace.AddTiming("tools", Stopwatch.GetElapsedTime(tools).TotalMilliseconds);
 
-        var solving = await run.Models.CompleteAsync(SolverRole,
-            [new ChatMessage(ChatRole.User, ReWooPrompts.Solver(run.Task, plan, evidence))], null, cancellationToken);
-        return new AgentOutcome(solving.Text);
+        var answer = await run.AnswerAsync(SolverRole,
+            [new ChatMessage(ChatRole.User, ReWooPrompts.Solver(run.Task, plan, evidence))], cancellationToken);
+        return new AgentOutcome(answer);
     }
 }

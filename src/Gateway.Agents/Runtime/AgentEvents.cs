@@ -14,6 +14,15 @@ public interface IAgentEventSink
     ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A sink that also takes the final answer as it is generated: agents then stream their answering
+/// role's call and hand each piece of text here instead of returning the answer in one piece.
+/// </summary>
+public interface IAgentAnswerSink : IAgentEventSink
+{
+    ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken);
+}
+
 /// <summary>Drops every event.</summary>
 public sealed class NullAgentEventSink : IAgentEventSink
 {

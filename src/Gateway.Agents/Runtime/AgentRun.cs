@@ -32,6 +32,31 @@ public sealed class AgentRun
     public AgentTool? FindTool(string name) => Tools.FirstOrDefault(t => t.Name == name);
 
     /// <summary>
+    /// The final answer from <paramref name="role"/>: streamed to the caller piece by piece when the
+    /// event sink takes answers (<see cref="IAgentAnswerSink"/>), one call otherwise; returns the whole text.
+    /// </summary>
+    public async Task<string> AnswerAsync(string role, IList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        if (Events is not IAgentAnswerSink sink)
+        {
+            return (await Models.CompleteAsync(role, messages, null, cancellationToken)).Text;
+        }
+
+        var answer = new System.Text.StringBuilder();
+        await foreach (var update in Models.For(role).GetStreamingResponseAsync(messages, new ChatOptions(), cancellationToken))
+        {
+            var text = update.Text;
+            if (!string.IsNullOrEmpty(text))
+            {
+                answer.Append(text);
+                await sink.AnswerDeltaAsync(text, cancellationToken);
+            }
+        }
+
+        return answer.ToString();
+    }
+
+    /// <summary>
     /// A Semantic Kernel for <paramref name="role"/>: the role's model as <see cref="IChatClient"/> and
     /// <see cref="Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService"/> (settings, budget and
     /// usage accounting included) and the run's tools as the <c>tools</c> plugin, so Semantic Kernel

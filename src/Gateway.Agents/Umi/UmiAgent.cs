@@ -54,15 +54,15 @@ public sealed class UmiAgent : IAgentKind
                 .Append("Observation ").Append(turn).Append(": ").Append(outcome.Output).Append('\n');
         }
 
-        var summary = await run.Models.CompleteAsync(SummarizerRole,
+        var summary = await run.AnswerAsync(SummarizerRole,
         [
             new ChatMessage(ChatRole.System, UmiPrompts.SummarizerSystem),
             new ChatMessage(ChatRole.User, Transcript(run, history) + (status == AgentRunStatus.GaveUp
                 ? "\nThe planner gave up. Say briefly why the task could not be solved."
                 : "\nWrite the final answer.")),
-        ], null, cancellationToken);
-        run.Trace.AddTurn(new TurnTrace(SummarizerRole, summary.Text));
-        return new AgentOutcome(summary.Text, status);
+        ], cancellationToken);
+        run.Trace.AddTurn(new TurnTrace(SummarizerRole, summary));
+        return new AgentOutcome(summary, status);
     }
 
     private static async Task<PlannerDecision> PlanAsync(AgentRun run, StringBuilder history, bool json, CancellationToken cancellationToken)

@@ -7,9 +7,10 @@ namespace Gateway.Host.Agents;
 /// <summary>
 /// Writes an agent's answer as an OpenAI chat completion, or, streamed, as <c>chat.completion.chunk</c>
 /// events: every run event first (an empty <c>delta</c> plus a <c>gateway_event</c> object that OpenAI
-/// clients ignore), then the answer as content, the finish reason, usage when asked, and <c>[DONE]</c>.
+/// clients ignore), then the answer as content deltas as the answering role generates it, the finish
+/// reason, usage when asked, and <c>[DONE]</c>.
 /// </summary>
-internal sealed class AgentChatWriter : IAgentEventSink
+internal sealed class AgentChatWriter : IAgentAnswerSink
 {
     private readonly HttpResponse _response;
     private readonly string _id;
@@ -17,6 +18,7 @@ internal sealed class AgentChatWriter : IAgentEventSink
     private readonly long _created;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
+    private bool _answered;
 
     public AgentChatWriter(HttpResponse response, string model, TimeProvider time)
     {
@@ -49,13 +51,23 @@ internal sealed class AgentChatWriter : IAgentEventSink
         await WriteChunkAsync(new JsonObject(), null, data, cancellationToken);
     }
 
+    public async ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        _answered = true;
+        await WriteChunkAsync(new JsonObject { ["content"] = text }, null, null, cancellationToken);
+    }
+
     /// <summary>Starts the event stream (headers and the assistant role) before the run begins.</summary>
     public Task StartAsync(CancellationToken cancellationToken) =>
         WriteChunkAsync(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null, cancellationToken);
 
     public async Task FinishAsync(AgentTrace trace, bool includeUsage, CancellationToken cancellationToken)
     {
-        await WriteChunkAsync(new JsonObject { ["content"] = trace.Answer }, null, null, cancellationToken);
+        if (!_answered)
+        {
+            await WriteChunkAsync(new JsonObject { ["content"] = trace.Answer }, null, null, cancellationToken);
+        }
+
         await WriteChunkAsync(new JsonObject(), FinishReason(trace), null, cancellationToken);
         if (includeUsage)
         {

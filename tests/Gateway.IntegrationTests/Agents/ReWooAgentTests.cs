@@ -42,6 +42,24 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task CompleteChatStreaming_TinyModel_SolverAnswerStreamsInPiecesWithUsage()
+    {
+        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:rewoo-tiny");
+        var pieces = 0;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("How many years ago was Edison born?")]))
+        {
+            pieces += update.ContentUpdate.Count(p => !string.IsNullOrEmpty(p.Text));
+            usage ??= update.Usage;
+        }
+
+        Assert.True(pieces > 3, $"{pieces} content pieces");
+        // The planner's plan plus the solver's 16 tokens.
+        Assert.True(usage!.OutputTokenCount > 16, $"{usage.OutputTokenCount} output tokens");
+        Assert.True(usage.InputTokenCount > 200);
+    }
+
+    [Fact]
     public async Task Run_ScriptedPlan_IndependentStepsRunTogetherEvidenceSubstitutedFailuresBecomeEvidence()
     {
         using var response = await fixture.Http.PostAsJsonAsync("/v1/agents/rewoo-scripted/runs", new { input = "What is 20 + 22?" });
@@ -90,8 +108,10 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     public async Task CompleteChatStreaming_OpenAISdk_EventsThenAnswer()
     {
         var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:rewoo-scripted");
+        ChatCompletion whole = await client.CompleteChatAsync([new UserChatMessage("What is 20 + 22?")]);
         var text = new StringBuilder();
         ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
         await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("What is 20 + 22?")]))
         {
             foreach (var part in update.ContentUpdate)
@@ -100,10 +120,13 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
             }
 
             finish ??= update.FinishReason;
+            usage ??= update.Usage;
         }
 
-        Assert.Contains("Evidence: 42", text.ToString());
+        Assert.Equal(whole.Content[0].Text, text.ToString());
         Assert.Equal(ChatFinishReason.Stop, finish);
+        // The streamed solver call reports its usage too: the same run costs the same streamed or not.
+        Assert.Equal(whole.Usage.TotalTokenCount, usage?.TotalTokenCount);
     }
 
     [Fact]
@@ -127,13 +150,21 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         var chunks = lines[..^1].Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c["object"]!.GetValue<string>()));
         var events = chunks.Select(c => c["gateway_event"]?["type"]?.GetValue<string>()).ToList();
-        var answerAt = chunks.FindIndex(c => c["choices"]!.AsArray().Count > 0 && (c["choices"]![0]!["delta"]!["content"]?.GetValue<string>() ?? "").Contains("Evidence: 42", StringComparison.Ordinal));
         Assert.Equal(0, events.IndexOf("plan") - 1);
         Assert.Equal(5, events.Count(e => e == "tool_call"));
         Assert.Equal(5, events.Count(e => e == "tool_result"));
-        Assert.True(events.LastIndexOf("tool_result") < answerAt);
-        Assert.Equal("stop", chunks[answerAt + 1]["choices"]![0]!["finish_reason"]!.GetValue<string>());
+
+        // After the last tool result the solver's answer streams in pieces as the model writes it.
+        var answer = chunks.Skip(events.LastIndexOf("tool_result") + 1)
+            .Where(c => c["choices"]!.AsArray().Count > 0 && c["choices"]![0]!["delta"]!["content"] is not null)
+            .Select(c => c["choices"]![0]!["delta"]!["content"]!.GetValue<string>()).ToList();
+        Assert.True(answer.Count > 3, $"{answer.Count} content chunks");
+        Assert.Contains("Evidence: 42", string.Concat(answer));
+        Assert.Equal("stop", chunks[^2]["choices"]![0]!["finish_reason"]!.GetValue<string>());
         Assert.True(chunks[^1]["usage"]!["total_tokens"]!.GetValue<long>() > 0);
+
+        var solving = fixture.Scripted.Requests.Select(r => r.Json!.AsObject()).Last(r => r["model"]!.GetValue<string>() == "scripted-solver");
+        Assert.True(solving["stream"]!.GetValue<bool>());
     }
 
     [Fact]

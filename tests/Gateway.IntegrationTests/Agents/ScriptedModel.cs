@@ -39,12 +39,45 @@ internal static class ScriptedModel
             _ => "unscripted",
         };
 
+        var usage = new { prompt_tokens = 100 + (last.Length / 10), completion_tokens = 10 + (content.Length / 10), total_tokens = 110 + (last.Length / 10) + (content.Length / 10) };
+        if (request["stream"]?.GetValue<bool>() == true)
+        {
+            await StreamAsync(context, model, content, request["stream_options"]?["include_usage"]?.GetValue<bool>() == true ? usage : null);
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new
         {
             id = "chatcmpl-scripted", @object = "chat.completion", created = 1, model,
             choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 100 + (last.Length / 10), completion_tokens = 10 + (content.Length / 10), total_tokens = 110 + (last.Length / 10) + (content.Length / 10) },
+            usage,
         });
+    }
+
+    /// <summary>The same answer as server-sent events, in pieces of 8 characters.</summary>
+    private static async Task StreamAsync(HttpContext context, string model, string content, object? usage)
+    {
+        context.Response.ContentType = "text/event-stream";
+        async Task SendAsync(object chunk)
+        {
+            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { role = "assistant", content = "" }, finish_reason = (string?)null } } });
+        for (var i = 0; i < content.Length; i += 8)
+        {
+            var piece = content.Substring(i, Math.Min(8, content.Length - i));
+            await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { content = piece }, finish_reason = (string?)null } } });
+        }
+
+        await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { }, finish_reason = (string?)"stop" } } });
+        if (usage is not null)
+        {
+            await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = Array.Empty<object>(), usage });
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
     /// <summary>The tool names the planner was constrained to (the plan schema's enum).</summary>

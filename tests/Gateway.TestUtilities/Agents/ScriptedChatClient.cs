@@ -25,8 +25,19 @@ public sealed class ScriptedChatClient(string model, ConcurrentQueue<ScriptedCal
         return Task.FromResult(response);
     }
 
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Agents call their role models without streaming.");
+    /// <summary>The scripted response as updates: its text in pieces of 4 characters, then the usage.</summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        var text = response.Text;
+        for (var i = 0; i < text.Length; i += 4)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, text.Substring(i, Math.Min(4, text.Length - i))) { ModelId = response.ModelId };
+        }
+
+        yield return new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new UsageContent(response.Usage!)], ModelId = response.ModelId };
+    }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 

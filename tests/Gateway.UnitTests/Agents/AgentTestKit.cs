@@ -57,10 +57,18 @@ internal static class AgentTestKit
     }
 }
 
-/// <summary>Records a run's events in order.</summary>
-internal sealed class RecordingEventSink : IAgentEventSink
+/// <summary>Records a run's events in order, and the answer's pieces when it streams.</summary>
+internal sealed class RecordingEventSink : IAgentAnswerSink
 {
     public List<AgentEvent> Events { get; } = [];
+
+    public List<string> AnswerPieces { get; } = [];
+
+    public ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        AnswerPieces.Add(text);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken)
     {

@@ -156,5 +156,8 @@ public sealed class ReWooAgentTests
         Assert.Equal(["solver"], result.Trace.Roles["solver"].Models);
         Assert.Equal(20 + 5 + 10 + 5, result.Trace.Usage.TotalTokens);
         Assert.Equal("a b", result.Trace.Steps[1].Output);
+        // A sink that takes answers gets the solver's answer streamed; the usage of the streamed call still counts.
+        Assert.Equal(["answ", "er"], events.AnswerPieces);
+        Assert.Equal("answer", result.Trace.Answer);
     }
 }
