@@ -1,3 +1,4 @@
+using Gateway.Host.Agents;
 using Gateway.Host.Api;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
@@ -40,6 +41,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
         builder.Services.AddGatewayLocalModels(builder.Configuration);
+        builder.Services.AddGatewayAgents();
         builder.Services.AddGatewayConsole();
 
         var app = builder.Build();
@@ -49,6 +51,8 @@ public static partial class GatewayApplication
         app.MapRouteEndpoints();
         app.MapFeedbackEndpoints();
         app.MapAdminEndpoints();
+        app.MapAgentEndpoints();
+        app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
         app.MapConsole();
         app.MapReverseProxy(proxy =>
@@ -67,7 +71,7 @@ public static partial class GatewayApplication
     /// The folder holding <c>appsettings.json</c> and <c>config/</c>: the current directory when it
     /// has them (a checkout, a container's working directory), else the folder of the binaries.
     /// </summary>
-    private static string ResolveContentRoot()
+    internal static string ResolveContentRoot()
     {
         var current = Directory.GetCurrentDirectory();
         return File.Exists(Path.Combine(current, "appsettings.json")) ? current : AppContext.BaseDirectory;

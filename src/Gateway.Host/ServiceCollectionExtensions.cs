@@ -1,3 +1,7 @@
+using Gateway.Agents;
+using Gateway.Agents.Configuration;
+using Gateway.Agents.Runtime;
+using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
@@ -77,6 +81,25 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<LocalModelLeases>();
         services.TryAddSingleton<ModelServerLoad>();
         services.AddHostedService<PoolMetrics>();
+        return services;
+    }
+
+    /// <summary>
+    /// Agents (<c>model: "agent:&lt;name&gt;"</c>, <c>/v1/agents</c>), defined in <c>Gateway:Agents</c> and reloaded
+    /// with it; their tools, and those tools served over MCP at <c>/mcp</c>.
+    /// </summary>
+    public static IServiceCollection AddGatewayAgents(this IServiceCollection services)
+    {
+        services.AddAgentRuntime();
+        services.TryAddSingleton(sp => new ReloadingSnapshot<AgentSnapshot>(
+            sp.GetRequiredService<IConfiguration>(), AgentSnapshot.SectionPath,
+            c => AgentSnapshot.Build(c, [.. sp.GetServices<IAgentKind>().Select(k => k.Kind)]),
+            sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Agents")));
+        services.TryAddSingleton<IAgentDefinitions, AgentDefinitions>();
+        services.TryAddSingleton<AgentEndpointAddress>();
+        services.TryAddSingleton<AgentMetrics>();
+        services.TryAddSingleton<AgentFrontDoor>();
+        services.AddGatewayMcpServer();
         return services;
     }
 

@@ -220,7 +220,7 @@ public sealed class ConsoleTests
     }
 
     [ChromiumFact]
-    public async Task Agents_StartRunWithoutAnAgentRuntime_SaysAgentsAreNotConfigured()
+    public async Task Agents_UnknownAgent_ListsTheGatewaysAgentsAndSaysThereIsNoSuchAgent()
     {
         var page = await _fixture.SignInAsync();
         await page.ClickAsync("[data-tab='agents']");
@@ -228,8 +228,8 @@ public sealed class ConsoleTests
         await page.FillAsync("#agent-input", "What is the boiling point of water?");
         await page.ClickAsync("#agent-run");
 
-        await Expect(page.Locator("#agent-list")).ToContainTextAsync("Agents are not configured");
-        await Expect(page.Locator("#agent-message")).ToContainTextAsync("Agents are not configured");
+        await Expect(page.Locator("#agent-list")).ToContainTextAsync("rewoo (rewoo)");
+        await Expect(page.Locator("#agent-message")).ToContainTextAsync("there is no agent named 'no-such-agent'");
         _fixture.AssertNoScriptErrors(page);
     }
 

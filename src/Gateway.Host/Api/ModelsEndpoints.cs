@@ -17,7 +17,8 @@ internal static class ModelsEndpoints
         return endpoints;
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing)
+    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing,
+        Gateway.Host.Agents.AgentFrontDoor agents)
     {
         var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
@@ -46,17 +47,39 @@ internal static class ModelsEndpoints
                 writer.WriteEndObject();
             }
 
+            foreach (var agent in agents.Allowed(key!))
+            {
+                WriteAgent(writer, agent);
+            }
+
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
     }
 
-    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog)
+    private static void WriteAgent(Utf8JsonWriter writer, string id)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 0);
+        writer.WriteString("owned_by", "gateway-agent");
+        writer.WriteEndObject();
+    }
+
+    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, Gateway.Host.Agents.AgentFrontDoor agents)
     {
         var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        if (Gateway.Host.Agents.AgentFrontDoor.IsAgent(id))
+        {
+            var agentError = agents.Resolve(id, key!, out _);
+            await (agentError is null ? WriteJsonAsync(context, writer => WriteAgent(writer, id)) : GatewayErrorWriter.WriteAsync(context, agentError));
             return;
         }
 

@@ -19,6 +19,7 @@ public static class GatewayCli
         root.Subcommands.Add(Gateway.Inference.Cli.InferenceCommands.CreateModelCommand());
         root.Subcommands.Add(Gateway.Routing.AptitudeCommands.Create());
         root.Subcommands.Add(Gateway.Craft.Cli.ToolsetCommands.Create());
+        root.Subcommands.Add(Agents.ToolsCommand.Create());
         return root;
     }
 

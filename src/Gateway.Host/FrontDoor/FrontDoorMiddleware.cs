@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
@@ -35,11 +36,14 @@ internal sealed class FrontDoorMiddleware
     private readonly LimitEnforcer _limits;
     private readonly ResponseCaching _cache;
     private readonly LocalModelLeases _localModels;
+    private readonly AgentFrontDoor _agents;
 
     public FrontDoorMiddleware(RequestDelegate next, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
         IProxyStateLookup proxyState, IOptionsMonitor<GatewayOptions> options,
-        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing, LimitEnforcer limits, ResponseCaching cache, LocalModelLeases localModels)
+        RequestAccounting accounting, GatewayMetrics metrics, RoutedCandidates routing, LimitEnforcer limits, ResponseCaching cache, LocalModelLeases localModels,
+        AgentFrontDoor agents)
     {
+        _agents = agents;
         _localModels = localModels;
         _routing = routing;
         _limits = limits;
@@ -95,6 +99,13 @@ internal sealed class FrontDoorMiddleware
                 error = RequestValidator.Validate(request.Span, operation, out parsed);
             }
 
+            if (error is null && AgentFrontDoor.IsAgent(parsed.Model))
+            {
+                // Agents run here instead of being forwarded; their own model calls come back through this door.
+                await HandleAgentAsync(context, operation, feature, caller, request, parsed);
+                return;
+            }
+
             if (error is null)
             {
                 error = parsed.IsRouted
@@ -131,6 +142,25 @@ internal sealed class FrontDoorMiddleware
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        _accounting.Complete(context, operation, feature);
+    }
+
+    private async Task HandleAgentAsync(HttpContext context, OpenAIOperation operation, GatewayRequestFeature feature, VirtualKey caller,
+        ReadOnlyMemory<byte> request, ParsedRequest parsed)
+    {
+        var name = "";
+        var error = operation == OpenAIOperation.ChatCompletions
+            ? _agents.Resolve(parsed.Model, caller, out name)
+            : GatewayError.BadRequest($"The agent '{parsed.Model}' answers /v1/chat/completions only.", "model", "unsupported_operation");
+        if (error is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+        }
+        else
+        {
+            await _agents.HandleChatAsync(context, name, request, parsed.Stream);
         }
 
         _accounting.Complete(context, operation, feature);

@@ -196,7 +196,8 @@ public static class JsonSchemaGrammar
     private static void AddPrimitives(GbnfRules rules)
     {
         rules.Set("string", $"\"\\\"\" char{{0,{DefaultMaxStringLength}}} \"\\\"\"");
-        rules.Set("char", "[a-zA-Z0-9 _.,:;!?]");
+        // '#' lets a plan refer to earlier evidence (#E1) inside a string.
+        rules.Set("char", "[a-zA-Z0-9 _.,:;!?#]");
         rules.Set("integer", "\"-\"? ( [0-9] | [1-9] [0-9]{1,5} )");
         rules.Set("number", "integer ( \".\" [0-9]{1,4} )?");
         rules.Set("boolean", "\"true\" | \"false\"");

@@ -1,0 +1,60 @@
+namespace Gateway.Agents.Configuration;
+
+/// <summary>The gateway's tools, <c>Gateway:Tools</c>.</summary>
+public sealed class ToolsOptions
+{
+    public const string SectionPath = "Gateway:Tools";
+
+    /// <summary>BM25 search over a folder of documents; off while <see cref="SearchOptions.Directory"/> is empty.</summary>
+    public SearchOptions Search { get; set; } = new();
+
+    public HttpGetOptions Http { get; set; } = new();
+
+    /// <summary>MCP servers whose tools agents may call, by name; their tools are named <c>&lt;server&gt;_&lt;tool&gt;</c>.</summary>
+    public Dictionary<string, McpServerOptions> Mcp { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Serve the gateway's tools as an MCP server at <c>/mcp</c> (any valid key).</summary>
+    public bool ServeMcp { get; set; } = true;
+
+    /// <summary>Longest a tool call made through the gateway's MCP server may take.</summary>
+    public TimeSpan ServeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class SearchOptions
+{
+    /// <summary>Folder of <c>.txt</c> and <c>.md</c> files (relative to the content root); each file is a document.</summary>
+    public string Directory { get; set; } = "";
+
+    public int TopK { get; set; } = 3;
+
+    /// <summary>Longest excerpt returned per hit, in characters.</summary>
+    public int MaxExcerptChars { get; set; } = 600;
+}
+
+public sealed class HttpGetOptions
+{
+    /// <summary>Hosts <c>http_get</c> may fetch; empty turns the tool off.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    public int MaxResponseChars { get; set; } = 4000;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class McpServerOptions
+{
+    /// <summary><c>stdio</c> (a child process) or <c>http</c> (Streamable HTTP / SSE).</summary>
+    public string Transport { get; set; } = "stdio";
+
+    public string Command { get; set; } = "";
+
+    public List<string> Arguments { get; set; } = [];
+
+    public string Url { get; set; } = "";
+
+    /// <summary>Environment variable holding a bearer token for an HTTP server.</summary>
+    public string ApiKeyEnv { get; set; } = "";
+
+    /// <summary>Tool names to take from the server; empty takes all.</summary>
+    public List<string> Tools { get; set; } = [];
+}

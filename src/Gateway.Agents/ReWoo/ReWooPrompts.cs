@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Agents.Runtime;
+using Gateway.Agents.Tools;
+
+namespace Gateway.Agents.ReWoo;
+
+/// <summary>The planner's and solver's prompts (after the ReWOO paper) and the plan's JSON schema.</summary>
+public static class ReWooPrompts
+{
+    /// <summary>Longest input or plan text the schema admits per step.</summary>
+    public const int MaxFieldLength = 200;
+
+    public static string Planner(IReadOnlyList<AgentTool> tools, bool json, int maxSteps)
+    {
+        var text = new StringBuilder();
+        text.Append("For the following task, make plans that can solve the problem step by step. For each plan, say which ")
+            .Append("external tool together with its input to use to retrieve evidence. Store the evidence in a variable #E that ")
+            .Append("can be referred to by later tools: the k-th step's evidence is #Ek (#E1, #E2, …). Independent steps may run at once.\n\n")
+            .Append("Tools can be one of the following:\n");
+        foreach (var tool in tools)
+        {
+            text.Append("- ").Append(tool.PromptLine).Append('\n');
+        }
+
+        text.Append('\n').Append("Use at most ").Append(maxSteps).Append(" steps. ");
+        if (json)
+        {
+            text.Append("Answer with JSON only: {\"steps\":[{\"id\":\"E1\",\"tool\":\"<tool>\",\"input\":\"<input, may use #E1…>\",\"plan\":\"<why>\"}]}.\n")
+                .Append("For example: {\"steps\":[{\"id\":\"E1\",\"tool\":\"search\",\"input\":\"Thomas Edison birth year\",\"plan\":\"Find when Edison was born\"},")
+                .Append("{\"id\":\"E2\",\"tool\":\"calculator\",\"input\":\"2024 - #E1\",\"plan\":\"Years since his birth\"}]}");
+        }
+        else
+        {
+            text.Append("Write each step as two lines:\nPlan: <why>\n#E<k> = <tool>[<input, may use earlier #E>]\n")
+                .Append("For example:\nPlan: Find when Thomas Edison was born.\n#E1 = search[Thomas Edison birth year]\n")
+                .Append("Plan: Work out how many years ago that was.\n#E2 = calculator[2024 - #E1]");
+        }
+
+        return text.ToString();
+    }
+
+    public static string Solver(string task, IReadOnlyList<PlannedStep> plan, IReadOnlyDictionary<string, string> evidence)
+    {
+        var text = new StringBuilder();
+        text.Append("Solve the following task or problem. To solve the problem, we have made step-by-step plans and retrieved ")
+            .Append("corresponding evidence for each plan. Use them with caution, since long evidence might contain irrelevant ")
+            .Append("information and a step may have failed.\n\n");
+        foreach (var step in plan)
+        {
+            text.Append("Plan: ").Append(step.Plan).Append('\n')
+                .Append('#').Append(step.Id).Append(" = ").Append(step.Tool).Append('[').Append(step.Input).Append("]\n")
+                .Append("Evidence: ").Append(evidence.GetValueOrDefault(step.Id, "(none)")).Append("\n\n");
+        }
+
+        text.Append("Now solve the task. Respond with the answer directly, with no extra words.\n\nTask: ").Append(task);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The plan's JSON schema: a non-empty array of at most <paramref name="maxSteps"/> steps whose
+    /// <c>tool</c> is one of the available tools' names. A local model produces it under a grammar.
+    /// </summary>
+    public static JsonElement PlanSchema(IReadOnlyList<AgentTool> tools, int maxSteps)
+    {
+        var schema = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["steps"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["maxItems"] = maxSteps,
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = new JsonObject
+                        {
+                            ["id"] = new JsonObject { ["enum"] = new JsonArray([.. Enumerable.Range(1, maxSteps).Select(i => JsonValue.Create($"E{i}"))]) },
+                            ["tool"] = new JsonObject { ["enum"] = new JsonArray([.. tools.Select(t => JsonValue.Create(t.Name))]) },
+                            ["input"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
+                            ["plan"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
+                        },
+                        ["required"] = new JsonArray("id", "tool", "input", "plan"),
+                        ["additionalProperties"] = false,
+                    },
+                },
+            },
+            ["required"] = new JsonArray("steps"),
+            ["additionalProperties"] = false,
+        };
+        return JsonSerializer.SerializeToElement(schema);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Gateway.Agents.Configuration;
+using Gateway.Agents.Tools;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+
+namespace Gateway.Agents.Runtime;
+
+/// <summary>The result of a run: its trace, and for a failed run a machine-readable reason.</summary>
+public sealed record AgentRunResult(AgentTrace Trace, string? ErrorCode, int? CallerStatus = null);
+
+/// <summary>
+/// Runs agents by name: looks up the definition, picks its <see cref="IAgentKind"/>, gathers its
+/// tools, and returns the trace whatever happens: a limit ends the run with the best answer so far,
+/// a failure ends it with an error and a reason.
+/// </summary>
+public sealed partial class AgentRunner
+{
+    private readonly IAgentDefinitions _definitions;
+    private readonly IReadOnlyDictionary<string, IAgentKind> _kinds;
+    private readonly ToolCatalog _tools;
+    private readonly ILogger<AgentRunner> _logger;
+
+    public AgentRunner(IAgentDefinitions definitions, IEnumerable<IAgentKind> kinds, ToolCatalog tools, ILogger<AgentRunner> logger)
+    {
+        _definitions = definitions;
+        _kinds = kinds.ToDictionary(k => k.Kind, StringComparer.OrdinalIgnoreCase);
+        _tools = tools;
+        _logger = logger;
+    }
+
+    /// <summary>The definition behind <paramref name="name"/> (without the <c>agent:</c> prefix), or null.</summary>
+    public AgentOptions? Find(string name) => _definitions.Current.Find(name);
+
+    public IReadOnlyCollection<string> Names => [.. _definitions.Current.Agents.Keys];
+
+    public async Task<AgentRunResult> RunAsync(string name, IReadOnlyList<ChatMessage> messages, IAgentModelProvider models,
+        IAgentEventSink? events, CancellationToken cancellationToken)
+    {
+        var definition = Find(name) ?? throw new ArgumentException($"There is no agent named '{name}'.", nameof(name));
+        var kind = _kinds[definition.Kind];
+        var trace = new AgentTraceBuilder("run_" + Guid.NewGuid().ToString("N"));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(definition.Limits.RunTimeout);
+        try
+        {
+            var tools = await _tools.GetToolsAsync(definition.Tools, timeout.Token);
+            var run = new AgentRun
+            {
+                Name = name,
+                Definition = definition,
+                Messages = messages,
+                Models = new RoleModels(definition, models, trace),
+                Tools = tools,
+                Kernel = new Kernel(),
+                Trace = trace,
+                Events = events ?? NullAgentEventSink.Instance,
+            };
+            var outcome = await kind.RunAsync(run, timeout.Token);
+            return new(trace.Build(name, kind.Kind, outcome.Status, outcome.Answer, null), null);
+        }
+        catch (AgentLimitException ex)
+        {
+            return new(trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {ex.Message}", ex.Message), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var message = $"The run took longer than its limit of {definition.Limits.RunTimeout.TotalSeconds:0.###} s.";
+            return new(trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {message}", message), null);
+        }
+        catch (AgentRunException ex)
+        {
+            LogRunFailed(_logger, name, trace.Id, ex.Code, ex.Message);
+            return new(trace.Build(name, kind.Kind, AgentRunStatus.Failed, "", ex.Message), ex.Code, ex.CallerStatus);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent '{Agent}' run {RunId} failed ({Code}): {Reason}")]
+    private static partial void LogRunFailed(ILogger logger, string agent, string runId, string code, string reason);
+}
+
+/// <summary>The current agent definitions (reloaded with the configuration).</summary>
+public interface IAgentDefinitions
+{
+    AgentSnapshot Current { get; }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+
+namespace Gateway.Agents.Runtime;
+
+/// <summary>Collects a run's trace; safe to use from parallel tool steps.</summary>
+public sealed class AgentTraceBuilder
+{
+    private readonly object _gate = new();
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly List<StepTrace> _steps = [];
+    private readonly List<TurnTrace> _turns = [];
+    private readonly Dictionary<string, (HashSet<string> Models, int Calls, long Prompt, long Completion)> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _timings = new(StringComparer.Ordinal);
+    private IReadOnlyList<PlannedStep>? _plan;
+
+    public AgentTraceBuilder(string id) => Id = id;
+
+    public string Id { get; }
+
+    /// <summary>Milliseconds since the run started.</summary>
+    public double ElapsedMilliseconds => Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+
+    public long TotalTokens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _roles.Values.Sum(r => r.Prompt + r.Completion);
+            }
+        }
+    }
+
+    public void SetPlan(IReadOnlyList<PlannedStep> plan)
+    {
+        lock (_gate)
+        {
+            _plan = plan;
+        }
+    }
+
+    public void AddStep(StepTrace step)
+    {
+        lock (_gate)
+        {
+            _steps.Add(step);
+        }
+    }
+
+    public void AddTurn(TurnTrace turn)
+    {
+        lock (_gate)
+        {
+            _turns.Add(turn);
+        }
+    }
+
+    public void AddUsage(string role, string model, long promptTokens, long completionTokens)
+    {
+        lock (_gate)
+        {
+            var entry = _roles.TryGetValue(role, out var e) ? e : ([], 0, 0, 0);
+            entry.Models.Add(model);
+            _roles[role] = (entry.Models, entry.Calls + 1, entry.Prompt + promptTokens, entry.Completion + completionTokens);
+        }
+    }
+
+    /// <summary>Adds <paramref name="milliseconds"/> to the named phase (<c>planning</c>, <c>tools</c>, <c>solving</c>…).</summary>
+    public void AddTiming(string phase, double milliseconds)
+    {
+        lock (_gate)
+        {
+            _timings[phase] = _timings.GetValueOrDefault(phase) + milliseconds;
+        }
+    }
+
+    public AgentTrace Build(string agent, string kind, AgentRunStatus status, string answer, string? error)
+    {
+        lock (_gate)
+        {
+            var roles = _roles.ToDictionary(r => r.Key, r => new RoleUsage([.. r.Value.Models.Order(StringComparer.Ordinal)], r.Value.Calls, r.Value.Prompt, r.Value.Completion), StringComparer.Ordinal);
+            var prompt = roles.Values.Sum(r => r.PromptTokens);
+            var completion = roles.Values.Sum(r => r.CompletionTokens);
+            var timings = new Dictionary<string, double>(_timings, StringComparer.Ordinal) { ["total"] = ElapsedMilliseconds };
+            return new AgentTrace(Id, agent, kind, status, answer, error, _plan, [.. _steps.OrderBy(s => s.StartedMilliseconds)], [.. _turns],
+                roles, new TraceUsage(prompt, completion, prompt + completion), timings);
+        }
+    }
+}

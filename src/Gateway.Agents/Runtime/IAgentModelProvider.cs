@@ -1,0 +1,13 @@
+using Microsoft.Extensions.AI;
+
+namespace Gateway.Agents.Runtime;
+
+/// <summary>
+/// Gives a run its chat clients. The gateway's provider points each at its own front door, with the
+/// caller's key and the role's <c>model</c> (a catalog name or <c>auto:&lt;profile&gt;</c>), so every
+/// call is authenticated, limited, routed and metered like any other request.
+/// </summary>
+public interface IAgentModelProvider
+{
+    IChatClient GetChatClient(string model);
+}

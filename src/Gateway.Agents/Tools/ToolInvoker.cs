@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.SemanticKernel;
+
+namespace Gateway.Agents.Tools;
+
+/// <summary>How one tool call ended.</summary>
+public enum ToolStatus
+{
+    Ok,
+    Error,
+    Timeout,
+    UnknownTool,
+    Skipped,
+}
+
+/// <summary>A tool call's result: what the agent reads as evidence or observation.</summary>
+public sealed record ToolOutcome(ToolStatus Status, string Output, TimeSpan Duration)
+{
+    public bool Succeeded => Status == ToolStatus.Ok;
+}
+
+/// <summary>
+/// Calls tools with a time limit and turns every failure (an exception, a timeout, an unknown
+/// tool, bad arguments) into an outcome whose text says so: a failing tool is evidence, never an abort.
+/// </summary>
+public static class ToolInvoker
+{
+    /// <summary>Calls <paramref name="tool"/> with a plain-text input: a JSON object binds by name, anything else binds to the primary parameter.</summary>
+    public static Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool? tool, string toolName, string input, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (tool is null)
+        {
+            return Task.FromResult(new ToolOutcome(ToolStatus.UnknownTool, $"Error: there is no tool named '{toolName}'.", TimeSpan.Zero));
+        }
+
+        var arguments = new KernelArguments();
+        var trimmed = input.Trim();
+        if (trimmed.StartsWith('{') && TryParseObject(trimmed) is { } json)
+        {
+            foreach (var property in json.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+            }
+        }
+        else if (tool.PrimaryParameter is { } parameter)
+        {
+            arguments[parameter] = input;
+        }
+
+        return InvokeAsync(kernel, tool, arguments, timeout, cancellationToken);
+    }
+
+    /// <summary>Calls <paramref name="tool"/> with named arguments (an OpenAI tool call's).</summary>
+    public static async Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool tool, KernelArguments arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            var result = await tool.Function.InvokeAsync(kernel, arguments, limit.Token).WaitAsync(limit.Token);
+            return new ToolOutcome(ToolStatus.Ok, ToolOutputText.From(result.GetValue<object>()), Stopwatch.GetElapsedTime(start));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ToolOutcome(ToolStatus.Timeout, $"Error: the tool '{tool.Name}' did not answer within {timeout.TotalSeconds:0.###} s.", Stopwatch.GetElapsedTime(start));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var message = ex is KernelException && ex.InnerException is not null ? ex.InnerException.Message : ex.Message;
+            return new ToolOutcome(ToolStatus.Error, $"Error: the tool '{tool.Name}' failed: {message}", Stopwatch.GetElapsedTime(start));
+        }
+    }
+
+    private static JsonElement? TryParseObject(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Agents.Runtime;
+using Microsoft.Extensions.AI;
+
+namespace Gateway.Agents.Umi;
+
+/// <summary>
+/// Planner / caller / summarizer (alpha-UMi, Shen et al., 2024): each turn the planner thinks and
+/// hands off to the caller (one tool call, constrained to the tools' schemas with
+/// <c>tool_choice: required</c>), to the summarizer (conclusion), or gives up; the summarizer writes
+/// the answer from the history. Optional self-refinement of each call (ToolACE-R): the caller is
+/// shown its own call until the canonical call stops changing or <c>RefineRounds</c> is reached.
+/// Roles: <c>planner</c>, <c>caller</c>, <c>summarizer</c>.
+/// </summary>
+public sealed class UmiAgent : IAgentKind
+{
+    public const string PlannerRole = "planner";
+    public const string CallerRole = "caller";
+    public const string SummarizerRole = "summarizer";
+
+    public string Kind => "umi";
+
+    public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
+    {
+        var history = new StringBuilder();
+        var json = run.Definition.PlanFormat == "json";
+        var status = AgentRunStatus.LimitReached;
+        for (var turn = 1; turn <= run.Definition.Limits.MaxIterations; turn++)
+        {
+            var decision = await PlanAsync(run, history, json, cancellationToken);
+            history.Append("Thought ").Append(turn).Append(": ").Append(decision.Thought).Append('\n');
+            if (decision.Next == UmiPrompts.Conclusion || run.Tools.Count == 0)
+            {
+                status = AgentRunStatus.Completed;
+                break;
+            }
+
+            if (decision.Next == UmiPrompts.GiveUp)
+            {
+                status = AgentRunStatus.GaveUp;
+                break;
+            }
+
+            var call = await CallAsync(run, history, decision.Thought, cancellationToken);
+            if (call is null)
+            {
+                history.Append("Observation ").Append(turn).Append(": Error: the caller made no tool call.\n");
+                continue;
+            }
+
+            var outcome = await ToolCalls.InvokeAsync(run, $"T{turn}", call, cancellationToken);
+            history.Append("Action ").Append(turn).Append(": ").Append(ToolCalls.Canonical(call)).Append('\n')
+                .Append("Observation ").Append(turn).Append(": ").Append(outcome.Output).Append('\n');
+        }
+
+        var summary = await run.AnswerAsync(SummarizerRole,
+        [
+            new ChatMessage(ChatRole.System, UmiPrompts.SummarizerSystem),
+            new ChatMessage(ChatRole.User, Transcript(run, history) + (status == AgentRunStatus.GaveUp
+                ? "\nThe planner gave up. Say briefly why the task could not be solved."
+                : "\nWrite the final answer.")),
+        ], cancellationToken);
+        run.Trace.AddTurn(new TurnTrace(SummarizerRole, summary));
+        return new AgentOutcome(summary, status);
+    }
+
+    private static async Task<PlannerDecision> PlanAsync(AgentRun run, StringBuilder history, bool json, CancellationToken cancellationToken)
+    {
+        var response = await run.Models.CompleteAsync(PlannerRole,
+        [
+            new ChatMessage(ChatRole.System, UmiPrompts.Planner(run.Tools, json)),
+            new ChatMessage(ChatRole.User, Transcript(run, history)),
+        ], options =>
+        {
+            if (json)
+            {
+                options.ResponseFormat = ChatResponseFormat.ForJsonSchema(UmiPrompts.DecisionSchema(), "decision", "The planner's thought and who acts next");
+            }
+        }, cancellationToken);
+        var decision = PlannerDecision.Parse(response.Text);
+        run.Trace.AddTurn(new TurnTrace(PlannerRole, decision.Thought, decision.Next));
+        await run.Events.EmitAsync(new AgentEvent("thought", new JsonObject { ["role"] = PlannerRole, ["content"] = decision.Thought, ["next"] = decision.Next }), cancellationToken);
+        return decision;
+    }
+
+    /// <summary>The caller's tool call, refined while it keeps changing (at most <c>RefineRounds</c> re-asks).</summary>
+    private static async Task<FunctionCallContent?> CallAsync(AgentRun run, StringBuilder history, string instruction, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, UmiPrompts.CallerSystem),
+            new(ChatRole.User, Transcript(run, history) + "\nPlanner's instruction: " + instruction),
+        };
+        var call = await AskCallerAsync(run, messages, cancellationToken);
+        for (var round = 1; call is not null && round <= run.Definition.RefineRounds; round++)
+        {
+            var canonical = ToolCalls.Canonical(call);
+            messages.Add(new ChatMessage(ChatRole.Assistant, canonical));
+            messages.Add(new ChatMessage(ChatRole.User, UmiPrompts.Refine(canonical)));
+            var refined = await AskCallerAsync(run, messages, cancellationToken);
+            if (refined is null)
+            {
+                break;
+            }
+
+            var changed = ToolCalls.Canonical(refined) != canonical;
+            run.Trace.AddTurn(new TurnTrace("refine", ToolCalls.Canonical(refined), changed ? "changed" : "unchanged"));
+            call = refined;
+            if (!changed)
+            {
+                break;
+            }
+        }
+
+        return call;
+    }
+
+    private static async Task<FunctionCallContent?> AskCallerAsync(AgentRun run, List<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var response = await run.Models.CompleteAsync(CallerRole, messages, options =>
+        {
+            options.Tools = [.. run.Tools.Select(t => t.Declaration)];
+            options.ToolMode = ChatToolMode.RequireAny;
+            options.AllowMultipleToolCalls = false;
+        }, cancellationToken);
+        return response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().FirstOrDefault();
+    }
+
+    private static string Transcript(AgentRun run, StringBuilder history)
+    {
+        var text = new StringBuilder("Task: ").Append(run.Task).Append('\n');
+        return text.Append(history).ToString();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Agents.Tools;
+
+namespace Gateway.Agents.Umi;
+
+/// <summary>Prompts of the planner, caller and summarizer (after alpha-UMi) and the planner's decision schema.</summary>
+public static class UmiPrompts
+{
+    public const string Caller = "caller";
+    public const string Conclusion = "conclusion";
+    public const string GiveUp = "give_up";
+
+    public static string Planner(IReadOnlyList<AgentTool> tools, bool json)
+    {
+        var text = new StringBuilder("You are the planner of a team that solves the user's task with tools. Read the task and what has happened so far, ")
+            .Append("think about the next step, then decide who acts next: 'caller' (a tool should be called; say which and with what), ")
+            .Append("'conclusion' (the history is enough to answer) or 'give_up' (the task cannot be solved with these tools).\n\nTools:\n");
+        foreach (var tool in tools)
+        {
+            text.Append("- ").Append(tool.PromptLine).Append('\n');
+        }
+
+        text.Append('\n').Append(json
+            ? "Answer with JSON only: {\"thought\":\"<your reasoning and instruction for the caller>\",\"next\":\"caller|conclusion|give_up\"}."
+            : "Write your reasoning, then end with a line 'Next: caller', 'Next: conclusion' or 'Next: give up'.");
+        return text.ToString();
+    }
+
+    public const string CallerSystem =
+        "You are the caller. Make exactly one tool call that carries out the planner's latest instruction, with arguments that match the tool's schema.";
+
+    public static string Refine(string canonicalCall) =>
+        $"Your tool call was: {canonicalCall}\nCheck the tool name and every argument against the tool's schema and the planner's instruction. Make the call again, corrected if anything is wrong, unchanged otherwise.";
+
+    public const string SummarizerSystem =
+        "You are the summarizer. Using the history of thoughts, tool calls and observations, write the final answer to the user's task. Answer directly.";
+
+    /// <summary>The planner's decision as a JSON schema; a local model produces it under a grammar.</summary>
+    public static JsonElement DecisionSchema() => JsonSerializer.SerializeToElement(new JsonObject
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject
+        {
+            ["thought"] = new JsonObject { ["type"] = "string", ["maxLength"] = 300 },
+            ["next"] = new JsonObject { ["enum"] = new JsonArray(Caller, Conclusion, GiveUp) },
+        },
+        ["required"] = new JsonArray("thought", "next"),
+        ["additionalProperties"] = false,
+    });
+}

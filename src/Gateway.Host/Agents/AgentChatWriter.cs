@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Agents.Runtime;
+
+namespace Gateway.Host.Agents;
+
+/// <summary>
+/// Writes an agent's answer as an OpenAI chat completion, or, streamed, as <c>chat.completion.chunk</c>
+/// events: every run event first (an empty <c>delta</c> plus a <c>gateway_event</c> object that OpenAI
+/// clients ignore), then the answer as content deltas as the answering role generates it, the finish
+/// reason, usage when asked, and <c>[DONE]</c>.
+/// </summary>
+internal sealed class AgentChatWriter : IAgentAnswerSink
+{
+    private readonly HttpResponse _response;
+    private readonly string _id;
+    private readonly string _model;
+    private readonly long _created;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _started;
+    private bool _answered;
+
+    public AgentChatWriter(HttpResponse response, string model, TimeProvider time)
+    {
+        _response = response;
+        _model = model;
+        _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        _created = time.GetUtcNow().ToUnixTimeSeconds();
+    }
+
+    public static JsonObject Completion(AgentTrace trace, string model, long created) => new()
+    {
+        ["id"] = "chatcmpl-" + trace.Id["run_".Length..],
+        ["object"] = "chat.completion",
+        ["created"] = created,
+        ["model"] = model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = trace.Answer },
+            ["finish_reason"] = FinishReason(trace),
+        }),
+        ["usage"] = Usage(trace),
+        ["gateway_run"] = new JsonObject { ["id"] = trace.Id, ["status"] = JsonSerializer.SerializeToNode(trace.Status), ["steps"] = trace.Steps.Count },
+    };
+
+    public async ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken)
+    {
+        var data = (JsonObject)agentEvent.Data.DeepClone();
+        data["type"] = agentEvent.Type;
+        await WriteChunkAsync(new JsonObject(), null, data, cancellationToken);
+    }
+
+    public async ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        _answered = true;
+        await WriteChunkAsync(new JsonObject { ["content"] = text }, null, null, cancellationToken);
+    }
+
+    /// <summary>Starts the event stream (headers and the assistant role) before the run begins.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        WriteChunkAsync(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null, cancellationToken);
+
+    public async Task FinishAsync(AgentTrace trace, bool includeUsage, CancellationToken cancellationToken)
+    {
+        if (!_answered)
+        {
+            await WriteChunkAsync(new JsonObject { ["content"] = trace.Answer }, null, null, cancellationToken);
+        }
+
+        await WriteChunkAsync(new JsonObject(), FinishReason(trace), null, cancellationToken);
+        if (includeUsage)
+        {
+            await WriteAsync(Chunk(null, null, null, Usage(trace)), cancellationToken);
+        }
+
+        await _response.WriteAsync("data: [DONE]\n\n", cancellationToken);
+    }
+
+    public async Task FailAsync(object error, CancellationToken cancellationToken)
+    {
+        await _response.WriteAsync("data: " + JsonSerializer.Serialize(error) + "\n\n", cancellationToken);
+        await _response.WriteAsync("data: [DONE]\n\n", cancellationToken);
+    }
+
+    private Task WriteChunkAsync(JsonObject delta, string? finishReason, JsonObject? gatewayEvent, CancellationToken cancellationToken) =>
+        WriteAsync(Chunk(delta, finishReason, gatewayEvent, null), cancellationToken);
+
+    private JsonObject Chunk(JsonObject? delta, string? finishReason, JsonObject? gatewayEvent, JsonObject? usage)
+    {
+        var chunk = new JsonObject
+        {
+            ["id"] = _id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = _created,
+            ["model"] = _model,
+            ["choices"] = delta is null ? new JsonArray() : new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }),
+        };
+        if (usage is not null)
+        {
+            chunk["usage"] = usage;
+        }
+
+        if (gatewayEvent is not null)
+        {
+            chunk["gateway_event"] = gatewayEvent;
+        }
+
+        return chunk;
+    }
+
+    private async Task WriteAsync(JsonObject chunk, CancellationToken cancellationToken)
+    {
+        // Parallel tool steps report at once; one event is written whole before the next.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_started)
+            {
+                _started = true;
+                _response.StatusCode = StatusCodes.Status200OK;
+                _response.ContentType = "text/event-stream";
+                _response.Headers.CacheControl = "no-cache";
+            }
+
+            await _response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", cancellationToken);
+            await _response.Body.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string FinishReason(AgentTrace trace) => trace.Status == AgentRunStatus.LimitReached ? "length" : "stop";
+
+    private static JsonObject Usage(AgentTrace trace) => new()
+    {
+        ["prompt_tokens"] = trace.Usage.PromptTokens,
+        ["completion_tokens"] = trace.Usage.CompletionTokens,
+        ["total_tokens"] = trace.Usage.TotalTokens,
+    };
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Gateway.Agents.Configuration;
+using Gateway.Agents.Runtime;
+using Gateway.Errors;
+using Gateway.Host.Auth;
+using Gateway.Host.Errors;
+using Gateway.Host.FrontDoor;
+
+namespace Gateway.Host.Agents;
+
+/// <summary>
+/// Agents behind the OpenAI front door: <c>model: "agent:&lt;name&gt;"</c> on <c>/v1/chat/completions</c>
+/// runs the agent and answers with its final answer (streamed with its events when asked), and
+/// <c>POST /v1/agents/{name}/runs</c> returns the whole trace. The caller's key must allow
+/// <c>agent:&lt;name&gt;</c>, and every model call of the run is made with that key.
+/// </summary>
+internal sealed class AgentFrontDoor
+{
+    private static readonly JsonSerializerOptions TraceJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly AgentRunner _runner;
+    private readonly AgentEndpointAddress _address;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+
+    private readonly AgentMetrics _metrics;
+
+    public AgentFrontDoor(AgentRunner runner, AgentEndpointAddress address, TimeProvider time, AgentMetrics metrics)
+    {
+        _metrics = metrics;
+        _runner = runner;
+        _address = address;
+        _time = time;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>In a key's model list, every agent.</summary>
+    public const string AllAgents = AgentSnapshot.ModelPrefix + "*";
+
+    public static bool IsAgent(string model) => model.StartsWith(AgentSnapshot.ModelPrefix, StringComparison.Ordinal);
+
+    /// <summary>Checks that <paramref name="model"/> names an agent the key may use; returns its name without the prefix.</summary>
+    public GatewayError? Resolve(string model, VirtualKey key, out string name)
+    {
+        name = model[AgentSnapshot.ModelPrefix.Length..];
+        if (_runner.Find(name) is null)
+        {
+            return GatewayError.ModelNotFound(model);
+        }
+
+        return key.Allows(model) || key.Allows(AllAgents) ? null : GatewayError.ModelNotAllowed(model, key.Name);
+    }
+
+    /// <summary>The <c>agent:&lt;name&gt;</c> ids the key may use, in name order.</summary>
+    public IEnumerable<string> Allowed(VirtualKey key) => _runner.Names.Order(StringComparer.Ordinal)
+        .Select(n => AgentSnapshot.ModelPrefix + n)
+        .Where(id => key.Allows(id) || key.Allows(AllAgents));
+
+    /// <summary>Answers a chat completion whose model is <c>agent:&lt;name&gt;</c>.</summary>
+    public async Task HandleChatAsync(HttpContext context, string name, ReadOnlyMemory<byte> body, bool stream)
+    {
+        using var document = JsonDocument.Parse(body);
+        var messages = AgentMessages.FromChat(document.RootElement, out var error);
+        if (messages is null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest(error!, "messages"));
+            return;
+        }
+
+        var model = AgentSnapshot.ModelPrefix + name;
+        var provider = Provider(context, name);
+        context.Response.Headers["x-gateway-model"] = model;
+        if (!stream)
+        {
+            var result = await RunAsync(name, messages, provider, null, context.RequestAborted);
+            if (result.ErrorCode is not null)
+            {
+                await GatewayErrorWriter.WriteAsync(context, Failure(result));
+                return;
+            }
+
+            await context.Response.WriteAsJsonAsync(AgentChatWriter.Completion(result.Trace, model, _time.GetUtcNow().ToUnixTimeSeconds()), context.RequestAborted);
+            return;
+        }
+
+        var includeUsage = document.RootElement.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True;
+        var writer = new AgentChatWriter(context.Response, model, _time);
+        await writer.StartAsync(context.RequestAborted);
+        var streamed = await RunAsync(name, messages, provider, writer, context.RequestAborted);
+        if (streamed.ErrorCode is not null)
+        {
+            var e = Failure(streamed);
+            await writer.FailAsync(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, context.RequestAborted);
+            return;
+        }
+
+        await writer.FinishAsync(streamed.Trace, includeUsage, context.RequestAborted);
+    }
+
+    /// <summary>Runs an agent and answers with its trace (<c>POST /v1/agents/{name}/runs</c>).</summary>
+    public async Task HandleRunAsync(HttpContext context, string name, JsonElement body)
+    {
+        var messages = AgentMessages.FromRun(body, out var error);
+        if (messages is null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest(error!, "input"));
+            return;
+        }
+
+        var result = await RunAsync(name, messages, Provider(context, name), null, context.RequestAborted);
+        context.Response.StatusCode = result.ErrorCode is null ? StatusCodes.Status200OK : Failure(result).Status;
+        await context.Response.WriteAsJsonAsync(result.Trace, TraceJson, context.RequestAborted);
+    }
+
+    private async Task<AgentRunResult> RunAsync(string name, List<Microsoft.Extensions.AI.ChatMessage> messages, LoopbackModelProvider provider,
+        IAgentEventSink? events, CancellationToken cancellationToken)
+    {
+        var result = await _runner.RunAsync(name, messages, provider, events, cancellationToken);
+        _metrics.Record(result.Trace);
+        return result;
+    }
+
+    private LoopbackModelProvider Provider(HttpContext context, string name)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var timeout = _runner.Find(name)?.Limits.RunTimeout ?? TimeSpan.FromMinutes(5);
+        return new LoopbackModelProvider(_address.ApiBase(), key, _http, timeout);
+    }
+
+    /// <summary>
+    /// A role refused for the caller's reasons keeps its status (401/403/429); any other failure (a model
+    /// that failed, a plan that does not parse) is the upstream models' (502).
+    /// </summary>
+    private static GatewayError Failure(AgentRunResult result)
+    {
+        var message = $"The agent '{result.Trace.Agent}' could not answer (run {result.Trace.Id}): {result.Trace.Error}";
+        return result.CallerStatus switch
+        {
+            StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null, result.ErrorCode),
+            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, message, OpenAIErrorTypes.Permission, "model", result.ErrorCode),
+            _ => new(StatusCodes.Status502BadGateway, message, OpenAIErrorTypes.Upstream, null, result.ErrorCode),
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.IntegrationTests.Agents;
+
+/// <summary>
+/// Scripted answers for a <see cref="Gateway.TestUtilities.FakeUpstream"/> standing in for the role models:
+/// the catalog names the request's <c>model</c> says which role is asking.
+/// </summary>
+internal static class ScriptedModel
+{
+    /// <summary>The scripted ReWOO plan: two independent rendezvous steps, a step using both, a failing and a stalling tool.</summary>
+    public const string Plan = """
+        {"steps":[
+          {"id":"E1","tool":"rendezvous","input":"20","plan":"first half"},
+          {"id":"E2","tool":"rendezvous","input":"22","plan":"second half"},
+          {"id":"E3","tool":"calculator","input":"#E1 + #E2","plan":"add the halves"},
+          {"id":"E4","tool":"broken","input":"#E3","plan":"a tool that fails"},
+          {"id":"E5","tool":"stall","input":"x","plan":"a tool that never answers"}]}
+        """;
+
+    public static async Task HandleAsync(HttpContext context, string body)
+    {
+        var request = JsonNode.Parse(body)!.AsObject();
+        var model = request["model"]!.GetValue<string>();
+        var messages = request["messages"]!.AsArray();
+        var last = messages[^1]!["content"]?.ToString() ?? "";
+        var content = model switch
+        {
+            "scripted-planner" when ToolEnum(request).Contains("self_calculator") =>
+                """{"steps":[{"id":"E1","tool":"self_calculator","input":"6 * 7","plan":"multiply over MCP"}]}""",
+            "scripted-planner" => Plan,
+            "scripted-umi-planner" => last.Contains("Observation 1:", StringComparison.Ordinal)
+                ? """{"thought":"the observation answers it","next":"conclusion"}"""
+                : """{"thought":"compute 6 * 7 with the calculator","next":"caller"}""",
+            // The solver echoes the evidence it was shown, so a test can see what reached it.
+            "scripted-solver" => string.Join(" | ", last.Split('\n').Where(l => l.StartsWith("Evidence:", StringComparison.Ordinal))),
+            _ => "unscripted",
+        };
+
+        var usage = new { prompt_tokens = 100 + (last.Length / 10), completion_tokens = 10 + (content.Length / 10), total_tokens = 110 + (last.Length / 10) + (content.Length / 10) };
+        if (request["stream"]?.GetValue<bool>() == true)
+        {
+            await StreamAsync(context, model, content, request["stream_options"]?["include_usage"]?.GetValue<bool>() == true ? usage : null);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = "chatcmpl-scripted", @object = "chat.completion", created = 1, model,
+            choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
+            usage,
+        });
+    }
+
+    /// <summary>The same answer as server-sent events, in pieces of 8 characters.</summary>
+    private static async Task StreamAsync(HttpContext context, string model, string content, object? usage)
+    {
+        context.Response.ContentType = "text/event-stream";
+        async Task SendAsync(object chunk)
+        {
+            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { role = "assistant", content = "" }, finish_reason = (string?)null } } });
+        for (var i = 0; i < content.Length; i += 8)
+        {
+            var piece = content.Substring(i, Math.Min(8, content.Length - i));
+            await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { content = piece }, finish_reason = (string?)null } } });
+        }
+
+        await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = (object)new { }, finish_reason = (string?)"stop" } } });
+        if (usage is not null)
+        {
+            await SendAsync(new { id = "chatcmpl-scripted", @object = "chat.completion.chunk", created = 1, model, choices = Array.Empty<object>(), usage });
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>The tool names the planner was constrained to (the plan schema's enum).</summary>
+    public static IReadOnlyList<string> ToolEnum(JsonObject request) =>
+        request["response_format"]?["json_schema"]?["schema"]?["properties"]?["steps"]?["items"]?["properties"]?["tool"]?["enum"] is JsonArray values
+            ? [.. values.Select(v => v!.GetValue<string>())]
+            : [];
+}

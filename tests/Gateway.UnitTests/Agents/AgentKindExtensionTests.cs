@@ -1,0 +1,51 @@
+using Gateway.Agents.Runtime;
+using Gateway.TestUtilities.Agents;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Gateway.UnitTests.Agents;
+
+/// <summary>A kind registered from outside the runtime, written against Semantic Kernel, runs like the built-in ones.</summary>
+public sealed class AgentKindExtensionTests
+{
+    private sealed class KernelAgent : IAgentKind
+    {
+        public string Kind => "kernel";
+
+        public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
+        {
+            var kernel = run.KernelFor("planner");
+            var echo = await kernel.InvokeAsync("tools", "echo", new KernelArguments { ["input"] = run.Task }, cancellationToken);
+            var chat = kernel.GetRequiredService<IChatCompletionService>();
+            var reply = await chat.GetChatMessageContentAsync($"Summarize: {echo.GetValue<string>()}", cancellationToken: cancellationToken);
+            return new AgentOutcome(reply.Content ?? "");
+        }
+    }
+
+    [Fact]
+    public async Task Run_CustomKindOnSemanticKernel_UsesRoleModelSettingsToolsAndAccounting()
+    {
+        var models = new ScriptedModelProvider();
+        models["planner"].Respond = call => ScriptedChatClient.Text($"max {call.Options?.MaxOutputTokens}: {call.Messages[^1].Text}");
+        var agent = AgentTestKit.Agent("kernel", a => a.Roles["planner"].MaxTokens = 77);
+
+        var result = await AgentTestKit.RunAsync(agent, models, [AgentTestKit.Tool("echo", s => s.ToUpperInvariant())], task: "hello",
+            extraKinds: new KernelAgent());
+
+        Assert.Equal("max 77: Summarize: HELLO", result.Trace.Answer);
+        Assert.Equal((1, 10, 5), (result.Trace.Roles["planner"].Calls, result.Trace.Roles["planner"].PromptTokens, result.Trace.Roles["planner"].CompletionTokens));
+        Assert.Equal("kernel", result.Trace.Kind);
+    }
+
+    [Fact]
+    public async Task Run_RoleModelThrows_RunFailsWithModelErrorNotAnException()
+    {
+        var models = new ScriptedModelProvider();
+        models["planner"].Respond = _ => throw new HttpRequestException("connection refused");
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), models, [AgentTestKit.Tool("echo", s => s)]);
+
+        Assert.Equal("agent_model_error", result.ErrorCode);
+        Assert.Contains("The planner model 'planner' failed: connection refused", result.Trace.Error);
+    }
+}

@@ -1,0 +1,82 @@
+using Gateway.Agents.Configuration;
+using Gateway.Agents.ReAct;
+using Gateway.Agents.ReWoo;
+using Gateway.Agents.Runtime;
+using Gateway.Agents.Tools;
+using Gateway.Agents.Umi;
+using Gateway.TestUtilities.Agents;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.SemanticKernel;
+
+namespace Gateway.UnitTests.Agents;
+
+/// <summary>Runs agents over scripted role models and hand-made tools.</summary>
+internal static class AgentTestKit
+{
+    public const string Name = "test";
+
+    public static AgentOptions Agent(string kind, Action<AgentOptions>? configure = null)
+    {
+        var agent = new AgentOptions { Kind = kind };
+        foreach (var role in new[] { "planner", "solver", "caller", "summarizer", "actor" })
+        {
+            agent.Roles[role] = new RoleOptions { Model = role };
+        }
+
+        configure?.Invoke(agent);
+        return agent;
+    }
+
+    public static Task<AgentRunResult> RunAsync(AgentOptions agent, ScriptedModelProvider models, IEnumerable<KernelFunction> tools,
+        string task = "the task", IAgentEventSink? events = null, params IAgentKind[] extraKinds)
+    {
+        var definitions = new Definitions(new AgentSnapshot(new Dictionary<string, AgentOptions> { [Name] = agent }));
+        var catalog = new ToolCatalog([new FunctionSource(tools)], NullLogger<ToolCatalog>.Instance);
+        var runner = new AgentRunner(definitions, [new ReWooAgent(), new UmiAgent(), new ReActAgent(), .. extraKinds], catalog, NullLogger<AgentRunner>.Instance);
+        return runner.RunAsync(Name, [new ChatMessage(ChatRole.User, task)], models, events, CancellationToken.None);
+    }
+
+    public static KernelFunction Tool(string name, Func<string, string> body) =>
+        KernelFunctionFactory.CreateFromMethod((string input) => body(input), name, $"The {name} tool");
+
+    public static KernelFunction AsyncTool(string name, Func<string, CancellationToken, Task<string>> body) =>
+        KernelFunctionFactory.CreateFromMethod((string input, CancellationToken cancellationToken) => body(input, cancellationToken), name, $"The {name} tool");
+
+    private sealed class Definitions(AgentSnapshot snapshot) : IAgentDefinitions
+    {
+        public AgentSnapshot Current => snapshot;
+    }
+
+    private sealed class FunctionSource(IEnumerable<KernelFunction> functions) : IAgentToolSource
+    {
+        public string Name => "test";
+
+        public ValueTask<IReadOnlyList<KernelPlugin>> GetPluginsAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<KernelPlugin>>([KernelPluginFactory.CreateFromFunctions("test", functions)]);
+    }
+}
+
+/// <summary>Records a run's events in order, and the answer's pieces when it streams.</summary>
+internal sealed class RecordingEventSink : IAgentAnswerSink
+{
+    public List<AgentEvent> Events { get; } = [];
+
+    public List<string> AnswerPieces { get; } = [];
+
+    public ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken)
+    {
+        AnswerPieces.Add(text);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken)
+    {
+        lock (Events)
+        {
+            Events.Add(agentEvent);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
