@@ -42,6 +42,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayStateStores(builder.Configuration);
         builder.Services.AddGatewayLocalModels(builder.Configuration);
         builder.Services.AddGatewayAgents();
+        builder.Services.AddGatewayCraft(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayConsole();
 
         var app = builder.Build();

@@ -1,6 +1,7 @@
 using Gateway.Agents;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
+using Gateway.Craft;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
@@ -100,6 +101,18 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<AgentMetrics>();
         services.TryAddSingleton<AgentFrontDoor>();
         services.AddGatewayMcpServer();
+        return services;
+    }
+
+    /// <summary>
+    /// CRAFT toolsets: the sandbox and toolset store (<c>Gateway:Craft</c>), the <c>craft</c> agent kind, and every
+    /// stored toolset's functions as agent tools (and so on <c>/mcp</c>).
+    /// </summary>
+    public static IServiceCollection AddGatewayCraft(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddCraft(configuration, contentRoot);
+        services.AddSingleton<IAgentKind, Agents.CraftAgentKind>();
+        services.AddSingleton<Gateway.Agents.Tools.IAgentToolSource, Agents.CraftToolSource>();
         return services;
     }
 

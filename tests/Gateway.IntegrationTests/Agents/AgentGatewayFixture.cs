@@ -20,11 +20,20 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
     public FakeUpstream Scripted { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
+    public string ToolsetDirectory => Path.Combine(_directory, "toolsets");
+
     public async Task InitializeAsync()
     {
         var model = Path.Combine(_directory, "tiny.gguf");
         TinyModel.Write(model);
         var docs = Directory.CreateDirectory(Path.Combine(_directory, "docs")).FullName;
+        // The shipped 'text' toolset, copied so the gateway's toolset folder holds only it.
+        var toolset = Directory.CreateDirectory(Path.Combine(ToolsetDirectory, "text")).FullName;
+        foreach (var file in Directory.GetFiles(Deployment.Repository.PathOf("config/toolsets/text")))
+        {
+            File.Copy(file, Path.Combine(toolset, Path.GetFileName(file)));
+        }
+
         await File.WriteAllTextAsync(Path.Combine(docs, "edison.md"), "Thomas Edison was born in 1847 in Milan, Ohio.\n\nHe held over a thousand patents.");
         Scripted = await FakeUpstream.StartAsync("scripted");
         Scripted.Handler = async context =>
@@ -73,6 +82,19 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Models:scripted-solver:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Models:scripted-umi-planner:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Tools:Search:Directory"] = docs,
+        ["Gateway:Craft:ToolsetDirectory"] = ToolsetDirectory,
+        ["Gateway:Models:scripted-coder:BaseUrl"] = Scripted.BaseUrl.ToString(),
+
+        // CRAFT: retrieval over the toolset, the scripted coder's program run in the sandbox.
+        ["Gateway:Agents:craft-scripted:Kind"] = "craft",
+        ["Gateway:Agents:craft-scripted:Roles:coder:Model"] = "scripted-coder",
+        ["Gateway:Agents:craft-scripted:Settings:MaxAttempts"] = "2",
+
+        // ReWOO with a toolset function as an ordinary tool.
+        ["Gateway:Agents:rewoo-toolset:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-toolset:Tools:0"] = "count_vowels",
+        ["Gateway:Agents:rewoo-toolset:Roles:planner:Model"] = "scripted-planner",
+        ["Gateway:Agents:rewoo-toolset:Roles:solver:Model"] = "scripted-solver",
 
         // ReWOO on the tiny model: the plan comes out of a grammar, so it parses whatever the weights say.
         ["Gateway:Agents:rewoo-tiny:Kind"] = "rewoo",

@@ -291,4 +291,45 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         using var response = await anonymous.PostAsJsonAsync("/mcp", new { jsonrpc = "2.0", id = 1, method = "tools/list" });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Craft_ScriptedCoder_RetrievesToolsetFunctionRunsProgramInSandboxAndAnswers()
+    {
+        using var response = await fixture.Http.PostAsJsonAsync("/v1/agents/craft-scripted/runs", new { input = "How many vowels are in the word 'banana'?" });
+        var trace = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, trace.ToString());
+        Assert.Equal("completed", trace.GetProperty("status").GetString());
+        Assert.Equal("3", trace.GetProperty("answer").GetString());
+        Assert.Equal("craft", trace.GetProperty("kind").GetString());
+        var retrieval = Assert.Single(trace.GetProperty("turns").EnumerateArray(), t => t.GetProperty("role").GetString() == "retriever");
+        Assert.Contains("count_vowels", retrieval.GetProperty("content").GetString());
+        var step = Assert.Single(trace.GetProperty("steps").EnumerateArray());
+        Assert.Equal(("sandbox", "ok", "3"), (step.GetProperty("tool").GetString(), step.GetProperty("status").GetString(), step.GetProperty("output").GetString()));
+        Assert.Contains("count_vowels({ text: 'banana' })", step.GetProperty("input").GetString());
+        Assert.Equal("scripted-coder", trace.GetProperty("roles").GetProperty("coder").GetProperty("models")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Craft_OpenAISdk_AgentModelAnswersFromTheSandbox()
+    {
+        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:craft-scripted");
+
+        ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Count the vowels in 'banana'.")]);
+
+        Assert.Equal("3", completion.Content[0].Text);
+        Assert.Equal("agent:craft-scripted", completion.Model);
+    }
+
+    [Fact]
+    public async Task ReWoo_ToolsetFunctionAsOrdinaryTool_PlannedRunInSandboxEvidenceReachesSolver()
+    {
+        using var response = await fixture.Http.PostAsJsonAsync("/v1/agents/rewoo-toolset/runs", new { input = "How many vowels has 'banana'?" });
+        var trace = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, trace.ToString());
+        var step = Assert.Single(trace.GetProperty("steps").EnumerateArray());
+        Assert.Equal(("count_vowels", "ok", "3"), (step.GetProperty("tool").GetString(), step.GetProperty("status").GetString(), step.GetProperty("output").GetString()));
+        Assert.Contains("Evidence: 3", trace.GetProperty("answer").GetString());
+    }
 }

@@ -30,7 +30,13 @@ internal static class ScriptedModel
         {
             "scripted-planner" when ToolEnum(request).Contains("self_calculator") =>
                 """{"steps":[{"id":"E1","tool":"self_calculator","input":"6 * 7","plan":"multiply over MCP"}]}""",
+            "scripted-planner" when ToolEnum(request).Contains("count_vowels") =>
+                """{"steps":[{"id":"E1","tool":"count_vowels","input":"banana","plan":"count with the toolset function"}]}""",
             "scripted-planner" => Plan,
+            // The CRAFT coder: a program calling the retrieved toolset function when the prompt offers it.
+            "scripted-coder" when last.Contains("solve()", StringComparison.Ordinal) && last.Contains("count_vowels(", StringComparison.Ordinal) =>
+                "```javascript\nfunction solve() {\n  return count_vowels({ text: 'banana' });\n}\n```",
+            "scripted-coder" when last.Contains("solve()", StringComparison.Ordinal) => "I cannot write that.",
             "scripted-umi-planner" => last.Contains("Observation 1:", StringComparison.Ordinal)
                 ? """{"thought":"the observation answers it","next":"conclusion"}"""
                 : """{"thought":"compute 6 * 7 with the calculator","next":"caller"}""",
