@@ -30,7 +30,7 @@ internal static class ScriptedModel
         {
             "scripted-planner" when ToolEnum(request).Contains("self_calculator") =>
                 """{"steps":[{"id":"E1","tool":"self_calculator","input":"6 * 7","plan":"multiply over MCP"}]}""",
-            "scripted-planner" when ToolEnum(request).Contains("count_vowels") =>
+            "scripted-planner" when ToolEnum(request).Contains("count_vowels") && last.Contains("vowels", StringComparison.Ordinal) =>
                 """{"steps":[{"id":"E1","tool":"count_vowels","input":"banana","plan":"count with the toolset function"}]}""",
             "scripted-planner" => Plan,
             // The CRAFT coder: a program calling the retrieved toolset function when the prompt offers it.
