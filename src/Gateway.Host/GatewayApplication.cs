@@ -36,6 +36,8 @@ public static partial class GatewayApplication
 
         // The front door enforces its own (configurable) body limit with an OpenAI-shaped 413.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        ConfigureSocketScheduling(builder);
         builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayProxy();
         builder.Services.AddGatewayRouting();
@@ -66,6 +68,30 @@ public static partial class GatewayApplication
         app.MapFallbackEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
+    }
+
+    /// <summary>
+    /// Socket work scheduling (<c>Gateway:Server</c>). <c>InlineSocketCompletions</c> (default on) completes socket
+    /// operations on the I/O threads instead of queueing each to the thread pool: fewer thread hand-offs per proxied
+    /// request, client and upstream side alike. It is process-wide and read when the first socket is used, so it
+    /// is set here, before the server starts; an explicit <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> wins.
+    /// <c>InlineScheduling</c> (default off) also runs request code on Kestrel's I/O threads; it lowers CPU per
+    /// request at low concurrency and costs throughput under load. Both are safe only because nothing on the
+    /// gateway's request path blocks a thread.
+    /// </summary>
+    private static void ConfigureSocketScheduling(WebApplicationBuilder builder)
+    {
+        const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (builder.Configuration.GetValue("Gateway:Server:InlineSocketCompletions", true)
+            && Environment.GetEnvironmentVariable(InlineCompletions) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        }
+
+        if (builder.Configuration.GetValue<bool>("Gateway:Server:InlineScheduling"))
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
     }
 
     /// <summary>
