@@ -28,7 +28,8 @@ internal static class LibTorchCompat
             var bytes = File.ReadAllBytes(path);
             if (Patch(bytes))
             {
-                var temp = path + ".tmp";
+                // Several trainers may start at once: each writes its own copy and the moves replace atomically.
+                var temp = $"{path}.{Environment.ProcessId}.tmp";
                 File.WriteAllBytes(temp, bytes);
                 File.Move(temp, path, overwrite: true);
             }

@@ -7,6 +7,7 @@ using Spectre.Console;
 LibTorchCompat.EnsureLoadable();
 var root = new RootCommand("Trains tiny llama-architecture models on the aptitude suite's task families and writes them as GGUF for the local pool.");
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 namespace Gateway.Trainer

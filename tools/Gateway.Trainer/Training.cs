@@ -54,8 +54,12 @@ internal static class Training
         var before = TimeSpan.Zero;
         if (o.CheckpointPath is { } checkpoint && File.Exists(checkpoint + ".json"))
         {
-            (start, before) = LoadCheckpoint(checkpoint, model, optimizer, o);
+            (start, before, var families) = LoadCheckpoint(checkpoint, model, optimizer, o);
             console.MarkupLineInterpolated($"Resuming from [bold]{checkpoint}[/] at step {start}.");
+            if (!families.SequenceEqual(o.Families))
+            {
+                console.MarkupLineInterpolated($"It was trained on {string.Join(", ", families)}; training goes on with {string.Join(", ", o.Families)}.");
+            }
         }
 
         var clock = Stopwatch.StartNew();
@@ -253,15 +257,15 @@ internal static class Training
         File.WriteAllText(path + ".json", JsonSerializer.Serialize(new CheckpointInfo(step, elapsed.TotalSeconds, o.Name, o.Families, o.Shape, o.Seed)));
     }
 
-    private static (int Step, TimeSpan Elapsed) LoadCheckpoint(string path, LlamaModel model, TorchSharp.Modules.AdamW optimizer, TrainingOptions o)
+    private static (int Step, TimeSpan Elapsed, IReadOnlyList<string> Families) LoadCheckpoint(string path, LlamaModel model, TorchSharp.Modules.AdamW optimizer, TrainingOptions o)
     {
         var info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(path + ".json"))!;
-        if (info.Shape != o.Shape || !info.Families.SequenceEqual(o.Families))
+        if (info.Shape != o.Shape)
         {
-            throw new InvalidOperationException($"Checkpoint {path} was trained with another shape or other families ({info.Shape}; {string.Join(",", info.Families)}).");
+            throw new InvalidOperationException($"Checkpoint {path} holds a model of another shape ({info.Shape}).");
         }
         model.load(path + ".weights");
         optimizer.load_state_dict(path + ".optimizer");
-        return (info.Step, TimeSpan.FromSeconds(info.Seconds));
+        return (info.Step, TimeSpan.FromSeconds(info.Seconds), info.Families);
     }
 }
