@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seed=${1:-7}
 items=${2:-20}
-tasks=parity,compare,leap_year,count_vowels,reverse_word,remove_vowels,first_chars,last_chars
-models=(numbers strings generalist)
+tasks=reverse_word,remove_vowels,first_chars,last_chars
+models=(reverse affix generalist)
 port=8089
 dotnet build src/Gateway.Host -v quiet -nologo >/dev/null
 dotnet build -c Release tools/Gateway.Trainer -v quiet -nologo >/dev/null

@@ -64,7 +64,7 @@ internal static class Training
 
         var clock = Stopwatch.StartNew();
         var lastLoss = double.NaN;
-        var stopped = o.Steps;
+        var stopped = Math.Max(start, o.Steps);
         double Progress(int step)
         {
             var byStep = (double)step / o.Steps;
@@ -129,7 +129,8 @@ internal static class Training
                 }
             }
         }
-        console.WriteLine($"Trained {stopped - start} steps (to step {stopped}) in {clock.Elapsed:mm\\:ss}, {before + clock.Elapsed:mm\\:ss} in all ({o.Threads} threads).");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        console.WriteLine($"Trained {stopped - start} steps (to step {stopped}) in {clock.Elapsed:mm\\:ss} wall, {cpu:mm\\:ss} CPU, {before + clock.Elapsed:mm\\:ss} wall in all ({o.Threads} threads).");
         return model;
     }
 
