@@ -138,8 +138,14 @@ internal sealed partial class RouterService : IDisposable
         return updated;
     }
 
+    /// <summary>
+    /// Routable unless every replica is down. A local model that is not running has no destination yet: the pool
+    /// starts it on its first request, so it counts as healthy (a routed request is what starts it).
+    /// </summary>
     private bool IsHealthy(CatalogModel model) =>
-        !_proxyState.TryGetCluster(model.ClusterId, out var cluster) || cluster.DestinationsState.AvailableDestinations.Count > 0;
+        !_proxyState.TryGetCluster(model.ClusterId, out var cluster)
+        || cluster.DestinationsState.AvailableDestinations.Count > 0
+        || (model.IsLocal && cluster.DestinationsState.AllDestinations.Count == 0);
 
     private static CandidateDescriptor[] Candidates(CatalogSnapshot catalog, IReadOnlyCollection<string> unhealthy) =>
         catalog.Models.Select(m => new CandidateDescriptor(

@@ -27,10 +27,24 @@ internal static class AptitudeRunCommand
         var timeout = Positive(new Option<int>("--timeout") { Description = "Seconds to wait for each reply.", DefaultValueFactory = _ => 60 });
         var output = new Option<FileInfo?>("--out") { Description = "Aptitude results file to write (default: aptitude/<model>.json)." };
         var outcomes = new Option<FileInfo?>("--outcomes") { Description = "Also write every scored item here (JSONL), the input of 'router train --aptitude-results'." };
+        var tasks = new Option<string[]>("--tasks")
+        {
+            Description = "Only these task families (names as 'aptitude list' shows them; comma- or space-separated). Default: all.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("run", "Run the aptitude suite against a model through the gateway and write its per-task accuracy.")
         {
-            model, gateway, key, seed, items, concurrency, maxTokens, timeout, output, outcomes,
+            model, gateway, key, seed, items, concurrency, maxTokens, timeout, output, outcomes, tasks,
         };
+        tasks.Validators.Add(r =>
+        {
+            var known = AptitudeSuite.Families.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            var unknown = SplitTasks(r.GetValueOrDefault<string[]>()).Where(t => !known.Contains(t)).ToArray();
+            if (unknown.Length > 0)
+            {
+                r.AddError($"Unknown task families: {string.Join(", ", unknown)}. 'aptitude list' shows them.");
+            }
+        });
         gateway.Validators.Add(r =>
         {
             if (!Uri.TryCreate(r.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -50,7 +64,8 @@ internal static class AptitudeRunCommand
                 new AptitudeRunOptions(name, parse.GetValue(concurrency), parse.GetValue(maxTokens)),
                 TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 parse.GetValue(output)?.FullName ?? Path.Combine("aptitude", SafeFileName(name) + ".json"),
-                parse.GetValue(outcomes)?.FullName);
+                parse.GetValue(outcomes)?.FullName,
+                SplitTasks(parse.GetValue(tasks)) is { Count: > 0 } selected ? selected : null);
             return RunAsync(settings, cancellationToken);
         });
         return command;
@@ -58,7 +73,9 @@ internal static class AptitudeRunCommand
 
     public static async Task<int> RunAsync(AptitudeRunSettings settings, CancellationToken cancellationToken)
     {
-        var items = AptitudeSuite.Create(settings.Seed, settings.ItemsPerTask).SelectMany(t => t.Items).ToArray();
+        var items = AptitudeSuite.Create(settings.Seed, settings.ItemsPerTask)
+            .Where(t => settings.Tasks is null || settings.Tasks.Contains(t.Name))
+            .SelectMany(t => t.Items).ToArray();
         using var http = new HttpClient { BaseAddress = settings.Gateway, Timeout = settings.Timeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Key);
 
@@ -99,6 +116,9 @@ internal static class AptitudeRunCommand
         return option;
     }
 
+    private static List<string> SplitTasks(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+
     private static string SafeFileName(string model) =>
         string.Concat(model.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c is ':' or '\\' ? '_' : c));
 }
@@ -113,4 +133,5 @@ internal sealed record AptitudeRunSettings(
     AptitudeRunOptions Options,
     TimeSpan Timeout,
     string OutputPath,
-    string? OutcomesPath);
+    string? OutcomesPath,
+    IReadOnlyCollection<string>? Tasks = null);

@@ -66,6 +66,20 @@ public sealed class AptitudeRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AptitudeRun_Tasks_AsksOnlyThoseFamilies()
+    {
+        var results = Path.Combine(_dir, "subset.json");
+        var outcomes = Path.Combine(_dir, "subset.jsonl");
+
+        var exit = await GatewayCli.InvokeAsync(["aptitude", "run", "--model", "mathbot", "--gateway", _gateway.BaseAddress.ToString(), "--seed", $"{Seed}",
+            "--items", "2", "--concurrency", "1", "--tasks", "add,reverse_word", "--out", results, "--outcomes", outcomes]);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["add", "reverse_word"], AptitudeFile.Read(results).Tasks.Keys.Order());
+        Assert.Equal(4, File.ReadAllLines(outcomes).Length);
+    }
+
+    [Fact]
     public async Task RouterTrain_AptitudeResultsOfTwoModels_WritesALoadableRouter()
     {
         var runs = Path.Combine(_dir, "runs");

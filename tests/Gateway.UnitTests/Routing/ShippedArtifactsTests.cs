@@ -9,6 +9,7 @@ public sealed class ShippedArtifactsTests
     [InlineData("llmrouter-9-fast", 9, 14)]
     [InlineData("routellm-2", 2, 2)]
     [InlineData("routellm-2-fast", 2, 2)]
+    [InlineData("pool", 3, 4)]
     public void Load_ShippedArtifact_IsValid(string name, int models, int tasks)
     {
         var artifact = RouterArtifactStore.Load(Path.Combine(RepositoryRoot(), "config", "router", name));

@@ -18,6 +18,7 @@ public sealed class AptitudeCommandsTests
     [InlineData("run --model m --items 0")]
     [InlineData("run --model m --concurrency 0")]
     [InlineData("run --model m --gateway not-a-url")]
+    [InlineData("run --model m --tasks add,no_such_task")]
     public void Parse_InvalidRun_ReportsError(string line)
     {
         Assert.NotEmpty(AptitudeCommands.Create().Parse(line).Errors);

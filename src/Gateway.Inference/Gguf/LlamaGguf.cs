@@ -1,0 +1,131 @@
+namespace Gateway.Inference.Gguf;
+
+/// <summary>The shape of a llama-architecture model (llama.cpp's <c>LLM_ARCH_LLAMA</c>).</summary>
+public sealed record LlamaShape(int EmbeddingLength, int BlockCount, int HeadCount, int HeadCountKv, int FeedForwardLength, int ContextLength)
+{
+    public const float RopeFreqBase = 10000f;
+    public const float RmsEpsilon = 1e-5f;
+
+    public int HeadDim => EmbeddingLength / HeadCount;
+
+    public int KvDim => HeadDim * HeadCountKv;
+
+    public void Validate()
+    {
+        if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
+        {
+            throw new ArgumentException("Model dimensions must be positive.");
+        }
+        if (EmbeddingLength % HeadCount != 0 || HeadCount % HeadCountKv != 0 || HeadDim % 2 != 0)
+        {
+            throw new ArgumentException("The embedding length must divide by the heads into an even head size, and the heads by the key/value heads.");
+        }
+    }
+
+    /// <summary>Every tensor of the model with its shape in PyTorch order (outermost first: a linear weight is [out, in]).</summary>
+    public IReadOnlyList<(string Name, int[] Shape)> Tensors(int vocabularySize)
+    {
+        var e = EmbeddingLength;
+        var list = new List<(string, int[])> { ("token_embd.weight", [vocabularySize, e]) };
+        for (var b = 0; b < BlockCount; b++)
+        {
+            list.Add(($"blk.{b}.attn_norm.weight", [e]));
+            list.Add(($"blk.{b}.attn_q.weight", [e, e]));
+            list.Add(($"blk.{b}.attn_k.weight", [KvDim, e]));
+            list.Add(($"blk.{b}.attn_v.weight", [KvDim, e]));
+            list.Add(($"blk.{b}.attn_output.weight", [e, e]));
+            list.Add(($"blk.{b}.ffn_norm.weight", [e]));
+            list.Add(($"blk.{b}.ffn_gate.weight", [FeedForwardLength, e]));
+            list.Add(($"blk.{b}.ffn_up.weight", [FeedForwardLength, e]));
+            list.Add(($"blk.{b}.ffn_down.weight", [e, FeedForwardLength]));
+        }
+        list.Add(("output_norm.weight", [e]));
+        list.Add(("output.weight", [vocabularySize, e]));
+        return list;
+    }
+
+    /// <summary>The number of weights, as a catalog entry reports it.</summary>
+    public long ParameterCount(int vocabularySize) => Tensors(vocabularySize).Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
+}
+
+/// <summary>A SentencePiece ("llama") vocabulary as GGUF stores it.</summary>
+public sealed record GgufVocabulary(
+    IReadOnlyList<string> Tokens, IReadOnlyList<float> Scores, IReadOnlyList<int> Types,
+    uint BosId, uint EosId, uint EotId, uint UnknownId);
+
+/// <summary>
+/// Lays out a llama-architecture GGUF: the metadata llama.cpp reads for <c>general.architecture = llama</c>, the
+/// tokenizer, the chat template and the tensors. Tensor data is given in PyTorch's row-major order; GGUF lists
+/// dimensions innermost first, so a [out, in] linear weight is written with dims [in, out] and the same bytes.
+/// Rotary positions are llama.cpp's "normal" mode (adjacent pairs), so weights trained that way need no permutation.
+/// </summary>
+public static class LlamaGguf
+{
+    /// <summary>A ChatML template that llama.cpp recognises by its markers.</summary>
+    public const string ChatMlTemplate =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+
+    /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
+    /// <param name="halfPrecision">Matrices as F16 (norms stay F32).</param>
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(tensors);
+        shape.Validate();
+        var vocab = vocabulary.Tokens.Count;
+        var w = new GgufWriter(32)
+            .Add("general.architecture", GgufValue.Of("llama"))
+            .Add("general.name", GgufValue.Of(name))
+            .Add("general.file_type", GgufValue.Of(halfPrecision ? 1u : 0u))
+            .Add("llama.context_length", GgufValue.Of((uint)shape.ContextLength))
+            .Add("llama.embedding_length", GgufValue.Of((uint)shape.EmbeddingLength))
+            .Add("llama.block_count", GgufValue.Of((uint)shape.BlockCount))
+            .Add("llama.feed_forward_length", GgufValue.Of((uint)shape.FeedForwardLength))
+            .Add("llama.attention.head_count", GgufValue.Of((uint)shape.HeadCount))
+            .Add("llama.attention.head_count_kv", GgufValue.Of((uint)shape.HeadCountKv))
+            .Add("llama.rope.dimension_count", GgufValue.Of((uint)shape.HeadDim))
+            .Add("llama.rope.freq_base", GgufValue.Of(LlamaShape.RopeFreqBase))
+            .Add("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(LlamaShape.RmsEpsilon))
+            .Add("llama.vocab_size", GgufValue.Of((uint)vocab))
+            .Add("tokenizer.ggml.model", GgufValue.Of("llama"))
+            .Add("tokenizer.ggml.tokens", GgufValue.Array(GgufValueType.String, vocabulary.Tokens.ToList()))
+            .Add("tokenizer.ggml.scores", GgufValue.Array(GgufValueType.Float32, vocabulary.Scores.ToList()))
+            .Add("tokenizer.ggml.token_type", GgufValue.Array(GgufValueType.Int32, vocabulary.Types.ToList()))
+            .Add("tokenizer.ggml.bos_token_id", GgufValue.Of(vocabulary.BosId))
+            .Add("tokenizer.ggml.eos_token_id", GgufValue.Of(vocabulary.EosId))
+            .Add("tokenizer.ggml.eot_token_id", GgufValue.Of(vocabulary.EotId))
+            .Add("tokenizer.ggml.unknown_token_id", GgufValue.Of(vocabulary.UnknownId))
+            .Add("tokenizer.ggml.add_bos_token", GgufValue.Of(true))
+            .Add("tokenizer.ggml.add_eos_token", GgufValue.Of(false))
+            .Add("tokenizer.chat_template", GgufValue.Of(ChatMlTemplate));
+
+        foreach (var (tensorName, dims) in shape.Tensors(vocab))
+        {
+            if (!tensors.TryGetValue(tensorName, out var data))
+            {
+                throw new ArgumentException($"Tensor {tensorName} is missing.", nameof(tensors));
+            }
+            var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
+            var type = halfPrecision && dims.Length > 1 ? GgufTensorType.F16 : GgufTensorType.F32;
+            w.AddTensor(tensorName, ggmlDims, data, type);
+        }
+        return w;
+    }
+
+    /// <summary>Writes beside <paramref name="path"/> and moves, so a reader never sees a half-written model; returns the size.</summary>
+    public static long Write(GgufWriter writer, string path)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var temp = path + ".tmp";
+        writer.Write(temp);
+        File.Move(temp, path, overwrite: true);
+        return new FileInfo(path).Length;
+    }
+}
