@@ -65,6 +65,9 @@ COPY config/ /app/config/
 # /config is where the configuration directory is mounted (a ConfigMap in Kubernetes);
 # /models is where GGUF files are mounted for model servers.
 RUN mkdir -p /config /models && chown 1654:1654 /config /models
+# The image's default configuration directory holds the trained local pool's catalog (config/pool.json, its
+# GGUF files under /app/config/models); mounting a directory on /config replaces it.
+COPY --chown=1654:1654 config/pool.json /config/pool.json
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \
     GATEWAY_APP_DIR=/app \
