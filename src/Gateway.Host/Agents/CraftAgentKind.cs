@@ -4,6 +4,7 @@ using Gateway.Agents.Tools;
 using Gateway.Craft;
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace Gateway.Host.Agents;
@@ -14,8 +15,12 @@ namespace Gateway.Host.Agents;
 /// Settings (<c>Gateway:Agents:&lt;name&gt;:Settings</c>): <c>Toolsets</c> (comma-separated; empty: all) and
 /// <c>MaxAttempts</c>. The trace records retrieval as a turn and every sandbox run as a step.
 /// </summary>
-internal sealed class CraftAgentKind(CraftAgent agent) : IAgentKind
+internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
 {
+    // Resolved on the first run: the agent loads the MiniLM encoder for retrieval, which a gateway that never
+    // runs a CRAFT agent should not pay for in memory or start-up time.
+    private readonly Lazy<CraftAgent> _agent = new(services.GetRequiredService<CraftAgent>);
+
     public const string Role = "coder";
 
     public string Kind => "craft";
@@ -42,7 +47,7 @@ internal sealed class CraftAgentKind(CraftAgent agent) : IAgentKind
         CraftAnswer answer;
         try
         {
-            answer = await agent.RunAsync(task, run.Models.For(Role), options, cancellationToken).ConfigureAwait(false);
+            answer = await _agent.Value.RunAsync(task, run.Models.For(Role), options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
         {
