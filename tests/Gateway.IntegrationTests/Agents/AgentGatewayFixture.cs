@@ -90,6 +90,12 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:craft-scripted:Roles:coder:Model"] = "scripted-coder",
         ["Gateway:Agents:craft-scripted:Settings:MaxAttempts"] = "2",
 
+        // CRAFT on the tiny model: its noise holds no program, so every try is rejected and the run says why.
+        ["Gateway:Agents:craft-tiny:Kind"] = "craft",
+        ["Gateway:Agents:craft-tiny:Roles:coder:Model"] = "tiny",
+        ["Gateway:Agents:craft-tiny:Roles:coder:MaxTokens"] = "48",
+        ["Gateway:Agents:craft-tiny:Roles:coder:Seed"] = "11",
+
         // ReWOO with a toolset function as an ordinary tool.
         ["Gateway:Agents:rewoo-toolset:Kind"] = "rewoo",
         ["Gateway:Agents:rewoo-toolset:Tools:0"] = "count_vowels",

@@ -332,4 +332,22 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         Assert.Equal(("count_vowels", "ok", "3"), (step.GetProperty("tool").GetString(), step.GetProperty("status").GetString(), step.GetProperty("output").GetString()));
         Assert.Contains("Evidence: 3", trace.GetProperty("answer").GetString());
     }
+
+    [Fact]
+    public async Task Craft_TinyModel_RealPathRunsAndRejectsWhatDoesNotRun()
+    {
+        using var response = await fixture.Http.PostAsJsonAsync("/v1/agents/craft-tiny/runs", new { input = "How many vowels are in the word 'banana'?" });
+        var trace = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, trace.ToString());
+        Assert.Equal("failed", trace.GetProperty("status").GetString());
+        Assert.Contains("No program that runs was found in 2 tries", trace.GetProperty("answer").GetString());
+        Assert.Single(trace.GetProperty("turns").EnumerateArray(), t => t.GetProperty("role").GetString() == "retriever");
+        var steps = trace.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps, s => Assert.NotEqual("ok", s.GetProperty("status").GetString()));
+        var coder = trace.GetProperty("roles").GetProperty("coder");
+        Assert.Equal("tiny", coder.GetProperty("models")[0].GetString());
+        Assert.True(coder.GetProperty("completion_tokens").GetInt64() > 0);
+    }
 }
