@@ -29,7 +29,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         var docs = Directory.CreateDirectory(Path.Combine(_directory, "docs")).FullName;
         // The shipped 'text' toolset, copied so the gateway's toolset folder holds only it.
         var toolset = Directory.CreateDirectory(Path.Combine(ToolsetDirectory, "text")).FullName;
-        foreach (var file in Directory.GetFiles(Deployment.Repository.PathOf("config/toolsets/text")))
+        foreach (var file in Directory.GetFiles(Repository.PathOf("config/toolsets/text")))
         {
             File.Copy(file, Path.Combine(toolset, Path.GetFileName(file)));
         }

@@ -3,6 +3,7 @@ using Gateway.Craft.Toolsets;
 using Gateway.IntegrationTests.State;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Craft;
 
@@ -54,5 +55,5 @@ public sealed class RedisToolsetStoreTests(RedisFixture redis) : IClassFixture<R
     }
 
     private static async Task<Toolset> ShippedAsync(string name) =>
-        (await new FileToolsetStore(Deployment.Repository.PathOf("config/toolsets")).GetAsync(name))!;
+        (await new FileToolsetStore(Repository.PathOf("config/toolsets")).GetAsync(name))!;
 }

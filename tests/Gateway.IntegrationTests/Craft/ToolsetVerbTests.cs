@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.Craft.Toolsets;
 using Gateway.Host.Cli;
 using Gateway.IntegrationTests.Routing;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Craft;
 
@@ -16,9 +17,9 @@ public sealed class ToolsetVerbTests : IDisposable
     public ToolsetVerbTests()
     {
         _toolsets = Path.Combine(_dir, "toolsets");
-        foreach (var file in Directory.EnumerateFiles(Deployment.Repository.PathOf("config/toolsets"), "*.json", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Repository.PathOf("config/toolsets"), "*.json", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(_toolsets, Path.GetRelativePath(Deployment.Repository.PathOf("config/toolsets"), file));
+            var target = Path.Combine(_toolsets, Path.GetRelativePath(Repository.PathOf("config/toolsets"), file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Deployment;
 

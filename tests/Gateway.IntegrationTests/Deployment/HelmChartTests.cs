@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Deployment;
 

@@ -1,4 +1,5 @@
 using Gateway.Routing.Artifacts;
+using Gateway.TestUtilities;
 
 namespace Gateway.UnitTests.Routing;
 
@@ -12,20 +13,9 @@ public sealed class ShippedArtifactsTests
     [InlineData("pool", 3, 4)]
     public void Load_ShippedArtifact_IsValid(string name, int models, int tasks)
     {
-        var artifact = RouterArtifactStore.Load(Path.Combine(RepositoryRoot(), "config", "router", name));
+        var artifact = RouterArtifactStore.Load(Repository.PathOf("config/router/" + name));
 
         Assert.Equal(models, artifact.Capabilities.Count);
         Assert.Equal(tasks, artifact.Tasks.Count);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test binaries.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Gateway.Routing.Aptitude;
+using Gateway.TestUtilities;
 
 namespace Gateway.UnitTests.Routing.Aptitude;
 
@@ -117,13 +118,7 @@ public sealed class AptitudeSuiteTests
     [Fact]
     public void Docs_SuitePage_DescribesEveryFamily()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Gateway.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var docs = File.ReadAllText(Path.Combine(root!.FullName, "docs", "aptitude-suite.md"));
+        var docs = Repository.Read("docs/aptitude-suite.md");
 
         Assert.All(AptitudeSuite.Families, f => Assert.Contains($"| `{f.Name}` | {f.Category} |", docs, StringComparison.Ordinal));
     }

@@ -1,7 +1,7 @@
-namespace Gateway.IntegrationTests.Deployment;
+namespace Gateway.TestUtilities;
 
 /// <summary>Paths in the repository the tests run from (found upwards from the test binaries).</summary>
-internal static class Repository
+public static class Repository
 {
     private static readonly Lazy<string> RootPath = new(() =>
     {
