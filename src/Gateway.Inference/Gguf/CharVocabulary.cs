@@ -15,32 +15,32 @@ public static class CharVocabulary
     public const int EosId = 2;
     public const int ImStartId = 3;
     public const int ImEndId = 4;
-    private const int FirstByteId = 5;
+    private const int FirstByteId = SentencePieceHead.FirstByteId;
     public const int SpaceId = FirstByteId + 256;
     private const int FirstCharId = SpaceId + 1;
     private const char FirstChar = '!';
     private const char LastChar = '~';
     private const string Space = "\u2581";
 
-    private static readonly string[] Specials = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"];
+    private static string[] Specials => SentencePieceHead.ControlTokens;
 
     public static int Size => FirstCharId + (LastChar - FirstChar + 1);
 
     public static GgufVocabulary Build()
     {
-        var tokens = new List<string>(Specials);
-        var types = new List<int> { 2, 3, 3, 3, 3 };
-        for (var b = 0; b < 256; b++)
+        var tokens = new List<string>();
+        var types = new List<int>();
+        foreach (var (token, type) in SentencePieceHead.Tokens())
         {
-            tokens.Add($"<0x{b:X2}>");
-            types.Add(6);
+            tokens.Add(token);
+            types.Add(type);
         }
         tokens.Add(Space);
-        types.Add(1);
+        types.Add(SentencePieceHead.Normal);
         for (var c = FirstChar; c <= LastChar; c++)
         {
             tokens.Add(c.ToString());
-            types.Add(1);
+            types.Add(SentencePieceHead.Normal);
         }
         return new GgufVocabulary(tokens, Enumerable.Repeat(0f, tokens.Count).ToArray(), types, BosId, EosId, ImEndId, UnknownId);
     }

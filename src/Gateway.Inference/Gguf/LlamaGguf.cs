@@ -54,6 +54,39 @@ public sealed record GgufVocabulary(
     uint BosId, uint EosId, uint EotId, uint UnknownId);
 
 /// <summary>
+/// What every vocabulary the project writes starts with: SentencePiece token types (<c>tokenizer.ggml.token_type</c>),
+/// the control tokens at fixed ids (<c>&lt;unk&gt;</c> 0, <c>&lt;s&gt;</c> 1, <c>&lt;/s&gt;</c> 2, <c>&lt;|im_start|&gt;</c> 3,
+/// <c>&lt;|im_end|&gt;</c> 4), then the 256 byte tokens <c>&lt;0x00&gt;</c>…<c>&lt;0xFF&gt;</c> without which llama.cpp
+/// aborts on a character the vocabulary lacks.
+/// </summary>
+internal static class SentencePieceHead
+{
+    public const int Normal = 1;
+    public const int Unknown = 2;
+    public const int Control = 3;
+    public const int Byte = 6;
+
+    /// <summary>Id of the first byte token: the number of control tokens.</summary>
+    public const int FirstByteId = 5;
+
+    public static readonly string[] ControlTokens = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"];
+
+    /// <summary>The control tokens, then the byte tokens, with their types.</summary>
+    public static IEnumerable<(string Token, int Type)> Tokens()
+    {
+        for (var i = 0; i < ControlTokens.Length; i++)
+        {
+            yield return (ControlTokens[i], i == 0 ? Unknown : Control);
+        }
+
+        for (var b = 0; b < 256; b++)
+        {
+            yield return ($"<0x{b:X2}>", Byte);
+        }
+    }
+}
+
+/// <summary>
 /// Lays out a llama-architecture GGUF: the metadata llama.cpp reads for <c>general.architecture = llama</c>, the
 /// tokenizer, the chat template and the tensors. Tensor data is given in PyTorch's row-major order; GGUF lists
 /// dimensions innermost first, so a [out, in] linear weight is written with dims [in, out] and the same bytes.

@@ -6,10 +6,7 @@ namespace Gateway.Inference.Gguf;
 /// </summary>
 internal static class TinyVocabulary
 {
-    internal const int Normal = 1;
-    internal const int Unknown = 2;
-    internal const int Control = 3;
-    internal const int Byte = 6;
+    private const int Normal = SentencePieceHead.Normal;
     internal const uint UnknownId = 0;
     internal const uint BosId = 1;
     internal const uint EosId = 2;
@@ -44,14 +41,9 @@ internal static class TinyVocabulary
             }
         }
 
-        Add("<unk>", 0, Unknown);
-        Add("<s>", 0, Control);
-        Add("</s>", 0, Control);
-        Add("<|im_start|>", 0, Control);
-        Add("<|im_end|>", 0, Control);
-        for (var b = 0; b < 256; b++)
+        foreach (var (token, type) in SentencePieceHead.Tokens())
         {
-            Add($"<0x{b:X2}>", 0, Byte);
+            Add(token, 0, type);
         }
 
         // Single characters score lowest so longer pieces win merges.
