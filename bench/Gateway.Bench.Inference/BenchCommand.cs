@@ -56,4 +56,25 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null);
+internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null)
+{
+    /// <summary>The context both in-process baselines decode in: room for every stream, one sequence each.</summary>
+    public LLama.Common.ModelParams ContextParams(string path, int streams)
+    {
+        var parameters = new LLama.Common.ModelParams(path)
+        {
+            ContextSize = (uint)((Tokens + 64) * streams),
+            SeqMax = (uint)streams,
+            KVUnified = true,
+            BatchSize = 512,
+            UBatchSize = 512,
+        };
+        if (Threads is { } threads)
+        {
+            parameters.Threads = threads;
+            parameters.BatchThreads = threads;
+        }
+
+        return parameters;
+    }
+}

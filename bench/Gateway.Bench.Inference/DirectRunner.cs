@@ -14,19 +14,7 @@ internal static class DirectRunner
 {
     public static double TokensPerSecond(LLamaWeights weights, string path, BenchSettings settings, int streams)
     {
-        var parameters = new ModelParams(path)
-        {
-            ContextSize = (uint)((settings.Tokens + 64) * streams),
-            SeqMax = (uint)streams,
-            KVUnified = true,
-            BatchSize = 512,
-            UBatchSize = 512,
-        };
-        if (settings.Threads is { } threads)
-        {
-            parameters.Threads = threads;
-            parameters.BatchThreads = threads;
-        }
+        var parameters = settings.ContextParams(path, streams);
         using var context = weights.CreateContext(parameters);
         var template = new LLamaTemplate(weights);
         template.Add("user", "Benchmark stream");

@@ -12,19 +12,7 @@ internal static class InProcessRunner
 {
     public static async Task<double> TokensPerSecondAsync(LLamaWeights weights, string path, BenchSettings settings, int streams, CancellationToken cancellation)
     {
-        var parameters = new ModelParams(path)
-        {
-            ContextSize = (uint)((settings.Tokens + 64) * streams),
-            SeqMax = (uint)streams,
-            KVUnified = true,
-            BatchSize = 512,
-            UBatchSize = 512,
-        };
-        if (settings.Threads is { } threads)
-        {
-            parameters.Threads = threads;
-            parameters.BatchThreads = threads;
-        }
+        var parameters = settings.ContextParams(path, streams);
         using var executor = new BatchedExecutor(weights, parameters);
         var template = new LLamaTemplate(weights);
         template.Add("user", "Benchmark stream");
