@@ -61,7 +61,7 @@ internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
         for (var i = 0; i < trace.Attempts.Count; i++)
         {
             var attempt = trace.Attempts[i];
-            var status = attempt.Error is null ? "ok" : attempt.Code is null ? "error" : attempt.Result?.Error == SandboxErrorKind.Timeout ? "timeout" : "error";
+            var status = attempt.Error is null ? "ok" : attempt.Result?.Error == SandboxErrorKind.Timeout ? "timeout" : "error";
             run.Trace.AddStep(new StepTrace(
                 "E" + (i + 1).ToString(CultureInfo.InvariantCulture), "sandbox", attempt.Code ?? "(no code in the reply)",
                 attempt.Error is null ? attempt.Result?.Json ?? "" : "Error: " + attempt.Error, status, started, elapsed));
