@@ -69,7 +69,8 @@ internal sealed partial class RouterService : IDisposable
             try
             {
                 var artifact = RouterArtifactStore.Load(directory);
-                var encoder = artifact.EncoderId == MiniLmPromptEncoder.EncoderId ? RouterFactory.DefaultEncoder : CliCommon.EncoderFor(artifact.EncoderId);
+                var encoder = RouterFactory.SharedEncoderFor(artifact.EncoderId)
+                    ?? throw new RouterArtifactException($"This gateway has no encoder '{artifact.EncoderId}'.");
                 _router = RouterFactory.Create(artifact, Candidates(_catalog.Current, []), encoder, logger: _logger);
                 _loadError = null;
                 LogLoaded(_logger, directory, artifact.Capabilities.Count);

@@ -36,11 +36,10 @@ internal static class CliCommon
         _ => throw new ArgumentException($"Unknown encoder '{name}'; use 'minilm' or 'hashing[:DIM]', optionally followed by '+shape'."),
     };
 
+    /// <summary>A fresh (uncached) encoder for an artefact's id.</summary>
     public static IPromptEncoder EncoderFor(string encoderId) =>
-        ShapeFeatureEncoder.InnerIdOf(encoderId) is { } innerId ? new ShapeFeatureEncoder(EncoderFor(innerId))
-        : MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? new MiniLmPromptEncoder(maxTokens)
-        : HashingPromptEncoder.DimensionOf(encoderId) is { } dimension ? new HashingPromptEncoder(dimension)
-        : throw new RouterArtifactException($"This gateway has no encoder '{encoderId}'.");
+        RouterFactory.EncoderFor(encoderId, maxTokens => new MiniLmPromptEncoder(maxTokens))
+        ?? throw new RouterArtifactException($"This gateway has no encoder '{encoderId}'.");
 
     /// <summary>Embeds prompts through a file cache, with a progress bar for the ones not cached yet.</summary>
     public static float[][] Embed(IReadOnlyList<OutcomeRecord> records, IPromptEncoder encoder, string cachePath)

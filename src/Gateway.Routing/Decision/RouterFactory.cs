@@ -51,9 +51,12 @@ public static class RouterFactory
     /// The encoder an artefact's id names (MiniLM shared and cached, the hashing encoder, either with shape
     /// features); null when this build has none.
     /// </summary>
-    internal static IPromptEncoder? SharedEncoderFor(string encoderId) =>
-        ShapeFeatureEncoder.InnerIdOf(encoderId) is { } innerId ? SharedEncoderFor(innerId) is { } inner ? new ShapeFeatureEncoder(inner) : null
-        : MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? MiniLm(maxTokens)
+    internal static IPromptEncoder? SharedEncoderFor(string encoderId) => EncoderFor(encoderId, MiniLm);
+
+    /// <summary>The encoder an id names, MiniLM ones made by <paramref name="miniLm"/> from their truncation; null when unknown.</summary>
+    internal static IPromptEncoder? EncoderFor(string encoderId, Func<int, IPromptEncoder> miniLm) =>
+        ShapeFeatureEncoder.InnerIdOf(encoderId) is { } innerId ? EncoderFor(innerId, miniLm) is { } inner ? new ShapeFeatureEncoder(inner) : null
+        : MiniLmPromptEncoder.MaxTokensOf(encoderId) is { } maxTokens ? miniLm(maxTokens)
         : HashingPromptEncoder.DimensionOf(encoderId) is { } dimension ? new HashingPromptEncoder(dimension)
         : null;
 
