@@ -34,7 +34,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a server on a free port and waits until it answers PING.</summary>
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FindExecutable(), FreePort());
+        var server = new RedisServer(FindExecutable(), LoopbackPorts.Free());
         await server.StartAgainAsync();
         return server;
     }
@@ -158,12 +158,5 @@ public sealed class RedisServer : IAsyncDisposable
 
         throw new InvalidOperationException(
             "redis-server is not installed; the Redis integration tests need it (Debian: apt-get install -y redis-server).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

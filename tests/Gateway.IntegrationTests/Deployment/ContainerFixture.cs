@@ -29,7 +29,7 @@ public sealed class ContainerFixture : IAsyncLifetime
     {
         Upstream = await FakeUpstream.StartAsync("upstream");
         Config = ConfigMapDirectory.Create(new Dictionary<string, string> { ["gateway.json"] = ConfigJson("model-a") });
-        var port = ContainerProcess.FreePort();
+        var port = LoopbackPorts.Free();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
         // What `docker run -e ... -v CONFIG:/config` or the chart's pod spec sets.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Gateway.TestUtilities;
 
@@ -151,13 +150,6 @@ public sealed class ContainerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{url} did not answer within {timeout}. Output:\n{Output}");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

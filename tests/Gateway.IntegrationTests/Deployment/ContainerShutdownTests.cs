@@ -19,7 +19,7 @@ public sealed class ContainerShutdownTests
         {
             var models = new JsonObject { ["Gateway"] = new JsonObject { ["Models"] = new JsonObject { ["m"] = new JsonObject { ["BaseUrl"] = upstream.BaseUrl.ToString() } } } };
             await File.WriteAllTextAsync(Path.Combine(config.FullName, "models.json"), models.ToJsonString());
-            var port = ContainerProcess.FreePort();
+            var port = LoopbackPorts.Free();
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
             await using var gateway = ContainerProcess.Start(ContainerProcess.Environment(new Dictionary<string, string>
             {

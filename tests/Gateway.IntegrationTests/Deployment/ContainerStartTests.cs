@@ -56,7 +56,7 @@ public sealed class ContainerStartTests(ContainerFixture container) : IClassFixt
 
         var closed = new Dictionary<string, string>(container.Environment)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ContainerProcess.FreePort()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
         };
         var (notServing, _) = await ContainerProcess.RunAsync(closed, TimeSpan.FromSeconds(20), "healthcheck");
         Assert.NotEqual(0, notServing);

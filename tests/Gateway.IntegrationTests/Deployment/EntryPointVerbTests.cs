@@ -1,4 +1,5 @@
 using Gateway.Host.Auth;
+using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Deployment;
 
@@ -22,7 +23,7 @@ public sealed class EntryPointVerbTests
         // The gateway would start serving; the model server refuses to start without a model and says so.
         var env = ContainerProcess.Environment(new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ContainerProcess.FreePort()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
         });
         var (exitCode, output) = await ContainerProcess.RunAsync(env, Timeout, "modelserver");
         Assert.NotEqual(0, exitCode);
