@@ -23,7 +23,7 @@ internal static class RouterArtifactStore
             Dataset = artifact.Dataset,
             Encoder = new() { Id = artifact.EncoderId, Dimension = w.Dimension },
             Tasks = [.. w.Tasks],
-            Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
+            Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, ContrastFeatures = w.Head?.Features ?? 0, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
             Capabilities = artifact.Capabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         };
 
@@ -84,6 +84,10 @@ internal static class RouterArtifactStore
         {
             weights = WeightsCodec.Decode(bytes, manifest);
             weights.Validate();
+            if ((weights.Head?.Features ?? 0) != manifest.Predictor.ContrastFeatures)
+            {
+                throw new InvalidDataException($"the manifest declares {manifest.Predictor.ContrastFeatures} contrast features and the weights hold {weights.Head?.Features ?? 0}");
+            }
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {

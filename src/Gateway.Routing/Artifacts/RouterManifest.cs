@@ -29,6 +29,11 @@ internal sealed record RouterManifest
         [JsonPropertyName("hidden")] public int Hidden { get; init; }
         [JsonPropertyName("alpha")] public float Alpha { get; init; }
         [JsonPropertyName("bias")] public float Bias { get; init; }
+
+        /// <summary>Prompt-shape features the contrast head reads; 0 (omitted) when the predictor has none.</summary>
+        [JsonPropertyName("contrastFeatures")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public int ContrastFeatures { get; init; }
         [JsonPropertyName("weightsFile")] public string WeightsFile { get; init; } = RouterArtifactStore.WeightsFileName;
         [JsonPropertyName("weightsSha256")] public string WeightsSha256 { get; init; } = "";
     }

@@ -18,19 +18,21 @@ internal static class LeaveOneOutCommand
         var models = new Option<string[]>("--models") { Description = "Models to leave out one at a time (default: all).", AllowMultipleArgumentsPerToken = true };
         var split = new Option<string>("--split") { Description = "Split to evaluate on.", DefaultValueFactory = _ => "test" };
         var encoder = CliCommon.EncoderOption();
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder };
+        var contrast = new Option<bool>("--contrast-head") { Description = "Train with the contrast head (needs an encoder ending in '+shape'), as 'router train --contrast-head'." };
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast };
         command.SetAction(parse =>
         {
-            Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!);
+            Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
+                new TrainingOptions { ContrastHead = parse.GetValue(contrast) });
             return 0;
         });
         return command;
     }
 
-    private static void Run(string dataDir, string workDir, string[] models, string split, string encoderName)
+    private static void Run(string dataDir, string workDir, string[] models, string split, string encoderName, TrainingOptions options)
     {
         var full = Path.Combine(workDir, "full");
-        var fullResult = TrainCommand.Run(dataDir, full, [], encoderName, new TrainingOptions());
+        var fullResult = TrainCommand.Run(dataDir, full, [], encoderName, options);
         var baseline = EvalCommand.Run(dataDir, full, split).AtZero.Quality;
         var names = models.Length > 0 ? models : [.. fullResult.AptitudeVectors.Keys];
         var table = new Table().AddColumns("left out", "trained with it", "onboarded by aptitude", "Δ points", "share routed to it");
@@ -41,7 +43,7 @@ internal static class LeaveOneOutCommand
             Directory.CreateDirectory(dir);
             var cache = Path.Combine(full, CliCommon.EmbeddingCacheFile);
             File.Copy(cache, Path.Combine(dir, CliCommon.EmbeddingCacheFile), overwrite: true);
-            TrainCommand.Run(dataDir, dir, [name], encoderName, new TrainingOptions());
+            TrainCommand.Run(dataDir, dir, [name], encoderName, options);
             OnboardCommand.Run(dir, name, Path.Combine(dir, "aptitude", name + ".json"));
             var report = EvalCommand.Run(dataDir, dir, split);
             var index = report.Models.ToList().IndexOf(name);

@@ -32,12 +32,15 @@ internal static class TrainCommand
         var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
         var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
         var listwise = new Option<float>("--listwise") { Description = "Weight of a listwise ranking loss over the models of each prompt, added to the per-model loss (0: none).", DefaultValueFactory = _ => defaults.ListwiseWeight };
+        var contrast = new Option<bool>("--contrast-head") { Description = "Fit a task-gated head on the prompt-shape features to the differences between models (needs an encoder ending in '+shape')." };
+        var contrastL2 = new Option<float>("--contrast-l2") { Description = "L2 penalty on the contrast head.", DefaultValueFactory = _ => defaults.ContrastL2 };
+        var contrastEpochs = new Option<int>("--contrast-epochs") { Description = "Epochs of the contrast head.", DefaultValueFactory = _ => defaults.ContrastEpochs };
         var balance = new Option<bool>("--balance-tasks") { Description = "Weight each prompt's loss by the inverse size of its task, so small tasks count as much as big ones." };
         var encoder = CliCommon.EncoderOption();
         var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, encoder, maxTokens,
+            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, contrast, contrastL2, contrastEpochs, encoder, maxTokens,
         };
         command.Validators.Add(result =>
         {
@@ -58,6 +61,9 @@ internal static class TrainCommand
                 AffinityLearningRate = parse.GetValue(affinityLr),
                 ListwiseWeight = parse.GetValue(listwise),
                 BalanceTasks = parse.GetValue(balance),
+                ContrastHead = parse.GetValue(contrast),
+                ContrastL2 = parse.GetValue(contrastL2),
+                ContrastEpochs = parse.GetValue(contrastEpochs),
             };
             var outDir = parse.GetValue(output)!.FullName;
             var dataset = parse.GetValue(aptitudeResults) is { } results
@@ -91,10 +97,16 @@ internal static class TrainCommand
         {
             var affinity = ctx.AddTask("Task affinity", maxValue: options.AffinityEpochs);
             var quality = ctx.AddTask("Quality predictor", maxValue: options.Epochs);
+            var contrastTask = options.ContrastHead ? ctx.AddTask("Contrast head", maxValue: options.ContrastEpochs) : null;
             var progress = new CliCommon.SyncProgress<TrainingProgress>(p =>
             {
-                var task = p.Stage == "quality" ? quality : affinity;
+                var task = p.Stage switch { "quality" => quality, "contrast" => contrastTask ?? quality, _ => affinity };
                 task.Value = p.Epoch;
+                if (p.Stage == "contrast")
+                {
+                    task.Description = $"Contrast head (val pairwise loss {p.ValidationLoss:F4})";
+                }
+
                 if (p.Stage == "quality")
                 {
                     task.Description = $"Quality predictor (val loss {p.ValidationLoss:F4}, val routed {p.ValidationQuality:F4})";

@@ -19,6 +19,11 @@ internal sealed record TwoModelResult(string Task, int Prompts, double Weak, dou
 internal sealed record TaskResult(string Task, int Prompts, double Routed, double BestSingle, double Oracle);
 
 /// <summary>Everything <c>router eval</c> reports.</summary>
+/// <remarks>
+/// <see cref="HalfPrice"/>: the routed results at the smallest cost weight whose mean price per million tokens is at
+/// most half the best single model's, found by bisection between the swept weights (the price of a λ depends on
+/// the router's choices only, not on the outcomes); null when no weight gets there.
+/// </remarks>
 internal sealed record EvaluationReport(
     string Dataset,
     string Split,
@@ -31,13 +36,11 @@ internal sealed record EvaluationReport(
     IReadOnlyList<SweepPoint> Sweep,
     double Aiq,
     IReadOnlyList<TaskResult> PerTask,
-    IReadOnlyList<TwoModelResult> TwoModel)
+    IReadOnlyList<TwoModelResult> TwoModel,
+    SweepPoint? HalfPrice = null)
 {
     public SweepPoint AtZero => Sweep[0];
 
     /// <summary>Share of the best-single → oracle gap closed at λ = 0.</summary>
     public double GapClosed => (AtZero.Quality - BestSingle.Quality) / (Oracle.Quality - BestSingle.Quality);
-
-    /// <summary>The smallest swept λ whose mean price per million tokens is at most half the best single model's.</summary>
-    public SweepPoint? HalfPrice => Sweep.FirstOrDefault(p => p.MeanPricePerMTok <= BestSingle.MeanPricePerMTok / 2 + 1e-12);
 }

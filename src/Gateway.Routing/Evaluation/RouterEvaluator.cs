@@ -30,23 +30,24 @@ internal static class RouterEvaluator
         var costs = records.Select((o, i) => models.Select((m, j) => o.Costs?.GetValueOrDefault(m) ?? prices[j] * tokens[i] / 1e6).ToArray()).ToArray();
         var n = records.Count;
 
-        var sweep = new List<SweepPoint>();
         var predictions = new double[n][];
-        foreach (var lambda in lambdas)
+        int[] Choose(double lambda)
         {
             var choices = new int[n];
             for (var i = 0; i < n; i++)
             {
                 var decision = router.Decide(embeddings[i], tokens[i], new RouteRequest(records[i].Prompt, new CostWeights(Cost: lambda), ExpectedOutputTokens: 0));
                 choices[i] = index[decision.Best?.Name ?? throw new InvalidOperationException("No model of the data set is routable.")];
-                if (lambda == lambdas[0])
+                if (predictions[i] is null)
                 {
                     predictions[i] = models.Select(m => decision.Ranked.FirstOrDefault(r => r.Name == m)?.PredictedQuality ?? double.NaN).ToArray();
                 }
             }
 
-            sweep.Add(Point(lambda, scores, costs, prices, choices));
+            return choices;
         }
+
+        var sweep = lambdas.Select(lambda => Point(lambda, scores, costs, prices, Choose(lambda))).ToList();
 
         var bestSingle = BestSingle(dataset, models, prices);
         var single = Enumerable.Repeat(bestSingle, n).ToArray();
@@ -67,7 +68,36 @@ internal static class RouterEvaluator
             sweep,
             RoutingMetrics.Aiq(sweep.Select(p => (p.MeanCostUsd, p.Quality)).ToArray()),
             perTask,
-            models.Count == 2 ? TwoModel(dataset, records, scores, predictions) : []);
+            models.Count == 2 ? TwoModel(dataset, records, scores, predictions) : [],
+            HalfPrice(sweep, singlePoint.MeanPricePerMTok / 2, lambda => Point(lambda, scores, costs, prices, Choose(lambda))));
+    }
+
+    /// <summary>The point at the smallest λ whose mean price is at most <paramref name="target"/>, to 1e-4 in λ.</summary>
+    private static SweepPoint? HalfPrice(IReadOnlyList<SweepPoint> sweep, double target, Func<double, SweepPoint> at)
+    {
+        var first = sweep.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.MeanPricePerMTok <= target + 1e-12);
+        if (first.p is null || first.i == 0)
+        {
+            return first.p;
+        }
+
+        var (low, high) = (sweep[first.i - 1].Lambda, first.p.Lambda);
+        var best = first.p;
+        while (high - low > 1e-4)
+        {
+            var mid = (low + high) / 2;
+            var point = at(mid);
+            if (point.MeanPricePerMTok <= target + 1e-12)
+            {
+                (high, best) = (mid, point);
+            }
+            else
+            {
+                low = mid;
+            }
+        }
+
+        return best;
     }
 
     private static SweepPoint Point(double lambda, double[][] scores, double[][] costs, double[] prices, int[] choices) => new(

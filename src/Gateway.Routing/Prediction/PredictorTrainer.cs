@@ -6,7 +6,8 @@ namespace Gateway.Routing.Prediction;
 /// Fits <see cref="PredictorWeights"/>: first the task affinity (softmax regression of prompt → aptitude task),
 /// then the rest with logistic loss on (prompt, capability vector) → score over all training models.
 /// Single-threaded and seeded, so the same data and options give the same weights. The epoch with the lowest
-/// validation loss is kept.
+/// validation loss is kept. With <see cref="TrainingOptions.ContrastFeatures"/> a third stage fits the
+/// <see cref="ContrastHead"/> on the differences between models.
 /// </summary>
 internal sealed partial class PredictorTrainer(TrainingOptions options)
 {
@@ -19,7 +20,10 @@ internal sealed partial class PredictorTrainer(TrainingOptions options)
         var validation = Enumerable.Range(0, data.Embeddings.Length).Where(i => data.Validation[i]).ToArray();
 
         FitAffinity(weights, data, train, random, progress);
-        return FitQuality(weights, data, train, validation, random, progress);
+        var fitted = FitQuality(weights, data, train, validation, random, progress);
+        return options.ContrastFeatures > 0 && options.ContrastEpochs > 0
+            ? FitContrast(fitted, data, train, validation, options.ContrastFeatures, random, progress)
+            : fitted;
     }
 
     private void FitAffinity(PredictorWeights w, TrainingSet data, int[] train, Random random, IProgress<TrainingProgress>? progress)

@@ -23,6 +23,9 @@ internal sealed record PredictorWeights(
     float Alpha,
     float Bias)
 {
+    /// <summary>Optional task-gated correction fitted on differences between models (null: none).</summary>
+    public ContrastHead? Head { get; init; }
+
     public int TaskCount => Tasks.Count;
 
     public int FeatureCount => Dimension + Hidden + 1;
@@ -60,6 +63,8 @@ internal sealed record PredictorWeights(
         {
             Check(Array.TrueForAll(array, float.IsFinite), "finite weights");
         }
+
+        Head?.Validate(t, Dimension);
 
         static void Check(bool ok, string what)
         {

@@ -8,7 +8,7 @@ namespace Gateway.Routing.Prediction;
 /// <code>
 /// a = softmax(A·[e;1])                       soft task affinity of the prompt
 /// z = [e; relu(U·[e;1]); 1]                  prompt features
-/// s = zᵀ·W·[c;1] + aᵀ·B·c + α·logit(a·c) + β
+/// s = zᵀ·W·[c;1] + aᵀ·B·c + α·logit(a·c) + β  (+ the optional <see cref="ContrastHead"/> term)
 /// quality = σ(s)
 /// </code>
 /// The model enters only through c, so a model the predictor never saw is scored from its vector alone.
@@ -19,8 +19,11 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     public PredictorWeights Weights { get; } = weights;
 
     /// <summary>The per-prompt part of the score, shared by all candidates.</summary>
-    internal sealed class PromptState(int tasks, int features, int hidden)
+    internal sealed class PromptState(int tasks, int features, int hidden, int headFeatures)
     {
+        public float[] Head { get; } = new float[headFeatures > 0 ? tasks : 0];
+        public float[] HeadFeatures { get; } = new float[headFeatures];
+
         public float[] Affinity { get; } = new float[tasks];
         public float[] Features { get; } = new float[features];
         public float[] Projected { get; } = new float[tasks + 1];
@@ -37,7 +40,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             throw new ArgumentException($"Embedding has {embedding.Length} dimensions; the predictor expects {d}.", nameof(embedding));
         }
 
-        var state = new PromptState(w.TaskCount, w.FeatureCount, w.Hidden);
+        var state = new PromptState(w.TaskCount, w.FeatureCount, w.Hidden, w.Head?.Features ?? 0);
         for (var t = 0; t < w.TaskCount; t++)
         {
             state.Affinity[t] = Affine(w.Affinity, t, d, embedding);
@@ -72,6 +75,12 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.AffinityCross[u] = sum;
         }
 
+        if (w.Head is { } head)
+        {
+            head.Standardise(embedding, state.HeadFeatures);
+            head.Project(state.Affinity, state.HeadFeatures, state.Head);
+        }
+
         return state;
     }
 
@@ -83,6 +92,11 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         var s = TensorPrimitives.Dot(projected[..t], capability) + projected[t];
         s += TensorPrimitives.Dot(state.AffinityCross, capability);
         s += Weights.Alpha * SafeLogit(TensorPrimitives.Dot(state.Affinity, capability));
+        if (Weights.Head is { } head)
+        {
+            s += head.Term(state.Head, capability);
+        }
+
         return s + Weights.Bias;
     }
 

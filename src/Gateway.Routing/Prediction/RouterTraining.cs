@@ -22,6 +22,16 @@ internal static class RouterTraining
         TimeProvider timeProvider,
         IProgress<TrainingProgress>? progress = null)
     {
+        if (options.ContrastHead)
+        {
+            options = options with
+            {
+                ContrastFeatures = ShapeFeatureEncoder.InnerIdOf(encoderId) is null
+                    ? throw new ArgumentException($"A contrast head reads the prompt-shape features, and the encoder '{encoderId}' has none: train with an encoder ending in '+shape'.")
+                    : ShapeFeatureEncoder.ShapeDimension,
+            };
+        }
+
         var tasks = train.Select(o => o.Task).Distinct().Order(StringComparer.Ordinal).ToArray();
         var models = dataset.ModelNames.Where(m => !leaveOut.Contains(m)).ToArray();
 

@@ -29,6 +29,19 @@ internal sealed record TrainingOptions
     /// <summary>Keep the epoch with the best validation routed quality (true) or the lowest validation loss (false).</summary>
     public bool SelectByQuality { get; init; }
 
+    /// <summary>Fit a <see cref="ContrastHead"/> on the prompt-shape features (the encoder must append them).</summary>
+    public bool ContrastHead { get; init; }
+
+    /// <summary>Trailing embedding values the <see cref="Prediction.ContrastHead"/> reads (0: no head); set from the encoder.</summary>
+    public int ContrastFeatures { get; init; }
+
+    public int ContrastEpochs { get; init; } = 20;
+
+    public float ContrastLearningRate { get; init; } = 1e-2f;
+
+    /// <summary>L2 penalty on the contrast head's weights (per example).</summary>
+    public float ContrastL2 { get; init; } = 1e-3f;
+
     /// <summary>Choose aptitude items to match the training models' task accuracy (true) or at random (false).</summary>
     public bool MatchedAptitudeItems { get; init; } = true;
 }

@@ -1,0 +1,176 @@
+using System.Numerics.Tensors;
+
+namespace Gateway.Routing.Prediction;
+
+internal sealed partial class PredictorTrainer
+{
+    /// <summary>
+    /// Fits the <see cref="ContrastHead"/> on top of the trained predictor, whose weights stay fixed: a pairwise
+    /// logistic loss on every two models of a prompt whose scores differ (RankNet), weighted by the difference,
+    /// plus an L2 penalty. The epoch with the lowest validation pairwise loss is kept, and no head at all when
+    /// none beats the predictor without it.
+    /// </summary>
+    private PredictorWeights FitContrast(PredictorWeights w, TrainingSet data, int[] train, int[] validation, int features, Random random, IProgress<TrainingProgress>? progress)
+    {
+        var t = w.TaskCount;
+        var head = ContrastHead.Create(data.Embeddings, train, features, data.Capabilities, t);
+        var candidate = w with { Head = head };
+        var predictor = new QualityPredictor(w);
+
+        // The fixed part of every score, the prompt's task affinity and its standardised features, once.
+        var n = data.Embeddings.Length;
+        var baseLogits = new float[n][];
+        var affinity = new float[n][];
+        var phi = new float[n][];
+        foreach (var i in train.Concat(validation))
+        {
+            var state = predictor.Prepare(data.Embeddings[i]);
+            baseLogits[i] = data.Capabilities.Select(c => predictor.Logit(state, c)).ToArray();
+            affinity[i] = (float[])state.Affinity.Clone();
+            phi[i] = new float[features];
+            head.Standardise(data.Embeddings[i], phi[i]);
+        }
+
+        var centred = data.Capabilities.Select(c =>
+        {
+            var v = new float[t];
+            TensorPrimitives.Subtract(c, head.Centre, v);
+            return v;
+        }).ToArray();
+        var rows = validation.Length > 0 ? validation : train;
+        // The head's block for task t acts only on prompts with affinity to t, so each block keeps its own best
+        // epoch, judged on the validation prompts of its task (all zeros, no correction, is the first candidate).
+        var rowsOf = Enumerable.Range(0, t).Select(task => rows.Where(i => data.TaskOf[i] == task).ToArray()).ToArray();
+        var block = t * features;
+        var bestLoss = rowsOf.Select(r => PairwiseLoss(head, data, r, baseLogits, affinity, phi, centred)).ToArray();
+        var best = (float[])head.Weights.Clone();
+        var improved = false;
+        var gradient = new float[head.Weights.Length];
+        var adam = new Adam(gradient.Length, options.ContrastLearningRate, 0);
+        var h = new float[t];
+        var lambdas = new float[data.Capabilities.Length];
+        var dh = new float[t];
+        for (var epoch = 0; epoch < options.ContrastEpochs; epoch++)
+        {
+            Shuffle(train, random);
+            for (var start = 0; start < train.Length; start += options.BatchSize)
+            {
+                var end = Math.Min(train.Length, start + options.BatchSize);
+                for (var b = start; b < end; b++)
+                {
+                    var i = train[b];
+                    if (!PairGradients(head, data.Targets[i], baseLogits[i], affinity[i], phi[i], centred, h, lambdas))
+                    {
+                        continue;
+                    }
+
+                    // dh_u = Σ_m λ_m (c_m − centre)_u; dV[t,u,:] = a_t dh_u φ.
+                    Array.Clear(dh);
+                    for (var m = 0; m < lambdas.Length; m++)
+                    {
+                        TensorPrimitives.MultiplyAdd(centred[m], lambdas[m], dh, dh);
+                    }
+
+                    for (var task = 0; task < t; task++)
+                    {
+                        var a = affinity[i][task];
+                        if (a < 1e-4f)
+                        {
+                            continue;
+                        }
+
+                        for (var u = 0; u < t; u++)
+                        {
+                            var row = gradient.AsSpan(((task * t) + u) * features, features);
+                            TensorPrimitives.MultiplyAdd(phi[i], a * dh[u], row, row);
+                        }
+                    }
+                }
+
+                var count = end - start;
+                TensorPrimitives.MultiplyAdd(head.Weights, options.ContrastL2 * count, gradient, gradient);
+                adam.Step(head.Weights, gradient, 1f / count);
+            }
+
+            for (var task = 0; task < t; task++)
+            {
+                var taskLoss = PairwiseLoss(head, data, rowsOf[task], baseLogits, affinity, phi, centred);
+                if (taskLoss < bestLoss[task])
+                {
+                    bestLoss[task] = taskLoss;
+                    head.Weights.AsSpan(task * block, block).CopyTo(best.AsSpan(task * block, block));
+                    improved = true;
+                }
+            }
+
+            var loss = PairwiseLoss(head, data, rows, baseLogits, affinity, phi, centred);
+
+            progress?.Report(new TrainingProgress("contrast", epoch + 1, options.ContrastEpochs, loss, double.NaN));
+        }
+
+        return improved ? candidate with { Head = head with { Weights = best } } : w;
+    }
+
+    /// <summary>
+    /// dLoss/ds_m for one prompt into <paramref name="lambdas"/>. The loss is the squared error of the predicted
+    /// difference in quality, σ(s_m) − σ(s_n), against the scored one, over every two models with a score; pairs
+    /// that tie count too, because a prompt both models solve is one where the cheaper answer is as good.
+    /// False when fewer than two models have a score.
+    /// </summary>
+    private static bool PairGradients(ContrastHead head, float[] targets, float[] baseLogits, float[] affinity, float[] phi, float[][] centred, float[] h, float[] lambdas)
+    {
+        Array.Clear(lambdas);
+        head.Project(affinity, phi, h);
+        var any = false;
+        for (var m = 0; m < targets.Length; m++)
+        {
+            for (var n = m + 1; n < targets.Length; n++)
+            {
+                var diff = targets[m] - targets[n];
+                if (float.IsNaN(diff))
+                {
+                    continue;
+                }
+
+                var pm = (float)QualityPredictor.Sigmoid(baseLogits[m] + TensorPrimitives.Dot(h, centred[m]));
+                var pn = (float)QualityPredictor.Sigmoid(baseLogits[n] + TensorPrimitives.Dot(h, centred[n]));
+                var error = 2 * (pm - pn - diff);
+                lambdas[m] += error * pm * (1 - pm);
+                lambdas[n] -= error * pn * (1 - pn);
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private static double PairwiseLoss(ContrastHead head, TrainingSet data, int[] rows, float[][] baseLogits, float[][] affinity, float[][] phi, float[][] centred)
+    {
+        var h = new float[head.Centre.Length];
+        double loss = 0;
+        var pairs = 0;
+        foreach (var i in rows)
+        {
+            head.Project(affinity[i], phi[i], h);
+            var targets = data.Targets[i];
+            for (var m = 0; m < targets.Length; m++)
+            {
+                for (var n = m + 1; n < targets.Length; n++)
+                {
+                    var diff = targets[m] - targets[n];
+                    if (float.IsNaN(diff))
+                    {
+                        continue;
+                    }
+
+                    var pm = QualityPredictor.Sigmoid(baseLogits[i][m] + TensorPrimitives.Dot(h, centred[m]));
+                    var pn = QualityPredictor.Sigmoid(baseLogits[i][n] + TensorPrimitives.Dot(h, centred[n]));
+                    loss += Math.Pow(pm - pn - diff, 2);
+                    pairs++;
+                }
+            }
+        }
+
+        return loss / Math.Max(1, pairs);
+    }
+}
