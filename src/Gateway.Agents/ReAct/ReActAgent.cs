@@ -1,3 +1,4 @@
+using System.Text;
 using Gateway.Agents.Runtime;
 using Microsoft.Extensions.AI;
 
@@ -7,6 +8,8 @@ namespace Gateway.Agents.ReAct;
 /// ReAct (Yao et al., 2023) over OpenAI tool calling: one model thinks, calls tools and reads each
 /// observation in a growing conversation until it answers without a tool call or the iteration cap
 /// is reached (then it is asked to answer with what it has). The baseline ReWOO is measured against.
+/// The caller's own tools are offered next to the agent's: a turn that calls one pauses the run, and the
+/// caller's conversation, with its tool calls and results, is the conversation the model continues.
 /// Role: <c>actor</c>.
 /// </summary>
 public sealed class ReActAgent : IAgentKind
@@ -19,11 +22,16 @@ public sealed class ReActAgent : IAgentKind
 
     public string Kind => "react";
 
+    public bool SupportsClientTools => true;
+
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage> { new(ChatRole.System, SystemPrompt) };
         messages.AddRange(run.Messages.Where(m => m.Role != ChatRole.System));
-        var tools = run.Tools.Select(t => t.Declaration).ToList();
+        var tools = run.Declarations;
+        // What this request did before a pause: the caller keeps only the assistant message it is sent,
+        // so the model's own steps travel in its content and the resumed model reads them there.
+        var work = new StringBuilder();
         var step = 0;
         for (var turn = 1; turn <= run.Definition.Limits.MaxIterations; turn++)
         {
@@ -31,8 +39,9 @@ public sealed class ReActAgent : IAgentKind
             {
                 if (tools.Count > 0)
                 {
-                    options.Tools = tools;
+                    options.Tools = [.. tools];
                     options.ToolMode = ChatToolMode.Auto;
+                    options.AllowMultipleToolCalls = run.ParallelClientCalls || run.ClientTools.Count == 0 ? null : false;
                 }
             }, cancellationToken);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
@@ -44,13 +53,29 @@ public sealed class ReActAgent : IAgentKind
             if (!string.IsNullOrWhiteSpace(response.Text))
             {
                 run.Trace.AddTurn(new TurnTrace(ActorRole, response.Text));
+                work.Append(response.Text.Trim()).Append('\n');
             }
 
             messages.AddRange(response.Messages);
-            foreach (var call in calls)
+            var clientCalls = calls.Where(c => ToolCalls.IsClientCall(run, c)).ToList();
+            foreach (var call in calls.Except(clientCalls))
             {
                 var outcome = await ToolCalls.InvokeAsync(run, $"T{++step}", call, cancellationToken);
                 messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, outcome.Output)]));
+                work.Append("Action: ").Append(ToolCalls.Canonical(call)).Append('\n').Append("Observation: ").Append(outcome.Output).Append('\n');
+            }
+
+            if (clientCalls.Count > 0)
+            {
+                var requested = new List<ClientToolCall>(clientCalls.Count);
+                foreach (var call in clientCalls)
+                {
+                    var id = string.IsNullOrEmpty(call.CallId) ? $"call_T{step + 1}_{run.CallSuffix}" : call.CallId;
+                    var arguments = ToolCalls.ArgumentsJson(call);
+                    requested.Add(await run.RequestClientCallAsync($"T{++step}", id, call.Name, ToolCalls.Canonical(call), arguments, cancellationToken));
+                }
+
+                return AgentOutcome.AwaitingClient(work.ToString().TrimEnd(), requested);
             }
         }
 

@@ -12,7 +12,7 @@ public static class ReWooPrompts
     /// <summary>Longest input or plan text the schema admits per step.</summary>
     public const int MaxFieldLength = 200;
 
-    public static string Planner(IReadOnlyList<AgentTool> tools, bool json, int maxSteps)
+    public static string Planner(IReadOnlyList<IToolDescription> tools, bool json, int maxSteps)
     {
         var text = new StringBuilder();
         text.Append("For the following task, make plans that can solve the problem step by step. For each plan, say which ")
@@ -62,7 +62,7 @@ public static class ReWooPrompts
     /// The plan's JSON schema: a non-empty array of at most <paramref name="maxSteps"/> steps whose
     /// <c>tool</c> is one of the available tools' names. A local model produces it under a grammar.
     /// </summary>
-    public static JsonElement PlanSchema(IReadOnlyList<AgentTool> tools, int maxSteps)
+    public static JsonElement PlanSchema(IReadOnlyList<IToolDescription> tools, int maxSteps)
     {
         var schema = new JsonObject
         {

@@ -9,6 +9,9 @@ namespace Gateway.Agents.Runtime;
 /// <summary>Everything one run needs: its definition, the conversation, the role models, the tools, the trace and the event sink.</summary>
 public sealed class AgentRun
 {
+    /// <summary>The trace status of a step the caller runs.</summary>
+    public const string ClientStepStatus = "client";
+
     public required string Name { get; init; }
 
     public required AgentOptions Definition { get; init; }
@@ -18,7 +21,20 @@ public sealed class AgentRun
 
     public required RoleModels Models { get; init; }
 
+    /// <summary>The agent's own tools, which the gateway runs.</summary>
     public required IReadOnlyList<AgentTool> Tools { get; init; }
+
+    /// <summary>The caller's own tools (none unless the kind <see cref="IAgentKind.SupportsClientTools"/>); the caller runs them.</summary>
+    public IReadOnlyList<ClientTool> ClientTools { get; init; } = [];
+
+    /// <summary>False when the caller asked for at most one tool call per answer (<c>parallel_tool_calls: false</c>).</summary>
+    public bool ParallelClientCalls { get; init; } = true;
+
+    /// <summary>Every tool the run may choose: its own, then the caller's.</summary>
+    public IReadOnlyList<IToolDescription> Offered => [.. Tools, .. ClientTools];
+
+    /// <summary>Every tool the run may choose, as declarations for OpenAI tool calling.</summary>
+    public IReadOnlyList<AITool> Declarations => [.. Offered.Select(t => t.Declaration)];
 
     public required Kernel Kernel { get; init; }
 
@@ -30,6 +46,12 @@ public sealed class AgentRun
     public string Task => Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
 
     public AgentTool? FindTool(string name) => Tools.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>The caller's tool named <paramref name="name"/>, or null (also when the agent has its own tool of that name).</summary>
+    public ClientTool? FindClientTool(string name) => FindTool(name) is null ? ClientTools.FirstOrDefault(t => t.Name == name) : null;
+
+    /// <summary>A suffix that makes the run's client <c>tool_call</c> ids unique within a conversation.</summary>
+    public string CallSuffix => Trace.Id.StartsWith("run_", StringComparison.Ordinal) && Trace.Id.Length >= 12 ? Trace.Id[4..12] : Trace.Id;
 
     /// <summary>
     /// The final answer from <paramref name="role"/>: streamed to the caller piece by piece when the
@@ -74,6 +96,18 @@ public sealed class AgentRun
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Hands a call of the caller's tool <paramref name="tool"/> to the caller: records a <c>client</c> step (no output:
+    /// the caller runs it) and a <c>client_tool_call</c> event. The kind then ends the run with
+    /// <see cref="AgentOutcome.AwaitingClient"/> and the calls this returned.
+    /// </summary>
+    public async Task<ClientToolCall> RequestClientCallAsync(string step, string callId, string tool, string input, string arguments, CancellationToken cancellationToken)
+    {
+        Trace.AddStep(new StepTrace(step, tool, input, "", ClientStepStatus, Trace.ElapsedMilliseconds, 0));
+        await Events.EmitAsync(new AgentEvent("client_tool_call", new() { ["id"] = callId, ["step"] = step, ["tool"] = tool, ["arguments"] = arguments }), cancellationToken);
+        return new ClientToolCall(callId, tool, arguments, step);
     }
 
     /// <summary>Runs a tool and records the step in the trace, with start/end events.</summary>

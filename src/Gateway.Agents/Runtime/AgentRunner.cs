@@ -35,9 +35,35 @@ public sealed partial class AgentRunner
 
     public IReadOnlyCollection<string> Names => [.. _definitions.Current.Agents.Keys];
 
-    public async Task<AgentRunResult> RunAsync(string name, IReadOnlyList<ChatMessage> messages, IAgentModelProvider models,
+    /// <summary>
+    /// Why the agent <paramref name="name"/> would refuse <paramref name="clientTools"/> (see <see cref="ClientToolOffer.Check"/>),
+    /// or null; lets a caller be told before a streamed answer starts.
+    /// </summary>
+    public async Task<ClientToolRejection?> CheckClientToolsAsync(string name, ClientToolOffer clientTools, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clientTools);
+        var definition = Find(name) ?? throw new ArgumentException($"There is no agent named '{name}'.", nameof(name));
+        if (clientTools.Tools.Count == 0)
+        {
+            return null;
+        }
+
+        var tools = await _tools.GetToolsAsync(definition.Tools, cancellationToken);
+        return clientTools.Check(name, _kinds[definition.Kind], tools);
+    }
+
+    public Task<AgentRunResult> RunAsync(string name, IReadOnlyList<ChatMessage> messages, IAgentModelProvider models,
+        IAgentEventSink? events, CancellationToken cancellationToken) =>
+        RunAsync(name, messages, ClientToolOffer.None, models, events, cancellationToken);
+
+    /// <summary>
+    /// Runs the agent on <paramref name="messages"/>, offering it the caller's own tools too. A run that calls one of
+    /// them ends with <see cref="AgentRunStatus.AwaitingClient"/> and the calls in the trace's <c>tool_calls</c>.
+    /// </summary>
+    public async Task<AgentRunResult> RunAsync(string name, IReadOnlyList<ChatMessage> messages, ClientToolOffer clientTools, IAgentModelProvider models,
         IAgentEventSink? events, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clientTools);
         var definition = Find(name) ?? throw new ArgumentException($"There is no agent named '{name}'.", nameof(name));
         var kind = _kinds[definition.Kind];
         var trace = new AgentTraceBuilder("run_" + Guid.NewGuid().ToString("N"));
@@ -46,6 +72,11 @@ public sealed partial class AgentRunner
         try
         {
             var tools = await _tools.GetToolsAsync(definition.Tools, timeout.Token);
+            if (clientTools.Check(name, kind, tools) is { } rejected)
+            {
+                throw new AgentRunException(rejected.Message, rejected.Code, callerStatus: 400);
+            }
+
             var run = new AgentRun
             {
                 Name = name,
@@ -53,12 +84,14 @@ public sealed partial class AgentRunner
                 Messages = messages,
                 Models = new RoleModels(definition, models, trace),
                 Tools = tools,
+                ClientTools = clientTools.Tools,
+                ParallelClientCalls = clientTools.ParallelCalls,
                 Kernel = new Kernel(),
                 Trace = trace,
                 Events = events ?? NullAgentEventSink.Instance,
             };
             var outcome = await kind.RunAsync(run, timeout.Token);
-            return new(trace.Build(name, kind.Kind, outcome.Status, outcome.Answer, null), null);
+            return new(trace.Build(name, kind.Kind, outcome.Status, outcome.Answer, null, outcome.ClientCalls), null);
         }
         catch (AgentLimitException ex)
         {

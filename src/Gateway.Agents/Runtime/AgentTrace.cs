@@ -12,6 +12,8 @@ public enum AgentRunStatus
     /// <summary>A limit (iterations, tokens, run time) ended the run early; the answer is the best available.</summary>
     [JsonStringEnumMemberName("limit_reached")] LimitReached,
     [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>The agent called the caller's own tools (<c>tool_calls</c>); the caller runs them and sends the results back to resume.</summary>
+    [JsonStringEnumMemberName("awaiting_client")] AwaitingClient,
 }
 
 /// <summary>One planned ReWOO step.</summary>
@@ -22,7 +24,7 @@ public sealed record PlannedStep(
     [property: JsonPropertyName("plan")] string Plan,
     [property: JsonPropertyName("depends_on")] IReadOnlyList<string> DependsOn);
 
-/// <summary>One tool call as it ran.</summary>
+/// <summary>One tool call as it ran; a call of the caller's own tool has status <c>client</c> and no output (the caller runs it).</summary>
 public sealed record StepTrace(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("tool")] string Tool,
@@ -58,7 +60,8 @@ public sealed record AgentTrace(
     [property: JsonPropertyName("turns")] IReadOnlyList<TurnTrace> Turns,
     [property: JsonPropertyName("roles")] IReadOnlyDictionary<string, RoleUsage> Roles,
     [property: JsonPropertyName("usage")] TraceUsage Usage,
-    [property: JsonPropertyName("timings")] IReadOnlyDictionary<string, double> TimingsMilliseconds);
+    [property: JsonPropertyName("timings")] IReadOnlyDictionary<string, double> TimingsMilliseconds,
+    [property: JsonPropertyName("tool_calls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClientToolCall>? ToolCalls = null);
 
 public sealed record TraceUsage(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,

@@ -74,7 +74,7 @@ public sealed class AgentTraceBuilder
         }
     }
 
-    public AgentTrace Build(string agent, string kind, AgentRunStatus status, string answer, string? error)
+    public AgentTrace Build(string agent, string kind, AgentRunStatus status, string answer, string? error, IReadOnlyList<ClientToolCall>? toolCalls = null)
     {
         lock (_gate)
         {
@@ -83,7 +83,7 @@ public sealed class AgentTraceBuilder
             var completion = roles.Values.Sum(r => r.CompletionTokens);
             var timings = new Dictionary<string, double>(_timings, StringComparer.Ordinal) { ["total"] = ElapsedMilliseconds };
             return new AgentTrace(Id, agent, kind, status, answer, error, _plan, [.. _steps.OrderBy(s => s.StartedMilliseconds)], [.. _turns],
-                roles, new TraceUsage(prompt, completion, prompt + completion), timings);
+                roles, new TraceUsage(prompt, completion, prompt + completion), timings, toolCalls is { Count: > 0 } ? toolCalls : null);
         }
     }
 }

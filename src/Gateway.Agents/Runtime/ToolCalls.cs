@@ -25,6 +25,21 @@ public static class ToolCalls
         return new JsonObject { ["name"] = call.Name, ["arguments"] = arguments }.ToJsonString();
     }
 
+    /// <summary>The call's arguments as a JSON object in a string, in the model's order (OpenAI's <c>function.arguments</c>).</summary>
+    public static string ArgumentsJson(FunctionCallContent call)
+    {
+        var arguments = new JsonObject();
+        foreach (var (key, value) in call.Arguments ?? new Dictionary<string, object?>())
+        {
+            arguments[key] = value is null ? null : JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions);
+        }
+
+        return arguments.ToJsonString();
+    }
+
+    /// <summary>Whether <paramref name="call"/> is a well-formed call of one of the caller's tools, which the caller runs.</summary>
+    public static bool IsClientCall(AgentRun run, FunctionCallContent call) => call.Exception is null && run.FindClientTool(call.Name) is not null;
+
     /// <summary>The call's arguments for a Semantic Kernel function: JSON strings become strings, other JSON its text.</summary>
     public static KernelArguments Arguments(FunctionCallContent call)
     {

@@ -5,7 +5,7 @@ using Microsoft.SemanticKernel;
 namespace Gateway.Agents.Tools;
 
 /// <summary>One tool an agent can call: a Semantic Kernel function under a unique name.</summary>
-public sealed record AgentTool(string Name, string Source, KernelFunction Function)
+public sealed record AgentTool(string Name, string Source, KernelFunction Function) : IToolDescription
 {
     public string Description => Function.Description;
 

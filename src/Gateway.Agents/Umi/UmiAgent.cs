@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Gateway.Agents.Runtime;
 using Microsoft.Extensions.AI;
 
@@ -11,9 +12,11 @@ namespace Gateway.Agents.Umi;
 /// <c>tool_choice: required</c>), to the summarizer (conclusion), or gives up; the summarizer writes
 /// the answer from the history. Optional self-refinement of each call (ToolACE-R): the caller is
 /// shown its own call until the canonical call stops changing or <c>RefineRounds</c> is reached.
+/// The caller may choose one of the caller's own tools: the run then pauses, its history so far the answer's
+/// content, and resumes from the conversation sent back (the call is the history's action, its result the observation).
 /// Roles: <c>planner</c>, <c>caller</c>, <c>summarizer</c>.
 /// </summary>
-public sealed class UmiAgent : IAgentKind
+public sealed partial class UmiAgent : IAgentKind
 {
     public const string PlannerRole = "planner";
     public const string CallerRole = "caller";
@@ -21,16 +24,21 @@ public sealed class UmiAgent : IAgentKind
 
     public string Kind => "umi";
 
+    public bool SupportsClientTools => true;
+
+    [GeneratedRegex(@"^call_T(\d+)_")]
+    private static partial Regex ClientCallId();
+
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
-        var history = new StringBuilder();
+        var (history, resumedAfter) = Resume(run);
         var json = run.Definition.PlanFormat == "json";
         var status = AgentRunStatus.LimitReached;
-        for (var turn = 1; turn <= run.Definition.Limits.MaxIterations; turn++)
+        for (var turn = resumedAfter + 1; turn <= resumedAfter + run.Definition.Limits.MaxIterations; turn++)
         {
             var decision = await PlanAsync(run, history, json, cancellationToken);
             history.Append("Thought ").Append(turn).Append(": ").Append(decision.Thought).Append('\n');
-            if (decision.Next == UmiPrompts.Conclusion || run.Tools.Count == 0)
+            if (decision.Next == UmiPrompts.Conclusion || run.Offered.Count == 0)
             {
                 status = AgentRunStatus.Completed;
                 break;
@@ -49,6 +57,13 @@ public sealed class UmiAgent : IAgentKind
                 continue;
             }
 
+            if (ToolCalls.IsClientCall(run, call))
+            {
+                var requested = await run.RequestClientCallAsync($"T{turn}", $"call_T{turn}_{run.CallSuffix}", call.Name,
+                    ToolCalls.Canonical(call), ToolCalls.ArgumentsJson(call), cancellationToken);
+                return AgentOutcome.AwaitingClient(history.ToString().TrimEnd(), [requested]);
+            }
+
             var outcome = await ToolCalls.InvokeAsync(run, $"T{turn}", call, cancellationToken);
             history.Append("Action ").Append(turn).Append(": ").Append(ToolCalls.Canonical(call)).Append('\n')
                 .Append("Observation ").Append(turn).Append(": ").Append(outcome.Output).Append('\n');
@@ -65,11 +80,47 @@ public sealed class UmiAgent : IAgentKind
         return new AgentOutcome(summary, status);
     }
 
+    /// <summary>
+    /// The history before this request and its last turn number: each paused answer since the task brings its history
+    /// (its content) and its call, whose result, in the caller's tool message, is that turn's observation.
+    /// </summary>
+    private static (StringBuilder History, int LastTurn) Resume(AgentRun run)
+    {
+        var history = new StringBuilder();
+        var last = 0;
+        var since = Conversation.SinceTask(run.Messages);
+        var results = Conversation.ToolResults(since);
+        foreach (var message in since.Where(m => m.Role == ChatRole.Assistant))
+        {
+            var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+            if (calls.Count == 0)
+            {
+                continue;
+            }
+
+            if (!string.IsNullOrWhiteSpace(message.Text))
+            {
+                history.Append(message.Text.Trim()).Append('\n');
+            }
+
+            foreach (var call in calls)
+            {
+                var turn = ClientCallId().Match(call.CallId) is { Success: true } id
+                    && int.TryParse(id.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : last + 1;
+                last = Math.Max(last, turn);
+                history.Append("Action ").Append(turn).Append(": ").Append(ToolCalls.Canonical(call)).Append('\n')
+                    .Append("Observation ").Append(turn).Append(": ").Append(results.GetValueOrDefault(call.CallId, "Error: the caller sent no result.")).Append('\n');
+            }
+        }
+
+        return (history, last);
+    }
+
     private static async Task<PlannerDecision> PlanAsync(AgentRun run, StringBuilder history, bool json, CancellationToken cancellationToken)
     {
         var response = await run.Models.CompleteAsync(PlannerRole,
         [
-            new ChatMessage(ChatRole.System, UmiPrompts.Planner(run.Tools, json)),
+            new ChatMessage(ChatRole.System, UmiPrompts.Planner(run.Offered, json)),
             new ChatMessage(ChatRole.User, Transcript(run, history)),
         ], options =>
         {
@@ -120,7 +171,7 @@ public sealed class UmiAgent : IAgentKind
     {
         var response = await run.Models.CompleteAsync(CallerRole, messages, options =>
         {
-            options.Tools = [.. run.Tools.Select(t => t.Declaration)];
+            options.Tools = [.. run.Declarations];
             options.ToolMode = ChatToolMode.RequireAny;
             options.AllowMultipleToolCalls = false;
         }, cancellationToken);

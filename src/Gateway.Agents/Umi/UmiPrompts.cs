@@ -12,7 +12,7 @@ public static class UmiPrompts
     public const string Conclusion = "conclusion";
     public const string GiveUp = "give_up";
 
-    public static string Planner(IReadOnlyList<AgentTool> tools, bool json)
+    public static string Planner(IReadOnlyList<IToolDescription> tools, bool json)
     {
         var text = new StringBuilder("You are the planner of a team that solves the user's task with tools. Read the task and what has happened so far, ")
             .Append("think about the next step, then decide who acts next: 'caller' (a tool should be called; say which and with what), ")

@@ -8,7 +8,9 @@ namespace Gateway.Host.Agents;
 /// Writes an agent's answer as an OpenAI chat completion, or, streamed, as <c>chat.completion.chunk</c>
 /// events: every run event first (an empty <c>delta</c> plus a <c>gateway_event</c> object that OpenAI
 /// clients ignore), then the answer as content deltas as the answering role generates it, the finish
-/// reason, usage when asked, and <c>[DONE]</c>.
+/// reason, usage when asked, and <c>[DONE]</c>. A run paused for the caller's tools answers as OpenAI does:
+/// an assistant message with <c>tool_calls</c> (streamed as tool call deltas after the content) and
+/// <c>finish_reason: "tool_calls"</c>; its content is what the agent needs back to resume.
 /// </summary>
 internal sealed class AgentChatWriter : IAgentAnswerSink
 {
@@ -37,7 +39,7 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
         ["choices"] = new JsonArray(new JsonObject
         {
             ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = trace.Answer },
+            ["message"] = Message(trace),
             ["finish_reason"] = FinishReason(trace),
         }),
         ["usage"] = Usage(trace),
@@ -63,9 +65,24 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
 
     public async Task FinishAsync(AgentTrace trace, bool includeUsage, CancellationToken cancellationToken)
     {
-        if (!_answered)
+        if (!_answered && (trace.ToolCalls is null || trace.Answer.Length > 0))
         {
             await WriteChunkAsync(new JsonObject { ["content"] = trace.Answer }, null, null, cancellationToken);
+        }
+
+        var index = 0;
+        foreach (var call in trace.ToolCalls ?? [])
+        {
+            // As OpenAI streams a call: its id, type and name first, then the arguments.
+            await WriteChunkAsync(ToolCallDelta(new JsonObject
+            {
+                ["index"] = index,
+                ["id"] = call.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = "" },
+            }), null, null, cancellationToken);
+            await WriteChunkAsync(ToolCallDelta(new JsonObject { ["index"] = index++, ["function"] = new JsonObject { ["arguments"] = call.Arguments } }),
+                null, null, cancellationToken);
         }
 
         await WriteChunkAsync(new JsonObject(), FinishReason(trace), null, cancellationToken);
@@ -132,7 +149,34 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
         }
     }
 
-    private static string FinishReason(AgentTrace trace) => trace.Status == AgentRunStatus.LimitReached ? "length" : "stop";
+    private static JsonObject Message(AgentTrace trace)
+    {
+        if (trace.ToolCalls is not { Count: > 0 } calls)
+        {
+            return new JsonObject { ["role"] = "assistant", ["content"] = trace.Answer };
+        }
+
+        return new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = trace.Answer.Length > 0 ? trace.Answer : null,
+            ["tool_calls"] = new JsonArray([.. calls.Select(c => new JsonObject
+            {
+                ["id"] = c.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+            })]),
+        };
+    }
+
+    private static JsonObject ToolCallDelta(JsonObject call) => new() { ["tool_calls"] = new JsonArray(call) };
+
+    private static string FinishReason(AgentTrace trace) => trace.Status switch
+    {
+        AgentRunStatus.LimitReached => "length",
+        AgentRunStatus.AwaitingClient => "tool_calls",
+        _ => "stop",
+    };
 
     private static JsonObject Usage(AgentTrace trace) => new()
     {

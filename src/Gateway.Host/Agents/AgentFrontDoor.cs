@@ -12,7 +12,9 @@ namespace Gateway.Host.Agents;
 /// Agents behind the OpenAI front door: <c>model: "agent:&lt;name&gt;"</c> on <c>/v1/chat/completions</c>
 /// runs the agent and answers with its final answer (streamed with its events when asked), and
 /// <c>POST /v1/agents/{name}/runs</c> returns the whole trace. The caller's key must allow
-/// <c>agent:&lt;name&gt;</c>, and every model call of the run is made with that key.
+/// <c>agent:&lt;name&gt;</c>, and every model call of the run is made with that key. The caller's own
+/// <c>tools</c> are offered to the agent; when it calls one, the answer carries the <c>tool_calls</c>
+/// (<c>finish_reason: "tool_calls"</c>) and the run resumes from the conversation sent back with the results.
 /// </summary>
 internal sealed class AgentFrontDoor
 {
@@ -59,10 +61,9 @@ internal sealed class AgentFrontDoor
     public async Task HandleChatAsync(HttpContext context, string name, ReadOnlyMemory<byte> body, bool stream)
     {
         using var document = JsonDocument.Parse(body);
-        var messages = AgentMessages.FromChat(document.RootElement, out var error);
-        if (messages is null)
+        var (messages, clientTools) = await ReadAsync(context, name, document.RootElement, AgentMessages.FromChat);
+        if (messages is null || clientTools is null)
         {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest(error!, "messages"));
             return;
         }
 
@@ -71,7 +72,7 @@ internal sealed class AgentFrontDoor
         context.Response.Headers["x-gateway-model"] = model;
         if (!stream)
         {
-            var result = await RunAsync(name, messages, provider, null, context.RequestAborted);
+            var result = await RunAsync(name, messages, clientTools, provider, null, context.RequestAborted);
             if (result.ErrorCode is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, Failure(result));
@@ -86,7 +87,7 @@ internal sealed class AgentFrontDoor
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True;
         var writer = new AgentChatWriter(context.Response, model, _time);
         await writer.StartAsync(context.RequestAborted);
-        var streamed = await RunAsync(name, messages, provider, writer, context.RequestAborted);
+        var streamed = await RunAsync(name, messages, clientTools, provider, writer, context.RequestAborted);
         if (streamed.ErrorCode is not null)
         {
             var e = Failure(streamed);
@@ -100,22 +101,47 @@ internal sealed class AgentFrontDoor
     /// <summary>Runs an agent and answers with its trace (<c>POST /v1/agents/{name}/runs</c>).</summary>
     public async Task HandleRunAsync(HttpContext context, string name, JsonElement body)
     {
-        var messages = AgentMessages.FromRun(body, out var error);
-        if (messages is null)
+        var (messages, clientTools) = await ReadAsync(context, name, body, AgentMessages.FromRun);
+        if (messages is null || clientTools is null)
         {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.BadRequest(error!, "input"));
             return;
         }
 
-        var result = await RunAsync(name, messages, Provider(context, name), null, context.RequestAborted);
+        var result = await RunAsync(name, messages, clientTools, Provider(context, name), null, context.RequestAborted);
         context.Response.StatusCode = result.ErrorCode is null ? StatusCodes.Status200OK : Failure(result).Status;
         await context.Response.WriteAsJsonAsync(result.Trace, TraceJson, context.RequestAborted);
     }
 
-    private async Task<AgentRunResult> RunAsync(string name, List<Microsoft.Extensions.AI.ChatMessage> messages, LoopbackModelProvider provider,
-        IAgentEventSink? events, CancellationToken cancellationToken)
+    private delegate List<Microsoft.Extensions.AI.ChatMessage>? MessageReader(JsonElement root, out GatewayError? error);
+
+    /// <summary>
+    /// The conversation and the caller's tools, checked against the agent before anything is written (a streamed
+    /// answer cannot change its status later); on a mistake writes the 400 and returns nulls.
+    /// </summary>
+    private async Task<(List<Microsoft.Extensions.AI.ChatMessage>? Messages, ClientToolOffer? ClientTools)> ReadAsync(
+        HttpContext context, string name, JsonElement root, MessageReader read)
     {
-        var result = await _runner.RunAsync(name, messages, provider, events, cancellationToken);
+        var messages = read(root, out var error);
+        var clientTools = messages is null ? null : ClientToolRequest.Parse(root, out error);
+        if (clientTools is not null && await _runner.CheckClientToolsAsync(name, clientTools, context.RequestAborted) is { } rejected)
+        {
+            error = GatewayError.BadRequest(rejected.Message, "tools", rejected.Code);
+            clientTools = null;
+        }
+
+        if (error is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return (null, null);
+        }
+
+        return (messages, clientTools);
+    }
+
+    private async Task<AgentRunResult> RunAsync(string name, List<Microsoft.Extensions.AI.ChatMessage> messages, ClientToolOffer clientTools,
+        LoopbackModelProvider provider, IAgentEventSink? events, CancellationToken cancellationToken)
+    {
+        var result = await _runner.RunAsync(name, messages, clientTools, provider, events, cancellationToken);
         _metrics.Record(result.Trace);
         return result;
     }
@@ -129,14 +155,16 @@ internal sealed class AgentFrontDoor
     }
 
     /// <summary>
-    /// A role refused for the caller's reasons keeps its status (401/403/429); any other failure (a model
-    /// that failed, a plan that does not parse) is the upstream models' (502).
+    /// A role refused for the caller's reasons keeps its status (401/403/429) and refused caller's tools are a 400;
+    /// any other failure (a model that failed, a plan that does not parse) is the upstream models' (502).
     /// </summary>
     private static GatewayError Failure(AgentRunResult result)
     {
         var message = $"The agent '{result.Trace.Agent}' could not answer (run {result.Trace.Id}): {result.Trace.Error}";
         return result.CallerStatus switch
         {
+            // The caller's tools were refused after the check before the run (the agent's tools changed in between).
+            StatusCodes.Status400BadRequest => GatewayError.BadRequest(result.Trace.Error ?? message, "tools", result.ErrorCode ?? "invalid_request"),
             StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null, result.ErrorCode),
             StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, message, OpenAIErrorTypes.Permission, "model", result.ErrorCode),
             _ => new(StatusCodes.Status502BadGateway, message, OpenAIErrorTypes.Upstream, null, result.ErrorCode),

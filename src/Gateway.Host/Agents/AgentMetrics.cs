@@ -9,7 +9,7 @@ internal sealed class AgentMetrics
     private static readonly double[] DurationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
     private readonly Counter _runs = Prometheus.Metrics.CreateCounter(
-        "gateway_agent_runs_total", "Agent runs by agent and outcome (completed, gave_up, limit_reached, failed).",
+        "gateway_agent_runs_total", "Agent runs by agent and outcome (completed, gave_up, limit_reached, failed, awaiting_client: paused for the caller's tools).",
         new CounterConfiguration { LabelNames = ["agent", "status"] });
 
     private readonly Histogram _duration = Prometheus.Metrics.CreateHistogram(
@@ -17,7 +17,7 @@ internal sealed class AgentMetrics
         new HistogramConfiguration { LabelNames = ["agent"], Buckets = DurationBuckets });
 
     private readonly Counter _toolCalls = Prometheus.Metrics.CreateCounter(
-        "gateway_agent_tool_calls_total", "Tool calls made by agents, by tool and outcome (ok, error, timeout, unknown_tool).",
+        "gateway_agent_tool_calls_total", "Tool calls made by agents, by tool and outcome (ok, error, timeout, unknown_tool, client: handed to the caller to run).",
         new CounterConfiguration { LabelNames = ["tool", "status"] });
 
     private readonly Counter _tokens = Prometheus.Metrics.CreateCounter(

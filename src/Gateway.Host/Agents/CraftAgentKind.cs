@@ -13,7 +13,9 @@ namespace Gateway.Host.Agents;
 /// <c>"Kind": "craft"</c>: CRAFT at inference. Retrieves the toolset functions the task needs, has the
 /// <c>coder</c> role's model write a program that calls them, runs it in the sandbox and answers with its value.
 /// Settings (<c>Gateway:Agents:&lt;name&gt;:Settings</c>): <c>Toolsets</c> (comma-separated; empty: all) and
-/// <c>MaxAttempts</c>. The trace records retrieval as a turn and every sandbox run as a step.
+/// <c>MaxAttempts</c>. The trace records retrieval as a turn and every sandbox run as a step. It takes none of
+/// the caller's own tools (<see cref="IAgentKind.SupportsClientTools"/> stays false): the program calls toolset
+/// functions inside the sandbox in one go and cannot stop half-way for the caller.
 /// </summary>
 internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
 {

@@ -139,6 +139,23 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:react-tiny:DefaultRole:MaxTokens"] = "64",
         ["Gateway:Agents:react-tiny:DefaultRole:Seed"] = "9",
 
+        // The caller's own tools through each kind, every role scripted (ScriptedModel) so each step can be asserted.
+        ["Gateway:Models:scripted-actor:BaseUrl"] = Scripted.BaseUrl.ToString(),
+        ["Gateway:Models:scripted-caller:BaseUrl"] = Scripted.BaseUrl.ToString(),
+        ["Gateway:Models:scripted-summarizer:BaseUrl"] = Scripted.BaseUrl.ToString(),
+        ["Gateway:Agents:react-client:Kind"] = "react",
+        ["Gateway:Agents:react-client:Tools:0"] = "calculator",
+        ["Gateway:Agents:react-client:Roles:actor:Model"] = "scripted-actor",
+        ["Gateway:Agents:rewoo-client:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-client:Tools:0"] = "calculator",
+        ["Gateway:Agents:rewoo-client:Roles:planner:Model"] = "scripted-planner",
+        ["Gateway:Agents:rewoo-client:Roles:solver:Model"] = "scripted-solver",
+        ["Gateway:Agents:umi-client:Kind"] = "umi",
+        ["Gateway:Agents:umi-client:Tools:0"] = "calculator",
+        ["Gateway:Agents:umi-client:Roles:planner:Model"] = "scripted-umi-planner",
+        ["Gateway:Agents:umi-client:Roles:caller:Model"] = "scripted-caller",
+        ["Gateway:Agents:umi-client:Roles:summarizer:Model"] = "scripted-summarizer",
+
         ["Gateway:Agents:rewoo-scripted:Kind"] = "rewoo",
         ["Gateway:Agents:rewoo-scripted:Limits:ToolTimeout"] = "00:00:05",
         ["Gateway:Agents:rewoo-scripted:Roles:planner:Model"] = "scripted-planner",

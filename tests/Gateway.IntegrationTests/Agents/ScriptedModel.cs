@@ -20,14 +20,45 @@ internal static class ScriptedModel
           {"id":"E5","tool":"stall","input":"x","plan":"a tool that never answers"}]}
         """;
 
+    /// <summary>The ReWOO plan when the caller offers <c>get_weather</c>: a server step, the caller's step, a server step using its result.</summary>
+    public const string ClientPlan = """
+        {"steps":[
+          {"id":"E1","tool":"calculator","input":"6 * 7","plan":"a step the gateway runs"},
+          {"id":"E2","tool":"get_weather","input":"Paris","plan":"the caller's tool"},
+          {"id":"E3","tool":"calculator","input":"#E2 + 1","plan":"uses the caller's result"}]}
+        """;
+
     public static async Task HandleAsync(HttpContext context, string body)
     {
         var request = JsonNode.Parse(body)!.AsObject();
         var model = request["model"]!.GetValue<string>();
         var messages = request["messages"]!.AsArray();
-        var last = messages[^1]!["content"]?.ToString() ?? "";
+        var last = Text(messages[^1]!["content"]);
+        if (ToolCall(model, request, messages) is { } call)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-scripted", @object = "chat.completion", created = 1, model,
+                choices = new[]
+                {
+                    new
+                    {
+                        index = 0,
+                        message = new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = call.Id, type = "function", function = new { name = call.Name, arguments = call.Arguments } } } },
+                        finish_reason = "tool_calls",
+                    },
+                },
+                usage = new { prompt_tokens = 50, completion_tokens = 10, total_tokens = 60 },
+            });
+            return;
+        }
+
         var content = model switch
         {
+            "scripted-planner" when ToolEnum(request).Contains("get_weather") => ClientPlan,
+            // The ReAct actor once the tools have answered: the last result, and the observations it wrote down before a pause.
+            "scripted-actor" => $"Last result: {Text(messages[^1]!["content"])}. Earlier: {string.Join("; ", messages.Where(m => m!["role"]!.GetValue<string>() == "assistant").Select(m => Text(m!["content"])).Where(t => t.Length > 0))}",
+            "scripted-summarizer" => string.Join(" | ", last.Split('\n').Where(l => l.StartsWith("Observation", StringComparison.Ordinal))),
             "scripted-planner" when ToolEnum(request).Contains("self_calculator") =>
                 """{"steps":[{"id":"E1","tool":"self_calculator","input":"6 * 7","plan":"multiply over MCP"}]}""",
             "scripted-planner" when ToolEnum(request).Contains("count_vowels") && last.Contains("vowels", StringComparison.Ordinal) =>
@@ -85,6 +116,31 @@ internal static class ScriptedModel
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
+
+    /// <summary>
+    /// The tool-calling roles: the ReAct actor calls the calculator, then the caller's <c>get_weather</c>, then answers;
+    /// the planner/caller/summarizer's caller calls <c>get_weather</c> when it is offered.
+    /// </summary>
+    private static (string Id, string Name, string Arguments)? ToolCall(string model, JsonObject request, JsonArray messages)
+    {
+        var offered = request["tools"] is JsonArray tools ? tools.Select(t => t!["function"]!["name"]!.GetValue<string>()).ToList() : [];
+        var called = messages.LastOrDefault(m => m!["tool_calls"] is JsonArray)?["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>();
+        return model switch
+        {
+            "scripted-actor" when called is null => ("call_calc", "calculator", """{"expression":"6 * 7"}"""),
+            "scripted-actor" when called == "calculator" && offered.Contains("get_weather") => ("call_weather", "get_weather", """{"city":"Paris"}"""),
+            "scripted-caller" when offered.Contains("get_weather") => ("call_weather", "get_weather", """{"city":"Paris"}"""),
+            _ => null,
+        };
+    }
+
+    /// <summary>A message's text, whether its content is a string or a list of parts.</summary>
+    private static string Text(JsonNode? content) => content switch
+    {
+        JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())),
+        null => "",
+        _ => content.GetValue<string>(),
+    };
 
     /// <summary>The tool names the planner was constrained to (the plan schema's enum).</summary>
     public static IReadOnlyList<string> ToolEnum(JsonObject request) =>

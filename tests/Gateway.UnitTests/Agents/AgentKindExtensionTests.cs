@@ -48,4 +48,32 @@ public sealed class AgentKindExtensionTests
         Assert.Equal("agent_model_error", result.ErrorCode);
         Assert.Contains("The planner model 'planner' failed: connection refused", result.Trace.Error);
     }
+
+    [Fact]
+    public async Task Run_ClientToolsForAKindThatCannotPause_RefusedAsTheCallersMistake()
+    {
+        var runner = AgentTestKit.Runner(AgentTestKit.Agent("kernel"), [], [new KernelAgent()]);
+        var offer = new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]);
+
+        var rejected = await runner.CheckClientToolsAsync(AgentTestKit.Name, offer, CancellationToken.None);
+        var result = await runner.RunAsync(AgentTestKit.Name, [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "q")],
+            offer, new ScriptedModelProvider(), null, CancellationToken.None);
+
+        Assert.Equal("client_tools_unsupported", rejected?.Code);
+        Assert.Equal(("client_tools_unsupported", 400), (result.ErrorCode, result.CallerStatus));
+        Assert.Null(await runner.CheckClientToolsAsync(AgentTestKit.Name, ClientToolOffer.None, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CheckClientTools_NameOfTheAgentsOwnTool_Refused()
+    {
+        var runner = AgentTestKit.Runner(AgentTestKit.Agent("react"), [AgentTestKit.Tool("lookup", s => s)], []);
+
+        var clash = await runner.CheckClientToolsAsync(AgentTestKit.Name, new ClientToolOffer([AgentTestKit.ClientTool("lookup")]), CancellationToken.None);
+        var fine = await runner.CheckClientToolsAsync(AgentTestKit.Name, new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]), CancellationToken.None);
+
+        Assert.Equal("tool_name_conflict", clash?.Code);
+        Assert.Contains("'lookup'", clash!.Message);
+        Assert.Null(fine);
+    }
 }

@@ -8,6 +8,9 @@ using Gateway.TestUtilities.Agents;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;
+using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
+using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace Gateway.UnitTests.Agents;
 
@@ -29,12 +32,37 @@ internal static class AgentTestKit
     }
 
     public static Task<AgentRunResult> RunAsync(AgentOptions agent, ScriptedModelProvider models, IEnumerable<KernelFunction> tools,
-        string task = "the task", IAgentEventSink? events = null, params IAgentKind[] extraKinds)
+        string task = "the task", IAgentEventSink? events = null, params IAgentKind[] extraKinds) =>
+        Runner(agent, tools, extraKinds).RunAsync(Name, [new ChatMessage(ChatRole.User, task)], models, events, CancellationToken.None);
+
+    /// <summary>Runs <paramref name="messages"/> (a conversation, maybe resuming a pause) offering the caller's <paramref name="clientTools"/>.</summary>
+    public static Task<AgentRunResult> RunAsync(AgentOptions agent, ScriptedModelProvider models, IEnumerable<KernelFunction> tools,
+        IReadOnlyList<ChatMessage> messages, ClientToolOffer clientTools, IAgentEventSink? events = null) =>
+        Runner(agent, tools, []).RunAsync(Name, messages, clientTools, models, events, CancellationToken.None);
+
+    public static AgentRunner Runner(AgentOptions agent, IEnumerable<KernelFunction> tools, IAgentKind[] extraKinds)
     {
         var definitions = new Definitions(new AgentSnapshot(new Dictionary<string, AgentOptions> { [Name] = agent }));
         var catalog = new ToolCatalog([new FunctionSource(tools)], NullLogger<ToolCatalog>.Instance);
-        var runner = new AgentRunner(definitions, [new ReWooAgent(), new UmiAgent(), new ReActAgent(), .. extraKinds], catalog, NullLogger<AgentRunner>.Instance);
-        return runner.RunAsync(Name, [new ChatMessage(ChatRole.User, task)], models, events, CancellationToken.None);
+        return new AgentRunner(definitions, [new ReWooAgent(), new UmiAgent(), new ReActAgent(), .. extraKinds], catalog, NullLogger<AgentRunner>.Instance);
+    }
+
+    /// <summary>A caller's tool taking one required string parameter, <c>city</c>.</summary>
+    public static ClientTool ClientTool(string name) => new(name, $"The caller's {name} tool",
+        System.Text.Json.JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""").RootElement.Clone());
+
+    /// <summary>The conversation a caller sends back after running a paused run's tool calls: the task, the paused answer, the results.</summary>
+    public static List<ChatMessage> Resume(string task, AgentTrace paused, params string[] results)
+    {
+        var calls = paused.ToolCalls!;
+        var assistant = new ChatMessage(ChatRole.Assistant, [
+            .. paused.Answer.Length > 0 ? new AIContent[] { new TextContent(paused.Answer) } : [],
+            .. calls.Select(c => (AIContent)new FunctionCallContent(c.Id, c.Name,
+                System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(c.Arguments, AIJsonUtilities.DefaultOptions))),
+        ]);
+        List<ChatMessage> messages = [new(ChatRole.User, task), assistant];
+        messages.AddRange(calls.Select((c, i) => new ChatMessage(ChatRole.Tool, [new FunctionResultContent(c.Id, results[i])])));
+        return messages;
     }
 
     public static KernelFunction Tool(string name, Func<string, string> body) =>

@@ -160,4 +160,105 @@ public sealed class ReWooAgentTests
         Assert.Equal(["answ", "er"], events.AnswerPieces);
         Assert.Equal("answer", result.Trace.Answer);
     }
+
+    private const string WeatherPlan = "Plan: Find the user's city.\n#E1 = lookup[home]\nPlan: Ask the caller for its weather.\n#E2 = get_weather[#E1]\n#E3 = echo[weather: #E2]";
+
+    private readonly ClientToolOffer _weather = new([AgentTestKit.ClientTool("get_weather")]);
+
+    private Microsoft.SemanticKernel.KernelFunction[] CityTools() => [AgentTestKit.Tool("lookup", _ => "Paris"), AgentTestKit.Tool("echo", s => s)];
+
+    [Fact]
+    public async Task Run_PlanWithClientStep_ServerStepsRunThenPausesWithPlanAndEvidence()
+    {
+        Script(WeatherPlan);
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, CityTools(), [new ChatMessage(ChatRole.User, "weather at home?")], _weather);
+
+        Assert.Equal(AgentRunStatus.AwaitingClient, result.Trace.Status);
+        var call = Assert.Single(result.Trace.ToolCalls!);
+        Assert.Matches("^call_E2_[0-9a-f]{8}$", call.Id);
+        Assert.Equal(("get_weather", "{\"city\":\"Paris\"}", "E2"), (call.Name, call.Arguments, call.Step));
+        Assert.Equal([("E1", "ok"), ("E2", "client")], result.Trace.Steps.Select(s => (s.Id, s.Status)));
+        Assert.Equal("Plan: Find the user's city.\n#E1 = lookup[home]\nEvidence: \"Paris\"\n\nPlan: Ask the caller for its weather.\n#E2 = get_weather[#E1]\n\n#E3 = echo[weather: #E2]",
+            result.Trace.Answer);
+        Assert.DoesNotContain(_models.Calls, c => c.Model == "solver");
+        var schema = Assert.IsType<ChatResponseFormatJson>(_models.Calls.First().Options!.ResponseFormat).Schema!.Value;
+        Assert.Contains("get_weather", schema.GetProperty("properties").GetProperty("steps").GetProperty("items").GetProperty("properties")
+            .GetProperty("tool").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Run_Resumed_PlanAndEvidenceReadFromContentClientResultFillsItsStepRestRunsAndSolves()
+    {
+        Script(WeatherPlan);
+        string? solverPrompt = null;
+        _models["solver"].Respond = call => { solverPrompt = call.Messages[^1].Text; return ScriptedChatClient.Text("21 C"); };
+        var lookups = 0;
+        Microsoft.SemanticKernel.KernelFunction[] tools = [AgentTestKit.Tool("lookup", _ => { lookups++; return "Paris"; }), AgentTestKit.Tool("echo", s => s)];
+        var paused = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, tools, [new ChatMessage(ChatRole.User, "weather at home?")], _weather);
+
+        var resumed = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, tools, AgentTestKit.Resume("weather at home?", paused.Trace, "21 C"), _weather);
+
+        Assert.Equal(("21 C", AgentRunStatus.Completed), (resumed.Trace.Answer, resumed.Trace.Status));
+        Assert.Equal(1, _models.Calls.Count(c => c.Model == "planner"));
+        Assert.Equal(1, lookups);
+        Assert.Equal(("E3", "weather: 21 C"), (resumed.Trace.Steps.Single().Id, resumed.Trace.Steps.Single().Output));
+        Assert.Contains("#E1 = lookup[home]\nEvidence: Paris", solverPrompt);
+        Assert.Contains("#E2 = get_weather[#E1]\nEvidence: 21 C", solverPrompt);
+        Assert.Contains("Evidence: weather: 21 C", solverPrompt);
+        Assert.Equal(3, resumed.Trace.Plan!.Count);
+    }
+
+    [Fact]
+    public async Task Run_ResumedWithoutThePausedContent_PlansAgainReadingTheClientResult()
+    {
+        var plans = new Queue<string>([WeatherPlan, "#E1 = echo[done]"]);
+        _models["planner"].Respond = _ => ScriptedChatClient.Text(plans.Dequeue());
+        var paused = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, CityTools(), [new ChatMessage(ChatRole.User, "weather?")], _weather);
+        var stripped = paused.Trace with { Answer = "" };
+
+        var resumed = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, CityTools(), AgentTestKit.Resume("weather?", stripped, "21 C"), _weather);
+
+        Assert.Equal(AgentRunStatus.Completed, resumed.Trace.Status);
+        var replanning = _models.Calls.Where(c => c.Model == "planner").Last();
+        Assert.Contains(replanning.Messages, m => m.Role == ChatRole.User && m.Text.StartsWith("Result of tool call call_E2_", StringComparison.Ordinal) && m.Text.EndsWith(": 21 C", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 1)]
+    public async Task Run_IndependentClientSteps_AskedTogetherUnlessParallelCallsAreOff(bool parallel, int asked)
+    {
+        Script("#E1 = get_weather[Paris]\n#E2 = get_weather[Rome]");
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, [], [new ChatMessage(ChatRole.User, "q")],
+            new ClientToolOffer([AgentTestKit.ClientTool("get_weather")], parallel));
+
+        Assert.Equal(asked, result.Trace.ToolCalls!.Count);
+        Assert.Equal("{\"city\":\"Paris\"}", result.Trace.ToolCalls[0].Arguments);
+    }
+
+    [Fact]
+    public async Task Run_ClientToolsNotOffered_StepNamingOneIsAnUnknownTool()
+    {
+        Script("#E1 = get_weather[Paris]");
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo"), _models, [AgentTestKit.Tool("echo", s => s)], [new ChatMessage(ChatRole.User, "q")], ClientToolOffer.None);
+
+        Assert.Equal(AgentRunStatus.Completed, result.Trace.Status);
+        Assert.Equal("unknown_tool", result.Trace.Steps.Single().Status);
+    }
+
+    [Fact]
+    public void PlanState_WriteThenRead_PlanAndEvidenceComeBackWhateverTheEvidenceHolds()
+    {
+        var plan = PlanParser.Parse("Plan: first\n#E1 = a[x]\nPlan: second\n#E2 = b[{\"q\":\"#E1\"}]\n#E3 = c[#E2 and #E1]", 8);
+        var evidence = new Dictionary<string, string> { ["E1"] = "two\nlines with \"quotes\"\n#E9 = fake[step]\nEvidence: not one" };
+
+        Assert.True(PlanState.TryRead(PlanState.Write(plan, evidence), out var read, out var readEvidence));
+
+        Assert.Equal(plan.Select(s => (s.Id, s.Tool, s.Input, s.Plan)), read.Select(s => (s.Id, s.Tool, s.Input, s.Plan)));
+        Assert.Equal(evidence, readEvidence);
+        Assert.False(PlanState.TryRead("The weather is nice.", out _, out _));
+    }
 }

@@ -96,6 +96,63 @@ public sealed class UmiAgentTests
         Assert.Equal("sum of 3", result.Trace.Steps.Single().Output);
     }
 
+    private static ChatResponse Weather() => ScriptedChatClient.ToolCall("get_weather", new Dictionary<string, object?> { ["city"] = "Paris" });
+
+    [Fact]
+    public async Task Run_CallerChoosesClientTool_ServerCallRunsThenRunPausesWithHistoryAsContent()
+    {
+        var turns = 0;
+        _models["planner"].Respond = _ => Decide("caller", ++turns == 1 ? "add 2 and 3" : "ask for the weather in Paris");
+        _models["caller"].Respond = _ => turns == 1 ? Call("2,3") : Weather();
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("umi"), _models, [_add], [new ChatMessage(ChatRole.User, "weather?")],
+            new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]));
+
+        Assert.Equal(AgentRunStatus.AwaitingClient, result.Trace.Status);
+        var call = Assert.Single(result.Trace.ToolCalls!);
+        Assert.StartsWith("call_T2_", call.Id);
+        Assert.Equal(("get_weather", "{\"city\":\"Paris\"}", "T2"), (call.Name, call.Arguments, call.Step));
+        Assert.Equal([("add", "ok"), ("get_weather", "client")], result.Trace.Steps.Select(s => (s.Tool, s.Status)));
+        Assert.Contains("Observation 1: sum of 2,3", result.Trace.Answer);
+        Assert.EndsWith("Thought 2: ask for the weather in Paris", result.Trace.Answer);
+        Assert.Equal(["add", "get_weather"], _models.Calls.First(c => c.Model == "caller").Options!.Tools!.Select(t => t.Name));
+        Assert.DoesNotContain(_models.Calls, c => c.Model == "summarizer");
+    }
+
+    [Fact]
+    public async Task Run_Resumed_ClientResultIsTheObservationPlannerAndSummarizerRead()
+    {
+        _models["planner"].Respond = call => call.Messages[^1].Text.Contains("Observation 1:", StringComparison.Ordinal)
+            ? Decide("conclusion", "the weather is known")
+            : Decide("caller", "ask for the weather in Paris");
+        _models["caller"].Respond = _ => Weather();
+        _models["summarizer"].Respond = call => ScriptedChatClient.Text(call.Messages[^1].Text);
+        var offer = new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]);
+        var paused = await AgentTestKit.RunAsync(AgentTestKit.Agent("umi"), _models, [_add], [new ChatMessage(ChatRole.User, "weather?")], offer);
+        var before = _models.Calls.Count;
+
+        var resumed = await AgentTestKit.RunAsync(AgentTestKit.Agent("umi"), _models, [_add], AgentTestKit.Resume("weather?", paused.Trace, "21 C"), offer);
+
+        Assert.Equal(AgentRunStatus.Completed, resumed.Trace.Status);
+        Assert.Equal(["planner", "summarizer"], _models.Calls.Skip(before).Select(c => c.Model));
+        var planner = _models.Calls.Skip(before).First().Messages[^1].Text;
+        Assert.Contains("Thought 1: ask for the weather in Paris\nAction 1: {\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}\nObservation 1: 21 C", planner);
+        Assert.Contains("Observation 1: 21 C\nThought 2: the weather is known", resumed.Trace.Answer);
+    }
+
+    [Fact]
+    public async Task Run_OnlyClientTools_PlannerStillHandsOffToTheCaller()
+    {
+        _models["planner"].Respond = _ => Decide("caller", "ask for the weather");
+        _models["caller"].Respond = _ => Weather();
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("umi"), _models, [], [new ChatMessage(ChatRole.User, "weather?")],
+            new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]));
+
+        Assert.Equal(AgentRunStatus.AwaitingClient, result.Trace.Status);
+        Assert.Contains("get_weather[city]: The caller's get_weather tool", _models.Calls.First().Messages[0].Text);
+    }
+
     [Fact]
     public void ToolCalls_Canonical_KeyOrderAndWhitespaceDoNotMatter()
     {
