@@ -22,10 +22,11 @@ internal static class BenchCommand
         {
             Description = "A built Gateway.Host.dll: also measure through the real gateway, started with the model as its local catalog entry.",
         };
+        var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32)." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds, gateway,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -39,7 +40,12 @@ internal static class BenchCommand
                 {
                     path = Path.Combine(temp!, "synthetic.gguf");
                     var e = parse.GetValue(embedding);
-                    TinyModel.Write(path, new TinyModelOptions { EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers), HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64) });
+                    var options = new TinyModelOptions
+                    {
+                        EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers),
+                        HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64), HalfPrecision = parse.GetValue(f16),
+                    };
+                    TinyModel.Write(path, options);
                 }
                 await Benchmark.RunAsync(path, settings, cancellation);
                 return 0;

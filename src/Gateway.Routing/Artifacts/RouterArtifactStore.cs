@@ -23,7 +23,7 @@ internal static class RouterArtifactStore
             Dataset = artifact.Dataset,
             Encoder = new() { Id = artifact.EncoderId, Dimension = w.Dimension },
             Tasks = [.. w.Tasks],
-            Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, ContrastFeatures = w.Head?.Features ?? 0, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
+            Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, ContrastFeatures = w.Head?.Features ?? 0, Ensemble = w.Members.Count > 0 ? w.Members.Count + 1 : 0, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
             Capabilities = artifact.Capabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         };
 
@@ -87,6 +87,11 @@ internal static class RouterArtifactStore
             if ((weights.Head?.Features ?? 0) != manifest.Predictor.ContrastFeatures)
             {
                 throw new InvalidDataException($"the manifest declares {manifest.Predictor.ContrastFeatures} contrast features and the weights hold {weights.Head?.Features ?? 0}");
+            }
+
+            if (Math.Max(1, manifest.Predictor.Ensemble) != weights.Members.Count + 1)
+            {
+                throw new InvalidDataException($"the manifest declares an ensemble of {Math.Max(1, manifest.Predictor.Ensemble)} and the weights hold {weights.Members.Count + 1} predictors");
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)

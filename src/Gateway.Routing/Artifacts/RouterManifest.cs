@@ -34,6 +34,11 @@ internal sealed record RouterManifest
         [JsonPropertyName("contrastFeatures")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public int ContrastFeatures { get; init; }
+
+        /// <summary>Predictors averaged (an ensemble); 1 (omitted) for a single one.</summary>
+        [JsonPropertyName("ensemble")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public int Ensemble { get; init; }
         [JsonPropertyName("weightsFile")] public string WeightsFile { get; init; } = RouterArtifactStore.WeightsFileName;
         [JsonPropertyName("weightsSha256")] public string WeightsSha256 { get; init; } = "";
     }

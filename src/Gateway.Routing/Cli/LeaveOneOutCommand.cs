@@ -19,11 +19,12 @@ internal static class LeaveOneOutCommand
         var split = new Option<string>("--split") { Description = "Split to evaluate on.", DefaultValueFactory = _ => "test" };
         var encoder = CliCommon.EncoderOption();
         var contrast = new Option<bool>("--contrast-head") { Description = "Train with the contrast head (needs an encoder ending in '+shape'), as 'router train --contrast-head'." };
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast };
+        var ensemble = new Option<int>("--ensemble") { Description = "Predictors averaged, as 'router train --ensemble'.", DefaultValueFactory = _ => 1 };
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast, ensemble };
         command.SetAction(parse =>
         {
             Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
-                new TrainingOptions { ContrastHead = parse.GetValue(contrast) });
+                new TrainingOptions { ContrastHead = parse.GetValue(contrast), Ensemble = parse.GetValue(ensemble) });
             return 0;
         });
         return command;

@@ -35,12 +35,13 @@ internal static class TrainCommand
         var contrast = new Option<bool>("--contrast-head") { Description = "Fit a task-gated head on the prompt-shape features to the differences between models (needs an encoder ending in '+shape')." };
         var contrastL2 = new Option<float>("--contrast-l2") { Description = "L2 penalty on the contrast head.", DefaultValueFactory = _ => defaults.ContrastL2 };
         var contrastEpochs = new Option<int>("--contrast-epochs") { Description = "Epochs of the contrast head.", DefaultValueFactory = _ => defaults.ContrastEpochs };
+        var ensemble = new Option<int>("--ensemble") { Description = "Predictors trained with consecutive seeds and averaged.", DefaultValueFactory = _ => defaults.Ensemble };
         var balance = new Option<bool>("--balance-tasks") { Description = "Weight each prompt's loss by the inverse size of its task, so small tasks count as much as big ones." };
         var encoder = CliCommon.EncoderOption();
         var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, contrast, contrastL2, contrastEpochs, encoder, maxTokens,
+            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, contrast, contrastL2, contrastEpochs, ensemble, encoder, maxTokens,
         };
         command.Validators.Add(result =>
         {
@@ -64,6 +65,7 @@ internal static class TrainCommand
                 ContrastHead = parse.GetValue(contrast),
                 ContrastL2 = parse.GetValue(contrastL2),
                 ContrastEpochs = parse.GetValue(contrastEpochs),
+                Ensemble = parse.GetValue(ensemble),
             };
             var outDir = parse.GetValue(output)!.FullName;
             var dataset = parse.GetValue(aptitudeResults) is { } results

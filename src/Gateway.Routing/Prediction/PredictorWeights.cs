@@ -26,6 +26,12 @@ internal sealed record PredictorWeights(
     /// <summary>Optional task-gated correction fitted on differences between models (null: none).</summary>
     public ContrastHead? Head { get; init; }
 
+    /// <summary>
+    /// Further predictors of the same shape, trained with other seeds (an ensemble); the score is the mean of
+    /// every member's logit, which averages out the noise of a single training run. Empty: this one alone.
+    /// </summary>
+    public IReadOnlyList<PredictorWeights> Members { get; init; } = [];
+
     public int TaskCount => Tasks.Count;
 
     public int FeatureCount => Dimension + Hidden + 1;
@@ -65,6 +71,11 @@ internal sealed record PredictorWeights(
         }
 
         Head?.Validate(t, Dimension);
+        foreach (var member in Members)
+        {
+            Check(member.Dimension == Dimension && member.Hidden == Hidden && member.Tasks.SequenceEqual(Tasks) && member.Members.Count == 0, "ensemble member shape");
+            member.Validate();
+        }
 
         static void Check(bool ok, string what)
         {

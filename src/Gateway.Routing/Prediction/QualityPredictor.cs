@@ -16,6 +16,8 @@ namespace Gateway.Routing.Prediction;
 /// </summary>
 internal sealed class QualityPredictor(PredictorWeights weights)
 {
+    private readonly QualityPredictor[] _members = [.. weights.Members.Select(m => new QualityPredictor(m with { Members = [] }))];
+
     public PredictorWeights Weights { get; } = weights;
 
     /// <summary>The per-prompt part of the score, shared by all candidates.</summary>
@@ -23,6 +25,9 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     {
         public float[] Head { get; } = new float[headFeatures > 0 ? tasks : 0];
         public float[] HeadFeatures { get; } = new float[headFeatures];
+
+        /// <summary>The prompt states of the further ensemble members.</summary>
+        public PromptState[] Members { get; init; } = [];
 
         public float[] Affinity { get; } = new float[tasks];
         public float[] Features { get; } = new float[features];
@@ -40,7 +45,13 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             throw new ArgumentException($"Embedding has {embedding.Length} dimensions; the predictor expects {d}.", nameof(embedding));
         }
 
-        var state = new PromptState(w.TaskCount, w.FeatureCount, w.Hidden, w.Head?.Features ?? 0);
+        var members = new PromptState[_members.Length];
+        for (var m = 0; m < members.Length; m++)
+        {
+            members[m] = _members[m].Prepare(embedding);
+        }
+
+        var state = new PromptState(w.TaskCount, w.FeatureCount, w.Hidden, w.Head?.Features ?? 0) { Members = members };
         for (var t = 0; t < w.TaskCount; t++)
         {
             state.Affinity[t] = Affine(w.Affinity, t, d, embedding);
@@ -84,8 +95,24 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         return state;
     }
 
-    /// <summary>The logit s for one candidate; quality is σ(s).</summary>
+    /// <summary>The logit s for one candidate (the mean over an ensemble's members); quality is σ(s).</summary>
     public float Logit(PromptState state, ReadOnlySpan<float> capability)
+    {
+        if (_members.Length == 0)
+        {
+            return MemberLogit(state, capability);
+        }
+
+        var sum = MemberLogit(state, capability);
+        for (var m = 0; m < _members.Length; m++)
+        {
+            sum += _members[m].MemberLogit(state.Members[m], capability);
+        }
+
+        return sum / (_members.Length + 1);
+    }
+
+    private float MemberLogit(PromptState state, ReadOnlySpan<float> capability)
     {
         var t = Weights.TaskCount;
         var projected = state.Projected.AsSpan();

@@ -51,7 +51,12 @@ internal static class RouterTraining
 
         var set = new TrainingSet(embeddings, train.Select(o => taskIndex[o.Task]).ToArray(), targets, models.Select(m => vectors[m]).ToArray(), validation, Resample);
 
-        var weights = new PredictorTrainer(options).Train(set, tasks, progress);
+        // An ensemble's members differ only in the seed of their initialisation and example order; they share the
+        // data, the validation split and the capability vectors.
+        var members = Enumerable.Range(0, Math.Max(1, options.Ensemble))
+            .Select(k => new PredictorTrainer(options with { Seed = options.Seed + k }).Train(set, tasks, progress))
+            .ToArray();
+        var weights = members[0] with { Members = members[1..] };
         var capabilities = models.ToDictionary(m => m, m => vectors[m], StringComparer.Ordinal);
         var artifact = new RouterArtifact(encoderId, weights, capabilities, dataset.Name, timeProvider.GetUtcNow());
         return new TrainingResult(artifact, vectors);

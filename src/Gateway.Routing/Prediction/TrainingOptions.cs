@@ -29,6 +29,9 @@ internal sealed record TrainingOptions
     /// <summary>Keep the epoch with the best validation routed quality (true) or the lowest validation loss (false).</summary>
     public bool SelectByQuality { get; init; }
 
+    /// <summary>Predictors trained with consecutive seeds and averaged (1: a single predictor).</summary>
+    public int Ensemble { get; init; } = 1;
+
     /// <summary>Fit a <see cref="ContrastHead"/> on the prompt-shape features (the encoder must append them).</summary>
     public bool ContrastHead { get; init; }
 
