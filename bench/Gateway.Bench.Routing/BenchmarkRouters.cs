@@ -19,14 +19,30 @@ internal static class BenchmarkRouters
         "The quarterly report shows that revenue grew in every region except the north, where a late harvest delayed shipments; " +
         "please summarise the main risks, list three actions for the operations team, and estimate the effect on next quarter's margin.", 10))[..2000];
 
-    public static LearnedRouter Create(IPromptEncoder encoder, int candidates = 20)
+    /// <param name="ensemble">Predictors averaged (as <c>router train --ensemble</c>).</param>
+    /// <param name="contrastFeatures">When above 0, each predictor has a contrast head over that many trailing features.</param>
+    public static LearnedRouter Create(IPromptEncoder encoder, int candidates = 20, int ensemble = 1, int contrastFeatures = 0)
     {
         var random = new Random(7);
         var tasks = Enumerable.Range(0, Tasks).Select(t => $"task-{t}").ToArray();
-        var w = PredictorWeights.Create(encoder.Dimension, tasks, 64, random);
-        Fill(w.Affinity, random);
-        Fill(w.Bilinear, random);
-        Fill(w.Cross, random);
+        PredictorWeights Predictor()
+        {
+            var p = PredictorWeights.Create(encoder.Dimension, tasks, 64, random);
+            Fill(p.Affinity, random);
+            Fill(p.Bilinear, random);
+            Fill(p.Cross, random);
+            if (contrastFeatures == 0)
+            {
+                return p;
+            }
+
+            var head = new ContrastHead(contrastFeatures, new float[contrastFeatures], Enumerable.Repeat(1f, contrastFeatures).ToArray(), new float[Tasks], new float[Tasks * Tasks * contrastFeatures]);
+            Fill(head.Weights, random);
+            return p with { Head = head };
+        }
+
+        var w = Predictor();
+        w = w with { Members = [.. Enumerable.Range(1, ensemble - 1).Select(_ => Predictor())] };
         var capabilities = new Dictionary<string, float[]>();
         var list = new List<CandidateDescriptor>();
         for (var i = 0; i < candidates; i++)

@@ -23,6 +23,11 @@ internal static class LatencyProbe
         Report("hashing encoder (4096) encode + decide (500 tokens, 20 candidates)", count * 20, () => hashing.Route(request));
         var shaped = BenchmarkRouters.Create(new ShapeFeatureEncoder(new HashingPromptEncoder(4096)));
         Report("hashing encoder (4096) + shape features, encode + decide (500 tokens, 20 candidates)", count * 20, () => shaped.Route(request));
+        var shapeEncoder = new ShapeFeatureEncoder(new HashingPromptEncoder(4096));
+        var ensemble = BenchmarkRouters.Create(shapeEncoder, ensemble: 3, contrastFeatures: ShapeFeatureEncoder.ShapeDimension);
+        Report("hashing (4096) + shape, ensemble of 3 with contrast heads, encode + decide (500 tokens, 20 candidates)", count * 20, () => ensemble.Route(request));
+        var shapedEmbedding = shapeEncoder.Encode(request.Prompt);
+        Report("ensemble of 3 with contrast heads, decide given embedding (20 candidates)", count * 20, () => ensemble.Decide(shapedEmbedding, tokens, request));
         return 0;
     }
 
