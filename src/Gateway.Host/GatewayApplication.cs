@@ -71,26 +71,36 @@ public static partial class GatewayApplication
     }
 
     /// <summary>
-    /// Socket work scheduling (<c>Gateway:Server</c>). <c>InlineSocketCompletions</c> (default on) completes socket
-    /// operations on the I/O threads instead of queueing each to the thread pool: fewer thread hand-offs per proxied
-    /// request, client and upstream side alike. It is process-wide and read when the first socket is used, so it
-    /// is set here, before the server starts; an explicit <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> wins.
-    /// <c>InlineScheduling</c> (default off) also runs request code on Kestrel's I/O threads; it lowers CPU per
-    /// request at low concurrency and costs throughput under load. Both are safe only because nothing on the
-    /// gateway's request path blocks a thread.
+    /// Socket work scheduling (<c>Gateway:Server</c>), process-wide and read when the first socket is used, so set
+    /// here, before the server starts; an explicit <c>DOTNET_SYSTEM_NET_SOCKETS_*</c> environment variable wins.
+    /// <list type="bullet">
+    /// <item><c>InlineSocketCompletions</c> (default on) completes socket operations on the I/O threads instead of
+    /// queueing each to the thread pool: fewer thread hand-offs per proxied request, client and upstream side alike.</item>
+    /// <item><c>InlineScheduling</c> (default on) also runs request code on Kestrel's I/O threads, with one socket
+    /// I/O thread per core so that every core serves requests. A proxied request then crosses no thread at all,
+    /// and no thread-pool worker spins waiting for the next hand-off: about a quarter less CPU per request at low
+    /// concurrency, for about a fifth less peak throughput at 64 connections. Off, the thread pool runs request code.</item>
+    /// </list>
+    /// Both are safe because nothing on the gateway's request path blocks a thread or computes for long: routing
+    /// decisions, agent tools and tool retrieval run on the thread pool, and the sandbox on its own threads.
     /// </summary>
     private static void ConfigureSocketScheduling(WebApplicationBuilder builder)
     {
         const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (builder.Configuration.GetValue("Gateway:Server:InlineSocketCompletions", true)
-            && Environment.GetEnvironmentVariable(InlineCompletions) is null)
+        const string SocketThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+        var inlineCompletions = builder.Configuration.GetValue("Gateway:Server:InlineSocketCompletions", true);
+        if (inlineCompletions && Environment.GetEnvironmentVariable(InlineCompletions) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
         }
 
-        if (builder.Configuration.GetValue<bool>("Gateway:Server:InlineScheduling"))
+        if (builder.Configuration.GetValue("Gateway:Server:InlineScheduling", true))
         {
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+            if (inlineCompletions && Environment.GetEnvironmentVariable(SocketThreads) is null)
+            {
+                Environment.SetEnvironmentVariable(SocketThreads, Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
     }
 

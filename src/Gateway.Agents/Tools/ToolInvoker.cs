@@ -59,7 +59,9 @@ public static class ToolInvoker
         limit.CancelAfter(timeout);
         try
         {
-            var result = await tool.Function.InvokeAsync(kernel, arguments, limit.Token).WaitAsync(limit.Token);
+            // A tool is any KernelFunction, synchronous ones included: it runs on the thread pool, so it never holds
+            // the I/O thread the run continued on, and the time limit holds even for a tool that never yields.
+            var result = await Task.Run(() => tool.Function.InvokeAsync(kernel, arguments, limit.Token), limit.Token).WaitAsync(limit.Token);
             return new ToolOutcome(ToolStatus.Ok, ToolOutputText.From(result.GetValue<object>()), Stopwatch.GetElapsedTime(start));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

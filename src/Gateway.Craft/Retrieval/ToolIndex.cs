@@ -50,7 +50,10 @@ public sealed class ToolIndex
     {
         options ??= new RetrievalOptions();
         var guess = chat is null ? Fallback(problem) : await GuessAsync(problem, chat, options, model, cancellationToken).ConfigureAwait(false);
-        return Rank(problem, guess, options);
+
+        // Encoding the queries is CPU work (milliseconds with MiniLM): on the thread pool, never on the I/O thread
+        // the model's reply completed on.
+        return await Task.Run(() => Rank(problem, guess, options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -108,9 +108,14 @@ internal sealed class FrontDoorMiddleware
 
             if (error is null)
             {
-                error = parsed.IsRouted
-                    ? _routing.Resolve(context, original.Span, parsed, operation, caller, out candidates)
-                    : ResolveCandidates(parsed, caller, out candidates);
+                if (parsed.IsRouted)
+                {
+                    (error, candidates) = await _routing.ResolveAsync(context, original, parsed, operation, caller);
+                }
+                else
+                {
+                    error = ResolveCandidates(parsed, caller, out candidates);
+                }
             }
 
             if (error is not null)

@@ -28,6 +28,18 @@ internal sealed class RoutedCandidates
         _metrics = metrics;
     }
 
+    /// <summary>
+    /// <see cref="Resolve"/> on the thread pool: encoding a prompt is CPU work (microseconds to tens of milliseconds,
+    /// by encoder) that must not hold the I/O thread a request may be running on.
+    /// </summary>
+    public Task<(GatewayError? Error, IReadOnlyList<CatalogModel>? Candidates)> ResolveAsync(HttpContext context, ReadOnlyMemory<byte> body, ParsedRequest parsed,
+        OpenAIOperation operation, VirtualKey key) =>
+        Task.Run(() =>
+        {
+            var error = Resolve(context, body.Span, parsed, operation, key, out var candidates);
+            return (error, candidates);
+        });
+
     public GatewayError? Resolve(HttpContext context, ReadOnlySpan<byte> body, ParsedRequest parsed, OpenAIOperation operation,
         VirtualKey key, out IReadOnlyList<CatalogModel>? candidates)
     {
