@@ -20,11 +20,12 @@ internal static class LeaveOneOutCommand
         var encoder = CliCommon.EncoderOption();
         var contrast = new Option<bool>("--contrast-head") { Description = "Train with the contrast head (needs an encoder ending in '+shape'), as 'router train --contrast-head'." };
         var ensemble = new Option<int>("--ensemble") { Description = "Predictors averaged, as 'router train --ensemble'.", DefaultValueFactory = _ => 1 };
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast, ensemble };
+        var promptL2 = new Option<float>("--prompt-l2") { Description = "As 'router train --prompt-l2'.", DefaultValueFactory = _ => new TrainingOptions().PromptTermL2 };
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast, ensemble, promptL2 };
         command.SetAction(parse =>
         {
             Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
-                new TrainingOptions { ContrastHead = parse.GetValue(contrast), Ensemble = parse.GetValue(ensemble) });
+                new TrainingOptions { ContrastHead = parse.GetValue(contrast), Ensemble = parse.GetValue(ensemble), PromptTermL2 = parse.GetValue(promptL2) });
             return 0;
         });
         return command;

@@ -90,10 +90,6 @@ internal sealed record ContrastHead(int Features, float[] Mean, float[] Scale, f
         }
     }
 
-    /// <summary>The head's term for one candidate: h · (c − centre).</summary>
-    public float Term(ReadOnlySpan<float> h, ReadOnlySpan<float> capability) =>
-        TensorPrimitives.Dot(h, capability) - TensorPrimitives.Dot(h, Centre);
-
     public void Validate(int tasks, int dimension)
     {
         if (Features <= 0 || Features > dimension || Mean.Length != Features || Scale.Length != Features

@@ -26,6 +26,9 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         public float[] Head { get; } = new float[headFeatures > 0 ? tasks : 0];
         public float[] HeadFeatures { get; } = new float[headFeatures];
 
+        /// <summary>h · centre: the part of the head's term that is the same for every candidate.</summary>
+        public float HeadOffset { get; set; }
+
         /// <summary>The prompt states of the further ensemble members.</summary>
         public PromptState[] Members { get; init; } = [];
 
@@ -90,6 +93,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         {
             head.Standardise(embedding, state.HeadFeatures);
             head.Project(state.Affinity, state.HeadFeatures, state.Head);
+            state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
         }
 
         return state;
@@ -119,9 +123,10 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         var s = TensorPrimitives.Dot(projected[..t], capability) + projected[t];
         s += TensorPrimitives.Dot(state.AffinityCross, capability);
         s += Weights.Alpha * SafeLogit(TensorPrimitives.Dot(state.Affinity, capability));
-        if (Weights.Head is { } head)
+        if (Weights.Head is not null)
         {
-            s += head.Term(state.Head, capability);
+            // The head's term h · (c − centre).
+            s += TensorPrimitives.Dot(state.Head, capability) - state.HeadOffset;
         }
 
         return s + Weights.Bias;
