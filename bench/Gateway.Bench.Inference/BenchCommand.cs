@@ -16,7 +16,7 @@ internal static class BenchCommand
         var embedding = new Option<int>("--embedding") { Description = "Hidden size of the synthetic model.", DefaultValueFactory = _ => 256 };
         var layers = new Option<int>("--layers") { Description = "Blocks of the synthetic model.", DefaultValueFactory = _ => 4 };
         var tokens = new Option<int>("--tokens") { Description = "Tokens generated per stream.", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int?>("--threads") { Description = "Decode threads for both paths (default: llama.cpp's choice)." };
+        var threads = new Option<int?>("--threads") { Description = "Decode threads for both paths (default: every core, as the ModelServer)." };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds; the best of each is reported.", DefaultValueFactory = _ => 2 };
         var gateway = new Option<FileInfo?>("--gateway")
         {
@@ -75,12 +75,10 @@ internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, in
             BatchSize = 512,
             UBatchSize = 512,
         };
-        if (Threads is { } threads)
-        {
-            parameters.Threads = threads;
-            parameters.BatchThreads = threads;
-        }
-
+        // The ModelServer's default when no thread count is set: every core.
+        var threads = Threads ?? Environment.ProcessorCount;
+        parameters.Threads = threads;
+        parameters.BatchThreads = threads;
         return parameters;
     }
 }

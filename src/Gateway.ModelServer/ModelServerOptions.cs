@@ -30,7 +30,7 @@ public sealed record ModelServerOptions
     [Range(0, 10_000)]
     public int GpuLayers { get; init; }
 
-    /// <summary>CPU threads for decoding; unset lets llama.cpp choose.</summary>
+    /// <summary>CPU threads for decoding, single and batched steps; unset, every core the process may use.</summary>
     [Range(1, 1024)]
     public int? Threads { get; init; }
 

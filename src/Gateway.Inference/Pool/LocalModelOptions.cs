@@ -31,7 +31,7 @@ public sealed record LocalModelOptions
     [Range(0, 10_000)]
     public int GpuLayers { get; init; }
 
-    /// <summary>CPU threads for decoding; unset lets llama.cpp choose.</summary>
+    /// <summary>CPU threads for decoding, single and batched steps; unset, every core the process may use.</summary>
     [Range(1, 1024)]
     public int? Threads { get; init; }
 

@@ -63,13 +63,16 @@ internal sealed class LoadedModel : IDisposable
         {
             parameters.PoolingType = LLamaPoolingType.Mean;
         }
-        if (options.Threads is { } threads)
-        {
-            parameters.Threads = threads;
-            parameters.BatchThreads = threads;
-        }
+        // Every core by default, for single-token steps and batched ones alike: left to llama.cpp, a batched step
+        // (several sequences decoding together) ran on fewer threads than the machine has and gained half as much.
+        var threads = options.Threads ?? DefaultThreads;
+        parameters.Threads = threads;
+        parameters.BatchThreads = threads;
         return parameters;
     }
+
+    /// <summary>Decode threads when a model sets none: the cores this process may use.</summary>
+    public static int DefaultThreads => Environment.ProcessorCount;
 
     /// <summary>
     /// Tokenizes with the model's vocabulary, not the context: request threads call this while the
