@@ -48,7 +48,12 @@ internal static class RouteEndpoints
                 return;
             }
 
-            var decision = router.Route(prompt!, profile!, overrides!, key!, out var front, pareto);
+            // Encoding the prompt and sweeping the Pareto front are CPU work: on the thread pool, not the I/O thread.
+            var (decision, front) = await Task.Run(() =>
+            {
+                var routed = router.Route(prompt!, profile!, overrides!, key!, out var sweep, pareto);
+                return (routed, sweep);
+            }, context.RequestAborted);
             if (decision is null)
             {
                 await GatewayErrorWriter.WriteAsync(context, GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
