@@ -5,16 +5,15 @@ namespace Gateway.Routing.Prediction;
 internal sealed partial class PredictorTrainer
 {
     /// <summary>
-    /// Fits the <see cref="ContrastHead"/> on top of the trained predictor, whose weights stay fixed: a pairwise
-    /// logistic loss on every two models of a prompt whose scores differ (RankNet), weighted by the difference,
-    /// plus an L2 penalty. The epoch with the lowest validation pairwise loss is kept, and no head at all when
-    /// none beats the predictor without it.
+    /// Fits the <see cref="ContrastHead"/> on top of the trained predictor, whose weights stay fixed: the squared
+    /// error of the predicted quality difference of every two models of a prompt (<see cref="PairGradients"/>),
+    /// plus an L2 penalty. Each task's block keeps the epoch with its lowest validation loss, and the predictor
+    /// keeps no head at all when no block beats it without one.
     /// </summary>
     private PredictorWeights FitContrast(PredictorWeights w, TrainingSet data, int[] train, int[] validation, int features, Random random, IProgress<TrainingProgress>? progress)
     {
         var t = w.TaskCount;
         var head = ContrastHead.Create(data.Embeddings, train, features, data.Capabilities, t);
-        var candidate = w with { Head = head };
         var predictor = new QualityPredictor(w);
 
         // The fixed part of every score, the prompt's task affinity and its standardised features, once.
@@ -108,7 +107,7 @@ internal sealed partial class PredictorTrainer
             progress?.Report(new TrainingProgress("contrast", epoch + 1, options.ContrastEpochs, loss, double.NaN));
         }
 
-        return improved ? candidate with { Head = head with { Weights = best } } : w;
+        return improved ? w with { Head = head with { Weights = best } } : w;
     }
 
     /// <summary>
