@@ -113,6 +113,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:rewoo-tiny:Roles:planner:Seed"] = "7",
         ["Gateway:Agents:rewoo-tiny:Roles:solver:Model"] = "auto",
         ["Gateway:Agents:rewoo-tiny:Roles:solver:MaxTokens"] = "16",
+        ["Gateway:Agents:rewoo-tiny:Roles:solver:Seed"] = "7",
 
         // Planner/caller/summarizer: a scripted planner hands off to the tiny model as caller (tools under a grammar) and summarizer.
         ["Gateway:Agents:umi-mixed:Kind"] = "umi",

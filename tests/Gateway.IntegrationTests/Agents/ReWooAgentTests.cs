@@ -35,7 +35,8 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         Assert.True(planner.GetProperty("completion_tokens").GetInt64() > 5);
         var solver = trace.GetProperty("roles").GetProperty("solver");
         Assert.Equal(1, solver.GetProperty("calls").GetInt32());
-        Assert.Equal(16, solver.GetProperty("completion_tokens").GetInt64());
+        // The solver's answer is the tiny model's noise: it may end early, and never passes the role's 16 tokens.
+        Assert.InRange(solver.GetProperty("completion_tokens").GetInt64(), 1, 16);
         var usage = trace.GetProperty("usage");
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64() + usage.GetProperty("completion_tokens").GetInt64(), usage.GetProperty("total_tokens").GetInt64());
         Assert.True(trace.GetProperty("timings").GetProperty("total").GetDouble() > 0);
