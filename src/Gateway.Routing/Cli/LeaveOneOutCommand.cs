@@ -18,14 +18,13 @@ internal static class LeaveOneOutCommand
         var models = new Option<string[]>("--models") { Description = "Models to leave out one at a time (default: all).", AllowMultipleArgumentsPerToken = true };
         var split = new Option<string>("--split") { Description = "Split to evaluate on.", DefaultValueFactory = _ => "test" };
         var encoder = CliCommon.EncoderOption();
-        var contrast = new Option<bool>("--contrast-head") { Description = "Train with the contrast head (needs an encoder ending in '+shape'), as 'router train --contrast-head'." };
-        var ensemble = new Option<int>("--ensemble") { Description = "Predictors averaged, as 'router train --ensemble'.", DefaultValueFactory = _ => 1 };
-        var promptL2 = new Option<float>("--prompt-l2") { Description = "As 'router train --prompt-l2'.", DefaultValueFactory = _ => new TrainingOptions().PromptTermL2 };
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, contrast, ensemble, promptL2 };
+        var training = new TrainingOptionSet();
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder };
+        training.AddTo(command);
         command.SetAction(parse =>
         {
             Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
-                new TrainingOptions { ContrastHead = parse.GetValue(contrast), Ensemble = parse.GetValue(ensemble), PromptTermL2 = parse.GetValue(promptL2) });
+                training.Read(parse));
             return 0;
         });
         return command;

@@ -24,25 +24,14 @@ internal static class TrainCommand
         };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the router artefact to.", Required = true };
         var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
-        var defaults = new TrainingOptions();
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the prompt feature layer (0: none).", DefaultValueFactory = _ => defaults.Hidden };
-        var promptL2 = new Option<float>("--prompt-l2") { Description = "L2 penalty on prompt-level interaction weights.", DefaultValueFactory = _ => defaults.PromptTermL2 };
-        var resample = new Option<double>("--resample-share") { Description = "Share of epochs trained on capability vectors from random aptitude samples (robustness for onboarded models).", DefaultValueFactory = _ => defaults.ResampledEpochShare };
-        var affinityLr = new Option<float>("--affinity-lr") { Description = "Learning rate of the task-affinity head.", DefaultValueFactory = _ => defaults.AffinityLearningRate };
-        var listwise = new Option<float>("--listwise") { Description = "Weight of a listwise ranking loss over the models of each prompt, added to the per-model loss (0: none).", DefaultValueFactory = _ => defaults.ListwiseWeight };
-        var contrast = new Option<bool>("--contrast-head") { Description = "Fit a task-gated head on the prompt-shape features to the differences between models (needs an encoder ending in '+shape')." };
-        var contrastL2 = new Option<float>("--contrast-l2") { Description = "L2 penalty on the contrast head.", DefaultValueFactory = _ => defaults.ContrastL2 };
-        var contrastEpochs = new Option<int>("--contrast-epochs") { Description = "Epochs of the contrast head.", DefaultValueFactory = _ => defaults.ContrastEpochs };
-        var ensemble = new Option<int>("--ensemble") { Description = "Predictors trained with consecutive seeds and averaged.", DefaultValueFactory = _ => defaults.Ensemble };
-        var balance = new Option<bool>("--balance-tasks") { Description = "Weight each prompt's loss by the inverse size of its task, so small tasks count as much as big ones." };
+        var training = new TrainingOptionSet();
         var encoder = CliCommon.EncoderOption();
         var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, epochs, seed, hidden, promptL2, resample, affinityLr, listwise, balance, contrast, contrastL2, contrastEpochs, ensemble, encoder, maxTokens,
+            data, aptitudeResults, output, leaveOut, encoder, maxTokens,
         };
+        training.AddTo(command);
         command.Validators.Add(result =>
         {
             if ((result.GetResult(data) is null) == (result.GetResult(aptitudeResults) is null))
@@ -52,21 +41,7 @@ internal static class TrainCommand
         });
         command.SetAction(parse =>
         {
-            var options = new TrainingOptions
-            {
-                Epochs = parse.GetValue(epochs),
-                Seed = parse.GetValue(seed),
-                Hidden = parse.GetValue(hidden),
-                PromptTermL2 = parse.GetValue(promptL2),
-                ResampledEpochShare = parse.GetValue(resample),
-                AffinityLearningRate = parse.GetValue(affinityLr),
-                ListwiseWeight = parse.GetValue(listwise),
-                BalanceTasks = parse.GetValue(balance),
-                ContrastHead = parse.GetValue(contrast),
-                ContrastL2 = parse.GetValue(contrastL2),
-                ContrastEpochs = parse.GetValue(contrastEpochs),
-                Ensemble = parse.GetValue(ensemble),
-            };
+            var options = training.Read(parse);
             var outDir = parse.GetValue(output)!.FullName;
             var dataset = parse.GetValue(aptitudeResults) is { } results
                 ? FromAptitudeResults(results.FullName, outDir)
