@@ -6,7 +6,7 @@ internal sealed partial class PredictorTrainer
 {
     /// <summary>
     /// Fits the <see cref="ContrastHead"/> on top of the trained predictor, whose weights stay fixed: the squared
-    /// error of the predicted quality difference of every two models of a prompt (<see cref="PairGradients"/>),
+    /// error of the predicted quality difference of every two models of a prompt (<see cref="PromptPairs"/>),
     /// plus an L2 penalty. Each task's block keeps the epoch with its lowest validation loss, and the predictor
     /// keeps no head at all when no block beats it without one.
     /// </summary>
@@ -48,6 +48,7 @@ internal sealed partial class PredictorTrainer
         var adam = new Adam(gradient.Length, options.ContrastLearningRate, 0);
         var h = new float[t];
         var lambdas = new float[data.Capabilities.Length];
+        var predicted = new double[data.Capabilities.Length];
         var dh = new float[t];
         for (var epoch = 0; epoch < options.ContrastEpochs; epoch++)
         {
@@ -58,7 +59,7 @@ internal sealed partial class PredictorTrainer
                 for (var b = start; b < end; b++)
                 {
                     var i = train[b];
-                    if (!PairGradients(head, data.Targets[i], baseLogits[i], affinity[i], phi[i], centred, h, lambdas))
+                    if (PromptPairs(head, data.Targets[i], baseLogits[i], affinity[i], phi[i], centred, h, predicted, lambdas).Pairs == 0)
                     {
                         continue;
                     }
@@ -111,16 +112,27 @@ internal sealed partial class PredictorTrainer
     }
 
     /// <summary>
-    /// dLoss/ds_m for one prompt into <paramref name="lambdas"/>. The loss is the squared error of the predicted
-    /// difference in quality, σ(s_m) − σ(s_n), against the scored one, over every two models with a score; pairs
-    /// that tie count too, because a prompt both models solve is one where the cheaper answer is as good.
-    /// False when fewer than two models have a score.
+    /// The loss of one prompt: the squared error of the predicted difference in quality, σ(s_m) − σ(s_n), against
+    /// the scored one, over every two models with a score; pairs that tie count too, because a prompt both models
+    /// solve is one where the cheaper answer is as good. Returns the summed error and the number of pairs, and
+    /// with <paramref name="lambdas"/> writes dLoss/ds_m into it.
     /// </summary>
-    private static bool PairGradients(ContrastHead head, float[] targets, float[] baseLogits, float[] affinity, float[] phi, float[][] centred, float[] h, float[] lambdas)
+    private static (double Loss, int Pairs) PromptPairs(ContrastHead head, float[] targets, float[] baseLogits, float[] affinity, float[] phi, float[][] centred,
+        float[] h, double[] predicted, float[]? lambdas)
     {
-        Array.Clear(lambdas);
         head.Project(affinity, phi, h);
-        var any = false;
+        for (var m = 0; m < targets.Length; m++)
+        {
+            predicted[m] = QualityPredictor.Sigmoid(baseLogits[m] + TensorPrimitives.Dot(h, centred[m]));
+        }
+
+        if (lambdas is not null)
+        {
+            Array.Clear(lambdas);
+        }
+
+        double loss = 0;
+        var pairs = 0;
         for (var m = 0; m < targets.Length; m++)
         {
             for (var n = m + 1; n < targets.Length; n++)
@@ -131,43 +143,34 @@ internal sealed partial class PredictorTrainer
                     continue;
                 }
 
-                var pm = (float)QualityPredictor.Sigmoid(baseLogits[m] + TensorPrimitives.Dot(h, centred[m]));
-                var pn = (float)QualityPredictor.Sigmoid(baseLogits[n] + TensorPrimitives.Dot(h, centred[n]));
-                var error = 2 * (pm - pn - diff);
-                lambdas[m] += error * pm * (1 - pm);
-                lambdas[n] -= error * pn * (1 - pn);
-                any = true;
+                loss += Math.Pow(predicted[m] - predicted[n] - diff, 2);
+                pairs++;
+                if (lambdas is not null)
+                {
+                    var pm = (float)predicted[m];
+                    var pn = (float)predicted[n];
+                    var error = 2 * (pm - pn - diff);
+                    lambdas[m] += error * pm * (1 - pm);
+                    lambdas[n] -= error * pn * (1 - pn);
+                }
             }
         }
 
-        return any;
+        return (loss, pairs);
     }
 
+    /// <summary>The mean pair error over <paramref name="rows"/>.</summary>
     private static double PairwiseLoss(ContrastHead head, TrainingSet data, int[] rows, float[][] baseLogits, float[][] affinity, float[][] phi, float[][] centred)
     {
         var h = new float[head.Centre.Length];
+        var predicted = new double[data.Capabilities.Length];
         double loss = 0;
         var pairs = 0;
         foreach (var i in rows)
         {
-            head.Project(affinity[i], phi[i], h);
-            var targets = data.Targets[i];
-            for (var m = 0; m < targets.Length; m++)
-            {
-                for (var n = m + 1; n < targets.Length; n++)
-                {
-                    var diff = targets[m] - targets[n];
-                    if (float.IsNaN(diff))
-                    {
-                        continue;
-                    }
-
-                    var pm = QualityPredictor.Sigmoid(baseLogits[i][m] + TensorPrimitives.Dot(h, centred[m]));
-                    var pn = QualityPredictor.Sigmoid(baseLogits[i][n] + TensorPrimitives.Dot(h, centred[n]));
-                    loss += Math.Pow(pm - pn - diff, 2);
-                    pairs++;
-                }
-            }
+            var (l, p) = PromptPairs(head, data.Targets[i], baseLogits[i], affinity[i], phi[i], centred, h, predicted, null);
+            loss += l;
+            pairs += p;
         }
 
         return loss / Math.Max(1, pairs);
