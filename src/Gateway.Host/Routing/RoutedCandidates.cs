@@ -40,7 +40,7 @@ internal sealed class RoutedCandidates
             return (error, candidates);
         });
 
-    public GatewayError? Resolve(HttpContext context, ReadOnlySpan<byte> body, ParsedRequest parsed, OpenAIOperation operation,
+    private GatewayError? Resolve(HttpContext context, ReadOnlySpan<byte> body, ParsedRequest parsed, OpenAIOperation operation,
         VirtualKey key, out IReadOnlyList<CatalogModel>? candidates)
     {
         candidates = null;
