@@ -21,9 +21,9 @@ internal static class LatencyProbe
         Report("decide given embedding (20 candidates)", count * 20, () => router.Decide(embedding, tokens, request));
         var hashing = BenchmarkRouters.Create(new HashingPromptEncoder(4096));
         Report("hashing encoder (4096) encode + decide (500 tokens, 20 candidates)", count * 20, () => hashing.Route(request));
-        var shaped = BenchmarkRouters.Create(new ShapeFeatureEncoder(new HashingPromptEncoder(4096)));
-        Report("hashing encoder (4096) + shape features, encode + decide (500 tokens, 20 candidates)", count * 20, () => shaped.Route(request));
         var shapeEncoder = new ShapeFeatureEncoder(new HashingPromptEncoder(4096));
+        var shaped = BenchmarkRouters.Create(shapeEncoder);
+        Report("hashing encoder (4096) + shape features, encode + decide (500 tokens, 20 candidates)", count * 20, () => shaped.Route(request));
         var ensemble = BenchmarkRouters.Create(shapeEncoder, ensemble: 3, contrastFeatures: ShapeFeatureEncoder.ShapeDimension);
         Report("hashing (4096) + shape, ensemble of 3 with contrast heads, encode + decide (500 tokens, 20 candidates)", count * 20, () => ensemble.Route(request));
         var shapedEmbedding = shapeEncoder.Encode(request.Prompt);
