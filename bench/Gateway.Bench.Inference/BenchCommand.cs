@@ -22,11 +22,12 @@ internal static class BenchCommand
         {
             Description = "A built Gateway.Host.dll: also measure through the real gateway, started with the model as its local catalog entry.",
         };
-        var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32)." };
+        var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32); the same as --matrix-type F16." };
+        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, Q8_0 or Q4_0." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -43,7 +44,7 @@ internal static class BenchCommand
                     var options = new TinyModelOptions
                     {
                         EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers),
-                        HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64), HalfPrecision = parse.GetValue(f16),
+                        HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64), HalfPrecision = parse.GetValue(f16), MatrixType = parse.GetValue(matrixType),
                     };
                     TinyModel.Write(path, options);
                 }

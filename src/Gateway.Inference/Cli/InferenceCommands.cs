@@ -28,17 +28,19 @@ public static class InferenceCommands
             DefaultValueFactory = _ => 42,
         };
         var half = new Option<bool>("--f16") { Description = "Write F16 tensors instead of F32." };
+        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the matrices: F32 (default), F16, Q8_0 or Q4_0; wins over --f16." };
 
         var command = new Command("tiny", "Write a tiny llama-architecture GGUF with random weights. Its text is noise; it exists for tests and smoke runs.")
         {
             output,
             seed,
             half,
+            matrixType,
         };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(output)!;
-            var size = TinyModel.Write(file.FullName, new TinyModelOptions { Seed = parse.GetValue(seed), HalfPrecision = parse.GetValue(half) });
+            var size = TinyModel.Write(file.FullName, new TinyModelOptions { Seed = parse.GetValue(seed), HalfPrecision = parse.GetValue(half), MatrixType = parse.GetValue(matrixType) });
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {file.FullName} ({size:N0} bytes).");
             return 0;
         });

@@ -25,6 +25,12 @@ public enum GgufTensorType : uint
 {
     F32 = 0,
     F16 = 1,
+
+    /// <summary>Blocks of 32 values: an F16 scale and 4-bit quants (ggml's reference rounding).</summary>
+    Q4_0 = 2,
+
+    /// <summary>Blocks of 32 values: an F16 scale and 8-bit quants.</summary>
+    Q8_0 = 8,
 }
 
 /// <summary>A typed metadata value; arrays carry their element type.</summary>

@@ -42,6 +42,10 @@ public sealed class GgufWriter
         {
             throw new ArgumentException($"Tensor {name} has {data.Length} values but its shape holds {count}.", nameof(data));
         }
+        if (type is GgufTensorType.Q4_0 or GgufTensorType.Q8_0 && (dims.Length == 0 || dims[0] % QuantBlock != 0))
+        {
+            throw new ArgumentException($"Tensor {name}: {type} needs rows of a multiple of {QuantBlock} values.", nameof(dims));
+        }
         _tensors.Add((name, dims, type, data));
         return this;
     }
@@ -83,22 +87,87 @@ public sealed class GgufWriter
         Pad(w);
         foreach (var t in _tensors)
         {
-            if (t.Type == GgufTensorType.F32)
+            switch (t.Type)
             {
-                w.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
-            }
-            else
-            {
-                foreach (var v in t.Data)
-                {
-                    w.Write(BitConverter.HalfToUInt16Bits((Half)v));
-                }
+                case GgufTensorType.F32:
+                    w.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+                    break;
+                case GgufTensorType.F16:
+                    foreach (var v in t.Data)
+                    {
+                        w.Write(BitConverter.HalfToUInt16Bits((Half)v));
+                    }
+                    break;
+                case GgufTensorType.Q4_0:
+                    for (var b = 0; b < t.Data.Length; b += QuantBlock)
+                    {
+                        WriteQ4Block(w, t.Data.AsSpan(b, QuantBlock));
+                    }
+                    break;
+                case GgufTensorType.Q8_0:
+                    for (var b = 0; b < t.Data.Length; b += QuantBlock)
+                    {
+                        WriteQ8Block(w, t.Data.AsSpan(b, QuantBlock));
+                    }
+                    break;
+                default:
+                    throw new NotSupportedException($"Tensor type {t.Type} is not written by this writer.");
             }
             Pad(w);
         }
     }
 
-    private static ulong ByteSize(GgufTensorType type, int count) => (ulong)count * (type == GgufTensorType.F32 ? 4UL : 2UL);
+    private const int QuantBlock = 32;
+
+    private static ulong ByteSize(GgufTensorType type, int count) => type switch
+    {
+        GgufTensorType.F32 => (ulong)count * 4,
+        GgufTensorType.F16 => (ulong)count * 2,
+        GgufTensorType.Q4_0 => (ulong)count / QuantBlock * (2 + (QuantBlock / 2)),
+        GgufTensorType.Q8_0 => (ulong)count / QuantBlock * (2 + QuantBlock),
+        _ => throw new NotSupportedException($"Tensor type {type} is not written by this writer."),
+    };
+
+    /// <summary>ggml's quantize_row_q4_0_ref: d = max / −8 for the value of largest magnitude, quants x/d + 8 in [0, 15].</summary>
+    private static void WriteQ4Block(BinaryWriter w, ReadOnlySpan<float> x)
+    {
+        var max = 0f;
+        var amax = 0f;
+        foreach (var v in x)
+        {
+            if (MathF.Abs(v) > amax)
+            {
+                amax = MathF.Abs(v);
+                max = v;
+            }
+        }
+        var d = max / -8f;
+        var id = d != 0 ? 1f / d : 0f;
+        w.Write(BitConverter.HalfToUInt16Bits((Half)d));
+        for (var j = 0; j < QuantBlock / 2; j++)
+        {
+            var lo = Math.Min(15, (int)(sbyte)((x[j] * id) + 8.5f));
+            var hi = Math.Min(15, (int)(sbyte)((x[j + (QuantBlock / 2)] * id) + 8.5f));
+            w.Write((byte)(lo | (hi << 4)));
+        }
+    }
+
+    /// <summary>ggml's quantize_row_q8_0_ref: d = amax / 127, quants round(x / d).</summary>
+    private static void WriteQ8Block(BinaryWriter w, ReadOnlySpan<float> x)
+    {
+        var amax = 0f;
+        foreach (var v in x)
+        {
+            amax = MathF.Max(amax, MathF.Abs(v));
+        }
+        var d = amax / 127f;
+        var id = d != 0 ? 1f / d : 0f;
+        w.Write(BitConverter.HalfToUInt16Bits((Half)d));
+        foreach (var v in x)
+        {
+            w.Write((sbyte)MathF.Round(v * id));
+        }
+    }
 
     private ulong Align(ulong value) => (value + Alignment - 1) / Alignment * Alignment;
 

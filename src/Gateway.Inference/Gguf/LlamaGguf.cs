@@ -101,7 +101,12 @@ public static class LlamaGguf
 
     /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
     /// <param name="halfPrecision">Matrices as F16 (norms stay F32).</param>
-    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision)
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision) =>
+        Build(name, shape, vocabulary, tensors, halfPrecision ? GgufTensorType.F16 : GgufTensorType.F32);
+
+    /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
+    /// <param name="matrixType">Element type of the matrices (norms stay F32).</param>
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, GgufTensorType matrixType)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -111,7 +116,7 @@ public static class LlamaGguf
         var w = new GgufWriter(32)
             .Add("general.architecture", GgufValue.Of("llama"))
             .Add("general.name", GgufValue.Of(name))
-            .Add("general.file_type", GgufValue.Of(halfPrecision ? 1u : 0u))
+            .Add("general.file_type", GgufValue.Of(FileType(matrixType)))
             .Add("llama.context_length", GgufValue.Of((uint)shape.ContextLength))
             .Add("llama.embedding_length", GgufValue.Of((uint)shape.EmbeddingLength))
             .Add("llama.block_count", GgufValue.Of((uint)shape.BlockCount))
@@ -141,11 +146,21 @@ public static class LlamaGguf
                 throw new ArgumentException($"Tensor {tensorName} is missing.", nameof(tensors));
             }
             var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
-            var type = halfPrecision && dims.Length > 1 ? GgufTensorType.F16 : GgufTensorType.F32;
+            var type = dims.Length > 1 ? matrixType : GgufTensorType.F32;
             w.AddTensor(tensorName, ggmlDims, data, type);
         }
         return w;
     }
+
+    /// <summary>llama.cpp's llama_ftype for a file whose matrices are all of one type.</summary>
+    private static uint FileType(GgufTensorType matrixType) => matrixType switch
+    {
+        GgufTensorType.F32 => 0,
+        GgufTensorType.F16 => 1,
+        GgufTensorType.Q4_0 => 2,
+        GgufTensorType.Q8_0 => 7,
+        _ => throw new ArgumentOutOfRangeException(nameof(matrixType), matrixType, "Unsupported matrix type."),
+    };
 
     /// <summary>Writes beside <paramref name="path"/> and moves, so a reader never sees a half-written model; returns the size.</summary>
     public static long Write(GgufWriter writer, string path)

@@ -46,7 +46,7 @@ public static class TinyModel
             tensors[$"blk.{b}.ffn_up.weight"] = Random(random, e * ff, scale);
             tensors[$"blk.{b}.ffn_down.weight"] = Random(random, e * ff, 1f / MathF.Sqrt(ff));
         }
-        return LlamaGguf.Build("gateway-tiny", shape, vocabulary, tensors, o.HalfPrecision);
+        return LlamaGguf.Build("gateway-tiny", shape, vocabulary, tensors, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32));
     }
 
     private static float[] Ones(int count) => Enumerable.Repeat(1f, count).ToArray();

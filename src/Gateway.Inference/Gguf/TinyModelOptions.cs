@@ -27,6 +27,9 @@ public sealed record TinyModelOptions
     /// <summary>Write tensors as F16 instead of F32.</summary>
     public bool HalfPrecision { get; init; }
 
+    /// <summary>Element type of the matrices; when set, it wins over <see cref="HalfPrecision"/>. Quantised types need widths of a multiple of 32.</summary>
+    public GgufTensorType? MatrixType { get; init; }
+
     internal void Validate()
     {
         if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
