@@ -21,6 +21,12 @@ internal static class CliCommon
         DefaultValueFactory = _ => "minilm",
     };
 
+    public static Option<bool> ShrinkOption() => new("--shrink")
+    {
+        Description = "Shrink the onboarded model's measured accuracies towards the other models' mean, by how noisy a few items are next to how much models differ on each task (empirical Bayes; needs 3 or more other models). '--shrink false' keeps them as measured.",
+        DefaultValueFactory = _ => true,
+    };
+
     public static Option<int> MaxTokensOption() => new("--max-tokens")
     {
         Description = "Word pieces of each prompt the MiniLM encoder reads (8-256); fewer is faster.",

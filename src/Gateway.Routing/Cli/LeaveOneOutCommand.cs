@@ -19,18 +19,19 @@ internal static class LeaveOneOutCommand
         var split = new Option<string>("--split") { Description = "Split to evaluate on.", DefaultValueFactory = _ => "test" };
         var encoder = CliCommon.EncoderOption();
         var training = new TrainingOptionSet();
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder };
+        var shrink = CliCommon.ShrinkOption();
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, encoder, shrink };
         training.AddTo(command);
         command.SetAction(parse =>
         {
             Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
-                training.Read(parse));
+                training.Read(parse), parse.GetValue(shrink));
             return 0;
         });
         return command;
     }
 
-    private static void Run(string dataDir, string workDir, string[] models, string split, string encoderName, TrainingOptions options)
+    private static void Run(string dataDir, string workDir, string[] models, string split, string encoderName, TrainingOptions options, bool shrink)
     {
         var full = Path.Combine(workDir, "full");
         var fullResult = TrainCommand.Run(dataDir, full, [], encoderName, options);
@@ -45,7 +46,7 @@ internal static class LeaveOneOutCommand
             var cache = Path.Combine(full, CliCommon.EmbeddingCacheFile);
             File.Copy(cache, Path.Combine(dir, CliCommon.EmbeddingCacheFile), overwrite: true);
             TrainCommand.Run(dataDir, dir, [name], encoderName, options);
-            OnboardCommand.Run(dir, name, Path.Combine(dir, "aptitude", name + ".json"));
+            OnboardCommand.Run(dir, name, Path.Combine(dir, "aptitude", name + ".json"), shrink);
             var report = EvalCommand.Run(dataDir, dir, split);
             var index = report.Models.ToList().IndexOf(name);
             var share = report.AtZero.Choices.Count(c => c == index) / (double)report.AtZero.Choices.Length;

@@ -46,6 +46,8 @@ internal sealed partial class PredictorTrainer
         var improved = false;
         var gradient = new float[head.Weights.Length];
         var adam = new Adam(gradient.Length, options.ContrastLearningRate, 0);
+        var average = options.AverageDecay > 0 ? new WeightAverage(options.AverageDecay, head.Weights) : null;
+        var averaged = average is null ? head : head with { Weights = average.Averages[0] };
         var h = new float[t];
         var lambdas = new float[data.Capabilities.Length];
         var predicted = new double[data.Capabilities.Length];
@@ -90,20 +92,21 @@ internal sealed partial class PredictorTrainer
                 var count = end - start;
                 TensorPrimitives.MultiplyAdd(head.Weights, options.ContrastL2 * count, gradient, gradient);
                 adam.Step(head.Weights, gradient, 1f / count);
+                average?.Update();
             }
 
             for (var task = 0; task < t; task++)
             {
-                var taskLoss = PairwiseLoss(head, data, rowsOf[task], baseLogits, affinity, phi, centred);
+                var taskLoss = PairwiseLoss(averaged, data, rowsOf[task], baseLogits, affinity, phi, centred);
                 if (taskLoss < bestLoss[task])
                 {
                     bestLoss[task] = taskLoss;
-                    head.Weights.AsSpan(task * block, block).CopyTo(best.AsSpan(task * block, block));
+                    averaged.Weights.AsSpan(task * block, block).CopyTo(best.AsSpan(task * block, block));
                     improved = true;
                 }
             }
 
-            var loss = PairwiseLoss(head, data, rows, baseLogits, affinity, phi, centred);
+            var loss = PairwiseLoss(averaged, data, rows, baseLogits, affinity, phi, centred);
 
             progress?.Report(new TrainingProgress("contrast", epoch + 1, options.ContrastEpochs, loss, double.NaN));
         }

@@ -23,7 +23,9 @@ internal sealed partial class PredictorTrainer
         var logits = new float[data.Capabilities.Length];
         var grads = new float[data.Capabilities.Length];
         var exampleWeight = ExampleWeights(data, train);
+        var dropped = new bool[data.Capabilities.Length];
 
+        var average = options.AverageDecay > 0 ? new WeightAverage(options.AverageDecay, w.HiddenWeights, w.Bilinear, w.Cross, scalars) : null;
         var best = Snapshot(w, scalars);
         var bestLoss = double.MaxValue;
         for (var epoch = 0; epoch < options.Epochs; epoch++)
@@ -38,6 +40,7 @@ internal sealed partial class PredictorTrainer
             {
                 var end = Math.Min(train.Length, start + options.BatchSize);
                 var rows = 0;
+                DropModels(dropped, random);
                 var current = w with { Alpha = scalars[0], Bias = scalars[1] };
                 var predictor = new QualityPredictor(current);
                 for (var b = start; b < end; b++)
@@ -48,7 +51,7 @@ internal sealed partial class PredictorTrainer
                     ComputeGradients(predictor, state, data.Targets[i], capabilities, logits, grads);
                     for (var m = 0; m < capabilities.Length; m++)
                     {
-                        if (float.IsNaN(data.Targets[i][m]))
+                        if (float.IsNaN(data.Targets[i][m]) || dropped[m])
                         {
                             continue;
                         }
@@ -101,20 +104,43 @@ internal sealed partial class PredictorTrainer
                 aBilinear.Step(w.Bilinear, gBilinear, scale);
                 aCross.Step(w.Cross, gCross, scale);
                 aScalars.Step(scalars, gScalars, scale);
+                average?.Update();
             }
 
-            var (loss, quality) = Evaluate(w with { Alpha = scalars[0], Bias = scalars[1] }, data, validation.Length > 0 ? validation : train);
+            // With averaging, the averaged weights are the candidates for selection and the result.
+            var candidate = average is null
+                ? w with { Alpha = scalars[0], Bias = scalars[1] }
+                : w with { HiddenWeights = average.Averages[0], Bilinear = average.Averages[1], Cross = average.Averages[2], Alpha = average.Averages[3][0], Bias = average.Averages[3][1] };
+            var (loss, quality) = Evaluate(candidate, data, validation.Length > 0 ? validation : train);
             var criterion = options.SelectByQuality ? -quality : loss;
             if (criterion < bestLoss)
             {
                 bestLoss = criterion;
-                best = Snapshot(w, scalars);
+                best = Snapshot(candidate, [candidate.Alpha, candidate.Bias]);
             }
 
             progress?.Report(new TrainingProgress("quality", epoch + 1, options.Epochs, loss, quality));
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Model dropout: each training model's outcomes leave a minibatch's loss with probability
+    /// <see cref="TrainingOptions.ModelDropout"/>, so the shared terms cannot lean on any one model being there,
+    /// as a model the predictor never saw is not.
+    /// </summary>
+    private void DropModels(bool[] dropped, Random random)
+    {
+        if (options.ModelDropout <= 0)
+        {
+            return;
+        }
+
+        for (var m = 0; m < dropped.Length; m++)
+        {
+            dropped[m] = random.NextDouble() < options.ModelDropout;
+        }
     }
 
     /// <summary>

@@ -45,6 +45,15 @@ internal sealed record TrainingOptions
     /// <summary>L2 penalty on the contrast head's weights (per example).</summary>
     public float ContrastL2 { get; init; } = 1e-3f;
 
+    /// <summary>
+    /// Decay of an exponential moving average of the weights over optimiser steps (0: none). With it, model
+    /// selection and the result use the averaged weights (<see cref="WeightAverage"/>).
+    /// </summary>
+    public float AverageDecay { get; init; }
+
+    /// <summary>Probability that a training model's outcomes leave a minibatch's loss (0: none).</summary>
+    public double ModelDropout { get; init; }
+
     /// <summary>Choose aptitude items to match the training models' task accuracy (true) or at random (false).</summary>
     public bool MatchedAptitudeItems { get; init; } = true;
 }

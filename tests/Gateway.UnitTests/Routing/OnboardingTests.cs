@@ -7,14 +7,17 @@ public sealed class OnboardingTests
 {
     private static readonly TrainingOptions Fast = new() { Hidden = 8, Epochs = 15, AffinityEpochs = 15, LearningRate = 5e-3f };
 
-    [Fact]
-    public void WithCapability_NewModelVector_RoutableWithoutRetraining()
+    [Theory]
+    [InlineData(0f, 0.0)]
+    [InlineData(0.99f, 0.0)]
+    [InlineData(0f, 0.3)]
+    public void WithCapability_NewModelVector_RoutableWithoutRetraining(float averageDecay, double modelDropout)
     {
         var dataset = SyntheticRoutingData.Create();
         var encoder = new HashingPromptEncoder(RouterTestKit.Dimension);
         var train = dataset.Split("train");
         var embeddings = train.Select(o => encoder.Encode(o.Prompt)).ToArray();
-        var artifact = RouterTraining.Train(dataset, train, embeddings, encoder.Id, Fast, ["math-model"], TimeProvider.System).Artifact;
+        var artifact = RouterTraining.Train(dataset, train, embeddings, encoder.Id, Fast with { AverageDecay = averageDecay, ModelDropout = modelDropout }, ["math-model"], TimeProvider.System).Artifact;
         CandidateDescriptor[] candidates = [new("math-model"), new("poet-model"), new("generalist")];
         var before = RouterFactory.Create(artifact, candidates, encoder);
         var mathPrompt = SyntheticRoutingData.MathPrompt(1000);

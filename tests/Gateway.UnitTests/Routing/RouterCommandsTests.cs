@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Gateway.Routing;
+using Gateway.Routing.Artifacts;
 using Gateway.Routing.Evaluation;
+using Gateway.Routing.Prediction;
 
 namespace Gateway.UnitTests.Routing;
 
@@ -21,11 +23,38 @@ public sealed class RouterCommandsTests : IDisposable
     [InlineData("train --out o")]
     [InlineData("eval --data d")]
     [InlineData("onboard --model m --router r")]
-    public void Parse_MissingRequiredOption_ReportsError(string line)
+    [InlineData("train --data d --out o --average-decay 1")]
+    [InlineData("train --data d --out o --model-dropout -0.1")]
+    [InlineData("loo --data d --work w --model-dropout 1")]
+    public void Parse_MissingRequiredOptionOrValueOutOfRange_ReportsError(string line)
     {
         var result = RouterCommands.Create().Parse(line);
 
         Assert.NotEmpty(result.Errors);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Invoke_Onboard_ShrinksTheMeasuredVectorTowardsTheOtherModelsUnlessTurnedOff(bool shrink)
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var model = Path.Combine(_dir, "model");
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "2"]).Invoke());
+        // Four models besides the new one, so there is a spread to shrink towards.
+        var trained = RouterArtifactStore.Load(model).WithCapability("extra", [0.3f, 0.6f]);
+        RouterArtifactStore.Save(model, trained);
+        var aptitude = Path.Combine(_dir, "new.json");
+        File.WriteAllText(aptitude, """{"model": "new", "items_per_task": 20, "tasks": {"math": 0.95, "poem": 0.05}}""");
+
+        string[] line = ["onboard", "--model", "new", "--aptitude", aptitude, "--router", model, .. shrink ? Array.Empty<string>() : ["--shrink", "false"]];
+        Assert.Equal(0, RouterCommands.Create().Parse(line).Invoke());
+
+        var onboarded = RouterArtifactStore.Load(model);
+        float[] measured = [0.95f, 0.05f];
+        var expected = shrink ? CapabilityShrinkage.Shrink(measured, [.. trained.Capabilities.Values], 20) : measured;
+        Assert.Equal(expected, onboarded.Capabilities["new"]);
+        Assert.Equal(shrink, onboarded.Capabilities["new"][0] < 0.95f);
     }
 
     [Fact]
