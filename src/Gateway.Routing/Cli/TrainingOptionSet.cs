@@ -22,7 +22,7 @@ internal sealed class TrainingOptionSet
     private readonly Option<bool> _contrast = new("--contrast-head") { Description = "Fit a task-gated head on the prompt-shape features to the differences between models (needs an encoder ending in '+shape')." };
     private readonly Option<float> _contrastL2 = new("--contrast-l2") { Description = "L2 penalty on the contrast head.", DefaultValueFactory = _ => Defaults.ContrastL2 };
     private readonly Option<int> _contrastEpochs = new("--contrast-epochs") { Description = "Epochs of the contrast head.", DefaultValueFactory = _ => Defaults.ContrastEpochs };
-    private readonly Option<float> _average = new("--average-decay") { Description = "Decay of a moving average of the weights over optimiser steps, used for model selection and the result (0: none; e.g. 0.998).", DefaultValueFactory = _ => Defaults.AverageDecay };
+    private readonly Option<double> _average = new("--average-decay") { Description = "Decay of a moving average of the weights over optimiser steps, used for model selection and the result (0: none; e.g. 0.998).", DefaultValueFactory = _ => Defaults.AverageDecay };
     private readonly Option<double> _modelDropout = new("--model-dropout") { Description = "Probability that a training model's outcomes leave a minibatch's loss (0: none).", DefaultValueFactory = _ => Defaults.ModelDropout };
     private readonly Option<int> _ensemble = new("--ensemble") { Description = "Predictors trained with consecutive seeds and averaged.", DefaultValueFactory = _ => Defaults.Ensemble };
 
@@ -31,21 +31,18 @@ internal sealed class TrainingOptionSet
 
     public TrainingOptionSet()
     {
-        _average.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float>() is < 0 or >= 1)
-            {
-                r.AddError("--average-decay must be at least 0 (no averaging) and below 1.");
-            }
-        });
-        _modelDropout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is < 0 or >= 1)
-            {
-                r.AddError("--model-dropout must be at least 0 (none) and below 1.");
-            }
-        });
+        RequireFraction(_average, "no averaging");
+        RequireFraction(_modelDropout, "none");
     }
+
+    /// <summary>Values in [0, 1), where 0 turns the technique off.</summary>
+    private static void RequireFraction(Option<double> option, string zeroMeans) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<double>() is < 0 or >= 1)
+        {
+            r.AddError($"{option.Name} must be at least 0 ({zeroMeans}) and below 1.");
+        }
+    });
 
     public void AddTo(Command command)
     {
@@ -68,7 +65,7 @@ internal sealed class TrainingOptionSet
         ContrastHead = parse.GetValue(_contrast),
         ContrastL2 = parse.GetValue(_contrastL2),
         ContrastEpochs = parse.GetValue(_contrastEpochs),
-        AverageDecay = parse.GetValue(_average),
+        AverageDecay = (float)parse.GetValue(_average),
         ModelDropout = parse.GetValue(_modelDropout),
         Ensemble = parse.GetValue(_ensemble),
     };
