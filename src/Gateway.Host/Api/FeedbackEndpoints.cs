@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Gateway.Host.Auth;
 using Gateway.Host.Errors;
+using Gateway.Host.FrontDoor;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
 using Gateway.State;
 
 namespace Gateway.Host.Api;
@@ -14,7 +17,7 @@ internal static class FeedbackEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> FeedbackAsync(HttpContext context, KeyStore keys, IFeedbackStore feedback)
+    private static async Task<IResult> FeedbackAsync(HttpContext context, KeyStore keys, IFeedbackStore feedback, IOptionsMonitor<GatewayOptions> options)
     {
         var (_, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
@@ -24,9 +27,14 @@ internal static class FeedbackEndpoints
 
         string? requestId;
         double score;
-        try
+        var (parsed, bodyError) = await RequestBodyReader.ReadJsonAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        if (parsed is null)
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            return new ErrorResult(bodyError!);
+        }
+
+        using (var document = parsed)
+        {
             var root = document.RootElement;
             requestId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("request_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
             if (requestId is null)
@@ -38,10 +46,6 @@ internal static class FeedbackEndpoints
             {
                 return new ErrorResult(GatewayError.BadRequest("'score' must be a number between 0 and 1.", "score", "invalid_value"));
             }
-        }
-        catch (JsonException ex)
-        {
-            return new ErrorResult(GatewayError.InvalidJson(ex.Message));
         }
 
         try

@@ -3,6 +3,8 @@ using Gateway.Host.Auth;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Routing;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
 
@@ -19,7 +21,7 @@ internal static class RouteEndpoints
         return endpoints;
     }
 
-    private static async Task RouteAsync(HttpContext context, KeyStore keys, RouterService router)
+    private static async Task RouteAsync(HttpContext context, KeyStore keys, RouterService router, IOptionsMonitor<GatewayOptions> options)
     {
         var (key, authError) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (authError is not null)
@@ -28,14 +30,10 @@ internal static class RouteEndpoints
             return;
         }
 
-        JsonDocument document;
-        try
+        var (document, bodyError) = await RequestBodyReader.ReadJsonAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(ex.Message));
+            await GatewayErrorWriter.WriteAsync(context, bodyError!);
             return;
         }
 
@@ -123,7 +121,12 @@ internal static class RouteEndpoints
         var model = root.TryGetProperty("model", out var mm) && mm.ValueKind == JsonValueKind.String ? mm.GetString() : "auto";
         profileName = overrides.Profile ?? (model is not null && model.StartsWith("auto:", StringComparison.Ordinal) ? model[5..] : RoutingSnapshot.DefaultProfile);
         profile = router.Settings.Profile(profileName);
-        pareto = root.TryGetProperty("pareto", out var sweep) && sweep.ValueKind == JsonValueKind.True;
+        if (root.TryGetProperty("pareto", out var sweep) && sweep.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+        {
+            return GatewayError.BadRequest($"Invalid type for 'pareto': expected a boolean, but got {sweep.ValueKind.ToString().ToLowerInvariant()}.", "pareto", "invalid_type");
+        }
+
+        pareto = sweep.ValueKind == JsonValueKind.True;
         return profile is null ? GatewayError.ModelNotFound($"auto:{profileName}") : null;
     }
 }

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Text.Json;
 using Gateway.Host.Errors;
+using Gateway.Inference.Protocol;
 
 namespace Gateway.Host.FrontDoor;
 
-/// <summary>Reads a request body into a pooled buffer, enforcing the size limit as it reads.</summary>
+/// <summary>Reads a request body into a pooled buffer, enforcing the size limit as it reads and refusing text that is not UTF-8.</summary>
 internal static class RequestBodyReader
 {
     public static async ValueTask<BodyReadResult> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
@@ -54,7 +56,38 @@ internal static class RequestBodyReader
             return new BodyReadResult(null, 0, GatewayError.InvalidJson("the request body is empty."));
         }
 
+        // Checked here, before anything reads the body: the validator does not decode the strings it skips, so such a
+        // body would reach the upstream, fail there, and count against the model's circuit as the upstream's failure.
+        if (JsonText.EncodingProblem(buffer.AsSpan(0, total)) is { } problem)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return new BodyReadResult(null, 0, GatewayError.InvalidJson(problem));
+        }
+
         return new BodyReadResult(buffer, total, null);
+    }
+
+    /// <summary>Reads and parses a JSON body (the document holds its own copy of the bytes), or says what is wrong with it.</summary>
+    public static async ValueTask<(JsonDocument? Document, GatewayError? Error)> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(request, limit, cancellationToken);
+        if (body.Error is not null)
+        {
+            return (null, body.Error);
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(body.Buffer.AsSpan(0, body.Length).ToArray()), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, GatewayError.InvalidJson(ex.Message));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body.Buffer!);
+        }
     }
 }
 

@@ -10,9 +10,17 @@ internal static class RequestParser
 {
     public static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
     {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellation);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (JsonText.EncodingProblem(bytes.Span) is { } problem)
+        {
+            throw ApiException.BadRequest($"The request body cannot be read: {problem}");
+        }
+
         try
         {
-            var document = await JsonDocument.ParseAsync(request.Body, default, cancellation);
+            var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -226,6 +234,8 @@ internal static class RequestParser
     private static int? Int(JsonElement body, string name) =>
         !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
         : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i
+        : v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && decimal.Truncate(d) == d
+            ? throw ApiException.BadRequest($"'{name}' must be between {int.MinValue} and {int.MaxValue}.", name)
         : throw ApiException.BadRequest($"'{name}' must be an integer.", name);
 
     private static float? Float(JsonElement body, string name) =>

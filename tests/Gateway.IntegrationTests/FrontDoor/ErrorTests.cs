@@ -105,6 +105,41 @@ public sealed class ErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_BodyWithBrokenUtf8_Returns400AndNeverReachesTheUpstream()
+    {
+        using var client = _gateway.CreateClient(AliceKey);
+        var before = _upstream.Requests.Count;
+        var bytes = Encoding.UTF8.GetBytes(Valid("alpha")).ToList();
+        var at = bytes.IndexOf((byte)'h');
+        bytes.InsertRange(at, new byte[] { 0xFF, 0xFE, 0x80 });
+        using var content = new ByteArrayContent(bytes.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var error = await AssertErrorAsync(await client.PostAsync("/v1/chat/completions", content), HttpStatusCode.BadRequest, "invalid_request_error", "invalid_json");
+
+        Assert.Contains("UTF-8", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, _upstream.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/completions")]
+    [InlineData("/v1/embeddings")]
+    [InlineData("/v1/route")]
+    [InlineData("/v1/feedback")]
+    public async Task Post_LoneSurrogateEscape_Returns400AndNeverReachesTheUpstream(string path)
+    {
+        using var client = _gateway.CreateClient(AliceKey);
+        var before = _upstream.Requests.Count;
+        const string Body = """{"model":"alpha","messages":[{"role":"user","content":"x \ud800 y"}],"prompt":"\ud800","input":"\ud800","request_id":"\udfff","score":1}""";
+
+        var error = await AssertErrorAsync(await client.PostAsync(path, new StringContent(Body, Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "invalid_request_error", "invalid_json");
+
+        Assert.Contains("surrogate", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, _upstream.Requests.Count);
+    }
+
+    [Fact]
     public async Task Embeddings_MissingInput_Returns400()
     {
         using var client = _gateway.CreateClient(AliceKey);

@@ -123,6 +123,22 @@ public sealed class AutoRoutingTests : IClassFixture<RoutingFixture>, IAsyncLife
         Assert.Contains(pareto, p => p!["model"]!.GetValue<string>() == "wordbot");
     }
 
+    [Theory]
+    [InlineData("\"yes\"")]
+    [InlineData("1")]
+    public async Task RouteEndpoint_ParetoNotABoolean_Returns400(string value)
+    {
+        using var client = _gateway.CreateClient();
+
+        using var response = await client.PostAsync("/v1/route", new StringContent(
+            $$"""{"prompt":"two plus two","pareto":{{value}}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("pareto", error["param"]!.GetValue<string>());
+        Assert.Equal("invalid_type", error["code"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Auto_ConfigReload_ChangesDecision()
     {

@@ -13,6 +13,7 @@ public sealed class RequestParserTests
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"temperature":3}""", "temperature")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"top_p":0}""", "top_p")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_tokens":0}""", "max_tokens")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_tokens":99999999999}""", "max_tokens")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"stop":["a","b","c","d","e"]}""", "stop")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"seed":"abc"}""", "seed")]
@@ -29,6 +30,39 @@ public sealed class RequestParserTests
 
         Assert.Equal(400, error.Status);
         Assert.Equal(param, error.Param);
+    }
+
+    [Fact]
+    public void ParseChat_IntegerBeyondRange_SaysSoRatherThanNotAnInteger()
+    {
+        using var doc = JsonDocument.Parse("""{"messages":[{"role":"user","content":"x"}],"max_tokens":99999999999}""");
+
+        var error = Assert.Throws<ApiException>(() => RequestParser.ParseChat(doc.RootElement));
+
+        Assert.Contains("between", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBody_BrokenUtf8_ThrowsBadRequest()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new MemoryStream([.. "{\"messages\":[{\"role\":\"user\",\"content\":\""u8, 0xFF, 0xFE, .. "\"}]}"u8]);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => RequestParser.ReadBodyAsync(context.Request, CancellationToken.None));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBody_ValidObject_Parses()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new MemoryStream("{\"messages\":[{\"role\":\"user\",\"content\":\"héllo\"}]}"u8.ToArray());
+
+        using var body = await RequestParser.ReadBodyAsync(context.Request, CancellationToken.None);
+
+        Assert.Equal("héllo", body.RootElement.GetProperty("messages")[0].GetProperty("content").GetString());
     }
 
     [Fact]
