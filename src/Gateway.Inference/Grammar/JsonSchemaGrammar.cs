@@ -17,6 +17,24 @@ public static class JsonSchemaGrammar
 
     private const int MaxDepth = 8;
 
+    private const string Date = "[0-9]{4} \"-\" ( \"0\" [1-9] | \"1\" [0-2] ) \"-\" ( \"0\" [1-9] | [12] [0-9] | \"3\" [01] )";
+    private const string Time = "( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9] \":\" [0-5] [0-9] ( \".\" [0-9]{1,3} )? ( \"Z\" | [+-] ( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9] )";
+
+    /// <summary>
+    /// The string formats of JSON Schema (and OpenAI's structured outputs) the grammar produces exactly; other
+    /// formats are annotations, as JSON Schema allows, and leave the string unconstrained.
+    /// </summary>
+    private static readonly Dictionary<string, string> Formats = new(StringComparer.Ordinal)
+    {
+        ["date"] = Date,
+        ["time"] = Time,
+        ["date-time"] = $"{Date} \"T\" {Time}",
+        ["uuid"] = "[0-9a-f]{8} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{4} \"-\" [0-9a-f]{12}",
+        ["email"] = "[a-z0-9] [a-z0-9._-]{0,15} \"@\" [a-z0-9] [a-z0-9-]{0,15} ( \".\" [a-z]{2,6} ){1,2}",
+        ["ipv4"] = "( [0-9] | [1-9] [0-9] | \"1\" [0-9]{2} | \"2\" [0-4] [0-9] | \"25\" [0-5] ) ( \".\" ( [0-9] | [1-9] [0-9] | \"1\" [0-9]{2} | \"2\" [0-4] [0-9] | \"25\" [0-5] ) ){3}",
+        ["hostname"] = "[a-z0-9] [a-z0-9-]{0,15} ( \".\" [a-z0-9] [a-z0-9-]{0,15} ){0,3}",
+    };
+
     /// <summary>A grammar for a JSON document matching <paramref name="schema"/>, rooted at <c>root</c>.</summary>
     public static string FromSchema(JsonElement schema)
     {
@@ -154,6 +172,19 @@ public static class JsonSchemaGrammar
 
     private static string VisitString(GbnfRules rules, JsonElement schema, string name)
     {
+        // A pattern or a known format says more than the lengths do; the lengths are then not applied.
+        if (schema.TryGetProperty("pattern", out var pattern))
+        {
+            if (pattern.ValueKind != JsonValueKind.String)
+            {
+                throw new GrammarException($"Schema at '{name}' has a 'pattern' that is not a string.");
+            }
+            return rules.Add(name, $"\"\\\"\" {PatternGrammar.Translate(pattern.GetString()!)} \"\\\"\"");
+        }
+        if (schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && Formats.TryGetValue(format.GetString()!, out var formatted))
+        {
+            return rules.Add(name, $"\"\\\"\" {formatted} \"\\\"\"");
+        }
         var min = schema.TryGetProperty("minLength", out var minLength) ? minLength.GetInt32() : 0;
         var max = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : Math.Max(min, DefaultMaxStringLength);
         if (min == 0 && max == DefaultMaxStringLength)

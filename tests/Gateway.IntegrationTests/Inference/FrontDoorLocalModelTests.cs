@@ -139,6 +139,23 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
     }
 
     [Fact]
+    public async Task CompleteChat_StrictSchemaWithPatternAndFormat_ContentMatchesThem()
+    {
+        var schema = BinaryData.FromString("""
+            {"type":"object","properties":{"sku":{"type":"string","pattern":"^[A-Z]{3}[0-9]{4}$"},"due":{"type":"string","format":"date"}},
+             "required":["sku","due"],"additionalProperties":false}
+            """);
+        var options = Options(400, 6);
+        options.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("order", schema, jsonSchemaIsStrict: true);
+
+        ChatCompletion completion = await Tiny.CompleteChatAsync([new UserChatMessage("An order")], options);
+
+        using var json = JsonDocument.Parse(completion.Content[0].Text);
+        Assert.Matches("^[A-Z]{3}[0-9]{4}$", json.RootElement.GetProperty("sku").GetString());
+        Assert.Matches("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", json.RootElement.GetProperty("due").GetString());
+    }
+
+    [Fact]
     public async Task CompleteChat_ToolChoiceRequired_ReturnsAToolCallWhoseArgumentsMatchTheSchema()
     {
         var options = Options(400, 3);

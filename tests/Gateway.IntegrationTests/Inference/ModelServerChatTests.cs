@@ -131,6 +131,40 @@ public sealed class ModelServerChatTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Chat_JsonSchemaWithPatternAndFormats_ContentMatchesThem()
+    {
+        using var schema = JsonDocument.Parse("""
+            {"type":"object","properties":{
+              "code":{"type":"string","pattern":"^[A-Z]{2}-[0-9]{3}$"},
+              "when":{"type":"string","format":"date-time"},
+              "id":{"type":"string","format":"uuid"}}}
+            """);
+
+        using var response = await fixture.ChatAsync("tiny", Chat.Body("A ticket", 400, 5,
+            new { response_format = new { type = "json_schema", json_schema = new { name = "ticket", schema = schema.RootElement } } }));
+
+        using var json = JsonDocument.Parse(Chat.Content(response));
+        Assert.Matches("^[A-Z]{2}-[0-9]{3}$", json.RootElement.GetProperty("code").GetString());
+        Assert.Matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}", json.RootElement.GetProperty("when").GetString());
+        Assert.True(Guid.TryParseExact(json.RootElement.GetProperty("id").GetString(), "D", out _));
+    }
+
+    [Fact]
+    public async Task Chat_PatternTheGrammarCannotEnforce_Returns400NamingIt()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        var schema = new { type = "string", pattern = "(a)\\1" };
+
+        using var response = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"),
+            Chat.Body("x", 5, 1, new { response_format = new { type = "json_schema", json_schema = new { name = "x", schema } } }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal("response_format", error.GetProperty("param").GetString());
+        Assert.Contains("back references", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_JsonSchemaWithAwkwardKeys_ContentStillParses()
     {
         using var doc = JsonDocument.Parse("""{"type":"object","properties":{"say \"hi\"\\now":{"type":"boolean"},"<tag>":{"type":"null"}}}""");
