@@ -117,8 +117,8 @@ public static class JsonSchemaGrammar
         "object" => VisitObject(rules, schema, document, name, depth),
         "array" => VisitArray(rules, schema, document, name, depth),
         "string" => VisitString(rules, schema, name),
-        "integer" => "integer",
-        "number" => "number",
+        "integer" => VisitInteger(rules, schema, name),
+        "number" => VisitNumber(rules, schema, name),
         "boolean" => "boolean",
         "null" => "null",
         _ => throw new GrammarException($"Schema at '{name}' has unsupported type '{type}'."),
@@ -168,6 +168,67 @@ public static class JsonSchemaGrammar
             body = $"\"[\" {item} ( \", \" {item} ){{{min - 1},{max - 1}}} \"]\"";
         }
         return rules.Add(name, body);
+    }
+
+    private static string VisitInteger(GbnfRules rules, JsonElement schema, string name)
+    {
+        var (low, lowExclusive) = Bound(schema, "minimum", "exclusiveMinimum", name, lower: true);
+        var (high, highExclusive) = Bound(schema, "maximum", "exclusiveMaximum", name, lower: false);
+        if (low is null && high is null)
+        {
+            return "integer";
+        }
+        var lo = low is { } l ? (long)(lowExclusive ? Math.Floor(l) + 1 : Math.Ceiling(l)) : (long?)null;
+        var hi = high is { } h ? (long)(highExclusive ? Math.Ceiling(h) - 1 : Math.Floor(h)) : (long?)null;
+        lo ??= Math.Min(-RangeGrammar.Reach, hi!.Value - RangeGrammar.Reach);
+        hi ??= Math.Max(RangeGrammar.Reach, lo.Value + RangeGrammar.Reach);
+        return rules.Add(name, RangeGrammar.Integer(lo.Value, hi.Value));
+    }
+
+    private static string VisitNumber(GbnfRules rules, JsonElement schema, string name)
+    {
+        var (low, lowExclusive) = Bound(schema, "minimum", "exclusiveMinimum", name, lower: true);
+        var (high, highExclusive) = Bound(schema, "maximum", "exclusiveMaximum", name, lower: false);
+        if (low is null && high is null)
+        {
+            return "number";
+        }
+        // An exclusive bound moves to the next whole number, so the grammar never writes the bound itself.
+        var lo = low is { } l ? (lowExclusive ? Math.Floor(l) + 1 : l) : Math.Min(-RangeGrammar.Reach, high!.Value - RangeGrammar.Reach);
+        var hi = high is { } h ? (highExclusive ? Math.Ceiling(h) - 1 : h) : Math.Max(RangeGrammar.Reach, lo + RangeGrammar.Reach);
+        return rules.Add(name, RangeGrammar.Number(lo, hi));
+    }
+
+    /// <summary>The tighter of a schema's inclusive and exclusive bound on one side, and whether it is exclusive.</summary>
+    private static (double? Value, bool Exclusive) Bound(JsonElement schema, string inclusiveName, string exclusiveName, string name, bool lower)
+    {
+        double? inclusive = null, exclusive = null;
+        if (schema.TryGetProperty(inclusiveName, out var i))
+        {
+            inclusive = i.ValueKind == JsonValueKind.Number ? i.GetDouble() : throw new GrammarException($"Schema at '{name}' has a '{inclusiveName}' that is not a number.");
+        }
+        if (schema.TryGetProperty(exclusiveName, out var e))
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Number:
+                    exclusive = e.GetDouble();
+                    break;
+                case JsonValueKind.True when inclusive is not null:
+                    // Draft 4: a boolean that makes the inclusive bound exclusive.
+                    return (inclusive, true);
+                case JsonValueKind.True or JsonValueKind.False:
+                    break;
+                default:
+                    throw new GrammarException($"Schema at '{name}' has an '{exclusiveName}' that is not a number.");
+            }
+        }
+        if (inclusive is not null && exclusive is not null)
+        {
+            var exclusiveTighter = lower ? exclusive >= inclusive : exclusive <= inclusive;
+            return exclusiveTighter ? (exclusive, true) : (inclusive, false);
+        }
+        return inclusive is not null ? (inclusive, false) : (exclusive, exclusive is not null);
     }
 
     private static string VisitString(GbnfRules rules, JsonElement schema, string name)

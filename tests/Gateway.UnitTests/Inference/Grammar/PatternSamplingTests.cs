@@ -76,10 +76,26 @@ public sealed class PatternSamplingTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("""{"type":"integer","minimum":-40,"maximum":260}""", -40.0, 260.0)]
+    [InlineData("""{"type":"integer","exclusiveMinimum":7,"exclusiveMaximum":12}""", 8.0, 11.0)]
+    [InlineData("""{"type":"number","minimum":-2.5,"maximum":3}""", -2.5, 3.0)]
+    public void Sample_BoundedNumber_StaysWithinTheBounds(string schema, double low, double high)
+    {
+        for (uint seed = 1; seed <= 6; seed++)
+        {
+            var value = SampleJson(schema, seed).GetDouble();
+
+            Assert.InRange(value, low, high);
+        }
+    }
+
     // The grammar bounds each field (day 01-31) but not a month's length, so 2025-02-30 can appear.
     private static bool LeapOrMonthEnd(string value) => Regex.IsMatch(value, "^[0-9]{4}-(0[1-9]|1[0-2])-(29|30|31)");
 
-    private string SampleString(string schema, uint seed)
+    private string SampleString(string schema, uint seed) => SampleJson(schema, seed).GetString()!;
+
+    private JsonElement SampleJson(string schema, uint seed)
     {
         using var doc = JsonDocument.Parse(schema);
         var gbnf = JsonSchemaGrammar.FromSchema(doc.RootElement);
@@ -102,7 +118,7 @@ public sealed class PatternSamplingTests : IDisposable
             if (token.IsEndOfGeneration(_weights.Vocab))
             {
                 using var json = JsonDocument.Parse(text.ToString());
-                return json.RootElement.GetString()!;
+                return json.RootElement.Clone();
             }
 
             decoder.Add(token);
@@ -111,8 +127,8 @@ public sealed class PatternSamplingTests : IDisposable
             logits = batch.Add(token, position, LLamaSeqId.Zero, true);
         }
 
-        Assert.Fail($"The grammar did not end the string within the token budget: {text}");
-        return "";
+        Assert.Fail($"The grammar did not end the value within the token budget: {text}");
+        return default;
     }
 
     public void Dispose()
