@@ -240,11 +240,11 @@ public static class JsonSchemaGrammar
             {
                 throw new GrammarException($"Schema at '{name}' has a 'pattern' that is not a string.");
             }
-            return rules.Add(name, $"\"\\\"\" {PatternGrammar.Translate(pattern.GetString()!)} \"\\\"\"");
+            return rules.Add(name, Quoted(PatternGrammar.Translate(pattern.GetString()!)));
         }
         if (schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && Formats.TryGetValue(format.GetString()!, out var formatted))
         {
-            return rules.Add(name, $"\"\\\"\" {formatted} \"\\\"\"");
+            return rules.Add(name, Quoted(formatted));
         }
         var min = schema.TryGetProperty("minLength", out var minLength) ? minLength.GetInt32() : 0;
         var max = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : Math.Max(min, DefaultMaxStringLength);
@@ -256,8 +256,11 @@ public static class JsonSchemaGrammar
         {
             throw new GrammarException($"Schema at '{name}' has an impossible string length.");
         }
-        return rules.Add(name, $"\"\\\"\" char{{{min},{max}}} \"\\\"\"");
+        return rules.Add(name, Quoted($"char{{{min},{max}}}"));
     }
+
+    /// <summary>A JSON string whose characters (between the quotes) follow <paramref name="contents"/>.</summary>
+    private static string Quoted(string contents) => $"\"\\\"\" {contents} \"\\\"\"";
 
     private static string AnyValue(GbnfRules rules)
     {
@@ -287,7 +290,7 @@ public static class JsonSchemaGrammar
 
     private static void AddPrimitives(GbnfRules rules)
     {
-        rules.Set("string", $"\"\\\"\" char{{0,{DefaultMaxStringLength}}} \"\\\"\"");
+        rules.Set("string", Quoted($"char{{0,{DefaultMaxStringLength}}}"));
         // '#' lets a plan refer to earlier evidence (#E1) inside a string.
         rules.Set("char", "[a-zA-Z0-9 _.,:;!?#]");
         rules.Set("integer", "\"-\"? ( [0-9] | [1-9] [0-9]{1,5} )");

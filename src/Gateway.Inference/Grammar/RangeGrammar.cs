@@ -92,9 +92,10 @@ internal static class RangeGrammar
                 j++;
             }
             var head = prefix[..^1];
-            var digit = i == j ? $"\"{prefix[^1]}\"" : $"[{prefix[^1]}-{pieces[j].Prefix[^1]}]";
-            var text = (head.Length > 0 ? $"\"{head}\" " : "") + digit + (free > 0 ? $" [0-9]{{{free}}}" : "");
-            result.Add(text.Replace("\" \"", "", StringComparison.Ordinal));
+            var fixedDigits = i == j
+                ? $"\"{prefix}\""
+                : (head.Length > 0 ? $"\"{head}\" " : "") + $"[{prefix[^1]}-{pieces[j].Prefix[^1]}]";
+            result.Add(fixedDigits + (free > 0 ? $" [0-9]{{{free}}}" : ""));
             i = j + 1;
         }
     }
