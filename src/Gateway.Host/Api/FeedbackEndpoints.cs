@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Gateway.Host.Auth;
+using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
-using Gateway.Host.Configuration;
-using Microsoft.Extensions.Options;
 using Gateway.State;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Gateway.Host.Auth;
+using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Routing;
-using Gateway.Host.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
