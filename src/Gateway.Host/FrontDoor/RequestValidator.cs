@@ -159,7 +159,7 @@ internal static class RequestValidator
                 return WrongType(param, "an object", reader.TokenType);
             }
 
-            var hasRole = false;
+            bool hasRole = false, assistant = false, nullContent = false;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 var field = reader.GetString();
@@ -172,6 +172,7 @@ internal static class RequestValidator
                     }
 
                     hasRole = true;
+                    assistant = reader.ValueTextEquals("assistant"u8);
                 }
                 else if (field == "content")
                 {
@@ -180,6 +181,8 @@ internal static class RequestValidator
                     {
                         return error;
                     }
+
+                    nullContent = reader.TokenType == JsonTokenType.Null;
                 }
 
                 reader.Skip();
@@ -188,6 +191,12 @@ internal static class RequestValidator
             if (!hasRole)
             {
                 return GatewayError.BadRequest($"Missing required parameter: '{param}.role'.", param + ".role", "missing_required_parameter");
+            }
+
+            // Only an assistant message (one that carries tool calls) may leave its content null, as with OpenAI.
+            if (nullContent && !assistant)
+            {
+                return WrongType(param + ".content", "a string or an array of content parts", JsonTokenType.Null);
             }
 
             index++;

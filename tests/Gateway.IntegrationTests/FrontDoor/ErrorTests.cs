@@ -88,6 +88,8 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("""{"model":"alpha","messages":"hello"}""", "invalid_type", "messages")]
     [InlineData("""{"model":"alpha","messages":[{"content":"x"}]}""", "missing_required_parameter", "messages[0].role")]
     [InlineData("""{"model":"alpha","messages":[{"role":"user","content":5}]}""", "invalid_type", "messages[0].content")]
+    [InlineData("""{"model":"alpha","messages":[{"role":"user","content":null}]}""", "invalid_type", "messages[0].content")]
+    [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"x"},{"content":null,"role":"tool","tool_call_id":"1"}]}""", "invalid_type", "messages[1].content")]
     [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"x"}],"stream":"yes"}""", "invalid_type", "stream")]
     [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"x"}],"max_tokens":1.5}""", "invalid_type", "max_tokens")]
     [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"x"}],"temperature":"hot"}""", "invalid_type", "temperature")]

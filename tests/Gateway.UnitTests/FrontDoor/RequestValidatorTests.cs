@@ -18,6 +18,24 @@ public sealed class RequestValidatorTests
         Assert.Equal("\"gpt-4o\"", Encoding.UTF8.GetString(body, parsed.ModelStart, parsed.ModelLength));
     }
 
+    [Theory]
+    [InlineData("""{"role":"assistant","content":null,"tool_calls":[{"id":"1","type":"function","function":{"name":"f","arguments":"{}"}}]}""", true)]
+    [InlineData("""{"content":null,"role":"assistant"}""", true)]
+    [InlineData("""{"role":"user","content":null}""", false)]
+    [InlineData("""{"content":null,"role":"system"}""", false)]
+    public void Validate_NullContent_AcceptedOnlyFromTheAssistant(string message, bool accepted)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"model":"m","messages":[{"role":"user","content":"x"},{{message}}]}""");
+
+        var error = RequestValidator.Validate(body, OpenAIOperation.ChatCompletions, out _);
+
+        Assert.Equal(accepted, error is null);
+        if (!accepted)
+        {
+            Assert.Equal("messages[1].content", error!.Param);
+        }
+    }
+
     [Fact]
     public void Validate_EscapedModelName_SpanCoversRawToken()
     {
