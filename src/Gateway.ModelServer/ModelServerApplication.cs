@@ -29,6 +29,7 @@ public static class ModelServerApplication
         ["--threads"] = "ModelServer:Threads",
         ["--native-lib"] = "ModelServer:NativeLibraryPath",
         ["--chat-template"] = "ModelServer:ChatTemplate",
+        ["--json-grammar"] = "ModelServer:JsonGrammar",
         ["--parent-pid"] = "ModelServer:ParentProcessId",
     };
 

@@ -44,6 +44,17 @@ public sealed record ModelServerOptions
     [Range(32, 1 << 16)]
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>
+    /// How free JSON under a grammar (response formats, tool arguments) is: <c>full</c> (any string, any size),
+    /// <c>compact</c> (short plain strings, small collections, for models that cannot be relied on to close them), or
+    /// <c>auto</c>: compact for models under <see cref="CompactJsonParameterLimit"/> parameters, full otherwise.
+    /// </summary>
+    [RegularExpression("^(auto|full|compact)$", ErrorMessage = "JsonGrammar must be auto, full or compact.")]
+    public string JsonGrammar { get; init; } = "auto";
+
+    /// <summary>Below this many parameters, <c>auto</c> picks the compact JSON grammar.</summary>
+    public const long CompactJsonParameterLimit = 50_000_000;
+
     /// <summary>Exit when this process id exits, so a crashed supervisor leaves no orphans.</summary>
     public int? ParentProcessId { get; init; }
 

@@ -3,8 +3,11 @@ using System.Text;
 namespace Gateway.Inference.Grammar;
 
 /// <summary>An ordered set of named GBNF rules; names are made unique and safe as they are added.</summary>
-internal sealed class GbnfRules
+internal sealed class GbnfRules(JsonGrammarLimits? limits = null)
 {
+    /// <summary>How free the JSON values built into these rules are.</summary>
+    public JsonGrammarLimits Limits { get; } = limits ?? JsonGrammarLimits.Full;
+
     private readonly Dictionary<string, string> _rules = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 

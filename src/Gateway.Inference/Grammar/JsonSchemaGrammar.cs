@@ -3,18 +3,12 @@ using System.Text.Json;
 namespace Gateway.Inference.Grammar;
 
 /// <summary>
-/// Turns a JSON schema into a GBNF grammar for llama.cpp's grammar-constrained sampling. The JSON is
-/// compact (<c>{"a": 1, "b": [2, 3]}</c>) and every string, number and array is bounded, so a
-/// constrained generation always closes its JSON within a predictable number of tokens.
+/// Turns a JSON schema into a GBNF grammar for llama.cpp's grammar-constrained sampling. The JSON is written
+/// compactly (<c>{"a": 1, "b": [2, 3]}</c>); how long strings and arrays may grow, and which characters a
+/// string may hold, follow the <see cref="JsonGrammarLimits"/> unless the schema says more.
 /// </summary>
 public static class JsonSchemaGrammar
 {
-    /// <summary>The longest string a grammar admits unless the schema says <c>maxLength</c>.</summary>
-    public const int DefaultMaxStringLength = 16;
-
-    /// <summary>The most array items a grammar admits unless the schema says <c>maxItems</c>.</summary>
-    public const int DefaultMaxItems = 3;
-
     private const int MaxDepth = 8;
 
     private const string Date = "[0-9]{4} \"-\" ( \"0\" [1-9] | \"1\" [0-2] ) \"-\" ( \"0\" [1-9] | [12] [0-9] | \"3\" [01] )";
@@ -36,19 +30,19 @@ public static class JsonSchemaGrammar
     };
 
     /// <summary>A grammar for a JSON document matching <paramref name="schema"/>, rooted at <c>root</c>.</summary>
-    public static string FromSchema(JsonElement schema)
+    public static string FromSchema(JsonElement schema, JsonGrammarLimits? limits = null)
     {
-        var rules = new GbnfRules();
+        var rules = new GbnfRules(limits);
         var value = Visit(rules, schema, schema, "value", 0);
         rules.Set("root", value);
         AddPrimitives(rules);
         return rules.ToString();
     }
 
-    /// <summary>A grammar for any JSON object (the <c>json_object</c> response format), nested at most once.</summary>
-    public static string AnyObject()
+    /// <summary>A grammar for any JSON object (the <c>json_object</c> response format).</summary>
+    public static string AnyObject(JsonGrammarLimits? limits = null)
     {
-        var rules = new GbnfRules();
+        var rules = new GbnfRules(limits);
         rules.Set("root", "object");
         AddAnyValue(rules);
         AddPrimitives(rules);
@@ -149,7 +143,8 @@ public static class JsonSchemaGrammar
             ? Visit(rules, items, document, $"{name}-item", depth + 1)
             : AnyValue(rules);
         var min = schema.TryGetProperty("minItems", out var minItems) ? minItems.GetInt32() : 0;
-        var max = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32() : Math.Max(min, DefaultMaxItems);
+        int? max = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32()
+            : rules.Limits.MaxItems is { } limit ? Math.Max(min, limit) : null;
         if (min < 0 || max < min)
         {
             throw new GrammarException($"Schema at '{name}' has an impossible item count.");
@@ -161,11 +156,11 @@ public static class JsonSchemaGrammar
         }
         else if (min == 0)
         {
-            body = $"\"[\" ( {item} ( \", \" {item} ){{0,{max - 1}}} )? \"]\"";
+            body = $"\"[\" ( {item} ( \", \" {item} ){Count(0, max - 1)} )? \"]\"";
         }
         else
         {
-            body = $"\"[\" {item} ( \", \" {item} ){{{min - 1},{max - 1}}} \"]\"";
+            body = $"\"[\" {item} ( \", \" {item} ){Count(min - 1, max - 1)} \"]\"";
         }
         return rules.Add(name, body);
     }
@@ -240,24 +235,29 @@ public static class JsonSchemaGrammar
             {
                 throw new GrammarException($"Schema at '{name}' has a 'pattern' that is not a string.");
             }
-            return rules.Add(name, Quoted(PatternGrammar.Translate(pattern.GetString()!)));
+            return rules.Add(name, Quoted(PatternGrammar.Translate(pattern.GetString()!, rules.Limits.OpenRepeat)));
         }
         if (schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && Formats.TryGetValue(format.GetString()!, out var formatted))
         {
             return rules.Add(name, Quoted(formatted));
         }
-        var min = schema.TryGetProperty("minLength", out var minLength) ? minLength.GetInt32() : 0;
-        var max = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : Math.Max(min, DefaultMaxStringLength);
-        if (min == 0 && max == DefaultMaxStringLength)
+        var hasMin = schema.TryGetProperty("minLength", out var minLength);
+        var hasMax = schema.TryGetProperty("maxLength", out var maxLength);
+        if (!hasMin && !hasMax)
         {
             return "string";
         }
+        var min = hasMin ? minLength.GetInt32() : 0;
+        int? max = hasMax ? maxLength.GetInt32() : rules.Limits.MaxStringLength is { } limit ? Math.Max(min, limit) : null;
         if (min < 0 || max < min)
         {
             throw new GrammarException($"Schema at '{name}' has an impossible string length.");
         }
-        return rules.Add(name, Quoted($"char{{{min},{max}}}"));
+        return rules.Add(name, Quoted($"char{Count(min, max)}"));
     }
+
+    /// <summary>A GBNF repetition count: exactly n, n to m, or n and more.</summary>
+    private static string Count(int min, int? max) => max == min ? $"{{{min}}}" : max is { } m ? $"{{{min},{m}}}" : min == 0 ? "*" : $"{{{min},}}";
 
     /// <summary>A JSON string whose characters (between the quotes) follow <paramref name="contents"/>.</summary>
     private static string Quoted(string contents) => $"\"\\\"\" {contents} \"\\\"\"";
@@ -280,21 +280,35 @@ public static class JsonSchemaGrammar
         {
             return;
         }
+        var more = Count(0, rules.Limits.MaxItems - 1);
         rules.Set("value", "object | array | scalar");
-        rules.Set("object", "\"{\" ( member ( \", \" member ){0,2} )? \"}\"");
-        rules.Set("member", "string \": \" ( scalar | array | inner-object )");
-        rules.Set("inner-object", "\"{\" ( string \": \" scalar ( \", \" string \": \" scalar ){0,2} )? \"}\"");
-        rules.Set("array", $"\"[\" ( scalar ( \", \" scalar ){{0,{DefaultMaxItems - 1}}} )? \"]\"");
+        if (rules.Limits.ShallowObjects)
+        {
+            rules.Set("object", $"\"{{\" ( member ( \", \" member ){more} )? \"}}\"");
+            rules.Set("member", "string \": \" ( scalar | array | inner-object )");
+            rules.Set("inner-object", $"\"{{\" ( string \": \" scalar ( \", \" string \": \" scalar ){more} )? \"}}\"");
+            rules.Set("array", $"\"[\" ( scalar ( \", \" scalar ){more} )? \"]\"");
+        }
+        else
+        {
+            rules.Set("object", $"\"{{\" ( member ( \", \" member ){more} )? \"}}\"");
+            rules.Set("member", "string \": \" value");
+            rules.Set("array", $"\"[\" ( value ( \", \" value ){more} )? \"]\"");
+        }
         rules.Set("scalar", "string | number | boolean | null");
     }
 
     private static void AddPrimitives(GbnfRules rules)
     {
-        rules.Set("string", Quoted($"char{{0,{DefaultMaxStringLength}}}"));
-        // '#' lets a plan refer to earlier evidence (#E1) inside a string.
-        rules.Set("char", "[a-zA-Z0-9 _.,:;!?#]");
-        rules.Set("integer", "\"-\"? ( [0-9] | [1-9] [0-9]{1,5} )");
-        rules.Set("number", "integer ( \".\" [0-9]{1,4} )?");
+        var limits = rules.Limits;
+        rules.Set("string", Quoted($"char{Count(0, limits.MaxStringLength)}"));
+        // Plain: '#' lets a plan refer to earlier evidence (#E1) inside a string. Otherwise any JSON string
+        // character, escapes included, but no \u escape of half a surrogate pair.
+        rules.Set("char", limits.PlainStrings
+            ? "[a-zA-Z0-9 _.,:;!?#]"
+            : "[^\"\\\\\\x00-\\x1F\\x7F] | \"\\\\\" ( [\"\\\\/bfnrt] | \"u\" ( [0-9a-cA-Ce-fE-F] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} ) )");
+        rules.Set("integer", limits.PlainStrings ? "\"-\"? ( [0-9] | [1-9] [0-9]{1,5} )" : "\"-\"? ( [0-9] | [1-9] [0-9]{1,15} )");
+        rules.Set("number", limits.PlainStrings ? "integer ( \".\" [0-9]{1,4} )?" : "integer ( \".\" [0-9]{1,15} )? ( [eE] [-+]? [0-9]{1,3} )?");
         rules.Set("boolean", "\"true\" | \"false\"");
         rules.Set("null", "\"null\"");
     }

@@ -10,8 +10,7 @@ namespace Gateway.Inference.Grammar;
 /// <remarks>
 /// The grammar admits a subset of what the pattern matches, never more: the whole string is the pattern
 /// (anchored, even where the pattern is not), classes lose the characters JSON would have to escape, and
-/// <c>*</c>, <c>+</c> and <c>{n,}</c> repeat at most <see cref="JsonSchemaGrammar.DefaultMaxStringLength"/> more
-/// times, so a constrained generation still ends. Supported: literals and escapes, <c>.</c>, classes with
+/// <c>*</c>, <c>+</c> and <c>{n,}</c> repeat at most a given number more times where the limits bound strings. Supported: literals and escapes, <c>.</c>, classes with
 /// ranges and negation, <c>\d \w \s \D \W \S</c>, groups (capturing or <c>(?:…)</c>), alternation,
 /// <c>* + ? {n} {n,} {n,m}</c> (lazy forms too), and <c>^</c>/<c>$</c> at the ends. Anything else (back
 /// references, look-around, word boundaries, POSIX classes) is refused with a <see cref="GrammarException"/>.
@@ -21,14 +20,21 @@ internal sealed class PatternGrammar
     // What '.' and negated classes may produce: printable ASCII except the two characters JSON escapes.
     private const string Printable = "\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E";
     private readonly string _pattern;
+    private readonly int? _openRepeat;
     private int _at;
 
-    private PatternGrammar(string pattern) => _pattern = pattern;
+    private PatternGrammar(string pattern, int? openRepeat)
+    {
+        _pattern = pattern;
+        _openRepeat = openRepeat;
+    }
 
     /// <summary>The GBNF expression for the string contents the pattern matches.</summary>
-    public static string Translate(string pattern)
+    /// <param name="pattern">The regular expression.</param>
+    /// <param name="openRepeat">How many more times <c>*</c>, <c>+</c> and <c>{n,}</c> may repeat; null for no bound.</param>
+    public static string Translate(string pattern, int? openRepeat = null)
     {
-        var parser = new PatternGrammar(pattern);
+        var parser = new PatternGrammar(pattern, openRepeat);
         if (parser.Peek('^'))
         {
             parser._at++;
@@ -113,14 +119,13 @@ internal sealed class PatternGrammar
         {
             return atom;
         }
-        var bound = JsonSchemaGrammar.DefaultMaxStringLength;
         var quantifier = _pattern[_at];
         string? result = quantifier switch
         {
-            '*' => $"{Group(atom)}{{0,{bound}}}",
-            '+' => $"{Group(atom)}{{1,{bound}}}",
+            '*' => _openRepeat is { } star ? $"{Group(atom)}{{0,{star}}}" : $"{Group(atom)}*",
+            '+' => _openRepeat is { } plus ? $"{Group(atom)}{{1,{plus}}}" : $"{Group(atom)}+",
             '?' => $"{Group(atom)}?",
-            '{' => Repeat(atom, bound),
+            '{' => Repeat(atom),
             _ => null,
         };
         if (result is null)
@@ -142,7 +147,7 @@ internal sealed class PatternGrammar
         return result;
     }
 
-    private string? Repeat(string atom, int bound)
+    private string? Repeat(string atom)
     {
         var close = _pattern.IndexOf('}', _at);
         if (close < 0)
@@ -155,13 +160,13 @@ internal sealed class PatternGrammar
         {
             throw Error($"the repetition '{_pattern[_at..(close + 1)]}'");
         }
-        var max = parts.Length == 1 ? min : parts[1].Length == 0 ? min + bound : int.Parse(parts[1], CultureInfo.InvariantCulture);
-        if (max < min || max > 1000)
+        int? max = parts.Length == 1 ? min : parts[1].Length == 0 ? min + _openRepeat : int.Parse(parts[1], CultureInfo.InvariantCulture);
+        if (max < min || max > 1000 || min > 1000)
         {
             throw Error($"the repetition '{_pattern[_at..(close + 1)]}'");
         }
         _at = close + 1;
-        return min == max ? $"{Group(atom)}{{{min}}}" : $"{Group(atom)}{{{min},{max}}}";
+        return min == max ? $"{Group(atom)}{{{min}}}" : max is { } m ? $"{Group(atom)}{{{min},{m}}}" : $"{Group(atom)}{{{min},}}";
     }
 
     private string Class()

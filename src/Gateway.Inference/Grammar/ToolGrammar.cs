@@ -16,13 +16,13 @@ public static class ToolGrammar
     /// A grammar producing exactly one call to one of <paramref name="tools"/>; with
     /// <paramref name="allowText"/> it may instead produce plain text that does not start a call.
     /// </summary>
-    public static string Build(IReadOnlyList<ToolDefinition> tools, bool allowText)
+    public static string Build(IReadOnlyList<ToolDefinition> tools, bool allowText, JsonGrammarLimits? limits = null)
     {
         if (tools.Count == 0)
         {
             throw new GrammarException("At least one tool is needed to build a tool-call grammar.");
         }
-        var rules = new GbnfRules();
+        var rules = new GbnfRules(limits);
         var calls = new List<string>();
         foreach (var tool in tools)
         {
@@ -50,7 +50,7 @@ public static class ToolGrammar
     private static void AddPrimitives(GbnfRules rules)
     {
         // Reuse the JSON primitives so argument schemas resolve their references.
-        var primitives = JsonSchemaGrammar.AnyObject();
+        var primitives = JsonSchemaGrammar.AnyObject(rules.Limits);
         foreach (var line in primitives.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var separator = line.IndexOf(" ::= ", StringComparison.Ordinal);

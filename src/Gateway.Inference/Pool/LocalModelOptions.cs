@@ -35,6 +35,10 @@ public sealed record LocalModelOptions
     [Range(1, 1024)]
     public int? Threads { get; init; }
 
+    /// <summary>JSON under a grammar: <c>auto</c> (default), <c>full</c> or <c>compact</c> (see the model server's option of that name).</summary>
+    [RegularExpression("^(auto|full|compact)$", ErrorMessage = "JsonGrammar must be auto, full or compact.")]
+    public string? JsonGrammar { get; init; }
+
     /// <summary>Chat template replacing the one in the GGUF metadata.</summary>
     public string? ChatTemplate { get; init; }
 

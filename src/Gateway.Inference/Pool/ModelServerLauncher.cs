@@ -91,6 +91,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("GpuLayers", model.GpuLayers);
         Arg("Threads", model.Threads);
         Arg("ChatTemplate", model.ChatTemplate);
+        Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);
         Arg("ParentProcessId", Environment.ProcessId);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");

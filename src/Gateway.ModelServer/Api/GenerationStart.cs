@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Inference.Grammar;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
@@ -11,7 +12,7 @@ internal static class GenerationStart
     /// (bad request, or 429 when every sequence is busy and the queue is full).
     /// </summary>
     public static async Task<(ChatRequest Request, GenerationJob Job)?> TryStartAsync(
-        HttpContext http, GenerationService service, Func<JsonElement, ChatRequest> parse)
+        HttpContext http, GenerationService service, Func<JsonElement, JsonGrammarLimits, ChatRequest> parse)
     {
         var aborted = http.RequestAborted;
         ChatRequest request;
@@ -19,7 +20,7 @@ internal static class GenerationStart
         try
         {
             using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
-            request = parse(body.RootElement);
+            request = parse(body.RootElement, service.Model.GrammarLimits);
             job = service.Start(request, aborted);
         }
         catch (ApiException e)

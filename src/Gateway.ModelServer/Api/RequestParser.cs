@@ -34,7 +34,10 @@ internal static class RequestParser
         }
     }
 
-    public static ChatRequest ParseChat(JsonElement body)
+    public static ChatRequest ParseChat(JsonElement body) => ParseChat(body, JsonGrammarLimits.Full);
+
+    /// <summary>A chat request; its response format or tools become a grammar within <paramref name="limits"/>.</summary>
+    public static ChatRequest ParseChat(JsonElement body, JsonGrammarLimits limits)
     {
         if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
         {
@@ -55,7 +58,7 @@ internal static class RequestParser
         {
             try
             {
-                grammar = ToolGrammar.Build(offered, allowText: mode == ToolMode.Auto);
+                grammar = ToolGrammar.Build(offered, allowText: mode == ToolMode.Auto, limits);
             }
             catch (GrammarException e)
             {
@@ -66,12 +69,12 @@ internal static class RequestParser
         }
         else
         {
-            grammar = StructuredOutput.ResponseFormat(body);
+            grammar = StructuredOutput.ResponseFormat(body, limits);
         }
         return common with { Messages = list, Grammar = grammar, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None };
     }
 
-    public static ChatRequest ParseCompletion(JsonElement body)
+    public static ChatRequest ParseCompletion(JsonElement body, JsonGrammarLimits limits)
     {
         if (!body.TryGetProperty("prompt", out var prompt))
         {
@@ -83,7 +86,7 @@ internal static class RequestParser
             JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
             _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
         };
-        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body) };
+        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits) };
     }
 
     private static ChatRequest ParseCommon(JsonElement body)

@@ -19,6 +19,7 @@ internal static class StatusEndpoints
                 ["pid"] = Environment.ProcessId,
                 ["load_ms"] = (long)model.LoadTime.TotalMilliseconds,
                 ["parallel_sequences"] = model.Options.ParallelSequences,
+                ["json_grammar"] = model.GrammarLimits == Gateway.Inference.Grammar.JsonGrammarLimits.Full ? "full" : "compact",
                 ["active"] = s.Active,
                 ["queued"] = s.Queued,
                 ["decode_steps"] = s.DecodeSteps,

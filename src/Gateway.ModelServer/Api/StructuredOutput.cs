@@ -7,7 +7,7 @@ namespace Gateway.ModelServer.Api;
 /// <summary>The parts of request parsing that produce grammars: response formats and tools.</summary>
 internal static class StructuredOutput
 {
-    public static string? ResponseFormat(JsonElement body)
+    public static string? ResponseFormat(JsonElement body, JsonGrammarLimits limits)
     {
         if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
         {
@@ -21,13 +21,13 @@ internal static class StructuredOutput
                 case "text":
                     return null;
                 case "json_object":
-                    return JsonSchemaGrammar.AnyObject();
+                    return JsonSchemaGrammar.AnyObject(limits);
                 case "json_schema":
                     if (!format.TryGetProperty("json_schema", out var js) || !js.TryGetProperty("schema", out var schema))
                     {
                         throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", "response_format");
                     }
-                    return JsonSchemaGrammar.FromSchema(schema);
+                    return JsonSchemaGrammar.FromSchema(schema, limits);
                 default:
                     throw ApiException.BadRequest("'response_format.type' must be text, json_object or json_schema.", "response_format");
             }

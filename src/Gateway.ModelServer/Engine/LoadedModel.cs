@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using LLama;
 using LLama.Common;
+using Gateway.Inference.Grammar;
 using LLama.Native;
 
 namespace Gateway.ModelServer.Engine;
@@ -17,10 +18,20 @@ internal sealed class LoadedModel : IDisposable
         LoadTime = loadTime;
     }
 
+    private JsonGrammarLimits? _grammarLimits;
+
     public ModelServerOptions Options { get; }
     public LLamaWeights Weights { get; }
     public LLamaContext Context { get; }
     public TimeSpan LoadTime { get; }
+
+    /// <summary>How free the JSON its grammars admit is (<see cref="ModelServerOptions.JsonGrammar"/>).</summary>
+    public JsonGrammarLimits GrammarLimits => _grammarLimits ??= Options.JsonGrammar switch
+    {
+        "full" => JsonGrammarLimits.Full,
+        "compact" => JsonGrammarLimits.Compact,
+        _ => (long)Weights.ParameterCount < ModelServerOptions.CompactJsonParameterLimit ? JsonGrammarLimits.Compact : JsonGrammarLimits.Full,
+    };
     public string Id => Options.ModelId;
 
     public static LoadedModel Load(ModelServerOptions options, ILogger logger)

@@ -48,6 +48,8 @@ public sealed class LocalModelFixture : IAsyncLifetime
             ["Gateway:Models:single:ParallelSequences"] = "1",
             ["Gateway:Models:single:QueueLimit"] = "0",
             ["Gateway:Models:single:ContextSize"] = "16384",
+            ["Gateway:Models:fulljson:Path"] = ModelPath,
+            ["Gateway:Models:fulljson:JsonGrammar"] = "full",
             ["Gateway:Models:crash:Path"] = ModelPath,
             ["Gateway:Models:crash:ParallelSequences"] = "2",
             ["Gateway:Models:missing:Path"] = Path.Combine(Directory, "no-such-model.gguf"),

@@ -165,6 +165,30 @@ public sealed class ModelServerChatTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Health_JsonGrammar_CompactForATinyModelUnlessConfigured()
+    {
+        Assert.Equal("compact", (await fixture.HealthAsync("tiny")).GetProperty("json_grammar").GetString());
+        Assert.Equal("full", (await fixture.HealthAsync("fulljson")).GetProperty("json_grammar").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_FullJsonGrammar_BoundedSchemaStillParses()
+    {
+        using var schema = JsonDocument.Parse("""
+            {"type":"object","properties":{"note":{"type":"string","maxLength":20},"n":{"type":"integer","minimum":0,"maximum":99},
+             "tags":{"type":"array","items":{"enum":["a","b"]},"maxItems":2}}}
+            """);
+
+        using var response = await fixture.ChatAsync("fulljson", Chat.Body("A note", 400, 3,
+            new { response_format = new { type = "json_schema", json_schema = new { name = "note", schema = schema.RootElement } } }));
+
+        using var json = JsonDocument.Parse(Chat.Content(response));
+        Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty("note").ValueKind);
+        Assert.InRange(json.RootElement.GetProperty("n").GetInt32(), 0, 99);
+        Assert.InRange(json.RootElement.GetProperty("tags").GetArrayLength(), 0, 2);
+    }
+
+    [Fact]
     public async Task Chat_JsonSchemaWithAwkwardKeys_ContentStillParses()
     {
         using var doc = JsonDocument.Parse("""{"type":"object","properties":{"say \"hi\"\\now":{"type":"boolean"},"<tag>":{"type":"null"}}}""");

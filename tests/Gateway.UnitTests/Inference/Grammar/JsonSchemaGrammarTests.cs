@@ -60,13 +60,40 @@ public sealed class JsonSchemaGrammarTests
     }
 
     [Fact]
-    public void AnyObject_RootIsABoundedObject()
+    public void AnyObject_Compact_RootIsABoundedObject()
     {
-        var grammar = JsonSchemaGrammar.AnyObject();
+        var grammar = JsonSchemaGrammar.AnyObject(JsonGrammarLimits.Compact);
 
         Assert.Equal("object", Rule(grammar, "root"));
         Assert.StartsWith("\"{\"", Rule(grammar, "object"), StringComparison.Ordinal);
         Assert.DoesNotContain("*", Rule(grammar, "object"), StringComparison.Ordinal);
+        Assert.Equal("[a-zA-Z0-9 _.,:;!?#]", Rule(grammar, "char"));
+    }
+
+    [Fact]
+    public void AnyObject_Full_NestsAnyValueAndTakesAnyJsonStringCharacter()
+    {
+        var grammar = JsonSchemaGrammar.AnyObject(JsonGrammarLimits.Full);
+
+        Assert.Equal("string \": \" value", Rule(grammar, "member"));
+        Assert.Contains("value ( \", \" value )*", Rule(grammar, "array"), StringComparison.Ordinal);
+        Assert.EndsWith("char* \"\\\"\"", Rule(grammar, "string"), StringComparison.Ordinal);
+        // Escapes, but never half a surrogate pair (\uD800-\uDFFF).
+        Assert.Contains("[dD] [0-7]", Rule(grammar, "char"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"string"}""", "string")]
+    [InlineData("""{"type":"array","items":{"type":"integer"}}""", "\"[\" ( integer ( \", \" integer )* )? \"]\"")]
+    [InlineData("""{"type":"string","minLength":3}""", "\"\\\"\" char{3,} \"\\\"\"")]
+    public void FromSchema_Full_BoundsOnlyWhatTheSchemaBounds(string schema, string expected)
+    {
+        using var doc = JsonDocument.Parse(schema);
+
+        var grammar = JsonSchemaGrammar.FromSchema(doc.RootElement, JsonGrammarLimits.Full);
+
+        var root = Rule(grammar, "root");
+        Assert.Equal(expected, root == "value" ? Rule(grammar, "value") : root);
     }
 
     [Fact]

@@ -17,6 +17,15 @@ public sealed class PatternGrammarTests
     [InlineData("\\.", "\".\"")]
     public void Translate_SupportedPattern_GivesTheExpectedGrammar(string pattern, string expected)
     {
+        Assert.Equal(expected, PatternGrammar.Translate(pattern, openRepeat: 16));
+    }
+
+    [Theory]
+    [InlineData("x*", "( \"x\" )*")]
+    [InlineData("x+", "( \"x\" )+")]
+    [InlineData("x{2,}", "( \"x\" ){2,}")]
+    public void Translate_NoRepeatBound_LeavesOpenRepeatsOpen(string pattern, string expected)
+    {
         Assert.Equal(expected, PatternGrammar.Translate(pattern));
     }
 
@@ -52,7 +61,7 @@ public sealed class PatternGrammarTests
     {
         using var doc = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"string","pattern":"^x+$","maxLength":2},"b":{"type":"string","format":"uuid"},"c":{"type":"string","format":"color"}}}""");
 
-        var grammar = JsonSchemaGrammar.FromSchema(doc.RootElement);
+        var grammar = JsonSchemaGrammar.FromSchema(doc.RootElement, JsonGrammarLimits.Compact);
 
         Assert.Contains("( \"x\" ){1,16}", grammar, StringComparison.Ordinal);
         Assert.Contains("[0-9a-f]{8}", grammar, StringComparison.Ordinal);

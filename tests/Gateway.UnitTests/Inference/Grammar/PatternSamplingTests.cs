@@ -90,15 +90,35 @@ public sealed class PatternSamplingTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Sample_FullLimits_StringsTakeAnyCharacterAndEscapesYetStayValidJson()
+    {
+        var seen = new HashSet<char>();
+        for (uint seed = 1; seed <= 6; seed++)
+        {
+            var value = SampleJson("""{"type":"string","maxLength":24}""", seed, JsonGrammarLimits.Full).GetString()!;
+
+            // maxLength counts code points, as the grammar does (an astral character is two UTF-16 units). The random
+            // model's byte tokens can also spell broken UTF-8, which decodes to one U+FFFD a byte: not counted.
+            var characters = value.EnumerateRunes().Count(r => r != Rune.ReplacementChar);
+            Assert.InRange(characters, 0, 24);
+            seen.UnionWith(value);
+        }
+
+        // The compact grammar's plain characters are letters, digits, spaces and a little punctuation; the full one
+        // also writes anything else JSON can hold (the random model picks such characters quickly).
+        Assert.Contains(seen, c => !(char.IsAsciiLetterOrDigit(c) || " _.,:;!?#".Contains(c, StringComparison.Ordinal)));
+    }
+
     // The grammar bounds each field (day 01-31) but not a month's length, so 2025-02-30 can appear.
     private static bool LeapOrMonthEnd(string value) => Regex.IsMatch(value, "^[0-9]{4}-(0[1-9]|1[0-2])-(29|30|31)");
 
     private string SampleString(string schema, uint seed) => SampleJson(schema, seed).GetString()!;
 
-    private JsonElement SampleJson(string schema, uint seed)
+    private JsonElement SampleJson(string schema, uint seed, JsonGrammarLimits? limits = null)
     {
         using var doc = JsonDocument.Parse(schema);
-        var gbnf = JsonSchemaGrammar.FromSchema(doc.RootElement);
+        var gbnf = JsonSchemaGrammar.FromSchema(doc.RootElement, limits ?? JsonGrammarLimits.Compact);
         using var context = _weights.CreateContext(_parameters);
         using var pipeline = new DefaultSamplingPipeline { Seed = seed, Temperature = 1f, Grammar = new LLama.Sampling.Grammar(gbnf, "root") };
         var decoder = new StreamingTokenDecoder(context);
