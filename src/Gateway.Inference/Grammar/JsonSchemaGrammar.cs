@@ -30,13 +30,30 @@ public static class JsonSchemaGrammar
     };
 
     /// <summary>A grammar for a JSON document matching <paramref name="schema"/>, rooted at <c>root</c>.</summary>
-    public static string FromSchema(JsonElement schema, JsonGrammarLimits? limits = null)
+    public static string FromSchema(JsonElement schema, JsonGrammarLimits? limits = null) => Guarded(() =>
     {
         var rules = new GbnfRules(limits);
         var value = Visit(rules, schema, schema, "value", 0);
         rules.Set("root", value);
         AddPrimitives(rules);
         return rules.ToString();
+    });
+
+    /// <summary>
+    /// Runs a grammar build, turning a keyword of the wrong JSON type (<c>"maxLength": "5"</c>, <c>"type": 5</c>), which
+    /// the element accessors report as their own exceptions, into a <see cref="GrammarException"/> like any other
+    /// schema the grammar cannot follow.
+    /// </summary>
+    internal static string Guarded(Func<string> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new GrammarException($"The schema has a keyword of the wrong type ({e.Message})");
+        }
     }
 
     /// <summary>A grammar for any JSON object (the <c>json_object</c> response format).</summary>

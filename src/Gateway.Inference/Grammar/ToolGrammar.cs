@@ -16,7 +16,10 @@ public static class ToolGrammar
     /// A grammar producing exactly one call to one of <paramref name="tools"/>; with
     /// <paramref name="allowText"/> it may instead produce plain text that does not start a call.
     /// </summary>
-    public static string Build(IReadOnlyList<ToolDefinition> tools, bool allowText, JsonGrammarLimits? limits = null)
+    public static string Build(IReadOnlyList<ToolDefinition> tools, bool allowText, JsonGrammarLimits? limits = null) =>
+        JsonSchemaGrammar.Guarded(() => BuildCore(tools, allowText, limits));
+
+    private static string BuildCore(IReadOnlyList<ToolDefinition> tools, bool allowText, JsonGrammarLimits? limits)
     {
         if (tools.Count == 0)
         {

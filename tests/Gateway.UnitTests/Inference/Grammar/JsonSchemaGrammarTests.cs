@@ -48,6 +48,11 @@ public sealed class JsonSchemaGrammarTests
     [InlineData("""{"$ref":"#/$defs/missing"}""")]
     [InlineData("""{"type":"tuple"}""")]
     [InlineData("""{"type":"array","minItems":3,"maxItems":1}""")]
+    [InlineData("""{"type":"string","maxLength":"5"}""")]
+    [InlineData("""{"type":"array","minItems":1.5}""")]
+    [InlineData("""{"type":5}""")]
+    [InlineData("""{"type":["string",5]}""")]
+    [InlineData("""{"$ref":5}""")]
     public void FromSchema_UnsupportedSchema_ThrowsGrammarException(string schema)
     {
         Assert.Throws<GrammarException>(() => FromSchema(schema));
