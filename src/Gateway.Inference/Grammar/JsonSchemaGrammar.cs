@@ -299,16 +299,15 @@ public static class JsonSchemaGrammar
         }
         var more = Count(0, rules.Limits.MaxItems - 1);
         rules.Set("value", "object | array | scalar");
+        rules.Set("object", $"\"{{\" ( member ( \", \" member ){more} )? \"}}\"");
         if (rules.Limits.ShallowObjects)
         {
-            rules.Set("object", $"\"{{\" ( member ( \", \" member ){more} )? \"}}\"");
             rules.Set("member", "string \": \" ( scalar | array | inner-object )");
             rules.Set("inner-object", $"\"{{\" ( string \": \" scalar ( \", \" string \": \" scalar ){more} )? \"}}\"");
             rules.Set("array", $"\"[\" ( scalar ( \", \" scalar ){more} )? \"]\"");
         }
         else
         {
-            rules.Set("object", $"\"{{\" ( member ( \", \" member ){more} )? \"}}\"");
             rules.Set("member", "string \": \" value");
             rules.Set("array", $"\"[\" ( value ( \", \" value ){more} )? \"]\"");
         }

@@ -34,8 +34,6 @@ internal static class RequestParser
         }
     }
 
-    public static ChatRequest ParseChat(JsonElement body) => ParseChat(body, JsonGrammarLimits.Full);
-
     /// <summary>A chat request; its response format or tools become a grammar within <paramref name="limits"/>.</summary>
     public static ChatRequest ParseChat(JsonElement body, JsonGrammarLimits limits)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Inference.Grammar;
 using Gateway.ModelServer.Api;
 
 namespace Gateway.UnitTests.ModelServer;
@@ -26,7 +27,7 @@ public sealed class RequestParserTests
     {
         using var doc = JsonDocument.Parse(json.Replace("TOOLS", Tools, StringComparison.Ordinal));
 
-        var error = Assert.Throws<ApiException>(() => RequestParser.ParseChat(doc.RootElement));
+        var error = Assert.Throws<ApiException>(() => RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full));
 
         Assert.Equal(400, error.Status);
         Assert.Equal(param, error.Param);
@@ -37,7 +38,7 @@ public sealed class RequestParserTests
     {
         using var doc = JsonDocument.Parse("""{"messages":[{"role":"user","content":"x"}],"max_tokens":99999999999}""");
 
-        var error = Assert.Throws<ApiException>(() => RequestParser.ParseChat(doc.RootElement));
+        var error = Assert.Throws<ApiException>(() => RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full));
 
         Assert.Contains("between", error.Message, StringComparison.Ordinal);
     }
@@ -74,7 +75,7 @@ public sealed class RequestParserTests
              "stream_options":{"include_usage":true},"response_format":{"type":"json_object"}}
             """);
 
-        var request = RequestParser.ParseChat(doc.RootElement);
+        var request = RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full);
 
         Assert.Equal([("system", "be brief"), ("user", "hi")], request.Messages);
         Assert.Equal(0.2f, request.Temperature);
@@ -96,7 +97,7 @@ public sealed class RequestParserTests
         var mode = Enum.Parse<ToolMode>(modeName);
         using var doc = JsonDocument.Parse($$"""{"messages":[{"role":"user","content":"x"}],"tools":{{Tools}},"tool_choice":{{choice}}}""");
 
-        var request = RequestParser.ParseChat(doc.RootElement);
+        var request = RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full);
 
         Assert.Equal(mode, request.ToolMode);
         Assert.Contains($"root ::= {root}\n", request.Grammar, StringComparison.Ordinal);
@@ -109,7 +110,7 @@ public sealed class RequestParserTests
     {
         using var doc = JsonDocument.Parse($$"""{"messages":[{"role":"user","content":"x"}],"tools":{{Tools}},"tool_choice":"none"}""");
 
-        var request = RequestParser.ParseChat(doc.RootElement);
+        var request = RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full);
 
         Assert.Null(request.Grammar);
         Assert.Equal(ToolMode.None, request.ToolMode);
@@ -125,7 +126,7 @@ public sealed class RequestParserTests
              {"role":"tool","tool_call_id":"c1","content":"42"}]}
             """);
 
-        var request = RequestParser.ParseChat(doc.RootElement);
+        var request = RequestParser.ParseChat(doc.RootElement, JsonGrammarLimits.Full);
 
         Assert.Equal("<tool_call>{\"name\": \"f\", \"arguments\": {\"a\": 1}}</tool_call>", request.Messages[1].Content);
         Assert.Equal(("tool", "42"), request.Messages[2]);
