@@ -33,7 +33,12 @@ public sealed partial class AgentRunner
     /// <summary>The definition behind <paramref name="name"/> (without the <c>agent:</c> prefix), or null.</summary>
     public AgentOptions? Find(string name) => _definitions.Current.Find(name);
 
-    public IReadOnlyCollection<string> Names => [.. _definitions.Current.Agents.Keys];
+    /// <summary>
+    /// Every agent and its definition in name order, read from one snapshot, so a reload between reading the names
+    /// and their definitions cannot leave a name without one.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, AgentOptions>> Definitions =>
+        [.. _definitions.Current.Agents.OrderBy(a => a.Key, StringComparer.Ordinal)];
 
     /// <summary>
     /// Why the agent <paramref name="name"/> would refuse <paramref name="clientTools"/> (see <see cref="ClientToolOffer.Check"/>),

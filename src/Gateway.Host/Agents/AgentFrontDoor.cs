@@ -53,9 +53,11 @@ internal sealed class AgentFrontDoor
     }
 
     /// <summary>The <c>agent:&lt;name&gt;</c> ids the key may use, in name order.</summary>
-    public IEnumerable<string> Allowed(VirtualKey key) => _runner.Names.Order(StringComparer.Ordinal)
-        .Select(n => AgentSnapshot.ModelPrefix + n)
-        .Where(id => key.Allows(id) || key.Allows(AllAgents));
+    public IEnumerable<string> Allowed(VirtualKey key) => AllowedDefinitions(key).Select(a => AgentSnapshot.ModelPrefix + a.Key);
+
+    /// <summary>The agents the key may use with their definitions, in name order, from one snapshot.</summary>
+    public IEnumerable<KeyValuePair<string, AgentOptions>> AllowedDefinitions(VirtualKey key) => _runner.Definitions
+        .Where(a => key.Allows(AgentSnapshot.ModelPrefix + a.Key) || key.Allows(AllAgents));
 
     /// <summary>Answers a chat completion whose model is <c>agent:&lt;name&gt;</c>.</summary>
     public async Task HandleChatAsync(HttpContext context, string name, ReadOnlyMemory<byte> body, bool stream)

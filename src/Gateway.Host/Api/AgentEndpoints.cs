@@ -74,7 +74,7 @@ internal static class AgentEndpoints
         }
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, AgentRunner runner, ToolCatalog tools)
+    private static async Task ListAsync(HttpContext context, KeyStore keys, AgentFrontDoor agents, ToolCatalog tools)
     {
         var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
@@ -84,9 +84,8 @@ internal static class AgentEndpoints
         }
 
         var data = new List<object>();
-        foreach (var name in runner.Names.Order(StringComparer.Ordinal).Where(n => key!.Allows(AgentSnapshot.ModelPrefix + n)))
+        foreach (var (name, definition) in agents.AllowedDefinitions(key!))
         {
-            var definition = runner.Find(name)!;
             var available = await tools.GetToolsAsync(definition.Tools, context.RequestAborted);
             data.Add(new
             {

@@ -219,6 +219,18 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         using var allowed = await everything.PostAsJsonAsync("/v1/chat/completions", body);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Contains("Evidence: 42", (await allowed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+
+        // GET /v1/agents lists what each key may run, as /v1/models does: nothing, the one agent, every agent.
+        static async Task<string[]> ListedAsync(HttpClient client) =>
+            [.. (await client.GetFromJsonAsync<JsonElement>("/v1/agents")).GetProperty("data").EnumerateArray().Select(a => a.GetProperty("id").GetString()!)];
+        Assert.Empty(await ListedAsync(tinyOnly));
+        Assert.Equal(["agent:rewoo-scripted"], await ListedAsync(agentOnly));
+        var all = await ListedAsync(everything);
+        Assert.Contains("agent:rewoo-scripted", all);
+        Assert.Equal(all.Order(StringComparer.Ordinal), all);
+        Assert.Equal(
+            (await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/agents")).GetProperty("data").GetArrayLength(),
+            all.Length);
     }
 
     [Fact]
