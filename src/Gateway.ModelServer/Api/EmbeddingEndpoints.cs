@@ -1,10 +1,15 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
-/// <summary><c>POST /v1/embeddings</c>: mean-pooled, L2-normalised vectors from the served model.</summary>
+/// <summary>
+/// <c>POST /v1/embeddings</c>: mean-pooled, L2-normalised vectors from the served model, as JSON numbers or, with
+/// <c>encoding_format: "base64"</c> (what the OpenAI SDKs for Python and Node ask for by default), as the base64 of
+/// their little-endian float32 bytes.
+/// </summary>
 internal static class EmbeddingEndpoints
 {
     public static async Task Handle(HttpContext http, EmbeddingService embeddings, LoadedModel model)
@@ -28,13 +33,23 @@ internal static class EmbeddingEndpoints
             {
                 throw ApiException.BadRequest("'input' must not contain empty strings.", "input");
             }
+            var base64 = EncodingFormat(root);
+            var dimensions = Dimensions(root);
             var data = new JsonArray();
             var tokens = 0;
             for (var i = 0; i < texts.Count; i++)
             {
                 var (vector, count) = await embeddings.EmbedAsync(texts[i], http.RequestAborted);
+                if (dimensions is { } wanted && wanted != vector.Length)
+                {
+                    throw ApiException.BadRequest(
+                        $"This model's embeddings have {vector.Length} dimensions; 'dimensions' can only be {vector.Length}.", "dimensions");
+                }
                 tokens += count;
-                data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = new JsonArray(vector.Select(v => (JsonNode)v).ToArray()) });
+                JsonNode embedding = base64
+                    ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan()))
+                    : new JsonArray(vector.Select(v => (JsonNode)v).ToArray());
+                data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = embedding });
             }
             await Results.Json(new JsonObject
             {
@@ -49,4 +64,16 @@ internal static class EmbeddingEndpoints
             await OpenAiErrors.Result(e).ExecuteAsync(http);
         }
     }
+
+    /// <summary>True for <c>"base64"</c>, false for <c>"float"</c> or none.</summary>
+    private static bool EncodingFormat(JsonElement root) =>
+        !root.TryGetProperty("encoding_format", out var format) || format.ValueKind == JsonValueKind.Null ? false
+        : format.ValueKind == JsonValueKind.String && format.ValueEquals("float") ? false
+        : format.ValueKind == JsonValueKind.String && format.ValueEquals("base64") ? true
+        : throw ApiException.BadRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
+
+    private static int? Dimensions(JsonElement root) =>
+        !root.TryGetProperty("dimensions", out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 1 ? n
+        : throw ApiException.BadRequest("'dimensions' must be a positive integer.", "dimensions");
 }

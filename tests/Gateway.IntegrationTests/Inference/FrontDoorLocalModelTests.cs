@@ -393,6 +393,52 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
         return models.EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("state").GetString()!);
     }
 
+    [Fact]
+    public async Task Embeddings_OpenAISdk_UnitVectorsThatDifferByText()
+    {
+        var client = fixture.Gateway.CreateOpenAIClient().GetEmbeddingClient("tiny");
+
+        var result = await client.GenerateEmbeddingsAsync(["hello world", "the city"]);
+
+        var vectors = result.Value.Select(e => e.ToFloats().ToArray()).ToList();
+        Assert.Equal(2, vectors.Count);
+        Assert.All(vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 3));
+        Assert.NotEqual(vectors[0], vectors[1]);
+    }
+
+    [Fact]
+    public async Task Embeddings_Base64_DecodesToTheSameFloatsAsTheJsonNumbers()
+    {
+        async Task<JsonElement> EmbedAsync(object body)
+        {
+            using var response = await fixture.Http.PostAsJsonAsync("/v1/embeddings", body);
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+            return json.GetProperty("data")[0].GetProperty("embedding");
+        }
+
+        var numbers = await EmbedAsync(new { model = "tiny", input = "hello world", encoding_format = "float" });
+        var encoded = await EmbedAsync(new { model = "tiny", input = "hello world", encoding_format = "base64" });
+
+        Assert.Equal(JsonValueKind.String, encoded.ValueKind);
+        var bytes = Convert.FromBase64String(encoded.GetString()!);
+        var decoded = Enumerable.Range(0, bytes.Length / 4).Select(i => BitConverter.ToSingle(bytes, i * 4)).ToArray();
+        Assert.Equal(numbers.EnumerateArray().Select(v => v.GetSingle()).ToArray(), decoded);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"tiny","input":"x","encoding_format":"hex"}""", "encoding_format")]
+    [InlineData("""{"model":"tiny","input":"x","dimensions":3}""", "dimensions")]
+    [InlineData("""{"model":"tiny","input":"x","dimensions":0}""", "dimensions")]
+    public async Task Embeddings_FormatOrDimensionsTheModelCannotGive_Is400NamingTheParameter(string body, string param)
+    {
+        using var response = await fixture.Http.PostAsync("/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
     private static void AssertWeatherArguments(JsonElement arguments)
     {
         Assert.Equal(JsonValueKind.String, arguments.GetProperty("city").ValueKind);
