@@ -26,12 +26,14 @@ internal static class ChatEndpoints
         }
 
         var text = new StringBuilder();
+        var tokens = new List<TokenLogprob>();
         GenerationEvent.Finished? finished = null;
         await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
         {
             switch (e)
             {
                 case GenerationEvent.Text t: text.Append(t.Content); break;
+                case GenerationEvent.Logprob l: tokens.Add(l.Token); break;
                 case GenerationEvent.Finished f: finished = f; break;
                 case GenerationEvent.Failed failed:
                     await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
@@ -45,11 +47,15 @@ internal static class ChatEndpoints
 
         var message = new JsonObject { ["role"] = "assistant" };
         var reason = finished.FinishReason;
+        JsonNode? logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(tokens);
         if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text.ToString(), out var name, out var args))
         {
             message["content"] = null;
             message["tool_calls"] = new JsonArray(ToolCall(name, args));
             reason = "tool_calls";
+
+            // As OpenAI does: log probabilities describe content, and a tool call has none.
+            logprobs = request.Logprobs is null ? null : new JsonObject { ["content"] = null, ["refusal"] = null };
         }
         else
         {
@@ -66,7 +72,7 @@ internal static class ChatEndpoints
             {
                 ["index"] = 0,
                 ["message"] = message,
-                ["logprobs"] = null,
+                ["logprobs"] = logprobs,
                 ["finish_reason"] = reason,
             }),
             ["usage"] = Usage(finished),

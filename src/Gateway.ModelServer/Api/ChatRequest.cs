@@ -1,4 +1,5 @@
 using Gateway.Inference.Grammar;
+using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
@@ -14,11 +15,18 @@ internal sealed record ChatRequest
     public int? MaxTokens { get; init; }
     public float Temperature { get; init; } = 1f;
     public float TopP { get; init; } = 1f;
+    public int TopK { get; init; } = SamplingSettings.DefaultTopK;
+    public float MinP { get; init; } = SamplingSettings.DefaultMinP;
     public uint? Seed { get; init; }
     public IReadOnlyList<string> Stop { get; init; } = [];
     public string? Grammar { get; init; }
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
     public ToolMode ToolMode { get; init; }
     public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+    public float PresencePenalty { get; init; }
+    public float FrequencyPenalty { get; init; }
+
+    /// <summary>Alternatives to report with each token's log probability; null when logprobs were not asked for.</summary>
+    public int? Logprobs { get; init; }
     public string? Model { get; init; }
 }

@@ -13,14 +13,24 @@ internal static class ChatStreaming
         var sse = await Sse.StartAsync(http);
         var aborted = http.RequestAborted;
         var parser = request.ToolMode != ToolMode.None ? new ToolCallStreamParser() : null;
-        JsonObject Chunk(JsonObject delta, string? finish = null) => new()
+        var tokens = new List<TokenLogprob>();
+        JsonObject Chunk(JsonObject delta, string? finish = null, bool withLogprobs = false)
         {
-            ["id"] = id,
-            ["object"] = "chat.completion.chunk",
-            ["created"] = created,
-            ["model"] = model,
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
-        };
+            JsonNode? logprobs = null;
+            if (withLogprobs && tokens.Count > 0)
+            {
+                logprobs = LogprobsJson.Chat(tokens);
+                tokens.Clear();
+            }
+            return new()
+            {
+                ["id"] = id,
+                ["object"] = "chat.completion.chunk",
+                ["created"] = created,
+                ["model"] = model,
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = logprobs, ["finish_reason"] = finish }),
+            };
+        }
 
         try
         {
@@ -28,22 +38,34 @@ internal static class ChatStreaming
             var textChunk = TextChunkTemplate(id, created, model);
             while (await job.Events.WaitToReadAsync(aborted))
             {
-                // Everything already generated goes out in one write and one flush.
-                while (job.Events.TryPeek(out var pending) && pending is GenerationEvent.Text && job.Events.TryRead(out var next))
+                // Everything already generated goes out in one write and one flush; a token's log probability comes
+                // before its text and rides on the chunk that carries that text.
+                while (job.Events.TryPeek(out var pending) && pending is GenerationEvent.Text or GenerationEvent.Logprob && job.Events.TryRead(out var next))
                 {
+                    if (next is GenerationEvent.Logprob l)
+                    {
+                        tokens.Add(l.Token);
+                        continue;
+                    }
                     var t = (GenerationEvent.Text)next;
                     if (parser is null)
                     {
-                        sse.Buffer(textChunk.Prefix + JsonSerializer.Serialize(t.Content) + textChunk.Suffix);
+                        sse.Buffer(tokens.Count == 0
+                            ? textChunk.Prefix + JsonSerializer.Serialize(t.Content) + textChunk.Suffix
+                            : Chunk(new JsonObject { ["content"] = t.Content }, withLogprobs: true).ToJsonString());
                         continue;
                     }
                     foreach (var delta in parser.Push(t.Content))
                     {
-                        sse.Buffer(Chunk(Delta(delta)).ToJsonString());
+                        sse.Buffer(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text).ToJsonString());
+                    }
+                    if (parser.IsToolCall)
+                    {
+                        tokens.Clear(); // A tool call's tokens are not content.
                     }
                 }
                 await sse.FlushAsync(aborted);
-                if (!job.Events.TryPeek(out var head) || head is GenerationEvent.Text || !job.Events.TryRead(out var e))
+                if (!job.Events.TryPeek(out var head) || head is GenerationEvent.Text or GenerationEvent.Logprob || !job.Events.TryRead(out var e))
                 {
                     continue;
                 }
@@ -52,10 +74,16 @@ internal static class ChatStreaming
                     case GenerationEvent.Finished f:
                         foreach (var delta in parser?.Complete() ?? [])
                         {
-                            await sse.WriteAsync(Chunk(Delta(delta)), aborted);
+                            await sse.WriteAsync(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text), aborted);
+                        }
+                        if (parser is { IsToolCall: true })
+                        {
+                            tokens.Clear();
                         }
                         var reason = parser is { IsToolCall: true } && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
-                        await sse.WriteAsync(Chunk([], reason), aborted);
+
+                        // Tokens whose text never went out (those that made up a stop sequence) ride on the last chunk.
+                        await sse.WriteAsync(Chunk([], reason, withLogprobs: true), aborted);
                         if (request.IncludeUsage)
                         {
                             var usage = Chunk([]);

@@ -19,14 +19,26 @@ internal static class CompletionEndpoints
         var id = "cmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var model = request.Model ?? service.Model.Id;
-        JsonObject Body(string text, string? finish) => new()
+        var tokens = new List<TokenLogprob>();
+        var offset = request.Prompt!.Length;
+        JsonObject Body(string text, string? finish)
         {
-            ["id"] = id,
-            ["object"] = "text_completion",
-            ["created"] = created,
-            ["model"] = model,
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = null, ["finish_reason"] = finish }),
-        };
+            JsonNode? logprobs = null;
+            if (request.Logprobs is not null && (tokens.Count > 0 || finish is null || !request.Stream))
+            {
+                logprobs = LogprobsJson.Completion(tokens, offset);
+                offset += tokens.Sum(t => t.Token.Length);
+                tokens.Clear();
+            }
+            return new()
+            {
+                ["id"] = id,
+                ["object"] = "text_completion",
+                ["created"] = created,
+                ["model"] = model,
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = logprobs, ["finish_reason"] = finish }),
+            };
+        }
 
         if (request.Stream)
         {
@@ -35,6 +47,11 @@ internal static class CompletionEndpoints
             {
                 await foreach (var e in job.Events.ReadAllAsync(aborted))
                 {
+                    if (e is GenerationEvent.Logprob l)
+                    {
+                        tokens.Add(l.Token); // Sent with the text it adds.
+                        continue;
+                    }
                     var chunk = e switch
                     {
                         GenerationEvent.Text t => Body(t.Content, null),
@@ -45,6 +62,13 @@ internal static class CompletionEndpoints
                     if (chunk is not null)
                     {
                         await sse.WriteAsync(chunk, aborted);
+                    }
+                    if (e is GenerationEvent.Finished finished && request.IncludeUsage)
+                    {
+                        var usage = Body("", null);
+                        usage["choices"] = new JsonArray();
+                        usage["usage"] = ChatEndpoints.Usage(finished);
+                        await sse.WriteAsync(usage, aborted);
                     }
                 }
                 await sse.DoneAsync(aborted);
@@ -61,6 +85,7 @@ internal static class CompletionEndpoints
             switch (e)
             {
                 case GenerationEvent.Text t: text.Append(t.Content); break;
+                case GenerationEvent.Logprob l: tokens.Add(l.Token); break;
                 case GenerationEvent.Failed failed:
                     await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
                     return;

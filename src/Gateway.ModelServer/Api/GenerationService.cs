@@ -43,7 +43,9 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         {
             throw ApiException.BadRequest($"'logit_bias' names a token outside this model's vocabulary of {vocabulary}.", "logit_bias");
         }
-        var sampling = new SamplingSettings(request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias);
+        var sampling = new SamplingSettings(
+            request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias, request.PresencePenalty, request.FrequencyPenalty, request.Logprobs,
+            request.TopK, request.MinP);
         var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
         return scheduler.TryEnqueue(job) ? job : null;
     }

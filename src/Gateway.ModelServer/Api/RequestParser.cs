@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Inference.Grammar;
 using Gateway.Inference.Protocol;
+using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
@@ -69,7 +70,10 @@ internal static class RequestParser
         {
             grammar = StructuredOutput.ResponseFormat(body, limits);
         }
-        return common with { Messages = list, Grammar = grammar, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None };
+        return common with
+        {
+            Messages = list, Grammar = grammar, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None, Logprobs = ChatLogprobs(body),
+        };
     }
 
     public static ChatRequest ParseCompletion(JsonElement body, JsonGrammarLimits limits)
@@ -84,8 +88,35 @@ internal static class RequestParser
             JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
             _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
         };
-        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits) };
+        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body) };
     }
+
+    /// <summary>Chat's <c>logprobs: true</c> with <c>top_logprobs</c> alternatives (0 to 20), as OpenAI takes them.</summary>
+    private static int? ChatLogprobs(JsonElement body)
+    {
+        var wanted = body.TryGetProperty("logprobs", out var l) && l.ValueKind != JsonValueKind.Null
+            ? l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.ValueKind == JsonValueKind.True
+                : throw ApiException.BadRequest("'logprobs' must be a boolean.", "logprobs")
+            : false;
+        var top = Int(body, "top_logprobs");
+        if (top is < 0 or > TokenLogprobs.MaxTop)
+        {
+            throw ApiException.BadRequest($"'top_logprobs' must be between 0 and {TokenLogprobs.MaxTop}.", "top_logprobs");
+        }
+        if (top is not null && !wanted)
+        {
+            throw ApiException.BadRequest("'top_logprobs' needs 'logprobs' set to true.", "top_logprobs");
+        }
+        return wanted ? top ?? 0 : null;
+    }
+
+    /// <summary>The completions API's <c>logprobs</c>: how many alternatives to list (0 to 5).</summary>
+    private static int? CompletionLogprobs(JsonElement body) => Int(body, "logprobs") switch
+    {
+        null => null,
+        < 0 or > 5 => throw ApiException.BadRequest("'logprobs' must be between 0 and 5.", "logprobs"),
+        var n => n,
+    };
 
     private static ChatRequest ParseCommon(JsonElement body)
     {
@@ -117,15 +148,40 @@ internal static class RequestParser
             }
             seed = unchecked((uint)value);
         }
+        // Not OpenAI parameters, but llama.cpp's server and vLLM take them, and so do clients written for those.
+        var topK = Int(body, "top_k") ?? SamplingSettings.DefaultTopK;
+        if (topK < 0)
+        {
+            throw ApiException.BadRequest("'top_k' must be 0 (off) or more.", "top_k");
+        }
+        var minP = Float(body, "min_p") ?? SamplingSettings.DefaultMinP;
+        if (minP is < 0 or > 1)
+        {
+            throw ApiException.BadRequest("'min_p' must be between 0 and 1.", "min_p");
+        }
+        var presence = Float(body, "presence_penalty") ?? 0f;
+        var frequency = Float(body, "frequency_penalty") ?? 0f;
+        if (presence is < -2 or > 2)
+        {
+            throw ApiException.BadRequest("'presence_penalty' must be between -2 and 2.", "presence_penalty");
+        }
+        if (frequency is < -2 or > 2)
+        {
+            throw ApiException.BadRequest("'frequency_penalty' must be between -2 and 2.", "frequency_penalty");
+        }
         var stream = body.TryGetProperty("stream", out var st) && st.ValueKind == JsonValueKind.True;
         var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
         return new ChatRequest
         {
             LogitBias = ParseLogitBias(body),
+            PresencePenalty = presence,
+            FrequencyPenalty = frequency,
             MaxTokens = maxTokens,
             Temperature = temperature,
             TopP = topP,
+            TopK = topK,
+            MinP = minP,
             Seed = seed,
             Stop = ParseStop(body),
             Stream = stream,

@@ -16,9 +16,16 @@ internal sealed class ActiveSequence : IDisposable
         {
             Temperature = job.Sampling.Temperature,
             TopP = job.Sampling.TopP,
+            TopK = job.Sampling.TopK,
+            MinP = job.Sampling.MinP,
             Seed = job.Sampling.Seed,
             LogitBias = job.Sampling.LogitBias?.ToDictionary(kv => (LLamaToken)kv.Key, kv => kv.Value) ?? [],
             Grammar = job.Sampling.Grammar is { } gbnf ? new LLama.Sampling.Grammar(gbnf, "root") : null,
+            PresencePenalty = job.Sampling.PresencePenalty,
+            FrequencyPenalty = job.Sampling.FrequencyPenalty,
+
+            // OpenAI's penalties count every token generated so far, not a recent window.
+            PenaltyCount = job.Sampling.PresencePenalty != 0 || job.Sampling.FrequencyPenalty != 0 ? Math.Max(64, job.MaxTokens) : 64,
         };
         Decoder = new StreamingTokenDecoder(model.Context);
         StopBuffer = new StopSequenceBuffer(job.Stops);

@@ -92,6 +92,11 @@ internal sealed partial class BatchScheduler
             Finish(s, "stop");
             return;
         }
+        if (s.Job.Sampling.Logprobs is { } top)
+        {
+            var logits = _model.Context.NativeHandle.GetLogitsIth(index);
+            s.Job.Emit(new GenerationEvent.Logprob(TokenLogprobs.Compute(logits, token, top, _model.Weights.NativeHandle)));
+        }
         s.Generated++;
         Interlocked.Increment(ref _tokens);
         s.Decoder.Add(token);

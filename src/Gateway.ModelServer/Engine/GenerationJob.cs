@@ -3,13 +3,28 @@ using LLama.Native;
 
 namespace Gateway.ModelServer.Engine;
 
-/// <summary>How to pick tokens for one request.</summary>
-internal sealed record SamplingSettings(float Temperature, float TopP, uint Seed, string? Grammar, IReadOnlyDictionary<int, float>? LogitBias = null);
+/// <summary>
+/// How to pick tokens for one request; <paramref name="Logprobs"/>, when set, reports each sampled token's log
+/// probability with that many alternatives.
+/// </summary>
+internal sealed record SamplingSettings(
+    float Temperature, float TopP, uint Seed, string? Grammar, IReadOnlyDictionary<int, float>? LogitBias = null,
+    float PresencePenalty = 0, float FrequencyPenalty = 0, int? Logprobs = null,
+    int TopK = SamplingSettings.DefaultTopK, float MinP = SamplingSettings.DefaultMinP)
+{
+    /// <summary>llama.cpp-style truncation kept by default (top-k 40, min-p 0.1); a request's <c>top_k</c>/<c>min_p</c> override it.</summary>
+    public const int DefaultTopK = 40;
+
+    public const float DefaultMinP = 0.1f;
+}
 
 /// <summary>What a generation produces: text as it is decoded, then one final summary.</summary>
 internal abstract record GenerationEvent
 {
     public sealed record Text(string Content) : GenerationEvent;
+
+    /// <summary>A sampled token's log probability, sent before the text it adds (when the request asked for them).</summary>
+    public sealed record Logprob(TokenLogprob Token) : GenerationEvent;
 
     public sealed record Finished(string FinishReason, int PromptTokens, int CompletionTokens, int PeakBatch) : GenerationEvent;
 

@@ -394,6 +394,21 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
     }
 
     [Fact]
+    public async Task CompleteChat_OpenAISdkLogProbabilities_OneEntryPerTokenWithTheAskedAlternatives()
+    {
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 10, Temperature = 0, IncludeLogProbabilities = true, TopLogProbabilityCount = 3 };
+
+        ChatCompletion completion = await Tiny.CompleteChatAsync([new UserChatMessage("Tell me about the sea")], options);
+
+        var tokens = completion.ContentTokenLogProbabilities;
+        Assert.Equal(completion.Usage.OutputTokenCount, tokens.Count);
+        Assert.NotEmpty(tokens);
+        Assert.All(tokens, t => Assert.Equal(3, t.TopLogProbabilities.Count));
+        Assert.All(tokens, t => Assert.Equal(t.TopLogProbabilities[0].LogProbability, t.LogProbability));
+        Assert.Equal(completion.Content[0].Text, Encoding.UTF8.GetString(tokens.SelectMany(t => t.Utf8Bytes!.Value.ToArray()).ToArray()));
+    }
+
+    [Fact]
     public async Task Embeddings_OpenAISdk_UnitVectorsThatDifferByText()
     {
         var client = fixture.Gateway.CreateOpenAIClient().GetEmbeddingClient("tiny");
