@@ -22,13 +22,7 @@ internal static class EmbeddingEndpoints
             {
                 throw ApiException.BadRequest("'input' is required.", "input");
             }
-            var texts = input.ValueKind switch
-            {
-                JsonValueKind.String => [input.GetString()!],
-                JsonValueKind.Array when input.GetArrayLength() > 0 && input.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
-                    => input.EnumerateArray().Select(e => e.GetString()!).ToList(),
-                _ => throw ApiException.BadRequest("'input' must be a string or a non-empty array of strings.", "input"),
-            };
+            var texts = Inputs(input);
             if (texts.Any(string.IsNullOrEmpty))
             {
                 throw ApiException.BadRequest("'input' must not contain empty strings.", "input");
@@ -63,6 +57,38 @@ internal static class EmbeddingEndpoints
         {
             await OpenAiErrors.Result(e).ExecuteAsync(http);
         }
+    }
+
+    /// <summary>
+    /// The texts to embed. Besides strings, OpenAI takes token ids (one array, or an array of arrays): the OpenAI
+    /// tokenizer's, which clients such as LangChain's <c>OpenAIEmbeddings</c> send by default after splitting long
+    /// texts. They are decoded with <c>cl100k_base</c> back to text, which this model then tokenizes its own way.
+    /// </summary>
+    private static List<string> Inputs(JsonElement input)
+    {
+        const string Expected = "'input' must be a string, an array of strings, or token ids (an array of integers, or an array of such arrays).";
+        if (input.ValueKind == JsonValueKind.String)
+        {
+            return [input.GetString()!];
+        }
+        if (input.ValueKind != JsonValueKind.Array || input.GetArrayLength() == 0)
+        {
+            throw ApiException.BadRequest(Expected, "input");
+        }
+        var items = input.EnumerateArray().ToList();
+        if (items.All(e => e.ValueKind == JsonValueKind.String))
+        {
+            return [.. items.Select(e => e.GetString()!)];
+        }
+        if (items.All(e => e.ValueKind == JsonValueKind.Number))
+        {
+            return [OpenAITokens.Decode(input)];
+        }
+        if (items.All(e => e.ValueKind == JsonValueKind.Array))
+        {
+            return [.. items.Select(OpenAITokens.Decode)];
+        }
+        throw ApiException.BadRequest(Expected, "input");
     }
 
     /// <summary>True for <c>"base64"</c>, false for <c>"float"</c> or none.</summary>

@@ -441,11 +441,34 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
         Assert.Equal(numbers.EnumerateArray().Select(v => v.GetSingle()).ToArray(), decoded);
     }
 
+    [Fact]
+    public async Task Embeddings_OpenAITokenIds_AreEmbeddedAsTheTextTheyDecodeTo()
+    {
+        async Task<float[][]> EmbedAsync(object input)
+        {
+            using var response = await fixture.Http.PostAsJsonAsync("/v1/embeddings", new { model = "tiny", input });
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+            return [.. json.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray())];
+        }
+
+        // "hello world" and "the café" in cl100k_base, as tiktoken (and so LangChain's OpenAIEmbeddings) sends them.
+        var texts = await EmbedAsync(new[] { "hello world", "the café" });
+        var one = await EmbedAsync(new[] { 15339, 1917 });
+        var many = await EmbedAsync(new[] { new[] { 15339, 1917 }, new[] { 1820, 53050 } });
+
+        Assert.Equal(texts[0], Assert.Single(one));
+        Assert.Equal(texts, many);
+    }
+
     [Theory]
     [InlineData("""{"model":"tiny","input":"x","encoding_format":"hex"}""", "encoding_format")]
+    [InlineData("""{"model":"tiny","input":[15339,200000]}""", "input")]
+    [InlineData("""{"model":"tiny","input":[[15339],[]]}""", "input")]
+    [InlineData("""{"model":"tiny","input":[15339,"world"]}""", "input")]
     [InlineData("""{"model":"tiny","input":"x","dimensions":3}""", "dimensions")]
     [InlineData("""{"model":"tiny","input":"x","dimensions":0}""", "dimensions")]
-    public async Task Embeddings_FormatOrDimensionsTheModelCannotGive_Is400NamingTheParameter(string body, string param)
+    public async Task Embeddings_BadInputFormatOrDimensions_Is400NamingTheParameter(string body, string param)
     {
         using var response = await fixture.Http.PostAsync("/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
