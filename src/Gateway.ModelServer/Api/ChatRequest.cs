@@ -28,5 +28,8 @@ internal sealed record ChatRequest
 
     /// <summary>Alternatives to report with each token's log probability; null when logprobs were not asked for.</summary>
     public int? Logprobs { get; init; }
+
+    /// <summary>Completions: the answer starts with the prompt (and, with logprobs, lists the prompt's tokens too).</summary>
+    public bool Echo { get; init; }
     public string? Model { get; init; }
 }

@@ -4,7 +4,11 @@ using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
-/// <summary><c>POST /v1/completions</c>: raw prompt in, text out (streaming and not).</summary>
+/// <summary>
+/// <c>POST /v1/completions</c>: raw prompt in, text out (streaming and not). With <c>echo</c> the text starts with the
+/// prompt, and with <c>logprobs</c> as well the prompt's tokens are scored too, the way evaluation harnesses measure a
+/// model's likelihood of a text (<c>max_tokens: 0</c> scores it without generating).
+/// </summary>
 internal static class CompletionEndpoints
 {
     public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
@@ -20,7 +24,14 @@ internal static class CompletionEndpoints
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var model = request.Model ?? service.Model.Id;
         var tokens = new List<TokenLogprob>();
-        var offset = request.Prompt!.Length;
+        var offset = request.Echo ? 0 : request.Prompt!.Length;
+        var echo = request.Echo ? request.Prompt : null;
+        string Echoed(string text) // The prompt goes out once, ahead of the first generated text.
+        {
+            var prefix = echo ?? "";
+            echo = null;
+            return prefix + text;
+        }
         JsonObject Body(string text, string? finish)
         {
             JsonNode? logprobs = null;
@@ -52,9 +63,13 @@ internal static class CompletionEndpoints
                         tokens.Add(l.Token); // Sent with the text it adds.
                         continue;
                     }
+                    if (e is GenerationEvent.Finished && echo is not null)
+                    {
+                        await sse.WriteAsync(Body(Echoed(""), null), aborted);
+                    }
                     var chunk = e switch
                     {
-                        GenerationEvent.Text t => Body(t.Content, null),
+                        GenerationEvent.Text t => Body(Echoed(t.Content), null),
                         GenerationEvent.Finished f => Body("", f.FinishReason),
                         GenerationEvent.Failed failed => OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"),
                         _ => null,
@@ -79,7 +94,7 @@ internal static class CompletionEndpoints
             return;
         }
 
-        var text = new StringBuilder();
+        var text = new StringBuilder(Echoed(""));
         await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
         {
             switch (e)

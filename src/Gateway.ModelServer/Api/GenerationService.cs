@@ -45,7 +45,7 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         }
         var sampling = new SamplingSettings(
             request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias, request.PresencePenalty, request.FrequencyPenalty, request.Logprobs,
-            request.TopK, request.MinP);
+            request.TopK, request.MinP, PromptLogprobs: request.Echo && request.Logprobs is not null);
         var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
         return scheduler.TryEnqueue(job) ? job : null;
     }

@@ -40,7 +40,7 @@ internal static class LogprobsJson
         return new JsonObject
         {
             ["tokens"] = new JsonArray([.. tokens.Select(t => (JsonNode)t.Token)]),
-            ["token_logprobs"] = new JsonArray([.. tokens.Select(t => (JsonNode)t.Logprob)]),
+            ["token_logprobs"] = new JsonArray([.. tokens.Select(t => (JsonNode?)t.Logprob)]),
             ["top_logprobs"] = new JsonArray([.. tokens.Select(t =>
             {
                 var top = new JsonObject();
@@ -49,7 +49,7 @@ internal static class LogprobsJson
                     // Two alternatives can show the same text (partial characters); the likelier one is kept.
                     top.TryAdd(a.Token, a.Logprob);
                 }
-                return (JsonNode)top;
+                return t.Logprob is null ? null : (JsonNode)top; // As OpenAI lists a first token nothing predicts.
             })]),
             ["text_offset"] = offsets,
         };

@@ -88,7 +88,16 @@ internal static class RequestParser
             JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
             _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
         };
-        return ParseCommon(body) with { Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body) };
+        var echo = body.TryGetProperty("echo", out var e) && e.ValueKind != JsonValueKind.Null
+            ? e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.ValueKind == JsonValueKind.True
+                : throw ApiException.BadRequest("'echo' must be a boolean.", "echo")
+            : false;
+
+        // With echo, max_tokens 0 scores the prompt without generating (as evaluation harnesses do).
+        return ParseCommon(body, minMaxTokens: echo ? 0 : 1) with
+        {
+            Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body), Echo = echo,
+        };
     }
 
     /// <summary>Chat's <c>logprobs: true</c> with <c>top_logprobs</c> alternatives (0 to 20), as OpenAI takes them.</summary>
@@ -118,12 +127,12 @@ internal static class RequestParser
         var n => n,
     };
 
-    private static ChatRequest ParseCommon(JsonElement body)
+    private static ChatRequest ParseCommon(JsonElement body, int minMaxTokens = 1)
     {
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens");
-        if (maxTokens is < 1)
+        if (maxTokens < minMaxTokens)
         {
-            throw ApiException.BadRequest("'max_tokens' must be at least 1.", "max_tokens");
+            throw ApiException.BadRequest(minMaxTokens == 0 ? "'max_tokens' must not be negative." : "'max_tokens' must be at least 1.", "max_tokens");
         }
         if (Int(body, "n") is { } n && n != 1)
         {

@@ -46,6 +46,9 @@ internal sealed class ActiveSequence : IDisposable
     /// <summary>The sampled token still to be fed back, when generating.</summary>
     public LLamaToken? NextToken { get; set; }
 
+    /// <summary>Prompt positions in the current batch whose logits score the next prompt token (echoed prompts with logprobs).</summary>
+    public List<(int Position, int Index)> PromptLogits { get; } = [];
+
     /// <summary>Index of this sequence's logits in the current batch, or -1.</summary>
     public int LogitIndex { get; set; } = -1;
 

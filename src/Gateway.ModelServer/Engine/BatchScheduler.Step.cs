@@ -29,13 +29,19 @@ internal sealed partial class BatchScheduler
                 continue;
             }
             var count = Math.Min(s.Job.Prompt.Length - s.Prefilled, budget);
+            var scorePrompt = s.Job.Sampling.PromptLogprobs;
             for (var i = 0; i < count; i++)
             {
-                var last = s.Prefilled + i == s.Job.Prompt.Length - 1;
-                var index = _batch.Add(s.Job.Prompt[s.Prefilled + i], s.Position++, s.Sequence, last);
+                var position = s.Prefilled + i;
+                var last = position == s.Job.Prompt.Length - 1;
+                var index = _batch.Add(s.Job.Prompt[position], s.Position++, s.Sequence, last || scorePrompt);
                 if (last)
                 {
                     s.LogitIndex = index;
+                }
+                if (scorePrompt)
+                {
+                    s.PromptLogits.Add((position, index));
                 }
             }
             s.Prefilled += count;
@@ -63,6 +69,10 @@ internal sealed partial class BatchScheduler
         foreach (var s in _active.ToArray())
         {
             s.PeakBatch = Math.Max(s.PeakBatch, inBatch);
+            if (s.PromptLogits.Count > 0)
+            {
+                ScorePrompt(s);
+            }
             if (s.LogitIndex < 0)
             {
                 continue;
@@ -84,8 +94,36 @@ internal sealed partial class BatchScheduler
         }
     }
 
+    /// <summary>
+    /// Reports the log probability of each prompt token decoded this step, from the logits of the position before
+    /// it. A first token other than BOS has nothing before it and is listed without one; a BOS is not listed.
+    /// </summary>
+    private void ScorePrompt(ActiveSequence s)
+    {
+        var prompt = s.Job.Prompt;
+        var top = s.Job.Sampling.Logprobs ?? 0;
+        foreach (var (position, index) in s.PromptLogits)
+        {
+            if (position == 0 && prompt[0] != _model.Weights.Vocab.BOS)
+            {
+                s.Job.Emit(new GenerationEvent.Logprob(TokenLogprobs.Unconditioned(prompt[0], _model.Weights.NativeHandle)));
+            }
+            if (position + 1 < prompt.Length)
+            {
+                var logits = _model.Context.NativeHandle.GetLogitsIth(index);
+                s.Job.Emit(new GenerationEvent.Logprob(TokenLogprobs.Compute(logits, prompt[position + 1], top, _model.Weights.NativeHandle)));
+            }
+        }
+        s.PromptLogits.Clear();
+    }
+
     private void Sample(ActiveSequence s, int index)
     {
+        if (s.Job.MaxTokens == 0)
+        {
+            Finish(s, "length"); // An echoed prompt scored without generating.
+            return;
+        }
         var token = s.Pipeline.Sample(_model.Context.NativeHandle, index);
         if (token.IsEndOfGeneration(_model.Weights.Vocab))
         {

@@ -5,12 +5,12 @@ namespace Gateway.ModelServer.Engine;
 
 /// <summary>
 /// How to pick tokens for one request; <paramref name="Logprobs"/>, when set, reports each sampled token's log
-/// probability with that many alternatives.
+/// probability with that many alternatives, and <paramref name="PromptLogprobs"/> each prompt token's as well.
 /// </summary>
 internal sealed record SamplingSettings(
     float Temperature, float TopP, uint Seed, string? Grammar, IReadOnlyDictionary<int, float>? LogitBias = null,
     float PresencePenalty = 0, float FrequencyPenalty = 0, int? Logprobs = null,
-    int TopK = SamplingSettings.DefaultTopK, float MinP = SamplingSettings.DefaultMinP)
+    int TopK = SamplingSettings.DefaultTopK, float MinP = SamplingSettings.DefaultMinP, bool PromptLogprobs = false)
 {
     /// <summary>llama.cpp-style truncation kept by default (top-k 40, min-p 0.1); a request's <c>top_k</c>/<c>min_p</c> override it.</summary>
     public const int DefaultTopK = 40;
@@ -23,7 +23,10 @@ internal abstract record GenerationEvent
 {
     public sealed record Text(string Content) : GenerationEvent;
 
-    /// <summary>A sampled token's log probability, sent before the text it adds (when the request asked for them).</summary>
+    /// <summary>
+    /// A token's log probability (when the request asked for them): a sampled token's comes before the text it adds;
+    /// prompt tokens' (for an echoed prompt) come first of all, in prompt order.
+    /// </summary>
     public sealed record Logprob(TokenLogprob Token) : GenerationEvent;
 
     public sealed record Finished(string FinishReason, int PromptTokens, int CompletionTokens, int PeakBatch) : GenerationEvent;

@@ -6,8 +6,11 @@ namespace Gateway.ModelServer.Engine;
 /// <summary>A token as OpenAI's logprobs show it: its text, its exact bytes and its log probability.</summary>
 internal sealed record TokenAlternative(string Token, byte[] Bytes, float Logprob);
 
-/// <summary>A sampled token's log probability, with the most likely tokens at that position when asked for.</summary>
-internal sealed record TokenLogprob(string Token, byte[] Bytes, float Logprob, IReadOnlyList<TokenAlternative> Top);
+/// <summary>
+/// A token's log probability, with the most likely tokens at that position when asked for; null (with no
+/// alternatives) for a prompt's first token when nothing comes before it.
+/// </summary>
+internal sealed record TokenLogprob(string Token, byte[] Bytes, float? Logprob, IReadOnlyList<TokenAlternative> Top);
 
 /// <summary>
 /// Log probabilities from a decoded position's logits: the model's own distribution (a log-softmax over the whole
@@ -78,6 +81,13 @@ internal static class TokenLogprobs
         }
 
         return filled == count ? ids : ids[..filled];
+    }
+
+    /// <summary>A first prompt token, which no position predicts.</summary>
+    public static TokenLogprob Unconditioned(LLamaToken token, SafeLlamaModelHandle model)
+    {
+        var bytes = Piece(model, token);
+        return new TokenLogprob(Text(bytes), bytes, null, []);
     }
 
     private static byte[] Piece(SafeLlamaModelHandle model, LLamaToken token)

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LLama;
+using LLama.Common;
+using LLama.Native;
 
 namespace Gateway.IntegrationTests.Inference;
 
@@ -138,6 +141,70 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Completion_EchoWithLogprobsAndNoTokens_ScoresThePromptAsLLamaSharpInProcessDoes()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        const string Prompt = "The city of Paris is large";
+
+        using var response = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "completions"), new { prompt = Prompt, max_tokens = 0, echo = true, logprobs = 2 });
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+        var choice = json.GetProperty("choices")[0];
+        Assert.Equal(Prompt, choice.GetProperty("text").GetString());
+        Assert.Equal(0, json.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        var served = choice.GetProperty("logprobs").GetProperty("token_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(2, choice.GetProperty("logprobs").GetProperty("top_logprobs")[0].EnumerateObject().Count());
+
+        // The same model in this process: every position's logits, log-softmaxed, at the next prompt token.
+        var parameters = new ModelParams(fixture.ModelPath) { ContextSize = 256, Threads = 1, BatchThreads = 1 };
+        using var weights = LLamaWeights.LoadFromFile(parameters);
+        using var context = weights.CreateContext(parameters);
+        var tokens = context.Tokenize(Prompt, addBos: true, special: false);
+        Assert.Equal(weights.Vocab.BOS, tokens[0]);
+        var batch = new LLamaBatch();
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            batch.Add(tokens[i], i, LLamaSeqId.Zero, true);
+        }
+        Assert.Equal(DecodeResult.Ok, context.Decode(batch));
+        var expected = new List<double>();
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            var logits = context.NativeHandle.GetLogitsIth(i).ToArray();
+            var max = logits.Max();
+            var logSum = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+            expected.Add(logits[(int)tokens[i + 1]] - logSum);
+        }
+
+        Assert.Equal(json.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), tokens.Length);
+        Assert.Equal(expected.Count, served.Count); // The BOS is not listed: nothing predicts it.
+        Assert.All(expected.Zip(served), pair => Assert.Equal(pair.First, pair.Second, 2));
+    }
+
+    [Fact]
+    public async Task CompletionStreaming_Echo_StartsWithThePromptAndMatchesTheNonStreamingText()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        var body = new Dictionary<string, object> { ["prompt"] = "Once upon", ["max_tokens"] = 6, ["seed"] = 8, ["echo"] = true, ["logit_bias"] = Chat.NoEnd };
+
+        using var whole = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "completions"), body);
+        var text = (await whole.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("choices")[0].GetProperty("text").GetString()!;
+        body["stream"] = true;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "completions")) { Content = JsonContent.Create(body) };
+        using var stream = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var streamed = new StringBuilder();
+        await foreach (var e in Chat.ReadEventsAsync(stream))
+        {
+            streamed.Append(e.GetProperty("choices")[0].GetProperty("text").GetString());
+        }
+
+        Assert.StartsWith("Once upon", text, StringComparison.Ordinal);
+        Assert.True(text.Length > "Once upon".Length);
+        Assert.Equal(text, streamed.ToString());
+    }
+
+    [Fact]
     public async Task Chat_FrequencyPenalty_ChangesAGreedyAnswerThatRepeatsItself()
     {
         var body = new { temperature = 0, logit_bias = Chat.NoEnd };
@@ -173,6 +240,8 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
     [InlineData("chat/completions", """{"messages":[{"role":"user","content":"x"}],"frequency_penalty":"high"}""", "frequency_penalty")]
     [InlineData("completions", """{"prompt":"x","logprobs":6}""", "logprobs")]
     [InlineData("completions", """{"prompt":"x","logprobs":true}""", "logprobs")]
+    [InlineData("completions", """{"prompt":"x","max_tokens":0}""", "max_tokens")]
+    [InlineData("completions", """{"prompt":"x","echo":"yes"}""", "echo")]
     public async Task BadLogprobsOrPenalty_Is400NamingTheParameter(string path, string body, string param)
     {
         var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
