@@ -55,6 +55,7 @@ public static partial class GatewayApplication
         app.MapFeedbackEndpoints();
         app.MapAdminEndpoints();
         app.MapAgentEndpoints();
+        app.MapResponsesEndpoints();
         app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
         app.MapConsole();

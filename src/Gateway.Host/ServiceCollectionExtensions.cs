@@ -100,6 +100,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<AgentEndpointAddress>();
         services.TryAddSingleton<AgentMetrics>();
         services.TryAddSingleton<AgentFrontDoor>();
+        services.TryAddSingleton<Api.ResponsesLoopback>();
         services.AddGatewayMcpServer();
         return services;
     }
