@@ -47,10 +47,9 @@ public sealed partial class AgentRunner
     public async Task<ClientToolRejection?> CheckClientToolsAsync(string name, ClientToolOffer clientTools, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientTools);
-        var definition = Find(name) ?? throw new ArgumentException($"There is no agent named '{name}'.", nameof(name));
-        if (clientTools.Tools.Count == 0)
+        if (Find(name) is not { } definition || clientTools.Tools.Count == 0)
         {
-            return null;
+            return null; // An agent removed by a reload since the caller resolved it: the run says so.
         }
 
         var tools = await _tools.GetToolsAsync(definition.Tools, cancellationToken);
@@ -69,9 +68,15 @@ public sealed partial class AgentRunner
         IAgentEventSink? events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientTools);
-        var definition = Find(name) ?? throw new ArgumentException($"There is no agent named '{name}'.", nameof(name));
-        var kind = _kinds[definition.Kind];
         var trace = new AgentTraceBuilder("run_" + Guid.NewGuid().ToString("N"));
+        if (Find(name) is not { } definition)
+        {
+            // A reload removed it after the caller resolved the name.
+            var missing = $"There is no agent named '{name}'.";
+            return new(trace.Build(name, "", AgentRunStatus.Failed, "", missing), "model_not_found", CallerStatus: 404);
+        }
+
+        var kind = _kinds[definition.Kind];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(definition.Limits.RunTimeout);
         try

@@ -167,6 +167,7 @@ internal sealed class AgentFrontDoor
         {
             // The caller's tools were refused after the check before the run (the agent's tools changed in between).
             StatusCodes.Status400BadRequest => GatewayError.BadRequest(result.Trace.Error ?? message, "tools", result.ErrorCode ?? "invalid_request"),
+            StatusCodes.Status404NotFound => GatewayError.ModelNotFound(AgentSnapshot.ModelPrefix + result.Trace.Agent),
             StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null, result.ErrorCode),
             StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, message, OpenAIErrorTypes.Permission, "model", result.ErrorCode),
             _ => new(StatusCodes.Status502BadGateway, message, OpenAIErrorTypes.Upstream, null, result.ErrorCode),

@@ -76,4 +76,18 @@ public sealed class AgentKindExtensionTests
         Assert.Contains("'lookup'", clash!.Message);
         Assert.Null(fine);
     }
+
+    [Fact]
+    public async Task Run_AgentRemovedSinceTheCallerResolvedIt_FailsAs404ModelNotFound()
+    {
+        var runner = AgentTestKit.Runner(AgentTestKit.Agent("react"), [], []);
+
+        var result = await runner.RunAsync("gone", [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "hi")], new ScriptedModelProvider(), null, CancellationToken.None);
+        var check = await runner.CheckClientToolsAsync("gone", new ClientToolOffer([AgentTestKit.ClientTool("get_weather")]), CancellationToken.None);
+
+        Assert.Equal(("model_not_found", 404), (result.ErrorCode, result.CallerStatus));
+        Assert.Equal(AgentRunStatus.Failed, result.Trace.Status);
+        Assert.Contains("'gone'", result.Trace.Error);
+        Assert.Null(check);
+    }
 }
