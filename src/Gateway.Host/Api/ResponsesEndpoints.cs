@@ -53,7 +53,8 @@ internal static class ResponsesEndpoints
 
             var stream = chat["stream"]?.GetValueKind() == JsonValueKind.True;
             using var answer = await loopback.SendAsync(context.Request, chat, stream, aborted);
-            foreach (var header in answer.Headers.Where(h => h.Key.StartsWith("x-gateway-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)))
+            foreach (var header in answer.Headers.Where(h => h.Key.StartsWith("x-gateway-", StringComparison.OrdinalIgnoreCase)
+                         || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)))
             {
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             }
