@@ -50,4 +50,29 @@ public sealed class CapabilityShrinkageTests
 
         Assert.Equal([0.9f], shrunk);
     }
+
+    [Fact]
+    public void Shrink_ModelThatMeasuresLikeOneReference_IsPulledTowardsThatReferenceNotTheMean()
+    {
+        // The new model matches B on four tasks; on the fifth its measurement on 5 items (0.5) is pulled towards B's
+        // 0.8, where shrinking towards the mean of A, B and C (0.5) would leave it at 0.5.
+        float[][] references = [[0.9f, 0.9f, 0.1f, 0.1f, 0.2f], [0.1f, 0.1f, 0.9f, 0.9f, 0.8f], [0.5f, 0.5f, 0.5f, 0.5f, 0.5f]];
+
+        var prior = CapabilityShrinkage.Blend([0.1f, 0.1f, 0.9f, 0.9f, 0.5f], references);
+        var shrunk = CapabilityShrinkage.Shrink([0.1f, 0.1f, 0.9f, 0.9f, 0.5f], references, 5);
+
+        Assert.InRange(prior[4], 0.7, 0.801);
+        Assert.InRange(shrunk[4], 0.55f, 0.8f);
+        Assert.InRange(shrunk[0], 0.09f, 0.15f);
+    }
+
+    [Fact]
+    public void Blend_MeasuredVectorInsideTheReferences_IsReproducedWithWeightsThatSumToOne()
+    {
+        float[][] references = [[1f, 0f, 0f, 0.5f], [0f, 1f, 0f, 0.5f], [0f, 0f, 1f, 0.5f]];
+
+        var blend = CapabilityShrinkage.Blend([0.2f, 0.3f, 0.5f, 0.5f], references);
+
+        Assert.Equal([0.2, 0.3, 0.5, 0.5], blend.Select(b => Math.Round(b, 3)));
+    }
 }
