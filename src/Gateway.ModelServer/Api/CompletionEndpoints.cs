@@ -37,8 +37,7 @@ internal static class CompletionEndpoints
             JsonNode? logprobs = null;
             if (request.Logprobs is not null && (tokens.Count > 0 || finish is null || !request.Stream))
             {
-                logprobs = LogprobsJson.Completion(tokens, offset);
-                offset += tokens.Sum(t => t.Token.Length);
+                logprobs = LogprobsJson.Completion(tokens, ref offset);
                 tokens.Clear();
             }
             return new()

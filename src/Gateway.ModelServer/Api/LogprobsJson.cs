@@ -26,9 +26,10 @@ internal static class LogprobsJson
 
     /// <summary>
     /// Completions: parallel lists of tokens, their log probabilities, the alternatives at each position (token to log
-    /// probability) and each token's character offset, counted from <paramref name="offset"/>.
+    /// probability) and each token's character offset, counted on from <paramref name="offset"/>, which is left after
+    /// the last token for the next chunk.
     /// </summary>
-    public static JsonObject Completion(IReadOnlyList<TokenLogprob> tokens, int offset)
+    public static JsonObject Completion(IReadOnlyList<TokenLogprob> tokens, ref int offset)
     {
         var offsets = new JsonArray();
         foreach (var t in tokens)

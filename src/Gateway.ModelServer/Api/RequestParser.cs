@@ -88,10 +88,7 @@ internal static class RequestParser
             JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
             _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
         };
-        var echo = body.TryGetProperty("echo", out var e) && e.ValueKind != JsonValueKind.Null
-            ? e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.ValueKind == JsonValueKind.True
-                : throw ApiException.BadRequest("'echo' must be a boolean.", "echo")
-            : false;
+        var echo = Bool(body, "echo") ?? false;
 
         // With echo, max_tokens 0 scores the prompt without generating (as evaluation harnesses do).
         return ParseCommon(body, minMaxTokens: echo ? 0 : 1) with
@@ -103,10 +100,7 @@ internal static class RequestParser
     /// <summary>Chat's <c>logprobs: true</c> with <c>top_logprobs</c> alternatives (0 to 20), as OpenAI takes them.</summary>
     private static int? ChatLogprobs(JsonElement body)
     {
-        var wanted = body.TryGetProperty("logprobs", out var l) && l.ValueKind != JsonValueKind.Null
-            ? l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.ValueKind == JsonValueKind.True
-                : throw ApiException.BadRequest("'logprobs' must be a boolean.", "logprobs")
-            : false;
+        var wanted = Bool(body, "logprobs") ?? false;
         var top = Int(body, "top_logprobs");
         if (top is < 0 or > TokenLogprobs.MaxTop)
         {
@@ -303,6 +297,11 @@ internal static class RequestParser
         : v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && decimal.Truncate(d) == d
             ? throw ApiException.BadRequest($"'{name}' must be between {int.MinValue} and {int.MaxValue}.", name)
         : throw ApiException.BadRequest($"'{name}' must be an integer.", name);
+
+    private static bool? Bool(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.ValueKind == JsonValueKind.True
+        : throw ApiException.BadRequest($"'{name}' must be a boolean.", name);
 
     private static float? Float(JsonElement body, string name) =>
         !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
