@@ -39,6 +39,9 @@ internal static class ResponsesRequest
                     break;
                 case "instructions" when value.ValueKind == JsonValueKind.Null:
                     break;
+                case "instructions":
+                    error = GatewayError.BadRequest("'instructions' must be a string.", "instructions");
+                    return null;
                 case "input":
                     break; // Read below, after the instructions.
                 case "max_output_tokens":
@@ -60,6 +63,9 @@ internal static class ResponsesRequest
                     break;
                 case "reasoning" when value.ValueKind == JsonValueKind.Null:
                     break;
+                case "reasoning":
+                    error = GatewayError.BadRequest("'reasoning' must be an object.", "reasoning");
+                    return null;
                 case "text":
                     if (!TextFormat(value, chat, out error))
                     {

@@ -260,6 +260,7 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
     [InlineData("""{"model":"tiny","input":"hi","text":{"format":{"type":"yaml"}}}""", HttpStatusCode.BadRequest, "text.format")]
     [InlineData("""{"model":"tiny","input":"hi","max_output_tokens":"many"}""", HttpStatusCode.BadRequest, "max_output_tokens")]
     [InlineData("""{"model":"tiny","input":"hi","max_output_tokens":0}""", HttpStatusCode.BadRequest, "max_output_tokens")]
+    [InlineData("""{"model":"tiny","input":"hi","instructions":[{"role":"system","content":"x"}]}""", HttpStatusCode.BadRequest, "instructions")]
     [InlineData("""{"model":"no-such-model","input":"hi"}""", HttpStatusCode.NotFound, "model")]
     public async Task CreateResponse_BadRequest_OpenAIErrorNamingTheParameter(string body, HttpStatusCode status, string param)
     {
