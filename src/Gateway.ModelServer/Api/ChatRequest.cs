@@ -10,6 +10,9 @@ internal sealed record ChatRequest
 {
     public IReadOnlyList<(string Role, string Content)> Messages { get; init; } = [];
     public string? Prompt { get; init; }
+
+    /// <summary>Completions: every prompt of the request, each answered as a choice of its own.</summary>
+    public IReadOnlyList<string> Prompts { get; init; } = [];
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
     public int? MaxTokens { get; init; }

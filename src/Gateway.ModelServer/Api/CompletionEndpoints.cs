@@ -5,85 +5,80 @@ using Gateway.ModelServer.Engine;
 namespace Gateway.ModelServer.Api;
 
 /// <summary>
-/// <c>POST /v1/completions</c>: raw prompt in, text out (streaming and not). With <c>echo</c> the text starts with the
-/// prompt, and with <c>logprobs</c> as well the prompt's tokens are scored too, the way evaluation harnesses measure a
+/// <c>POST /v1/completions</c>: raw prompt in, text out (streaming and not). A prompt array gets one choice per
+/// prompt, in its order, generated together in the same batches. With <c>echo</c> the text starts with the prompt,
+/// and with <c>logprobs</c> as well the prompt's tokens are scored too, the way evaluation harnesses measure a
 /// model's likelihood of a text (<c>max_tokens: 0</c> scores it without generating).
 /// </summary>
 internal static class CompletionEndpoints
 {
     public static async Task Handle(HttpContext http, GenerationService service, TimeProvider time)
     {
-        if (await GenerationStart.TryStartAsync(http, service, RequestParser.ParseCompletion) is not { } started)
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        if (await GenerationStart.TryStartEachAsync(http, service, cancel) is not { } started)
         {
             return;
         }
 
-        var (request, job) = started;
+        var (request, jobs) = started;
         var aborted = http.RequestAborted;
         var id = "cmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var model = request.Model ?? service.Model.Id;
-        var tokens = new List<TokenLogprob>();
-        var offset = request.Echo ? 0 : request.Prompt!.Length;
-        var echo = request.Echo ? request.Prompt : null;
-        string Echoed(string text) // The prompt goes out once, ahead of the first generated text.
+        var choices = jobs.Select((job, i) => new Choice(i, request, request.Prompts[i])).ToArray();
+        JsonObject Envelope(JsonArray choiceList) => new()
         {
-            var prefix = echo ?? "";
-            echo = null;
-            return prefix + text;
-        }
-        JsonObject Body(string text, string? finish)
-        {
-            JsonNode? logprobs = null;
-            if (request.Logprobs is not null && (tokens.Count > 0 || finish is null || !request.Stream))
-            {
-                logprobs = LogprobsJson.Completion(tokens, ref offset);
-                tokens.Clear();
-            }
-            return new()
-            {
-                ["id"] = id,
-                ["object"] = "text_completion",
-                ["created"] = created,
-                ["model"] = model,
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = logprobs, ["finish_reason"] = finish }),
-            };
-        }
+            ["id"] = id,
+            ["object"] = "text_completion",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = choiceList,
+        };
 
         if (request.Stream)
         {
             var sse = await Sse.StartAsync(http);
-            try
+            using var writing = new SemaphoreSlim(1);
+            async Task WriteAsync(JsonObject data)
+            {
+                await writing.WaitAsync(aborted);
+                try
+                {
+                    await sse.WriteAsync(data, aborted);
+                }
+                finally
+                {
+                    writing.Release();
+                }
+            }
+
+            async Task RelayAsync(GenerationJob job, Choice choice)
             {
                 await foreach (var e in job.Events.ReadAllAsync(aborted))
                 {
-                    if (e is GenerationEvent.Logprob l)
-                    {
-                        tokens.Add(l.Token); // Sent with the text it adds.
-                        continue;
-                    }
-                    if (e is GenerationEvent.Finished && echo is not null)
-                    {
-                        await sse.WriteAsync(Body(Echoed(""), null), aborted);
-                    }
                     var chunk = e switch
                     {
-                        GenerationEvent.Text t => Body(Echoed(t.Content), null),
-                        GenerationEvent.Finished f => Body("", f.FinishReason),
+                        GenerationEvent.Logprob l => choice.Add(l.Token),
+                        GenerationEvent.Text t => Envelope([choice.Json(t.Content, null, stream: true)]),
+                        GenerationEvent.Finished f => Envelope([choice.Finish(f)]),
                         GenerationEvent.Failed failed => OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"),
                         _ => null,
                     };
                     if (chunk is not null)
                     {
-                        await sse.WriteAsync(chunk, aborted);
+                        await WriteAsync(chunk);
                     }
-                    if (e is GenerationEvent.Finished finished && request.IncludeUsage)
-                    {
-                        var usage = Body("", null);
-                        usage["choices"] = new JsonArray();
-                        usage["usage"] = ChatEndpoints.Usage(finished);
-                        await sse.WriteAsync(usage, aborted);
-                    }
+                }
+            }
+
+            try
+            {
+                await Task.WhenAll(jobs.Select((job, i) => RelayAsync(job, choices[i])));
+                if (request.IncludeUsage && choices.All(c => c.Finished is not null))
+                {
+                    var usage = Envelope([]);
+                    usage["usage"] = Usage(choices);
+                    await WriteAsync(usage);
                 }
                 await sse.DoneAsync(aborted);
             }
@@ -93,22 +88,84 @@ internal static class CompletionEndpoints
             return;
         }
 
-        var text = new StringBuilder(Echoed(""));
-        await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
+        string? failure = null;
+        await Task.WhenAll(jobs.Select(async (job, i) =>
         {
-            switch (e)
+            await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
             {
-                case GenerationEvent.Text t: text.Append(t.Content); break;
-                case GenerationEvent.Logprob l: tokens.Add(l.Token); break;
-                case GenerationEvent.Failed failed:
-                    await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
-                    return;
-                case GenerationEvent.Finished f:
-                    var response = Body(text.ToString(), f.FinishReason);
-                    response["usage"] = ChatEndpoints.Usage(f);
-                    await Results.Json(response).ExecuteAsync(http);
-                    return;
+                switch (e)
+                {
+                    case GenerationEvent.Text t: choices[i].Text.Append(t.Content); break;
+                    case GenerationEvent.Logprob l: choices[i].Add(l.Token); break;
+                    case GenerationEvent.Failed f: failure ??= f.Message; break;
+                    case GenerationEvent.Finished f: choices[i].Finished = f; break;
+                }
             }
+        }));
+        if (failure is not null)
+        {
+            await Results.Json(OpenAiErrors.Body(failure, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
+            return;
+        }
+        if (choices.Any(c => c.Finished is null))
+        {
+            return; // The client went away; nothing to answer.
+        }
+
+        var response = Envelope([.. choices.Select(c => c.Json(c.Text.ToString(), c.Finished!.FinishReason, stream: false))]);
+        response["usage"] = Usage(choices);
+        await Results.Json(response).ExecuteAsync(http);
+    }
+
+    private static JsonObject Usage(Choice[] choices)
+    {
+        var prompt = choices.Sum(c => c.Finished!.PromptTokens);
+        var completion = choices.Sum(c => c.Finished!.CompletionTokens);
+        return new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion };
+    }
+
+    /// <summary>One prompt's answer as it is built: its echo, its pending log probabilities and where its text is.</summary>
+    private sealed class Choice(int index, ChatRequest request, string prompt)
+    {
+        private readonly List<TokenLogprob> _tokens = [];
+        private int _offset = request.Echo ? 0 : prompt.Length;
+        private string? _echo = request.Echo ? prompt : null;
+
+        public StringBuilder Text { get; } = new(request.Echo ? prompt : "");
+        public GenerationEvent.Finished? Finished { get; set; }
+
+        /// <summary>Holds a token's log probability until the chunk that carries its text; nothing to send yet.</summary>
+        public JsonObject? Add(TokenLogprob token)
+        {
+            _tokens.Add(token);
+            return null;
+        }
+
+        /// <summary>The last streamed choice: the prompt, if it is echoed and no text carried it, and the finish reason.</summary>
+        public JsonObject Finish(GenerationEvent.Finished finished)
+        {
+            Finished = finished;
+            return Json("", finished.FinishReason, stream: true);
+        }
+
+        /// <summary>
+        /// The choice object. Streamed, the echoed prompt goes out once, ahead of the first text; log probabilities
+        /// ride on the chunk with their text (the last chunk takes any left, those of a stop sequence).
+        /// </summary>
+        public JsonObject Json(string text, string? finish, bool stream)
+        {
+            if (stream)
+            {
+                text = (_echo ?? "") + text;
+                _echo = null;
+            }
+            JsonNode? logprobs = null;
+            if (request.Logprobs is not null && (_tokens.Count > 0 || finish is null || !stream))
+            {
+                logprobs = LogprobsJson.Completion(_tokens, ref _offset);
+                _tokens.Clear();
+            }
+            return new JsonObject { ["index"] = index, ["text"] = text, ["logprobs"] = logprobs, ["finish_reason"] = finish };
         }
     }
 }

@@ -4,7 +4,7 @@ using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
-/// <summary>The first steps every generation endpoint shares: parse the body, then admit the job or refuse it.</summary>
+/// <summary>The first steps every generation endpoint shares: parse the body, then admit the jobs or refuse them.</summary>
 internal static class GenerationStart
 {
     /// <summary>
@@ -36,5 +36,40 @@ internal static class GenerationStart
         }
 
         return (request, job);
+    }
+
+    /// <summary>
+    /// One job per prompt of a completions request, all admitted or none: when one is refused (its prompt is too
+    /// long, or the queue is full) the ones already admitted are cancelled and the error answered. The jobs end
+    /// with the request or when <paramref name="cancel"/> is cancelled; the caller disposes it.
+    /// </summary>
+    public static async Task<(ChatRequest Request, GenerationJob[] Jobs)?> TryStartEachAsync(
+        HttpContext http, GenerationService service, CancellationTokenSource cancel)
+    {
+        ChatRequest request;
+        var jobs = new List<GenerationJob>();
+        try
+        {
+            using var body = await RequestParser.ReadBodyAsync(http.Request, http.RequestAborted);
+            request = RequestParser.ParseCompletion(body.RootElement, service.Model.GrammarLimits);
+            foreach (var prompt in request.Prompts)
+            {
+                if (service.Start(request with { Prompt = prompt }, cancel.Token) is not { } job)
+                {
+                    await cancel.CancelAsync();
+                    await OpenAiErrors.Overloaded().ExecuteAsync(http);
+                    return null;
+                }
+                jobs.Add(job);
+            }
+        }
+        catch (ApiException e)
+        {
+            await cancel.CancelAsync();
+            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            return null;
+        }
+
+        return (request, [.. jobs]);
     }
 }

@@ -9,6 +9,9 @@ namespace Gateway.ModelServer.Api;
 /// <summary>Reads and validates OpenAI request bodies; every mistake becomes an <see cref="ApiException"/>.</summary>
 internal static class RequestParser
 {
+    /// <summary>The most prompts one completions request may hold; each is a job of its own, decoded in the same batches.</summary>
+    public const int MaxPrompts = 64;
+
     public static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
     {
         using var buffer = new MemoryStream();
@@ -82,18 +85,19 @@ internal static class RequestParser
         {
             throw ApiException.BadRequest("'prompt' is required.", "prompt");
         }
-        var text = prompt.ValueKind switch
+        List<string> prompts = prompt.ValueKind switch
         {
-            JsonValueKind.String => prompt.GetString()!,
-            JsonValueKind.Array when prompt.GetArrayLength() == 1 && prompt[0].ValueKind == JsonValueKind.String => prompt[0].GetString()!,
-            _ => throw ApiException.BadRequest("'prompt' must be a string (or an array holding one string).", "prompt"),
+            JsonValueKind.String => [prompt.GetString()!],
+            JsonValueKind.Array when prompt.GetArrayLength() is > 0 and <= MaxPrompts && prompt.EnumerateArray().All(p => p.ValueKind == JsonValueKind.String)
+                => [.. prompt.EnumerateArray().Select(p => p.GetString()!)],
+            _ => throw ApiException.BadRequest($"'prompt' must be a string or an array of 1 to {MaxPrompts} strings.", "prompt"),
         };
         var echo = Bool(body, "echo") ?? false;
 
         // With echo, max_tokens 0 scores the prompt without generating (as evaluation harnesses do).
         return ParseCommon(body, minMaxTokens: echo ? 0 : 1) with
         {
-            Prompt = text, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body), Echo = echo,
+            Prompt = prompts[0], Prompts = prompts, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body), Echo = echo,
         };
     }
 

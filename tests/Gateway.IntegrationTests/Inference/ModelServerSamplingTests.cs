@@ -205,6 +205,73 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
     }
 
     [Fact]
+    public async Task Completion_PromptArray_OneChoicePerPromptInOrderWithUsageSummed()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        string[] prompts = ["Once upon", "The city of", "Hello there"];
+
+        using var response = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "completions"),
+            new { prompt = prompts, max_tokens = 5, seed = 3, echo = true, logit_bias = Chat.NoEnd });
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var single = await Task.WhenAll(prompts.Select(async p =>
+        {
+            using var one = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "completions"), new { prompt = p, max_tokens = 5, seed = 3, logit_bias = Chat.NoEnd });
+            return (await one.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
+        }));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+        var choices = json.GetProperty("choices").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], choices.Select(c => c.GetProperty("index").GetInt32()));
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            // Echoed, each choice starts with its own prompt: the answers are not crossed.
+            var text = choices[i].GetProperty("text").GetString()!;
+            Assert.StartsWith(prompts[i], text, StringComparison.Ordinal);
+            Assert.True(text.Length > prompts[i].Length);
+            Assert.Equal("length", choices[i].GetProperty("finish_reason").GetString());
+        }
+        Assert.Equal(15, json.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(single.Sum(), json.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task CompletionStreaming_PromptArray_ChunksCarryTheirChoiceIndex()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
+        string[] prompts = ["Once upon", "The city of"];
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "completions"))
+        {
+            Content = JsonContent.Create(new
+            {
+                prompt = prompts, max_tokens = 6, seed = 5, echo = true, logit_bias = Chat.NoEnd, stream = true,
+                stream_options = new { include_usage = true },
+            }),
+        };
+        using var response = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        var texts = new[] { new StringBuilder(), new StringBuilder() };
+        var finishes = new string?[2];
+        var completionTokens = 0;
+        await foreach (var e in Chat.ReadEventsAsync(response))
+        {
+            if (e.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                completionTokens = usage.GetProperty("completion_tokens").GetInt32();
+                continue;
+            }
+            var choice = Assert.Single(e.GetProperty("choices").EnumerateArray());
+            var index = choice.GetProperty("index").GetInt32();
+            texts[index].Append(choice.GetProperty("text").GetString());
+            finishes[index] ??= choice.GetProperty("finish_reason").GetString();
+        }
+
+        Assert.StartsWith(prompts[0], texts[0].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith(prompts[1], texts[1].ToString(), StringComparison.Ordinal);
+        Assert.Equal(new[] { "length", "length" }, finishes.Select(f => f ?? ""));
+        Assert.Equal(12, completionTokens);
+    }
+
+    [Fact]
     public async Task Chat_FrequencyPenalty_ChangesAGreedyAnswerThatRepeatsItself()
     {
         var body = new { temperature = 0, logit_bias = Chat.NoEnd };
@@ -241,6 +308,8 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
     [InlineData("completions", """{"prompt":"x","logprobs":6}""", "logprobs")]
     [InlineData("completions", """{"prompt":"x","logprobs":true}""", "logprobs")]
     [InlineData("completions", """{"prompt":"x","max_tokens":0}""", "max_tokens")]
+    [InlineData("completions", """{"prompt":["x",5]}""", "prompt")]
+    [InlineData("completions", """{"prompt":[]}""", "prompt")]
     [InlineData("completions", """{"prompt":"x","echo":"yes"}""", "echo")]
     public async Task BadLogprobsOrPenalty_Is400NamingTheParameter(string path, string body, string param)
     {
