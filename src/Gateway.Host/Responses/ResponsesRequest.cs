@@ -13,11 +13,12 @@ namespace Gateway.Host.Responses;
 internal static class ResponsesRequest
 {
     /// <summary>Fields the chat request takes over unchanged.</summary>
-    private static readonly string[] Copied = ["model", "temperature", "top_p", "parallel_tool_calls", "user", "route", "stream"];
+    private static readonly string[] Copied =
+        ["model", "temperature", "top_p", "parallel_tool_calls", "user", "route", "stream", "service_tier", "safety_identifier", "prompt_cache_key"];
 
-    /// <summary>Fields that change nothing here: OpenAI's storage and service options.</summary>
+    /// <summary>Fields that change nothing here: OpenAI's storage options and those the chat API has no place for.</summary>
     private static readonly HashSet<string> Ignored =
-        ["store", "metadata", "truncation", "include", "service_tier", "background", "safety_identifier", "prompt_cache_key", "max_tool_calls", "stream_options", "top_logprobs"];
+        ["store", "metadata", "truncation", "include", "background", "max_tool_calls", "stream_options", "top_logprobs"];
 
     public static JsonObject? Translate(JsonElement root, out GatewayError? error)
     {

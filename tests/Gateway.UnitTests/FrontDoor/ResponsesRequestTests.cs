@@ -62,7 +62,8 @@ public sealed class ResponsesRequestTests
         var chat = Translate("""
             {"model": "m", "input": "hi", "stream": true, "max_output_tokens": 40, "temperature": 0.3,
              "reasoning": {"effort": "low"}, "tool_choice": {"type": "function", "name": "w"},
-             "text": {"format": {"type": "json_object"}}, "store": true, "metadata": {"a": "b"}, "include": [], "seed": 7}
+             "text": {"format": {"type": "json_object"}}, "store": true, "metadata": {"a": "b"}, "include": [], "seed": 7,
+             "prompt_cache_key": "k1"}
             """);
 
         Assert.Equal(40, chat["max_tokens"]!.GetValue<int>());
@@ -72,6 +73,7 @@ public sealed class ResponsesRequestTests
         Assert.Equal("json_object", chat["response_format"]!["type"]!.GetValue<string>());
         Assert.True(chat["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.Equal(7, chat["seed"]!.GetValue<int>());
+        Assert.Equal("k1", chat["prompt_cache_key"]!.GetValue<string>());
         Assert.All(new[] { "store", "metadata", "include", "input", "max_output_tokens", "reasoning", "text" }, f => Assert.False(chat.ContainsKey(f), f));
     }
 
