@@ -54,7 +54,7 @@ internal static class ResponsesEndpoints
             var stream = chat["stream"]?.GetValueKind() == JsonValueKind.True;
             using var answer = await loopback.SendAsync(context.Request, chat, stream, aborted);
             foreach (var header in answer.Headers.Where(h => h.Key.StartsWith("x-gateway-", StringComparison.OrdinalIgnoreCase)
-                         || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)))
+                         || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase)))
             {
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             }
@@ -99,13 +99,16 @@ internal sealed class ResponsesLoopback(AgentEndpointAddress address) : IDisposa
         {
             Content = new StringContent(chat.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
-        foreach (var name in new[] { "Authorization", "x-gateway-route", "x-request-id" })
+        foreach (var name in new[] { "Authorization", "x-gateway-route" })
         {
             if (caller.Headers.TryGetValue(name, out var value))
             {
                 request.Headers.TryAddWithoutValidation(name, value.ToArray());
             }
         }
+
+        // One id for both passes, so the chat call's logs and the caller's answer name the same request.
+        request.Headers.TryAddWithoutValidation("x-request-id", caller.HttpContext.Response.Headers["x-request-id"].ToString());
 
         if (stream)
         {

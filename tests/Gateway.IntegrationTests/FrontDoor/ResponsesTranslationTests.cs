@@ -59,5 +59,6 @@ public sealed class ResponsesTranslationTests(FrontDoorFixture fixture) : IClass
             (call["type"]!.GetValue<string>(), call["call_id"]!.GetValue<string>(), call["name"]!.GetValue<string>(), call["arguments"]!.GetValue<string>()));
         Assert.Equal((5, 4, 9), (json["usage"]!["input_tokens"]!.GetValue<int>(), json["usage"]!["output_tokens"]!.GetValue<int>(), json["usage"]!["total_tokens"]!.GetValue<int>()));
         Assert.Equal("alpha", response.Headers.GetValues("x-gateway-model").Single());
+        Assert.Equal(response.Headers.GetValues("x-request-id").Single(), fixture.Upstream.Requests.Last(r => r.Path == "/v1/chat/completions").Headers["x-request-id"]);
     }
 }
