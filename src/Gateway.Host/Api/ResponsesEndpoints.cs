@@ -4,6 +4,7 @@ using Gateway.Host.Agents;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
+using Gateway.Host.Metrics;
 using Gateway.Host.Responses;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,23 @@ internal static class ResponsesEndpoints
         return endpoints;
     }
 
-    private static async Task CreateAsync(HttpContext context, ResponsesLoopback loopback, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
+    private static async Task CreateAsync(HttpContext context, ResponsesLoopback loopback, IOptionsMonitor<GatewayOptions> options, TimeProvider time,
+        GatewayMetrics metrics)
+    {
+        try
+        {
+            await AnswerAsync(context, loopback, options, time);
+        }
+        finally
+        {
+            // The chat pass counts tokens and spend; this counts the Responses requests themselves, by answering model.
+            var model = context.Response.Headers["x-gateway-model"].ToString();
+            metrics.Requests.WithLabels("responses", model.Length > 0 ? model : "none",
+                context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext context, ResponsesLoopback loopback, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
     {
         var aborted = context.RequestAborted;
         var (document, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, aborted);

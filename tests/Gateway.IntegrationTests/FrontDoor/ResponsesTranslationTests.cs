@@ -60,5 +60,7 @@ public sealed class ResponsesTranslationTests(FrontDoorFixture fixture) : IClass
         Assert.Equal((5, 4, 9), (json["usage"]!["input_tokens"]!.GetValue<int>(), json["usage"]!["output_tokens"]!.GetValue<int>(), json["usage"]!["total_tokens"]!.GetValue<int>()));
         Assert.Equal("alpha", response.Headers.GetValues("x-gateway-model").Single());
         Assert.Equal(response.Headers.GetValues("x-request-id").Single(), fixture.Upstream.Requests.Last(r => r.Path == "/v1/chat/completions").Headers["x-request-id"]);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Matches("gateway_http_requests_total\\{route=\"responses\",model=\"alpha\",status=\"200\"\\} [1-9]", metrics);
     }
 }
