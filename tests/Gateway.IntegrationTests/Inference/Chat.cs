@@ -26,6 +26,19 @@ internal static class Chat
         return body;
     }
 
+    /// <summary>The parameters of a <c>get_weather</c> tool: a city, a unit ("c" or "f") and a number of days, all required.</summary>
+    public static readonly BinaryData WeatherParameters = BinaryData.FromObjectAsJson(new
+    {
+        type = "object",
+        properties = new
+        {
+            city = new { type = "string" },
+            unit = new { type = "string", @enum = new[] { "c", "f" } },
+            days = new { type = "integer" },
+        },
+        required = new[] { "city", "unit", "days" },
+    });
+
     /// <summary>Keeps a generation going until max_tokens: the tiny model's end-of-text tokens are banned.</summary>
     public static readonly object NoEnd = new Dictionary<string, int> { ["2"] = -100, ["4"] = -100 };
 

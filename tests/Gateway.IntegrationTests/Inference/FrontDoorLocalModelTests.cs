@@ -16,18 +16,6 @@ namespace Gateway.IntegrationTests.Inference;
 /// </summary>
 public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) : IClassFixture<GatewayLocalModelFixture>
 {
-    private static readonly BinaryData WeatherParameters = BinaryData.FromObjectAsJson(new
-    {
-        type = "object",
-        properties = new
-        {
-            city = new { type = "string" },
-            unit = new { type = "string", @enum = new[] { "c", "f" } },
-            days = new { type = "integer" },
-        },
-        required = new[] { "city", "unit", "days" },
-    });
-
     private ChatClient Tiny => fixture.Gateway.CreateOpenAIClient().GetChatClient("tiny");
 
 #pragma warning disable OPENAI001 // Seed is marked experimental in the SDK; the model server honours it.
@@ -159,7 +147,7 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
     public async Task CompleteChat_ToolChoiceRequired_ReturnsAToolCallWhoseArgumentsMatchTheSchema()
     {
         var options = Options(400, 3);
-        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Weather for a city", WeatherParameters));
+        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Weather for a city", Chat.WeatherParameters));
         options.ToolChoice = ChatToolChoice.CreateRequiredChoice();
 
         ChatCompletion completion = await Tiny.CompleteChatAsync([new UserChatMessage("Weather in Paris?")], options);
@@ -176,7 +164,7 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
     public async Task CompleteChatStreaming_NamedTool_StreamsArgumentsThatMatchTheSchema()
     {
         var options = Options(400, 8);
-        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Weather for a city", WeatherParameters));
+        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Weather for a city", Chat.WeatherParameters));
         options.Tools.Add(ChatTool.CreateFunctionTool("get_time", null, BinaryData.FromString("""{"type":"object","properties":{}}""")));
         options.ToolChoice = ChatToolChoice.CreateFunctionChoice("get_weather");
 

@@ -15,17 +15,6 @@ namespace Gateway.IntegrationTests.Inference;
 /// </summary>
 public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClassFixture<GatewayLocalModelFixture>
 {
-    private static readonly BinaryData WeatherParameters = BinaryData.FromObjectAsJson(new
-    {
-        type = "object",
-        properties = new
-        {
-            city = new { type = "string" },
-            unit = new { type = "string", @enum = new[] { "c", "f" } },
-        },
-        required = new[] { "city", "unit" },
-    });
-
     private ResponsesClient Client => fixture.Gateway.CreateOpenAIClient().GetResponsesClient();
 
     [Fact]
@@ -118,7 +107,7 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
         {
             Model = "tiny",
             InputItems = { ResponseItem.CreateUserMessageItem("What is the weather in Paris?") },
-            Tools = { ResponseTool.CreateFunctionTool("get_weather", WeatherParameters, strictModeEnabled: false, "Current weather for a city") },
+            Tools = { ResponseTool.CreateFunctionTool("get_weather", Chat.WeatherParameters, strictModeEnabled: false, "Current weather for a city") },
             ToolChoice = ResponseToolChoice.CreateRequiredChoice(),
             MaxOutputTokenCount = 120,
         };
@@ -138,7 +127,7 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
             var turn = new CreateResponseOptions
             {
                 Model = "tiny",
-                Tools = { ResponseTool.CreateFunctionTool("get_weather", WeatherParameters, strictModeEnabled: false) },
+                Tools = { ResponseTool.CreateFunctionTool("get_weather", Chat.WeatherParameters, strictModeEnabled: false) },
                 ToolChoice = ResponseToolChoice.CreateNoneChoice(),
                 MaxOutputTokenCount = 8,
             };
@@ -168,7 +157,7 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
             {
                 model = "tiny",
                 input = "What is the weather in Paris?",
-                tools = new[] { new { type = "function", name = "get_weather", parameters = JsonDocument.Parse(WeatherParameters.ToString()).RootElement } },
+                tools = new[] { new { type = "function", name = "get_weather", parameters = JsonDocument.Parse(Chat.WeatherParameters.ToString()).RootElement } },
                 tool_choice = new { type = "function", name = "get_weather" },
                 max_output_tokens = 120,
                 stream = true,
