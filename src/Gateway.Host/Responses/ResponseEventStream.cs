@@ -21,6 +21,7 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         public string Id { get; } = id;
         public int OutputIndex { get; } = outputIndex;
         public StringBuilder Text { get; } = new();
+        public JsonArray Logprobs { get; } = [];
     }
 
     private sealed class ToolCallState(string id, int outputIndex, string callId, string name)
@@ -95,7 +96,7 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         {
             if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
             {
-                await TextAsync(text, cancellationToken);
+                await TextAsync(text, response.WantsLogprobs ? [.. ResponseObject.ChatLogprobs(choice)] : [], cancellationToken);
             }
 
             if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
@@ -113,7 +114,7 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         }
     }
 
-    private async Task TextAsync(string text, CancellationToken cancellationToken)
+    private async Task TextAsync(string text, JsonArray logprobs, CancellationToken cancellationToken)
     {
         if (_text is null)
         {
@@ -128,13 +129,17 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         }
 
         _text.Text.Append(text);
+        foreach (var token in logprobs)
+        {
+            _text.Logprobs.Add(token?.DeepClone());
+        }
         await WriteAsync("response.output_text.delta", new JsonObject
         {
             ["item_id"] = _text.Id,
             ["output_index"] = _text.OutputIndex,
             ["content_index"] = 0,
             ["delta"] = text,
-            ["logprobs"] = new JsonArray(),
+            ["logprobs"] = logprobs,
         }, cancellationToken);
     }
 
@@ -178,16 +183,17 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         }
 
         var text = _text.Text.ToString();
+        var logprobs = response.WantsLogprobs ? _text.Logprobs : null;
         await WriteAsync("response.output_text.done", new JsonObject
         {
             ["item_id"] = _text.Id,
             ["output_index"] = _text.OutputIndex,
             ["content_index"] = 0,
             ["text"] = text,
-            ["logprobs"] = new JsonArray(),
+            ["logprobs"] = _text.Logprobs.DeepClone(),
         }, cancellationToken);
-        await WriteAsync("response.content_part.done", Part(_text, ResponseObject.TextPart(text)), cancellationToken);
-        var item = ResponseObject.MessageItem(_text.Id, text, "completed");
+        await WriteAsync("response.content_part.done", Part(_text, ResponseObject.TextPart(text, logprobs)), cancellationToken);
+        var item = ResponseObject.MessageItem(_text.Id, text, "completed", logprobs);
         response.Output[_text.OutputIndex] = item;
         await WriteAsync("response.output_item.done", new JsonObject { ["output_index"] = _text.OutputIndex, ["item"] = item.DeepClone() }, cancellationToken);
         _text = null;

@@ -26,21 +26,40 @@ internal sealed class ResponseObject
     public string Model { get; set; }
 
     public List<JsonObject> Output { get; } = [];
+
+    /// <summary>Whether the request's <c>include</c> asked for <c>message.output_text.logprobs</c>.</summary>
+    public bool WantsLogprobs => ResponsesRequest.WantsLogprobs(_request);
     public string? FinishReason { get; set; }
     public JsonObject? Usage { get; set; }
 
     public static string NewItemId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N");
 
-    public static JsonObject MessageItem(string id, string text, string status) => new()
+    public static JsonObject MessageItem(string id, string text, string status, JsonArray? logprobs = null) => new()
     {
         ["id"] = id,
         ["type"] = "message",
         ["status"] = status,
         ["role"] = "assistant",
-        ["content"] = status == "in_progress" ? new JsonArray() : new JsonArray(TextPart(text)),
+        ["content"] = status == "in_progress" ? new JsonArray() : new JsonArray(TextPart(text, logprobs)),
     };
 
-    public static JsonObject TextPart(string text) => new() { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray() };
+    /// <summary>An <c>output_text</c> part; with <paramref name="logprobs"/> (asked for with <c>include</c>) its tokens' log probabilities.</summary>
+    public static JsonObject TextPart(string text, JsonArray? logprobs = null)
+    {
+        var part = new JsonObject { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray() };
+        if (logprobs is not null)
+        {
+            part["logprobs"] = logprobs.DeepClone();
+        }
+        return part;
+    }
+
+    /// <summary>The tokens of a chat choice's or chunk's <c>logprobs.content</c>, which the Responses API lists in the same shape.</summary>
+    public static IEnumerable<JsonNode?> ChatLogprobs(JsonElement choice) =>
+        choice.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind == JsonValueKind.Object
+        && logprobs.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
+            ? content.EnumerateArray().Select(t => JsonNode.Parse(t.GetRawText()))
+            : [];
 
     public static JsonObject FunctionCallItem(string id, string callId, string name, string arguments, string status) => new()
     {
@@ -102,7 +121,7 @@ internal sealed class ResponseObject
 
         if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
         {
-            Output.Add(MessageItem(NewItemId("msg"), text, "completed"));
+            Output.Add(MessageItem(NewItemId("msg"), text, "completed", WantsLogprobs ? new JsonArray([.. ChatLogprobs(choice)]) : null));
         }
 
         if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)

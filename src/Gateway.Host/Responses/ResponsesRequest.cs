@@ -20,6 +20,13 @@ internal static class ResponsesRequest
     private static readonly HashSet<string> Ignored =
         ["store", "metadata", "truncation", "include", "background", "max_tool_calls", "stream_options", "top_logprobs"];
 
+    public const string LogprobsInclude = "message.output_text.logprobs";
+
+    /// <summary>Whether <c>include</c> asks for the output text's log probabilities.</summary>
+    public static bool WantsLogprobs(JsonElement root) =>
+        root.TryGetProperty("include", out var include) && include.ValueKind == JsonValueKind.Array
+        && include.EnumerateArray().Any(i => i.ValueKind == JsonValueKind.String && i.ValueEquals(LogprobsInclude));
+
     public static JsonObject? Translate(JsonElement root, out GatewayError? error)
     {
         error = null;
@@ -123,6 +130,14 @@ internal static class ResponsesRequest
         }
 
         chat["messages"] = messages;
+        if (WantsLogprobs(root))
+        {
+            chat["logprobs"] = true;
+            if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number)
+            {
+                chat["top_logprobs"] = JsonNode.Parse(top.GetRawText());
+            }
+        }
         if (chat["stream"]?.GetValueKind() == JsonValueKind.True)
         {
             chat["stream_options"] = new JsonObject { ["include_usage"] = true };

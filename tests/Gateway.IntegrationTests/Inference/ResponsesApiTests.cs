@@ -57,6 +57,44 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task CreateResponse_IncludeLogprobs_OneEntryPerOutputTokenStreamedOrNot()
+    {
+        object Body(bool stream) => new
+        {
+            model = "tiny", input = "Once upon a time", max_output_tokens = 6, seed = 4, logit_bias = Chat.NoEnd,
+            include = new[] { "message.output_text.logprobs" }, top_logprobs = 2, stream,
+        };
+
+        using var whole = await fixture.Http.PostAsJsonAsync("/v1/responses", Body(false));
+        var json = await whole.Content.ReadFromJsonAsync<JsonElement>();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = JsonContent.Create(Body(true)) };
+        using var streamed = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var deltas = new List<JsonElement>();
+        JsonElement? done = null;
+        await foreach (var e in Chat.ReadEventsAsync(streamed))
+        {
+            switch (e.GetProperty("type").GetString())
+            {
+                case "response.output_text.delta":
+                    deltas.AddRange(e.GetProperty("logprobs").EnumerateArray());
+                    break;
+                case "response.completed" or "response.incomplete":
+                    done = e.GetProperty("response");
+                    break;
+            }
+        }
+
+        Assert.True(whole.StatusCode == HttpStatusCode.OK, json.ToString());
+        var tokens = json.GetProperty("output")[0].GetProperty("content")[0].GetProperty("logprobs").EnumerateArray().ToList();
+        Assert.Equal(6, tokens.Count);
+        Assert.All(tokens, t => Assert.Equal(2, t.GetProperty("top_logprobs").GetArrayLength()));
+        Assert.All(tokens, t => Assert.True(t.GetProperty("logprob").GetDouble() <= 0));
+        Assert.Equal(6, deltas.Count);
+        Assert.Equal(tokens.Select(t => t.GetProperty("token").GetString()), deltas.Select(t => t.GetProperty("token").GetString()));
+        Assert.Equal(6, done!.Value.GetProperty("output")[0].GetProperty("content")[0].GetProperty("logprobs").GetArrayLength());
+    }
+
+    [Fact]
     public async Task CreateResponseStreaming_OpenAISdk_DeltasJoinToTheFinalText()
     {
         var options = new CreateResponseOptions

@@ -62,7 +62,7 @@ public sealed class ResponsesRequestTests
         var chat = Translate("""
             {"model": "m", "input": "hi", "stream": true, "max_output_tokens": 40, "temperature": 0.3,
              "reasoning": {"effort": "low"}, "tool_choice": {"type": "function", "name": "w"},
-             "text": {"format": {"type": "json_object"}}, "store": true, "metadata": {"a": "b"}, "include": [], "seed": 7,
+             "text": {"format": {"type": "json_object"}}, "store": true, "metadata": {"a": "b"}, "include": ["message.output_text.logprobs"], "top_logprobs": 3, "seed": 7,
              "prompt_cache_key": "k1"}
             """);
 
@@ -74,6 +74,7 @@ public sealed class ResponsesRequestTests
         Assert.True(chat["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.Equal(7, chat["seed"]!.GetValue<int>());
         Assert.Equal("k1", chat["prompt_cache_key"]!.GetValue<string>());
+        Assert.Equal((true, 3), (chat["logprobs"]!.GetValue<bool>(), chat["top_logprobs"]!.GetValue<int>()));
         Assert.All(new[] { "store", "metadata", "include", "input", "max_output_tokens", "reasoning", "text" }, f => Assert.False(chat.ContainsKey(f), f));
     }
 
