@@ -4,6 +4,13 @@ namespace Gateway.ModelServer.Engine;
 
 internal sealed partial class BatchScheduler
 {
+    /// <summary>
+    /// Prompt tokens a step decodes for a sequence whose prompt is scored: each keeps its logits, and llama.cpp keeps
+    /// an output buffer as large as the most logits one step ever asked for (tokens × vocabulary floats, 32 MB at
+    /// 64 tokens of a 128k vocabulary), so long scored prompts go in chunks of this size.
+    /// </summary>
+    internal const int PromptScoringChunk = 64;
+
     /// <summary>One forward pass: fill the batch, decode, then sample every sequence that has logits.</summary>
     private void Step()
     {
@@ -28,8 +35,8 @@ internal sealed partial class BatchScheduler
             {
                 continue;
             }
-            var count = Math.Min(s.Job.Prompt.Length - s.Prefilled, budget);
             var scorePrompt = s.Job.Sampling.PromptLogprobs;
+            var count = Math.Min(s.Job.Prompt.Length - s.Prefilled, scorePrompt ? Math.Min(budget, PromptScoringChunk) : budget);
             for (var i = 0; i < count; i++)
             {
                 var position = s.Prefilled + i;
