@@ -15,17 +15,7 @@ public sealed class ModelServerToolTests(LocalModelFixture fixture)
             {
                 name = "get_weather",
                 description = "Weather for a city",
-                parameters = new
-                {
-                    type = "object",
-                    properties = new
-                    {
-                        city = new { type = "string" },
-                        unit = new { type = "string", @enum = new[] { "c", "f" } },
-                        days = new { type = "integer" },
-                    },
-                    required = new[] { "city", "unit", "days" },
-                },
+                parameters = Chat.WeatherParameters.ToObjectFromJson<JsonElement>(),
             },
         },
         new { type = "function", function = new { name = "get_time", parameters = new { type = "object", properties = new { } } } },
