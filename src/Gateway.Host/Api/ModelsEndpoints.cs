@@ -39,12 +39,7 @@ internal static class ModelsEndpoints
 
             foreach (var profile in routing.Current.Profiles.Keys.Order(StringComparer.Ordinal))
             {
-                writer.WriteStartObject();
-                writer.WriteString("id", profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile);
-                writer.WriteString("object", "model");
-                writer.WriteNumber("created", 0);
-                writer.WriteString("owned_by", "gateway-router");
-                writer.WriteEndObject();
+                WriteProfile(writer, profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile);
             }
 
             foreach (var agent in agents.Allowed(key!))
@@ -57,6 +52,16 @@ internal static class ModelsEndpoints
         });
     }
 
+    private static void WriteProfile(Utf8JsonWriter writer, string id)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 0);
+        writer.WriteString("owned_by", "gateway-router");
+        writer.WriteEndObject();
+    }
+
     private static void WriteAgent(Utf8JsonWriter writer, string id)
     {
         writer.WriteStartObject();
@@ -67,7 +72,8 @@ internal static class ModelsEndpoints
         writer.WriteEndObject();
     }
 
-    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, Gateway.Host.Agents.AgentFrontDoor agents)
+    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
+        ReloadingSnapshot<RoutingSnapshot> routing, Gateway.Host.Agents.AgentFrontDoor agents)
     {
         var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
         if (error is not null)
@@ -80,6 +86,14 @@ internal static class ModelsEndpoints
         {
             var agentError = agents.Resolve(id, key!, out _);
             await (agentError is null ? WriteJsonAsync(context, writer => WriteAgent(writer, id)) : GatewayErrorWriter.WriteAsync(context, agentError));
+            return;
+        }
+
+        // A routing profile, as the list shows it: "auto" is the default profile, "auto:<name>" the others.
+        var profile = id == "auto" ? RoutingSnapshot.DefaultProfile : id.StartsWith("auto:", StringComparison.Ordinal) ? id["auto:".Length..] : null;
+        if (profile is not null && profile.Length > 0 && routing.Current.Profiles.ContainsKey(profile))
+        {
+            await WriteJsonAsync(context, writer => WriteProfile(writer, id));
             return;
         }
 

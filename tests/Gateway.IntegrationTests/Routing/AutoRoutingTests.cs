@@ -191,7 +191,7 @@ public sealed class AutoRoutingTests : IClassFixture<RoutingFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task Models_ListIncludesRoutingProfiles()
+    public async Task Models_ListIncludesRoutingProfiles_AndEachCanBeRetrieved()
     {
         using var client = _gateway.CreateClient();
 
@@ -199,5 +199,12 @@ public sealed class AutoRoutingTests : IClassFixture<RoutingFixture>, IAsyncLife
 
         Assert.Contains("auto", ids);
         Assert.Contains("auto:cheap", ids);
+        foreach (var id in new[] { "auto", "auto:cheap" })
+        {
+            var one = JsonNode.Parse(await client.GetStringAsync($"/v1/models/{id}"))!;
+            Assert.Equal((id, "gateway-router"), (one["id"]!.GetValue<string>(), one["owned_by"]!.GetValue<string>()));
+        }
+        using var unknown = await client.GetAsync("/v1/models/auto:no-such-profile");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 }
