@@ -39,12 +39,12 @@ internal static class ModelsEndpoints
 
             foreach (var profile in routing.Current.Profiles.Keys.Order(StringComparer.Ordinal))
             {
-                WriteProfile(writer, profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile);
+                WriteOwnModel(writer, profile == RoutingSnapshot.DefaultProfile ? "auto" : "auto:" + profile, RouterOwner);
             }
 
             foreach (var agent in agents.Allowed(key!))
             {
-                WriteAgent(writer, agent);
+                WriteOwnModel(writer, agent, AgentOwner);
             }
 
             writer.WriteEndArray();
@@ -52,23 +52,17 @@ internal static class ModelsEndpoints
         });
     }
 
-    private static void WriteProfile(Utf8JsonWriter writer, string id)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", id);
-        writer.WriteString("object", "model");
-        writer.WriteNumber("created", 0);
-        writer.WriteString("owned_by", "gateway-router");
-        writer.WriteEndObject();
-    }
+    private const string RouterOwner = "gateway-router";
+    private const string AgentOwner = "gateway-agent";
 
-    private static void WriteAgent(Utf8JsonWriter writer, string id)
+    /// <summary>A model id the gateway itself answers (a routing profile or an agent), with no catalog entry behind it.</summary>
+    private static void WriteOwnModel(Utf8JsonWriter writer, string id, string ownedBy)
     {
         writer.WriteStartObject();
         writer.WriteString("id", id);
         writer.WriteString("object", "model");
         writer.WriteNumber("created", 0);
-        writer.WriteString("owned_by", "gateway-agent");
+        writer.WriteString("owned_by", ownedBy);
         writer.WriteEndObject();
     }
 
@@ -85,7 +79,7 @@ internal static class ModelsEndpoints
         if (Gateway.Host.Agents.AgentFrontDoor.IsAgent(id))
         {
             var agentError = agents.Resolve(id, key!, out _);
-            await (agentError is null ? WriteJsonAsync(context, writer => WriteAgent(writer, id)) : GatewayErrorWriter.WriteAsync(context, agentError));
+            await (agentError is null ? WriteJsonAsync(context, writer => WriteOwnModel(writer, id, AgentOwner)) : GatewayErrorWriter.WriteAsync(context, agentError));
             return;
         }
 
@@ -93,7 +87,7 @@ internal static class ModelsEndpoints
         var profile = id == "auto" ? RoutingSnapshot.DefaultProfile : id.StartsWith("auto:", StringComparison.Ordinal) ? id["auto:".Length..] : null;
         if (profile is not null && profile.Length > 0 && routing.Current.Profiles.ContainsKey(profile))
         {
-            await WriteJsonAsync(context, writer => WriteProfile(writer, id));
+            await WriteJsonAsync(context, writer => WriteOwnModel(writer, id, RouterOwner));
             return;
         }
 

@@ -47,7 +47,7 @@ internal static class ChatEndpoints
 
         var message = new JsonObject { ["role"] = "assistant" };
         var reason = finished.FinishReason;
-        JsonNode? logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(tokens);
+        JsonNode? logprobs;
         if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text.ToString(), out var name, out var args))
         {
             message["content"] = null;
@@ -60,6 +60,7 @@ internal static class ChatEndpoints
         else
         {
             message["content"] = text.ToString();
+            logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(tokens);
         }
         http.Response.Headers["x-gateway-batch-peak"] = finished.PeakBatch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Results.Json(new JsonObject
