@@ -185,10 +185,12 @@ internal sealed partial class BatchScheduler : IDisposable
     private void Release(ActiveSequence sequence)
     {
         _active.Remove(sequence);
-        Interlocked.Decrement(ref _activeCount);
-        Interlocked.Decrement(ref _inServer);
         _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
         _freeSequences.Push((int)sequence.Sequence);
+        // Admission's count first, the reported count last: once /health shows the sequence free, a new request
+        // is admitted (a reader between the two would otherwise see it free and still be refused).
+        Interlocked.Decrement(ref _inServer);
+        Interlocked.Decrement(ref _activeCount);
         sequence.Job.Close();
         sequence.Dispose();
     }
