@@ -24,10 +24,11 @@ internal sealed class TrainingOptionSet
     private readonly Option<int> _contrastEpochs = new("--contrast-epochs") { Description = "Epochs of the contrast head.", DefaultValueFactory = _ => Defaults.ContrastEpochs };
     private readonly Option<double> _average = new("--average-decay") { Description = "Decay of a moving average of the weights over optimiser steps, used for model selection and the result (0: none; e.g. 0.998).", DefaultValueFactory = _ => Defaults.AverageDecay };
     private readonly Option<double> _modelDropout = new("--model-dropout") { Description = "Probability that a training model's outcomes leave a minibatch's loss (0: none).", DefaultValueFactory = _ => Defaults.ModelDropout };
+    private readonly Option<bool> _randomItems = new("--random-items") { Description = "Choose the aptitude items at random instead of matching the training models' task accuracy." };
     private readonly Option<int> _ensemble = new("--ensemble") { Description = "Predictors trained with consecutive seeds and averaged.", DefaultValueFactory = _ => Defaults.Ensemble };
 
     private IEnumerable<Option> All =>
-        [_epochs, _seed, _hidden, _promptL2, _resample, _affinityLr, _listwise, _balance, _contrast, _contrastL2, _contrastEpochs, _average, _modelDropout, _ensemble];
+        [_epochs, _seed, _hidden, _promptL2, _resample, _affinityLr, _listwise, _balance, _contrast, _contrastL2, _contrastEpochs, _average, _modelDropout, _randomItems, _ensemble];
 
     public TrainingOptionSet()
     {
@@ -68,5 +69,6 @@ internal sealed class TrainingOptionSet
         AverageDecay = (float)parse.GetValue(_average),
         ModelDropout = parse.GetValue(_modelDropout),
         Ensemble = parse.GetValue(_ensemble),
+        MatchedAptitudeItems = !parse.GetValue(_randomItems),
     };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Routing;
 using Gateway.Routing.Artifacts;
+using Gateway.Routing.Cli;
 using Gateway.Routing.Evaluation;
 using Gateway.Routing.Prediction;
 
@@ -26,6 +27,7 @@ public sealed class RouterCommandsTests : IDisposable
     [InlineData("train --data d --out o --average-decay 1")]
     [InlineData("train --data d --out o --model-dropout -0.1")]
     [InlineData("loo --data d --work w --model-dropout 1")]
+    [InlineData("loo --data d --work w --seeds 0")]
     public void Parse_MissingRequiredOptionOrValueOutOfRange_ReportsError(string line)
     {
         var result = RouterCommands.Create().Parse(line);
@@ -74,6 +76,46 @@ public sealed class RouterCommandsTests : IDisposable
         Assert.Equal(0, first.RootElement.GetProperty("lambda").GetDouble());
         Assert.Contains(first.RootElement.GetProperty("model").GetString(), SyntheticRoutingData.Models.Select(m => m.Name));
         Assert.True(File.Exists(Path.Combine(model, "aptitude", "generalist.json")));
+    }
+
+    [Fact]
+    public void Invoke_LeaveOneOutOverTwoSeeds_TrainsEachRunInItsOwnDirectoryWithSeedsThatDoNotOverlap()
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var work = Path.Combine(_dir, "loo");
+        var left = SyntheticRoutingData.Models[0].Name;
+
+        var exit = RouterCommands.Create().Parse(
+            ["loo", "--data", data, "--work", work, "--models", left, "--encoder", "hashing", "--epochs", "2", "--ensemble", "2", "--seed", "5", "--seeds", "2"]).Invoke();
+
+        Assert.Equal(0, exit);
+        Assert.Equal([5, 7], LeaveOneOutCommand.RunSeeds(new TrainingOptions { Seed = 5, Ensemble = 2 }, 2));
+        foreach (var seed in new[] { 5, 7 })
+        {
+            var run = Path.Combine(work, $"seed-{seed}");
+            Assert.True(RouterArtifactStore.Load(Path.Combine(run, "full")).Capabilities.ContainsKey(left));
+            // Trained without the model, then onboarded from its aptitude vector.
+            var onboarded = RouterArtifactStore.Load(Path.Combine(run, "without-" + left));
+            Assert.True(onboarded.Capabilities.ContainsKey(left));
+        }
+
+        Assert.NotEqual(
+            File.ReadAllBytes(Path.Combine(work, "seed-5", "full", "predictor.bin")),
+            File.ReadAllBytes(Path.Combine(work, "seed-7", "full", "predictor.bin")));
+    }
+
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "--random-items" }, false)]
+    public void Read_RandomItemsFlag_TurnsOffMatchedAptitudeItems(string[] args, bool matched)
+    {
+        var set = new TrainingOptionSet();
+        var command = new System.CommandLine.Command("train");
+        set.AddTo(command);
+
+        var options = set.Read(command.Parse(args));
+
+        Assert.Equal(matched, options.MatchedAptitudeItems);
     }
 
     public void Dispose()
