@@ -23,7 +23,7 @@ internal sealed partial class PredictorTrainer
         var phi = new float[n][];
         foreach (var i in train.Concat(validation))
         {
-            var state = predictor.Prepare(data.Embeddings[i]);
+            var state = predictor.PrepareForTraining(data.Embeddings[i]);
             baseLogits[i] = data.Capabilities.Select(c => predictor.Logit(state, c)).ToArray();
             affinity[i] = (float[])state.Affinity.Clone();
             phi[i] = new float[features];

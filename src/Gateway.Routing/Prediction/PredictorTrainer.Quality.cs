@@ -46,7 +46,7 @@ internal sealed partial class PredictorTrainer
                 for (var b = start; b < end; b++)
                 {
                     var i = train[b];
-                    var state = predictor.Prepare(data.Embeddings[i]);
+                    var state = predictor.PrepareForTraining(data.Embeddings[i]);
                     Array.Clear(r);
                     ComputeGradients(predictor, state, data.Targets[i], capabilities, logits, grads);
                     for (var m = 0; m < capabilities.Length; m++)
@@ -230,7 +230,7 @@ internal sealed partial class PredictorTrainer
         var count = 0;
         foreach (var i in rows)
         {
-            var state = predictor.Prepare(data.Embeddings[i]);
+            var state = predictor.PrepareForTraining(data.Embeddings[i]);
             var bestScore = double.MinValue;
             var bestTarget = 0.0;
             for (var m = 0; m < data.Capabilities.Length; m++)

@@ -17,6 +17,7 @@ namespace Gateway.Routing.Prediction;
 internal sealed class QualityPredictor(PredictorWeights weights)
 {
     private readonly QualityPredictor[] _members = [.. weights.Members.Select(m => new QualityPredictor(m with { Members = [] }))];
+    private EmbeddingColumns? _columns;
 
     public PredictorWeights Weights { get; } = weights;
 
@@ -39,19 +40,55 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         public float[] HiddenPre { get; } = new float[hidden];
     }
 
+    /// <summary>
+    /// The per-prompt part for routing. Every row that reads the embedding (each member's task affinity, hidden
+    /// layer and the embedding's share of the bilinear map) is stored column by column, so a prompt costs one
+    /// multiply-add of a short contiguous column per non-zero embedding value: a hashed prompt is mostly zeros,
+    /// and the ensemble's members share the pass. Equal to <see cref="PrepareForTraining"/> up to rounding.
+    /// </summary>
     public PromptState Prepare(ReadOnlySpan<float> embedding)
+    {
+        CheckDimension(embedding);
+        var columns = LazyInitializer.EnsureInitialized(ref _columns, BuildColumns);
+        var rows = new float[columns.Width];
+        columns.Bias.CopyTo(rows, 0);
+        var all = columns.Values;
+        var width = columns.Width;
+        for (var j = 0; j < embedding.Length; j++)
+        {
+            var x = embedding[j];
+            if (x != 0f)
+            {
+                TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), x, rows, rows);
+            }
+        }
+
+        var members = new PromptState[_members.Length];
+        var offset = RowCount(Weights);
+        for (var m = 0; m < members.Length; m++)
+        {
+            var count = RowCount(_members[m].Weights);
+            members[m] = _members[m].FromRows(rows.AsSpan(offset, count), embedding, []);
+            offset += count;
+        }
+
+        return FromRows(rows.AsSpan(0, RowCount(Weights)), embedding, members);
+    }
+
+    /// <summary>
+    /// The per-prompt part computed row by row from the weights as stored, keeping the prompt features and
+    /// hidden pre-activations the gradients need. Training uses it, so its arithmetic stays fixed.
+    /// </summary>
+    public PromptState PrepareForTraining(ReadOnlySpan<float> embedding)
     {
         var w = Weights;
         var d = w.Dimension;
-        if (embedding.Length != d)
-        {
-            throw new ArgumentException($"Embedding has {embedding.Length} dimensions; the predictor expects {d}.", nameof(embedding));
-        }
+        CheckDimension(embedding);
 
         var members = new PromptState[_members.Length];
         for (var m = 0; m < members.Length; m++)
         {
-            members[m] = _members[m].Prepare(embedding);
+            members[m] = _members[m].PrepareForTraining(embedding);
         }
 
         var state = new PromptState(w.TaskCount, w.FeatureCount, w.Hidden, w.Head?.Features ?? 0) { Members = members };
@@ -77,25 +114,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.Projected[k] = TensorPrimitives.Dot(w.Bilinear.AsSpan(k * z, z), state.Features);
         }
 
-        // aᵀB, so the cross term per candidate is one dot product with c.
-        for (var u = 0; u < w.TaskCount; u++)
-        {
-            var sum = 0f;
-            for (var t = 0; t < w.TaskCount; t++)
-            {
-                sum += state.Affinity[t] * w.Cross[(t * w.TaskCount) + u];
-            }
-
-            state.AffinityCross[u] = sum;
-        }
-
-        if (w.Head is { } head)
-        {
-            head.Standardise(embedding, state.HeadFeatures);
-            head.Project(state.Affinity, state.HeadFeatures, state.Head);
-            state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
-        }
-
+        FinishPrompt(state, embedding);
         return state;
     }
 
@@ -141,6 +160,108 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     }
 
     internal static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    private void CheckDimension(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != Weights.Dimension)
+        {
+            throw new ArgumentException($"Embedding has {embedding.Length} dimensions; the predictor expects {Weights.Dimension}.", nameof(embedding));
+        }
+    }
+
+    /// <summary>A predictor's rows in <see cref="EmbeddingColumns"/>: affinity (T), hidden (H), bilinear (T+1).</summary>
+    private static int RowCount(PredictorWeights w) => (2 * w.TaskCount) + w.Hidden + 1;
+
+    /// <summary>A member's prompt state from its rows of the column pass (embedding terms and biases summed).</summary>
+    private PromptState FromRows(ReadOnlySpan<float> rows, ReadOnlySpan<float> embedding, PromptState[] members)
+    {
+        var w = Weights;
+        var t = w.TaskCount;
+        var d = w.Dimension;
+        var z = w.FeatureCount;
+        var state = new PromptState(t, 0, w.Hidden, w.Head?.Features ?? 0) { Members = members };
+        rows[..t].CopyTo(state.Affinity);
+        TensorPrimitives.SoftMax(state.Affinity, state.Affinity);
+        rows.Slice(t, w.Hidden).CopyTo(state.HiddenPre);
+        Span<float> relu = w.Hidden <= 256 ? stackalloc float[w.Hidden] : new float[w.Hidden];
+        TensorPrimitives.Max(state.HiddenPre, 0f, relu);
+        for (var k = 0; k <= t; k++)
+        {
+            state.Projected[k] = rows[t + w.Hidden + k] + TensorPrimitives.Dot(w.Bilinear.AsSpan((k * z) + d, w.Hidden), relu);
+        }
+
+        FinishPrompt(state, embedding);
+        return state;
+    }
+
+    /// <summary>The parts after the affinity and projections: aᵀB and the contrast head.</summary>
+    private void FinishPrompt(PromptState state, ReadOnlySpan<float> embedding)
+    {
+        var w = Weights;
+
+        // aᵀB, so the cross term per candidate is one dot product with c.
+        for (var u = 0; u < w.TaskCount; u++)
+        {
+            var sum = 0f;
+            for (var t = 0; t < w.TaskCount; t++)
+            {
+                sum += state.Affinity[t] * w.Cross[(t * w.TaskCount) + u];
+            }
+
+            state.AffinityCross[u] = sum;
+        }
+
+        if (w.Head is { } head)
+        {
+            head.Standardise(embedding, state.HeadFeatures);
+            head.Project(state.Affinity, state.HeadFeatures, state.Head);
+            state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
+        }
+    }
+
+    private EmbeddingColumns BuildColumns()
+    {
+        PredictorWeights[] all = [Weights, .. _members.Select(m => m.Weights)];
+        var d = Weights.Dimension;
+        var width = all.Sum(RowCount);
+        var values = new float[d * width];
+        var bias = new float[width];
+        var row = 0;
+        void Add(ReadOnlySpan<float> source, float constant)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                values[(j * width) + row] = source[j];
+            }
+
+            bias[row++] = constant;
+        }
+
+        foreach (var w in all)
+        {
+            var z = w.FeatureCount;
+            for (var t = 0; t < w.TaskCount; t++)
+            {
+                Add(w.Affinity.AsSpan(t * (d + 1), d), w.Affinity[(t * (d + 1)) + d]);
+            }
+
+            for (var h = 0; h < w.Hidden; h++)
+            {
+                Add(w.HiddenWeights.AsSpan(h * (d + 1), d), w.HiddenWeights[(h * (d + 1)) + d]);
+            }
+
+            // The bilinear rows' constant is their weight on the feature fixed at 1; their hidden part is added later.
+            for (var k = 0; k <= w.TaskCount; k++)
+            {
+                Add(w.Bilinear.AsSpan(k * z, d), w.Bilinear[(k * z) + z - 1]);
+            }
+        }
+
+        return new EmbeddingColumns(values, bias, width);
+    }
+
+    /// <summary>D columns of <paramref name="Width"/> values, one per embedding dimension, and the rows' constants.</summary>
+    private sealed record EmbeddingColumns(float[] Values, float[] Bias, int Width);
 
     private static float Affine(float[] matrix, int row, int d, ReadOnlySpan<float> x)
     {
