@@ -24,10 +24,27 @@ internal static class BenchmarkRouters
     public static LearnedRouter Create(IPromptEncoder encoder, int candidates = 20, int ensemble = 1, int contrastFeatures = 0)
     {
         var random = new Random(7);
+        var w = Weights(encoder.Dimension, ensemble, contrastFeatures, random);
+        var capabilities = new Dictionary<string, float[]>();
+        var list = new List<CandidateDescriptor>();
+        for (var i = 0; i < candidates; i++)
+        {
+            var name = $"model-{i}";
+            capabilities[name] = Enumerable.Range(0, Tasks).Select(_ => (float)random.NextDouble()).ToArray();
+            list.Add(new CandidateDescriptor(name, ParamsB: 1 + i * 3, PricePerMTokInput: 0.1 * (i + 1), PricePerMTokOutput: 0.2 * (i + 1), ContextLength: 8192, ReleaseDate: new DateOnly(2025, 1 + (i % 12), 1)));
+        }
+
+        var artifact = new RouterArtifact(encoder.Id, w, capabilities, "benchmark", DateTimeOffset.UnixEpoch);
+        return RouterFactory.Create(artifact, list, encoder);
+    }
+
+    /// <summary>Seeded random predictor weights of the shipped shape (14 tasks, 64 hidden units).</summary>
+    public static PredictorWeights Weights(int dimension, int ensemble, int contrastFeatures, Random random)
+    {
         var tasks = Enumerable.Range(0, Tasks).Select(t => $"task-{t}").ToArray();
         PredictorWeights Predictor()
         {
-            var p = PredictorWeights.Create(encoder.Dimension, tasks, 64, random);
+            var p = PredictorWeights.Create(dimension, tasks, 64, random);
             Fill(p.Affinity, random);
             Fill(p.Bilinear, random);
             Fill(p.Cross, random);
@@ -42,18 +59,7 @@ internal static class BenchmarkRouters
         }
 
         var w = Predictor();
-        w = w with { Members = [.. Enumerable.Range(1, ensemble - 1).Select(_ => Predictor())] };
-        var capabilities = new Dictionary<string, float[]>();
-        var list = new List<CandidateDescriptor>();
-        for (var i = 0; i < candidates; i++)
-        {
-            var name = $"model-{i}";
-            capabilities[name] = Enumerable.Range(0, Tasks).Select(_ => (float)random.NextDouble()).ToArray();
-            list.Add(new CandidateDescriptor(name, ParamsB: 1 + i * 3, PricePerMTokInput: 0.1 * (i + 1), PricePerMTokOutput: 0.2 * (i + 1), ContextLength: 8192, ReleaseDate: new DateOnly(2025, 1 + (i % 12), 1)));
-        }
-
-        var artifact = new RouterArtifact(encoder.Id, w, capabilities, "benchmark", DateTimeOffset.UnixEpoch);
-        return RouterFactory.Create(artifact, list, encoder);
+        return w with { Members = [.. Enumerable.Range(1, ensemble - 1).Select(_ => Predictor())] };
     }
 
     private static void Fill(float[] values, Random random)

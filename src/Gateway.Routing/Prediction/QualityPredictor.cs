@@ -17,6 +17,7 @@ namespace Gateway.Routing.Prediction;
 internal sealed class QualityPredictor(PredictorWeights weights)
 {
     private readonly QualityPredictor[] _members = [.. weights.Members.Select(m => new QualityPredictor(m with { Members = [] }))];
+    private readonly int _rowTotal = RowCount(weights) + weights.Members.Sum(RowCount);
     private EmbeddingColumns? _columns;
 
     public PredictorWeights Weights { get; } = weights;
@@ -41,25 +42,28 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     }
 
     /// <summary>
-    /// The per-prompt part for routing. Every row that reads the embedding (each member's task affinity, hidden
-    /// layer and the embedding's share of the bilinear map) is stored column by column, so a prompt costs one
-    /// multiply-add of a short contiguous column per non-zero embedding value: a hashed prompt is mostly zeros,
-    /// and the ensemble's members share the pass. Equal to <see cref="PrepareForTraining"/> up to rounding.
+    /// The per-prompt part for routing. The rows that read the embedding (each member's task affinity, hidden
+    /// layer and the embedding's share of the bilinear map) are summed first, then each member finishes its own
+    /// state. For an embedding that is mostly zeros, as a hashed prompt is, the rows are also stored column by
+    /// column, so the prompt costs one multiply-add of a short contiguous column per non-zero value, shared by
+    /// the ensemble's members; a dense embedding takes one dot product per row. Equal to
+    /// <see cref="PrepareForTraining"/> up to rounding.
     /// </summary>
     public PromptState Prepare(ReadOnlySpan<float> embedding)
     {
         CheckDimension(embedding);
-        var columns = LazyInitializer.EnsureInitialized(ref _columns, BuildColumns);
-        var rows = new float[columns.Width];
-        columns.Bias.CopyTo(rows, 0);
-        var all = columns.Values;
-        var width = columns.Width;
-        for (var j = 0; j < embedding.Length; j++)
+        var rows = new float[_rowTotal];
+        var nonZero = embedding.Length - embedding.Count(0f);
+        if (nonZero * 2 <= embedding.Length)
         {
-            var x = embedding[j];
-            if (x != 0f)
+            ColumnPass(embedding, rows);
+        }
+        else
+        {
+            var filled = RowPass(embedding, rows);
+            foreach (var member in _members)
             {
-                TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), x, rows, rows);
+                filled += member.RowPass(embedding, rows.AsSpan(filled));
             }
         }
 
@@ -217,6 +221,47 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             head.Project(state.Affinity, state.HeadFeatures, state.Head);
             state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
         }
+    }
+
+    private void ColumnPass(ReadOnlySpan<float> embedding, float[] rows)
+    {
+        var columns = LazyInitializer.EnsureInitialized(ref _columns, BuildColumns);
+        columns.Bias.CopyTo(rows, 0);
+        var all = columns.Values;
+        var width = columns.Width;
+        for (var j = 0; j < embedding.Length; j++)
+        {
+            var x = embedding[j];
+            if (x != 0f)
+            {
+                TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), x, rows, rows);
+            }
+        }
+    }
+
+    /// <summary>This predictor's rows, in the order of <see cref="BuildColumns"/>, by dot products; returns their count.</summary>
+    private int RowPass(ReadOnlySpan<float> embedding, Span<float> rows)
+    {
+        var w = Weights;
+        var d = w.Dimension;
+        var z = w.FeatureCount;
+        var row = 0;
+        for (var t = 0; t < w.TaskCount; t++)
+        {
+            rows[row++] = Affine(w.Affinity, t, d, embedding);
+        }
+
+        for (var h = 0; h < w.Hidden; h++)
+        {
+            rows[row++] = Affine(w.HiddenWeights, h, d, embedding);
+        }
+
+        for (var k = 0; k <= w.TaskCount; k++)
+        {
+            rows[row++] = TensorPrimitives.Dot(w.Bilinear.AsSpan(k * z, d), embedding) + w.Bilinear[(k * z) + z - 1];
+        }
+
+        return row;
     }
 
     private EmbeddingColumns BuildColumns()
