@@ -5,7 +5,7 @@ using Gateway.Bench.Routing;
 using Gateway.Routing;
 
 // `router …`: the router verbs (train/eval/onboard/loo), for offline runs without the gateway host.
-// `p99 [N]`: per-call latency percentiles. `tune DATA CACHE k=v…`: hyper-parameter comparisons.
+// `p99 [N]`: per-call latency percentiles. `p99-data DATA ROUTER [SPLIT]`: the same over a data set's prompts. `tune DATA CACHE k=v…`: hyper-parameter comparisons.
 // Anything else runs the BenchmarkDotNet benchmarks (for example `--filter *`).
 return args.FirstOrDefault() switch
 {
@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : MiniLmPromptEncoder.DefaultMaxTokens,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0),
+    "p99-data" when args.Length >= 3 => LatencyProbe.RunOnData(args[1], args[2], args.Length > 3 ? args[3] : "test"),
     "tune" => Experiments.Run(args),
     _ => RunBenchmarks(args),
 };

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Gateway.Routing.Prediction;
 
@@ -53,10 +54,11 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     {
         CheckDimension(embedding);
         var rows = new float[_rowTotal];
-        var nonZero = embedding.Length - embedding.Count(0f);
+        var indices = embedding.Length <= 8192 ? stackalloc int[embedding.Length] : new int[embedding.Length];
+        var nonZero = NonZero(embedding, indices);
         if (nonZero * 2 <= embedding.Length)
         {
-            ColumnPass(embedding, rows);
+            ColumnPass(embedding, indices[..nonZero], rows);
         }
         else
         {
@@ -118,7 +120,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.Projected[k] = TensorPrimitives.Dot(w.Bilinear.AsSpan(k * z, z), state.Features);
         }
 
-        FinishPrompt(state, embedding);
+        FinishPrompt(state, embedding, training: true);
         return state;
     }
 
@@ -194,12 +196,15 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.Projected[k] = rows[t + w.Hidden + k] + TensorPrimitives.Dot(w.Bilinear.AsSpan((k * z) + d, w.Hidden), relu);
         }
 
-        FinishPrompt(state, embedding);
+        FinishPrompt(state, embedding, training: false);
         return state;
     }
 
-    /// <summary>The parts after the affinity and projections: aᵀB and the contrast head.</summary>
-    private void FinishPrompt(PromptState state, ReadOnlySpan<float> embedding)
+    /// <summary>
+    /// The parts after the affinity and projections: aᵀB and the contrast head (summed in routing's order unless
+    /// <paramref name="training"/>).
+    /// </summary>
+    private void FinishPrompt(PromptState state, ReadOnlySpan<float> embedding, bool training)
     {
         var w = Weights;
 
@@ -218,25 +223,65 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         if (w.Head is { } head)
         {
             head.Standardise(embedding, state.HeadFeatures);
-            head.Project(state.Affinity, state.HeadFeatures, state.Head);
+            if (training)
+            {
+                head.Project(state.Affinity, state.HeadFeatures, state.Head);
+            }
+            else
+            {
+                head.ProjectWeighted(state.Affinity, state.HeadFeatures, state.Head);
+            }
+
             state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
         }
     }
 
-    private void ColumnPass(ReadOnlySpan<float> embedding, float[] rows)
+    private void ColumnPass(ReadOnlySpan<float> embedding, ReadOnlySpan<int> nonZero, float[] rows)
     {
         var columns = LazyInitializer.EnsureInitialized(ref _columns, BuildColumns);
         columns.Bias.CopyTo(rows, 0);
         var all = columns.Values;
         var width = columns.Width;
-        for (var j = 0; j < embedding.Length; j++)
+        foreach (var j in nonZero)
         {
-            var x = embedding[j];
-            if (x != 0f)
+            TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), embedding[j], rows, rows);
+        }
+    }
+
+    /// <summary>Writes the positions of the non-zero values into <paramref name="indices"/>; returns how many.</summary>
+    internal static int NonZero(ReadOnlySpan<float> values, Span<int> indices)
+    {
+        var count = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Hashed embeddings are zero in long runs: skip eight at a time.
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
             {
-                TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), x, rows, rows);
+                if (Vector256.Create(values.Slice(i, Vector256<float>.Count)) == Vector256<float>.Zero)
+                {
+                    continue;
+                }
+
+                for (var j = i; j < i + Vector256<float>.Count; j++)
+                {
+                    if (values[j] != 0f)
+                    {
+                        indices[count++] = j;
+                    }
+                }
             }
         }
+
+        for (; i < values.Length; i++)
+        {
+            if (values[i] != 0f)
+            {
+                indices[count++] = i;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>This predictor's rows, in the order of <see cref="BuildColumns"/>, by dot products; returns their count.</summary>
