@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Gateway.Routing.Prediction;
@@ -18,7 +20,11 @@ namespace Gateway.Routing.Prediction;
 internal sealed class QualityPredictor(PredictorWeights weights)
 {
     private readonly QualityPredictor[] _members = [.. weights.Members.Select(m => new QualityPredictor(m with { Members = [] }))];
-    private readonly int _rowTotal = RowCount(weights) + weights.Members.Sum(RowCount);
+    // Rounded up to whole vectors, so the column pass needs no remainder; the padding rows stay zero.
+    private readonly int _rowTotal = Padded(RowCount(weights) + weights.Members.Sum(RowCount));
+
+    [ThreadStatic]
+    private static int[]? t_indices;
     private EmbeddingColumns? _columns;
 
     public PredictorWeights Weights { get; } = weights;
@@ -54,11 +60,11 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     {
         CheckDimension(embedding);
         var rows = new float[_rowTotal];
-        var indices = embedding.Length <= 8192 ? stackalloc int[embedding.Length] : new int[embedding.Length];
+        var indices = t_indices is { } buffer && buffer.Length >= embedding.Length ? buffer : t_indices = new int[embedding.Length];
         var nonZero = NonZero(embedding, indices);
         if (nonZero * 2 <= embedding.Length)
         {
-            ColumnPass(embedding, indices[..nonZero], rows);
+            ColumnPass(embedding, indices.AsSpan(0, nonZero), rows);
         }
         else
         {
@@ -242,11 +248,31 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         columns.Bias.CopyTo(rows, 0);
         var all = columns.Values;
         var width = columns.Width;
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            foreach (var j in nonZero)
+            {
+                TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), embedding[j], rows, rows);
+            }
+
+            return;
+        }
+
+        ref var sum = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(all);
         foreach (var j in nonZero)
         {
-            TensorPrimitives.MultiplyAdd(all.AsSpan(j * width, width), embedding[j], rows, rows);
+            var x = Vector256.Create(embedding[j]);
+            ref var column = ref Unsafe.Add(ref first, j * width);
+            for (var k = 0; k < width; k += Vector256<float>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref column, (nuint)k);
+                (Vector256.LoadUnsafe(ref sum, (nuint)k) + (value * x)).StoreUnsafe(ref sum, (nuint)k);
+            }
         }
     }
+
+    private static int Padded(int rows) => (rows + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
 
     /// <summary>Writes the positions of the non-zero values into <paramref name="indices"/>; returns how many.</summary>
     internal static int NonZero(ReadOnlySpan<float> values, Span<int> indices)
@@ -256,9 +282,10 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         if (Vector256.IsHardwareAccelerated)
         {
             // Hashed embeddings are zero in long runs: skip eight at a time.
+            ref var first = ref MemoryMarshal.GetReference(values);
             for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
             {
-                if (Vector256.Create(values.Slice(i, Vector256<float>.Count)) == Vector256<float>.Zero)
+                if (Vector256.EqualsAll(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256<float>.Zero))
                 {
                     continue;
                 }
@@ -313,7 +340,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
     {
         PredictorWeights[] all = [Weights, .. _members.Select(m => m.Weights)];
         var d = Weights.Dimension;
-        var width = all.Sum(RowCount);
+        var width = Padded(all.Sum(RowCount));
         var values = new float[d * width];
         var bias = new float[width];
         var row = 0;

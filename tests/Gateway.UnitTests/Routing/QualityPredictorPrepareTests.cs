@@ -53,6 +53,32 @@ public sealed class QualityPredictorPrepareTests
         Assert.Throws<ArgumentException>(() => predictor.PrepareForTraining(new float[Dimension + 1]));
     }
 
+    [Theory]
+    [InlineData(4126)]
+    [InlineData(7)]
+    [InlineData(0)]
+    public void NonZero_FindsEveryNonZeroValueInOrder_NegativeZeroCountsAsZero(int length)
+    {
+        var random = new Random(length);
+        var values = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            var draw = random.NextDouble();
+            values[i] = draw < 0.05 ? (float)(draw - 0.025) : draw < 0.06 ? -0f : 0f;
+        }
+
+        if (length > 0)
+        {
+            values[^1] = 2f;
+        }
+
+        var indices = new int[length];
+
+        var count = QualityPredictor.NonZero(values, indices);
+
+        Assert.Equal(Enumerable.Range(0, length).Where(i => values[i] != 0f), indices.Take(count));
+    }
+
     private static PredictorWeights RandomWeights(Random random, int hidden, bool head)
     {
         var w = PredictorWeights.Create(Dimension, Tasks, hidden, random);
