@@ -250,16 +250,17 @@ internal sealed class FrontDoorMiddleware
     }
 
     /// <summary>
-    /// The model's YARP cluster (for a local model, one whose destination is the server the lease holds). Right after a catalog reload the catalog can know a model a moment
-    /// before the proxy has applied its cluster; wait briefly for it rather than fail the request.
+    /// The model's YARP cluster, once it points where the catalog snapshot says: at the server the lease holds for a
+    /// local model (a fresh start or a restart), at the catalog's base URLs for a remote one. Right after a catalog
+    /// reload the catalog knows a model, or its new addresses, a moment before the proxy has applied them; wait
+    /// briefly rather than fail the request or send it to the old upstream.
     /// </summary>
     private async ValueTask<ClusterState?> FindClusterAsync(CatalogModel model, Uri? localEndpoint, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            // A local model's cluster must also point at the server the lease holds (a fresh start or a restart).
             if (_proxyState.TryGetCluster(model.ClusterId, out var cluster)
-                && (localEndpoint is null || cluster.Destinations.Values.Any(d => new Uri(d.Model.Config.Address) == localEndpoint)))
+                && (localEndpoint is null ? PointsAt(cluster, model.Destinations) : PointsAt(cluster, [localEndpoint])))
             {
                 return cluster;
             }
@@ -268,6 +269,37 @@ internal sealed class FrontDoorMiddleware
         }
 
         return null;
+    }
+
+    /// <summary>Whether the cluster's configured destinations are exactly these addresses.</summary>
+    internal static bool PointsAt(ClusterState cluster, IReadOnlyList<Uri> addresses)
+    {
+        var configured = cluster.Model.Config.Destinations;
+        if ((configured?.Count ?? 0) != addresses.Count)
+        {
+            return false;
+        }
+
+        if (configured is null)
+        {
+            return true;
+        }
+
+        foreach (var destination in configured.Values)
+        {
+            var found = false;
+            for (var i = 0; i < addresses.Count && !found; i++)
+            {
+                found = string.Equals(addresses[i].ToString(), destination.Address, StringComparison.Ordinal);
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Why the attempt failed before answering, or null when it answered (successfully or with a client error).</summary>
