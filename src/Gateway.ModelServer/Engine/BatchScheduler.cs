@@ -24,8 +24,8 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
-    // Requests admitted to the server, queued or decoding; only TryEnqueue adds and only completion removes,
-    // so the limit holds even while a request moves from the queue to a sequence.
+    // Requests admitted to the server, queued or decoding; only TryEnqueue adds, and completion or cancellation
+    // removes (ReleaseSlot, once per job), so the limit holds even while a request moves from the queue to a sequence.
     private int _inServer;
     private int _activeCount;
     private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected;
@@ -54,10 +54,24 @@ internal sealed partial class BatchScheduler : IDisposable
             return false;
         }
         _queue.Enqueue(job);
-        // A cancelled request must free its sequence at once, not at its next token.
-        job.Cancellation.UnsafeRegister(static s => ((SemaphoreSlim)s!).Release(), _wake);
+        // A cancelled request gives its place back at once, so the next request is admitted without waiting for
+        // the loop; the loop is woken to free its sequence before the next token.
+        job.Cancellation.UnsafeRegister(static s =>
+        {
+            var (scheduler, cancelled) = ((BatchScheduler, GenerationJob))s!;
+            scheduler.ReleaseSlot(cancelled);
+            scheduler._wake.Release();
+        }, (this, job));
         _wake.Release();
         return true;
+    }
+
+    private void ReleaseSlot(GenerationJob job)
+    {
+        if (job.TryReleaseSlot())
+        {
+            Interlocked.Decrement(ref _inServer);
+        }
     }
 
     public SchedulerStats Stats => new(
@@ -146,7 +160,7 @@ internal sealed partial class BatchScheduler : IDisposable
             if (job.Cancellation.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _cancelled);
-                Interlocked.Decrement(ref _inServer);
+                ReleaseSlot(job);
                 job.Close();
                 continue;
             }
@@ -160,7 +174,7 @@ internal sealed partial class BatchScheduler : IDisposable
 #pragma warning restore CA1031
             {
                 job.Emit(new GenerationEvent.Failed($"The request could not start: {e.Message}"));
-                Interlocked.Decrement(ref _inServer);
+                ReleaseSlot(job);
                 job.Close();
                 continue;
             }
@@ -189,7 +203,7 @@ internal sealed partial class BatchScheduler : IDisposable
         _freeSequences.Push((int)sequence.Sequence);
         // Admission's count first, the reported count last: once /health shows the sequence free, a new request
         // is admitted (a reader between the two would otherwise see it free and still be refused).
-        Interlocked.Decrement(ref _inServer);
+        ReleaseSlot(sequence.Job);
         Interlocked.Decrement(ref _activeCount);
         sequence.Job.Close();
         sequence.Dispose();

@@ -38,6 +38,7 @@ internal abstract record GenerationEvent
 internal sealed class GenerationJob(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stops, SamplingSettings sampling, CancellationToken cancellation)
 {
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new() { SingleReader = true, SingleWriter = true });
+    private int _slotReleased;
 
     public LLamaToken[] Prompt { get; } = prompt;
     public int MaxTokens { get; } = maxTokens;
@@ -49,4 +50,7 @@ internal sealed class GenerationJob(LLamaToken[] prompt, int maxTokens, IReadOnl
     internal void Emit(GenerationEvent e) => _events.Writer.TryWrite(e);
 
     internal void Close() => _events.Writer.TryComplete();
+
+    /// <summary>True the first time only: the job's admission slot is given back exactly once, whoever gets there first.</summary>
+    internal bool TryReleaseSlot() => Interlocked.Exchange(ref _slotReleased, 1) == 0;
 }
