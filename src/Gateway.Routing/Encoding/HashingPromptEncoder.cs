@@ -17,15 +17,28 @@ internal sealed class HashingPromptEncoder(int dimension = 256) : IPromptEncoder
     public float[] Encode(string prompt)
     {
         var vector = new float[Dimension];
-        var text = prompt.ToLowerInvariant();
+        var text = prompt.ToLowerInvariant().AsSpan();
         for (var i = 0; i + 3 <= text.Length; i++)
         {
-            Add(vector, Fnv(text.AsSpan(i, 3), 0x9E3779B9u));
+            Add(vector, Fnv(text.Slice(i, 3), 0x9E3779B9u));
         }
 
-        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        // Words are the runs between white space (the words string.Split(null) gives), read in place.
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
         {
-            Add(vector, Fnv(word, 0x85EBCA6Bu));
+            if (i == text.Length || char.IsWhiteSpace(text[i]))
+            {
+                if (start >= 0)
+                {
+                    Add(vector, Fnv(text[start..i], 0x85EBCA6Bu));
+                    start = -1;
+                }
+            }
+            else if (start < 0)
+            {
+                start = i;
+            }
         }
 
         var norm = TensorPrimitives.Norm(vector);

@@ -18,6 +18,62 @@ public sealed class PromptEncoderTests
         Assert.Equal(1f, TensorPrimitives.Norm(a), 4);
     }
 
+    /// <summary>
+    /// Trained artefacts depend on the exact encoding: signed hashed counts of the lower-cased character trigrams
+    /// and of the words string.Split(null) gives, L2-normalised. The reference below is that definition, written
+    /// the plain way; the encoder must match it on every kind of white space and on surrogate pairs.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("a")]
+    [InlineData("\tHello  World\n")]
+    [InlineData("x\u00A0y\u2003z\u3000w\u0085v")]
+    [InlineData(" lead and trail ")]
+    [InlineData("ÉCOLE Straße \U00010400\U00010428 İstanbul ok")]
+    [InlineData("Compute 12 plus 7, then multiply by 3.\r\nShow the steps.")]
+    public void HashingEncoder_Encoding_IsTheDefinedTrigramsAndWords(string escaped)
+    {
+        var prompt = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        Assert.Equal(Reference(prompt, 64), new HashingPromptEncoder(64).Encode(prompt));
+    }
+
+    private static float[] Reference(string prompt, int dimension)
+    {
+        static uint Fnv(string chars, uint seed)
+        {
+            var hash = 2166136261u ^ seed;
+            foreach (var c in chars)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return hash ^ (hash >> 15);
+        }
+
+        var vector = new float[dimension];
+        void Add(uint hash) => vector[(int)(hash % (uint)dimension)] += (hash & 0x80000000u) != 0 ? 1f : -1f;
+        var text = prompt.ToLowerInvariant();
+        for (var i = 0; i + 3 <= text.Length; i++)
+        {
+            Add(Fnv(text.Substring(i, 3), 0x9E3779B9u));
+        }
+
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            Add(Fnv(word, 0x85EBCA6Bu));
+        }
+
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
+
+        return vector;
+    }
+
     [Fact]
     public void HashingEncoder_RelatedPrompts_CloserThanUnrelated()
     {
