@@ -90,33 +90,6 @@ internal sealed record ContrastHead(int Features, float[] Mean, float[] Scale, f
         }
     }
 
-    /// <summary>
-    /// The same h summed in the other order, for routing: first the affinity-weighted V (T × K, one multiply-add
-    /// of T·K values per task), then one dot product per capability dimension, instead of T² short dot products.
-    /// Equal to <see cref="Project"/> up to rounding; training keeps <see cref="Project"/>.
-    /// </summary>
-    public void ProjectWeighted(ReadOnlySpan<float> affinity, ReadOnlySpan<float> phi, Span<float> h)
-    {
-        var t = affinity.Length;
-        var k = Features;
-        var size = t * k;
-        var weighted = size <= 2048 ? stackalloc float[size] : new float[size];
-        weighted.Clear();
-        for (var task = 0; task < t; task++)
-        {
-            var a = affinity[task];
-            if (a >= 1e-4f)
-            {
-                TensorPrimitives.MultiplyAdd(Weights.AsSpan(task * size, size), a, weighted, weighted);
-            }
-        }
-
-        for (var u = 0; u < t; u++)
-        {
-            h[u] = TensorPrimitives.Dot(weighted.Slice(u * k, k), phi);
-        }
-    }
-
     public void Validate(int tasks, int dimension)
     {
         if (Features <= 0 || Features > dimension || Mean.Length != Features || Scale.Length != Features

@@ -126,7 +126,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.Projected[k] = TensorPrimitives.Dot(w.Bilinear.AsSpan(k * z, z), state.Features);
         }
 
-        FinishPrompt(state, embedding, training: true);
+        FinishPrompt(state, embedding);
         return state;
     }
 
@@ -202,15 +202,12 @@ internal sealed class QualityPredictor(PredictorWeights weights)
             state.Projected[k] = rows[t + w.Hidden + k] + TensorPrimitives.Dot(w.Bilinear.AsSpan((k * z) + d, w.Hidden), relu);
         }
 
-        FinishPrompt(state, embedding, training: false);
+        FinishPrompt(state, embedding);
         return state;
     }
 
-    /// <summary>
-    /// The parts after the affinity and projections: aᵀB and the contrast head (summed in routing's order unless
-    /// <paramref name="training"/>).
-    /// </summary>
-    private void FinishPrompt(PromptState state, ReadOnlySpan<float> embedding, bool training)
+    /// <summary>The parts after the affinity and projections: aᵀB and the contrast head.</summary>
+    private void FinishPrompt(PromptState state, ReadOnlySpan<float> embedding)
     {
         var w = Weights;
 
@@ -229,14 +226,7 @@ internal sealed class QualityPredictor(PredictorWeights weights)
         if (w.Head is { } head)
         {
             head.Standardise(embedding, state.HeadFeatures);
-            if (training)
-            {
-                head.Project(state.Affinity, state.HeadFeatures, state.Head);
-            }
-            else
-            {
-                head.ProjectWeighted(state.Affinity, state.HeadFeatures, state.Head);
-            }
+            head.Project(state.Affinity, state.HeadFeatures, state.Head);
 
             state.HeadOffset = TensorPrimitives.Dot(state.Head, head.Centre);
         }
