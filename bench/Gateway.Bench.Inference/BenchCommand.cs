@@ -24,15 +24,16 @@ internal static class BenchCommand
         };
         var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32); the same as --matrix-type F16." };
         var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, Q8_0 or Q4_0." };
+        var sharedKv = new Option<bool>("--shared-kv-cache") { Description = "One KV cache for all sequences (the model option SharedKvCache), in the server and in-process; default one per sequence." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var counts = parse.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway));
+            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway), parse.GetValue(sharedKv));
             var path = parse.GetValue(model)?.FullName;
             var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
             try
@@ -63,7 +64,7 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null)
+internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null, bool SharedKvCache = false)
 {
     /// <summary>The context both in-process baselines decode in: room for every stream, one sequence each.</summary>
     public LLama.Common.ModelParams ContextParams(string path, int streams)
@@ -72,7 +73,7 @@ internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, in
         {
             ContextSize = (uint)((Tokens + 64) * streams),
             SeqMax = (uint)streams,
-            KVUnified = true,
+            KVUnified = SharedKvCache, // As the ModelServer: by default a KV cache per sequence.
             BatchSize = 512,
             UBatchSize = 512,
         };

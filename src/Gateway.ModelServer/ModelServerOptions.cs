@@ -34,6 +34,14 @@ public sealed record ModelServerOptions
     [Range(1, 1024)]
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// One KV cache shared by every sequence (llama.cpp's unified cache) instead of one per sequence. Shared, each
+    /// token attends over the cells of every sequence in the batch (masked), so attention costs grow with the number
+    /// of sequences; per sequence, the scheduler keeps the busy sequences on consecutive ids so that one step is still
+    /// one pass over the weights.
+    /// </summary>
+    public bool SharedKvCache { get; init; }
+
     /// <summary>Chat template replacing the one in the GGUF metadata (a template llama.cpp recognises).</summary>
     public string? ChatTemplate { get; init; }
 

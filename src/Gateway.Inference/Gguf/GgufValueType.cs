@@ -31,6 +31,9 @@ public enum GgufTensorType : uint
 
     /// <summary>Blocks of 32 values: an F16 scale and 8-bit quants.</summary>
     Q8_0 = 8,
+
+    /// <summary>bfloat16: the top half of an F32 (rounded to nearest even).</summary>
+    BF16 = 30,
 }
 
 /// <summary>A typed metadata value; arrays carry their element type.</summary>

@@ -98,6 +98,12 @@ public sealed class GgufWriter
                         w.Write(BitConverter.HalfToUInt16Bits((Half)v));
                     }
                     break;
+                case GgufTensorType.BF16:
+                    foreach (var v in t.Data)
+                    {
+                        w.Write(ToBFloat16(v));
+                    }
+                    break;
                 case GgufTensorType.Q4_0:
                     for (var b = 0; b < t.Data.Length; b += QuantBlock)
                     {
@@ -119,10 +125,21 @@ public sealed class GgufWriter
 
     private const int QuantBlock = 32;
 
+    /// <summary>The upper 16 bits of an F32, rounded to nearest even; a NaN stays a (quiet) NaN.</summary>
+    internal static ushort ToBFloat16(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value))
+        {
+            return (ushort)((bits >> 16) | 0x40);
+        }
+        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+    }
+
     private static ulong ByteSize(GgufTensorType type, int count) => type switch
     {
         GgufTensorType.F32 => (ulong)count * 4,
-        GgufTensorType.F16 => (ulong)count * 2,
+        GgufTensorType.F16 or GgufTensorType.BF16 => (ulong)count * 2,
         GgufTensorType.Q4_0 => (ulong)count / QuantBlock * (2 + (QuantBlock / 2)),
         GgufTensorType.Q8_0 => (ulong)count / QuantBlock * (2 + QuantBlock),
         _ => throw new NotSupportedException($"Tensor type {type} is not written by this writer."),

@@ -159,6 +159,7 @@ public static class LlamaGguf
         GgufTensorType.F16 => 1,
         GgufTensorType.Q4_0 => 2,
         GgufTensorType.Q8_0 => 7,
+        GgufTensorType.BF16 => 32,
         _ => throw new ArgumentOutOfRangeException(nameof(matrixType), matrixType, "Unsupported matrix type."),
     };
 

@@ -35,6 +35,9 @@ public sealed record LocalModelOptions
     [Range(1, 1024)]
     public int? Threads { get; init; }
 
+    /// <summary>One KV cache for all sequences instead of one per sequence (see the model server's option of that name).</summary>
+    public bool SharedKvCache { get; init; }
+
     /// <summary>JSON under a grammar: <c>auto</c> (default), <c>full</c> or <c>compact</c> (see the model server's option of that name).</summary>
     [RegularExpression("^(auto|full|compact)$", ErrorMessage = "JsonGrammar must be auto, full or compact.")]
     public string? JsonGrammar { get; init; }

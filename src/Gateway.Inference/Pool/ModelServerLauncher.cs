@@ -90,6 +90,10 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("QueueLimit", model.QueueLimit);
         Arg("GpuLayers", model.GpuLayers);
         Arg("Threads", model.Threads);
+        if (model.SharedKvCache)
+        {
+            Arg("SharedKvCache", "true");
+        }
         Arg("ChatTemplate", model.ChatTemplate);
         Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);

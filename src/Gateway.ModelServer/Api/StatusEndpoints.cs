@@ -29,6 +29,7 @@ internal static class StatusEndpoints
                 ["completed_requests"] = s.CompletedRequests,
                 ["cancelled_requests"] = s.CancelledRequests,
                 ["rejected_requests"] = s.RejectedRequests,
+                ["sequence_moves"] = s.SequenceMoves,
             });
         });
         app.MapGet("/v1/models", (LoadedModel model, TimeProvider time) => Results.Json(new JsonObject

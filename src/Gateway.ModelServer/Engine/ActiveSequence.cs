@@ -32,7 +32,8 @@ internal sealed class ActiveSequence : IDisposable
     }
 
     public GenerationJob Job { get; }
-    public LLamaSeqId Sequence { get; }
+    /// <summary>The KV-cache sequence; the scheduler may move a sequence to a lower id between steps.</summary>
+    public LLamaSeqId Sequence { get; set; }
     public DefaultSamplingPipeline Pipeline { get; }
     public StreamingTokenDecoder Decoder { get; }
     public StopSequenceBuffer StopBuffer { get; }

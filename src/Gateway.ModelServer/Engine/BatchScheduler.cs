@@ -11,6 +11,10 @@ namespace Gateway.ModelServer.Engine;
 /// <remarks>
 /// Sequence ids are recycled from a fixed pool: llama.cpp rejects ids at or above the context's
 /// sequence count, so ids that only ever grow would fail once a server had seen that many requests.
+/// With a KV cache per sequence, llama.cpp decodes a batch in one pass over the weights only when its
+/// sequences have consecutive ids in increasing order (each gap costs another pass). So a new request takes
+/// the lowest free id, the batch lists sequences in id order, and when a request ends below others and no
+/// queued one takes its id, the highest sequence moves into the gap (<see cref="Compact"/>).
 /// </remarks>
 internal sealed partial class BatchScheduler : IDisposable
 {
@@ -18,7 +22,7 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<GenerationJob> _queue = new();
     private readonly ConcurrentQueue<Action> _betweenSteps = new();
-    private readonly Stack<int> _freeSequences = new();
+    private readonly SortedSet<int> _freeSequences = [];
     private readonly List<ActiveSequence> _active = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -28,16 +32,16 @@ internal sealed partial class BatchScheduler : IDisposable
     // removes (ReleaseSlot, once per job), so the limit holds even while a request moves from the queue to a sequence.
     private int _inServer;
     private int _activeCount;
-    private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected;
+    private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected, _moves;
     private int _peak;
 
     public BatchScheduler(LoadedModel model, ILogger<BatchScheduler> logger)
     {
         _model = model;
         _logger = logger;
-        for (var i = model.Options.ParallelSequences - 1; i >= 0; i--)
+        for (var i = 0; i < model.Options.ParallelSequences; i++)
         {
-            _freeSequences.Push(i);
+            _freeSequences.Add(i);
         }
         _thread = new Thread(Run) { IsBackground = true, Name = "batch-scheduler" };
         _thread.Start();
@@ -83,7 +87,8 @@ internal sealed partial class BatchScheduler : IDisposable
         Interlocked.Read(ref _tokens),
         Interlocked.Read(ref _completed),
         Interlocked.Read(ref _cancelled),
-        Interlocked.Read(ref _rejected));
+        Interlocked.Read(ref _rejected),
+        Interlocked.Read(ref _moves));
 
     private void Run()
     {
@@ -94,6 +99,7 @@ internal sealed partial class BatchScheduler : IDisposable
                 RunBetweenSteps();
                 DropCancelled();
                 Admit();
+                Compact();
                 if (_active.Count == 0)
                 {
                     _wake.Wait(_stopping.Token);
@@ -167,7 +173,7 @@ internal sealed partial class BatchScheduler : IDisposable
             ActiveSequence active;
             try
             {
-                active = new ActiveSequence(job, (LLamaSeqId)_freeSequences.Peek(), _model);
+                active = new ActiveSequence(job, (LLamaSeqId)_freeSequences.Min, _model);
             }
 #pragma warning disable CA1031 // A request that cannot be set up fails alone.
             catch (Exception e)
@@ -178,9 +184,44 @@ internal sealed partial class BatchScheduler : IDisposable
                 job.Close();
                 continue;
             }
-            _freeSequences.Pop();
-            _active.Add(active);
+            _freeSequences.Remove(_freeSequences.Min);
+            AddInOrder(active);
             Interlocked.Increment(ref _activeCount);
+        }
+    }
+
+    /// <summary>Keeps <see cref="_active"/> in sequence id order, the order the batch lists them in.</summary>
+    private void AddInOrder(ActiveSequence sequence)
+    {
+        var at = _active.FindIndex(a => (int)a.Sequence > (int)sequence.Sequence);
+        _active.Insert(at < 0 ? _active.Count : at, sequence);
+    }
+
+    /// <summary>
+    /// With a KV cache per sequence, closes gaps in the busy ids by moving the highest sequence into the lowest free
+    /// id: llama.cpp copies that sequence's cache before the next decode, and the step after is one pass again.
+    /// Runs after admission, so a gap a queued request can take is never moved into.
+    /// </summary>
+    private void Compact()
+    {
+        if (_model.Options.SharedKvCache)
+        {
+            return;
+        }
+        while (_active.Count > 0 && _freeSequences.Count > 0 && _freeSequences.Min < (int)_active[^1].Sequence)
+        {
+            var moving = _active[^1];
+            var from = moving.Sequence;
+            var to = _freeSequences.Min;
+            var handle = _model.Context.NativeHandle;
+            handle.MemorySequenceCopy(from, (LLamaSeqId)to, 0, -1);
+            handle.MemorySequenceRemove(from, 0, -1);
+            _freeSequences.Remove(to);
+            _freeSequences.Add((int)from);
+            _active.RemoveAt(_active.Count - 1);
+            moving.Sequence = (LLamaSeqId)to;
+            AddInOrder(moving);
+            Interlocked.Increment(ref _moves);
         }
     }
 
@@ -200,7 +241,7 @@ internal sealed partial class BatchScheduler : IDisposable
     {
         _active.Remove(sequence);
         _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
-        _freeSequences.Push((int)sequence.Sequence);
+        _freeSequences.Add((int)sequence.Sequence);
         // Admission's count first, the reported count last: once /health shows the sequence free, a new request
         // is admitted (a reader between the two would otherwise see it free and still be refused).
         ReleaseSlot(sequence.Job);

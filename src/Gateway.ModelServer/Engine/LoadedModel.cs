@@ -61,10 +61,10 @@ internal sealed class LoadedModel : IDisposable
     {
         var parameters = new ModelParams(options.Path)
         {
-            // One KV cache shared by all sequences, sized so each can use its full context.
+            // Room for every sequence's full context: one cache of this size shared by all, or split evenly among them.
             ContextSize = (uint)(options.ContextSize * (embeddings ? 1 : options.ParallelSequences)),
             SeqMax = (uint)(embeddings ? 1 : options.ParallelSequences),
-            KVUnified = true,
+            KVUnified = embeddings || options.SharedKvCache,
             BatchSize = (uint)Math.Max(options.BatchSize, embeddings ? options.ContextSize : 0),
             UBatchSize = (uint)Math.Max(options.BatchSize, embeddings ? options.ContextSize : 0),
             GpuLayerCount = options.GpuLayers,

@@ -10,4 +10,5 @@ internal sealed record SchedulerStats(
     long GeneratedTokens,
     long CompletedRequests,
     long CancelledRequests,
-    long RejectedRequests);
+    long RejectedRequests,
+    long SequenceMoves);

@@ -100,6 +100,104 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         Assert.Equal("length", Chat.FinishReason(next));
     }
 
+    /// <summary>
+    /// Two identical requests (same prompt, same seed) write the same text. They start above a request that is then
+    /// cancelled: with a KV cache per sequence the scheduler moves the higher one down into the freed id, cache and
+    /// all, so a move that lost or mixed up its cache would change the rest of its text.
+    /// </summary>
+    [Fact]
+    public async Task Chat_SequenceMovedIntoAFreedId_ContinuesItsOwnText()
+    {
+        var (texts, moved) = await TwinsAroundACancelledRequest("tiny");
+
+        Assert.True(texts[0].Length > 200, $"short text: {texts[0].Length} characters");
+        Assert.Equal(texts[0], texts[1]);
+        Assert.True(moved);
+    }
+
+    /// <summary>
+    /// With one shared cache nothing moves. (Nor is the twins' text compared: in a shared cache each token attends
+    /// over every sequence's cells, masked, and where the cells lie changes the arithmetic enough to part them
+    /// after a thousand tokens or so.)
+    /// </summary>
+    [Fact]
+    public async Task Chat_SharedKvCache_NeverMovesASequence()
+    {
+        var (texts, moved) = await TwinsAroundACancelledRequest("sharedkv");
+
+        Assert.True(texts[1].Length > 200, $"short text: {texts[1].Length} characters");
+        Assert.False(moved);
+    }
+
+    private async Task<(string[] Texts, bool Moved)> TwinsAroundACancelledRequest(string model)
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync(model);
+        await WaitForIdle(model);
+        var movesBefore = (await fixture.HealthAsync(model)).GetProperty("sequence_moves").GetInt64();
+        var twin = Chat.Body("Twins", 1500, 7, new { model, stream = true, logit_bias = Chat.NoEnd });
+
+        // Each holds its sequence (its first token is out) before the next opens, so the filler holds id 0 and the
+        // second twin the highest id; once the filler is gone, a per-sequence cache moves that twin down to id 0.
+        await using var filler = await RunningStream.StartAsync(fixture.Http, baseUri, Chat.Body("Filler", 16000, 1, new { model, stream = true, logit_bias = Chat.NoEnd }));
+        await using var first = await RunningStream.StartAsync(fixture.Http, baseUri, twin);
+        await using var second = await RunningStream.StartAsync(fixture.Http, baseUri, twin);
+        await filler.DisposeAsync();
+
+        var texts = await Task.WhenAll(first.ReadToEndAsync(), second.ReadToEndAsync());
+        var movesAfter = (await fixture.HealthAsync(model)).GetProperty("sequence_moves").GetInt64();
+        await WaitForIdle(model);
+        return (texts, movesAfter > movesBefore);
+    }
+
+    /// <summary>A streaming chat request whose first token has arrived, so it holds a sequence.</summary>
+    private sealed class RunningStream(HttpResponseMessage response, IAsyncEnumerator<JsonElement> events, string firstText) : IAsyncDisposable
+    {
+        private bool _disposed;
+
+        public static async Task<RunningStream> StartAsync(HttpClient http, Uri baseUri, object body)
+        {
+            var response = await Chat.OpenStreamAsync(http, baseUri, body);
+            var events = Chat.ReadEventsAsync(response).GetAsyncEnumerator();
+            // The role chunk may be written while the request still queues; a content chunk means it is decoding.
+            while (await events.MoveNextAsync())
+            {
+                if (DeltaContent(events.Current) is { Length: > 0 } text)
+                {
+                    return new RunningStream(response, events, text);
+                }
+            }
+            await events.DisposeAsync();
+            response.Dispose();
+            throw new InvalidOperationException("The stream ended before its first token.");
+        }
+
+        public async Task<string> ReadToEndAsync()
+        {
+            var text = new System.Text.StringBuilder(firstText);
+            while (await events.MoveNextAsync())
+            {
+                text.Append(DeltaContent(events.Current));
+            }
+            return text.ToString();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                await events.DisposeAsync();
+                response.Dispose();
+            }
+        }
+
+        private static string? DeltaContent(JsonElement chunk) =>
+            chunk.TryGetProperty("choices", out var choices) && choices.GetArrayLength() > 0
+                && choices[0].GetProperty("delta").TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+                ? content.GetString()
+                : null;
+    }
+
     [Fact]
     public async Task Embeddings_WhileStreamsDecode_AnswerPromptly()
     {

@@ -17,6 +17,7 @@ public sealed class QuantisedTensorTests : IDisposable
     [Theory]
     [InlineData(GgufTensorType.Q8_0, 0.999)]
     [InlineData(GgufTensorType.Q4_0, 0.99)]
+    [InlineData(GgufTensorType.BF16, 0.9999)]
     public void Write_QuantisedMatrices_LlamaCppLogitsFollowTheF32Model(GgufTensorType type, double minimumCorrelation)
     {
         var reference = Logits(Write("f32.gguf", GgufTensorType.F32));
@@ -41,6 +42,35 @@ public sealed class QuantisedTensorTests : IDisposable
         var q = info.Tensors.Single(t => t.Name == "blk.0.attn_q.weight");
         var next = info.Tensors.Where(t => t.Offset > q.Offset).Min(t => t.Offset);
         Assert.Equal(64UL * 64 / 32 * 18, next - q.Offset);
+    }
+
+    [Theory]
+    [InlineData(0x3F800000u, 0x3F80)] // 1
+    [InlineData(0xC0200000u, 0xC020)] // -2.5
+    [InlineData(0x3F808000u, 0x3F80)] // halfway between 0x3F80 and 0x3F81: to the even one
+    [InlineData(0x3F818000u, 0x3F82)] // halfway between 0x3F81 and 0x3F82: to the even one
+    [InlineData(0x3F808001u, 0x3F81)] // just above halfway: up
+    [InlineData(0x7F800000u, 0x7F80)] // infinity
+    public void ToBFloat16_RoundsToNearestEven(uint bits, int expected) =>
+        Assert.Equal((ushort)expected, GgufWriter.ToBFloat16(BitConverter.UInt32BitsToSingle(bits)));
+
+    [Fact]
+    public void ToBFloat16_NaN_StaysNaN()
+    {
+        var bits = GgufWriter.ToBFloat16(BitConverter.UInt32BitsToSingle(0x7F800001));
+
+        Assert.True(float.IsNaN(BitConverter.UInt32BitsToSingle((uint)bits << 16)));
+    }
+
+    [Fact]
+    public void Write_BFloat16Matrices_FileTypeAndSizeRecorded()
+    {
+        var info = GgufReader.Read(Write("bf16.gguf", GgufTensorType.BF16));
+
+        Assert.Equal(32u, info.Metadata["general.file_type"]);
+        var q = info.Tensors.Single(t => t.Name == "blk.0.attn_q.weight");
+        Assert.Equal((uint)GgufTensorType.BF16, q.Type);
+        Assert.Equal(64UL * 64 * 2, info.Tensors.Where(t => t.Offset > q.Offset).Min(t => t.Offset) - q.Offset);
     }
 
     [Fact]
