@@ -24,11 +24,12 @@ internal static class BenchCommand
         };
         var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32); the same as --matrix-type F16." };
         var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, Q8_0 or Q4_0." };
+        var vocabulary = new Option<int?>("--vocabulary") { Description = "Vocabulary size of the synthetic model (padded with filler tokens); default the tiny vocabulary's few hundred." };
         var sharedKv = new Option<bool>("--shared-kv-cache") { Description = "One KV cache for all sequences (the model option SharedKvCache), in the server and in-process; default one per sequence." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv, vocabulary,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,6 +47,7 @@ internal static class BenchCommand
                     {
                         EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers),
                         HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64), HalfPrecision = parse.GetValue(f16), MatrixType = parse.GetValue(matrixType),
+                        VocabularySize = parse.GetValue(vocabulary),
                     };
                     TinyModel.Write(path, options);
                 }

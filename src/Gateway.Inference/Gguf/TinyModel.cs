@@ -19,7 +19,7 @@ public static class TinyModel
 
     internal static GgufWriter Build(TinyModelOptions o)
     {
-        var (tokens, scores, types) = TinyVocabulary.Build();
+        var (tokens, scores, types) = TinyVocabulary.Build(o.VocabularySize);
         var vocabulary = new GgufVocabulary(tokens, scores, types, TinyVocabulary.BosId, TinyVocabulary.EosId, TinyVocabulary.ImEndId, TinyVocabulary.UnknownId);
         var vocab = tokens.Count;
         var shape = new LlamaShape(o.EmbeddingLength, o.BlockCount, o.HeadCount, o.HeadCountKv, o.FeedForwardLength, o.ContextLength);

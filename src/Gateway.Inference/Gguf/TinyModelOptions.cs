@@ -30,8 +30,18 @@ public sealed record TinyModelOptions
     /// <summary>Element type of the matrices; when set, it wins over <see cref="HalfPrecision"/>. Quantised types need widths of a multiple of 32.</summary>
     public GgufTensorType? MatrixType { get; init; }
 
+    /// <summary>
+    /// Vocabulary size; unset, the tiny vocabulary's own few hundred tokens. A larger size pads it with filler
+    /// pieces, so the output layer and the sampler cost what they cost in models with tens of thousands of tokens.
+    /// </summary>
+    public int? VocabularySize { get; init; }
+
     internal void Validate()
     {
+        if (VocabularySize is { } size && (size < TinyVocabulary.NaturalSize || size > 1 << 20))
+        {
+            throw new ArgumentException($"VocabularySize must be between {TinyVocabulary.NaturalSize} (the tiny vocabulary) and {1 << 20}.");
+        }
         if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
         {
             throw new ArgumentException("Tiny model dimensions must be positive.");

@@ -24,7 +24,11 @@ internal static class TinyVocabulary
         "may", "part", "name", "city", "true", "false", "null", "hello", "world", "model", "answer",
     ];
 
-    public static (List<string> Tokens, List<float> Scores, List<int> Types) Build()
+    /// <summary>Tokens in the vocabulary before any padding.</summary>
+    public static int NaturalSize { get; } = Build().Tokens.Count;
+
+    /// <param name="size">Pads the vocabulary to this many tokens with filler pieces that score below every other piece.</param>
+    public static (List<string> Tokens, List<float> Scores, List<int> Types) Build(int? size = null)
     {
         var tokens = new List<string>();
         var scores = new List<float>();
@@ -65,6 +69,10 @@ internal static class TinyVocabulary
             {
                 Add(word[..n], -950 + n * 10, Normal);
             }
+        }
+        for (var i = 0; tokens.Count < size; i++)
+        {
+            Add("\u2581~" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), -2000, Normal);
         }
         return (tokens, scores, types);
     }

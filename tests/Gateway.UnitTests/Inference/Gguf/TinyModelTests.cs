@@ -56,6 +56,38 @@ public sealed class TinyModelTests : IDisposable
     }
 
     [Fact]
+    public void Write_VocabularySize_PadsTheVocabularyAndTheOutputLayerAndStillTokenizes()
+    {
+        var path = Path.Combine(_dir, "padded.gguf");
+        TinyModel.Write(path, new TinyModelOptions { VocabularySize = 5000 });
+        var info = GgufReader.Read(path);
+
+        var tokens = ((object[])info.Metadata["tokenizer.ggml.tokens"]).Cast<string>().ToList();
+        Assert.Equal(5000, tokens.Count);
+        Assert.Equal(5000, tokens.Distinct().Count());
+        Assert.Equal(5000u, info.Metadata["llama.vocab_size"]);
+        Assert.Contains(info.Tensors, t => t.Name == "output.weight" && t.Dims.SequenceEqual(new ulong[] { 64, 5000 }));
+
+        var parameters = new LLama.Common.ModelParams(path) { ContextSize = 64 };
+        using var weights = LLama.LLamaWeights.LoadFromFile(parameters);
+        Assert.Equal(5000, weights.Vocab.Count);
+        // Filler pieces score below every real one, so ordinary text tokenizes as it does without them.
+        var natural = Path.Combine(_dir, "natural.gguf");
+        TinyModel.Write(natural);
+        using var naturalWeights = LLama.LLamaWeights.LoadFromFile(new LLama.Common.ModelParams(natural) { ContextSize = 64 });
+        const string text = "the model said hello world, 42 times";
+        Assert.Equal(
+            naturalWeights.Tokenize(text, true, false, System.Text.Encoding.UTF8).Select(t => (int)t),
+            weights.Tokenize(text, true, false, System.Text.Encoding.UTF8).Select(t => (int)t));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(2_000_000)]
+    public void Write_VocabularySizeOutOfRange_Throws(int size) =>
+        Assert.Throws<ArgumentException>(() => TinyModel.Write(Path.Combine(_dir, "bad.gguf"), new TinyModelOptions { VocabularySize = size }));
+
+    [Fact]
     public void Write_SameSeed_WritesIdenticalFiles_DifferentSeed_Differs()
     {
         string Write(string name, int seed)
