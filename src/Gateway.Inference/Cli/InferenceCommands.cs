@@ -28,7 +28,8 @@ public static class InferenceCommands
             DefaultValueFactory = _ => 42,
         };
         var half = new Option<bool>("--f16") { Description = "Write F16 tensors instead of F32." };
-        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the matrices: F32 (default), F16, Q8_0 or Q4_0; wins over --f16." };
+        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the matrices: F32 (default), F16, BF16, Q8_0 or Q4_0; wins over --f16." };
+        var vocabulary = new Option<int?>("--vocabulary") { Description = "Pad the vocabulary to this many tokens (default: the tiny vocabulary's own few hundred)." };
 
         var command = new Command("tiny", "Write a tiny llama-architecture GGUF with random weights. Its text is noise; it exists for tests and smoke runs.")
         {
@@ -36,11 +37,25 @@ public static class InferenceCommands
             seed,
             half,
             matrixType,
+            vocabulary,
         };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(output)!;
-            var size = TinyModel.Write(file.FullName, new TinyModelOptions { Seed = parse.GetValue(seed), HalfPrecision = parse.GetValue(half), MatrixType = parse.GetValue(matrixType) });
+            var options = new TinyModelOptions
+            {
+                Seed = parse.GetValue(seed), HalfPrecision = parse.GetValue(half), MatrixType = parse.GetValue(matrixType), VocabularySize = parse.GetValue(vocabulary),
+            };
+            long size;
+            try
+            {
+                size = TinyModel.Write(file.FullName, options);
+            }
+            catch (ArgumentException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(e.Message);
+                return 2;
+            }
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {file.FullName} ({size:N0} bytes).");
             return 0;
         });

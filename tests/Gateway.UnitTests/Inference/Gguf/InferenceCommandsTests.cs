@@ -26,6 +26,28 @@ public sealed class InferenceCommandsTests
     }
 
     [Fact]
+    public async Task ModelTiny_VocabularyTooSmall_ExitsWithTheReasonAndWritesNothing()
+    {
+        var dir = Directory.CreateTempSubdirectory("tiny-cli-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "m.gguf");
+            var root = new System.CommandLine.RootCommand { InferenceCommands.CreateModelCommand() };
+            var error = new StringWriter();
+
+            var exit = await root.Parse(["model", "tiny", "--out", path, "--vocabulary", "10"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Error = error });
+
+            Assert.Equal(2, exit);
+            Assert.Contains("VocabularySize", error.ToString(), StringComparison.Ordinal);
+            Assert.False(File.Exists(path));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ModelTiny_WithoutOut_ReportsAnError()
     {
         var root = new System.CommandLine.RootCommand { InferenceCommands.CreateModelCommand() };
