@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Gateway.ModelServer;
 
 /// <summary>What one ModelServer process serves; bound from the <c>ModelServer</c> section or the command line.</summary>
-public sealed record ModelServerOptions
+public sealed record ModelServerOptions : IValidatableObject
 {
     public const string SectionName = "ModelServer";
 
@@ -41,6 +41,26 @@ public sealed record ModelServerOptions
     /// one pass over the weights.
     /// </summary>
     public bool SharedKvCache { get; init; }
+
+    /// <summary>
+    /// Element type of the KV cache: <c>f16</c> (default), <c>bf16</c>, <c>f32</c>, or quantised <c>q8_0</c> or
+    /// <c>q4_0</c>, which hold about half or a quarter of the f16 cache's bytes and need flash attention.
+    /// </summary>
+    [RegularExpression("^(f16|bf16|f32|q8_0|q4_0)$", ErrorMessage = "KvCacheType must be f16, bf16, f32, q8_0 or q4_0.")]
+    public string? KvCacheType { get; init; }
+
+    /// <summary>Flash attention: <c>auto</c> (default: llama.cpp's choice for the device), <c>on</c> or <c>off</c>.</summary>
+    [RegularExpression("^(auto|on|off)$", ErrorMessage = "FlashAttention must be auto, on or off.")]
+    public string? FlashAttention { get; init; }
+
+    /// <summary>Rules between options: a quantised KV cache needs flash attention.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (KvCacheType is "q8_0" or "q4_0" && FlashAttention == "off")
+        {
+            yield return new ValidationResult($"KvCacheType {KvCacheType} needs flash attention; set FlashAttention to auto or on.", [nameof(KvCacheType), nameof(FlashAttention)]);
+        }
+    }
 
     /// <summary>Chat template replacing the one in the GGUF metadata (a template llama.cpp recognises).</summary>
     public string? ChatTemplate { get; init; }

@@ -6,7 +6,7 @@ namespace Gateway.Inference.Pool;
 /// One locally served model, bound from <c>Gateway:Models:&lt;name&gt;</c>. The pool serves it from a
 /// <c>Gateway.ModelServer</c> child process.
 /// </summary>
-public sealed record LocalModelOptions
+public sealed record LocalModelOptions : IValidatableObject
 {
     /// <summary>Catalog provider; the pool takes entries whose provider is <c>local</c>.</summary>
     public string? Provider { get; init; }
@@ -37,6 +37,26 @@ public sealed record LocalModelOptions
 
     /// <summary>One KV cache for all sequences instead of one per sequence (see the model server's option of that name).</summary>
     public bool SharedKvCache { get; init; }
+
+    /// <summary>
+    /// Element type of the KV cache: <c>f16</c> (default), <c>bf16</c>, <c>f32</c>, or quantised <c>q8_0</c> or
+    /// <c>q4_0</c>, which hold about half or a quarter of the f16 cache's bytes and need flash attention.
+    /// </summary>
+    [RegularExpression("^(f16|bf16|f32|q8_0|q4_0)$", ErrorMessage = "KvCacheType must be f16, bf16, f32, q8_0 or q4_0.")]
+    public string? KvCacheType { get; init; }
+
+    /// <summary>Flash attention: <c>auto</c> (default: llama.cpp's choice for the device), <c>on</c> or <c>off</c>.</summary>
+    [RegularExpression("^(auto|on|off)$", ErrorMessage = "FlashAttention must be auto, on or off.")]
+    public string? FlashAttention { get; init; }
+
+    /// <summary>Rules between options: a quantised KV cache needs flash attention.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (KvCacheType is "q8_0" or "q4_0" && FlashAttention == "off")
+        {
+            yield return new ValidationResult($"KvCacheType {KvCacheType} needs flash attention; set FlashAttention to auto or on.", [nameof(KvCacheType), nameof(FlashAttention)]);
+        }
+    }
 
     /// <summary>JSON under a grammar: <c>auto</c> (default), <c>full</c> or <c>compact</c> (see the model server's option of that name).</summary>
     [RegularExpression("^(auto|full|compact)$", ErrorMessage = "JsonGrammar must be auto, full or compact.")]

@@ -94,6 +94,8 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         {
             Arg("SharedKvCache", "true");
         }
+        Arg("KvCacheType", model.KvCacheType);
+        Arg("FlashAttention", model.FlashAttention);
         Arg("ChatTemplate", model.ChatTemplate);
         Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);

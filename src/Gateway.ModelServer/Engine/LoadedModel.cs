@@ -46,6 +46,7 @@ internal sealed class LoadedModel : IDisposable
         var weights = LLamaWeights.LoadFromFile(parameters);
         try
         {
+            CheckCacheType(options, weights);
             var context = weights.CreateContext(parameters);
             ModelServerLog.ModelLoaded(logger, options.ModelId, file.FullName, started.ElapsedMilliseconds, file.Length, options.ParallelSequences, options.ContextSize);
             return new LoadedModel(options, weights, context, started.Elapsed);
@@ -74,6 +75,16 @@ internal sealed class LoadedModel : IDisposable
         {
             parameters.PoolingType = LLamaPoolingType.Mean;
         }
+        if (options.KvCacheType is { } type)
+        {
+            parameters.TypeK = parameters.TypeV = CacheType(type);
+        }
+        parameters.FlashAttention = options.FlashAttention switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => null,
+        };
         // Every core by default, for single-token steps and batched ones alike: left to llama.cpp, a batched step
         // (several sequences decoding together) ran on fewer threads than the machine has and gained half as much.
         var threads = options.Threads ?? DefaultThreads;
@@ -81,6 +92,40 @@ internal sealed class LoadedModel : IDisposable
         parameters.BatchThreads = threads;
         return parameters;
     }
+
+    /// <summary>
+    /// A quantised KV cache stores each attention head's keys and values in blocks of 32; llama.cpp does not check
+    /// that a head fills whole blocks, and a model whose heads do not would fail on its first request instead.
+    /// </summary>
+    private static void CheckCacheType(ModelServerOptions options, LLamaWeights weights)
+    {
+        if (options.KvCacheType is not ("q8_0" or "q4_0"))
+        {
+            return;
+        }
+        var metadata = weights.Metadata;
+        var architecture = metadata.GetValueOrDefault("general.architecture", "llama");
+        int? Read(string key) => metadata.TryGetValue($"{architecture}.{key}", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+        var heads = Read("attention.head_count") ?? 1;
+        var keyWidth = Read("attention.key_length") ?? (weights.EmbeddingSize / Math.Max(1, heads));
+        var valueWidth = Read("attention.value_length") ?? keyWidth;
+        if (keyWidth % 32 != 0 || valueWidth % 32 != 0)
+        {
+            throw new ArgumentException(
+                $"KvCacheType {options.KvCacheType} needs attention heads whose width is a multiple of 32; this model's are {keyWidth} (keys) and {valueWidth} (values) wide. Use f16, bf16 or f32.");
+        }
+    }
+
+    /// <summary>ggml's type for a <see cref="ModelServerOptions.KvCacheType"/> name (ggml's BF16 is type 30, which LLamaSharp does not name).</summary>
+    internal static GGMLType CacheType(string name) => name switch
+    {
+        "f16" => GGMLType.GGML_TYPE_F16,
+        "bf16" => (GGMLType)30,
+        "f32" => GGMLType.GGML_TYPE_F32,
+        "q8_0" => GGMLType.GGML_TYPE_Q8_0,
+        "q4_0" => GGMLType.GGML_TYPE_Q4_0,
+        _ => throw new ArgumentException($"Unknown KV cache type '{name}'.", nameof(name)),
+    };
 
     /// <summary>Decode threads when a model sets none: the cores this process may use.</summary>
     public static int DefaultThreads => Environment.ProcessorCount;

@@ -26,6 +26,7 @@ public sealed class LocalModelFixture : IAsyncLifetime
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("local-models-").FullName;
     public string ModelPath => Path.Combine(Directory, "tiny.gguf");
+    public string WideHeadsPath => Path.Combine(Directory, "wide-heads.gguf");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>The pool's log, model server output included, for failure messages.</summary>
@@ -35,6 +36,8 @@ public sealed class LocalModelFixture : IAsyncLifetime
     public Task InitializeAsync()
     {
         TinyModel.Write(ModelPath);
+        // Two 32-wide attention heads: a quantised KV cache stores each head's row in blocks of 32.
+        TinyModel.Write(WideHeadsPath, new TinyModelOptions { HeadCount = 2, HeadCountKv = 2 });
         File.WriteAllText(Path.Combine(Directory, "garbage.gguf"), "this is not a model");
         _services = BuildPool(Log, new()
         {
@@ -48,6 +51,11 @@ public sealed class LocalModelFixture : IAsyncLifetime
             ["Gateway:Models:sharedkv:ParallelSequences"] = "4",
             ["Gateway:Models:sharedkv:ContextSize"] = "16384",
             ["Gateway:Models:sharedkv:SharedKvCache"] = "true",
+            ["Gateway:Models:q8kv:Path"] = WideHeadsPath,
+            ["Gateway:Models:q8kv:ParallelSequences"] = "2",
+            ["Gateway:Models:q8kv:KvCacheType"] = "q8_0",
+            ["Gateway:Models:q8narrow:Path"] = ModelPath,
+            ["Gateway:Models:q8narrow:KvCacheType"] = "q8_0",
             ["Gateway:Models:single:Path"] = ModelPath,
             ["Gateway:Models:single:ParallelSequences"] = "1",
             ["Gateway:Models:single:QueueLimit"] = "0",

@@ -115,11 +115,7 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         Assert.True(moved);
     }
 
-    /// <summary>
-    /// With one shared cache nothing moves. (Nor is the twins' text compared: in a shared cache each token attends
-    /// over every sequence's cells, masked, and where the cells lie changes the arithmetic enough to part them
-    /// after a thousand tokens or so.)
-    /// </summary>
+    /// <summary>With one shared cache the same requests run, and nothing moves.</summary>
     [Fact]
     public async Task Chat_SharedKvCache_NeverMovesASequence()
     {
@@ -138,15 +134,43 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
 
         // Each holds its sequence (its first token is out) before the next opens, so the filler holds id 0 and the
         // second twin the highest id; once the filler is gone, a per-sequence cache moves that twin down to id 0.
+        // The keeper decodes beside the twins to the end, so neither ever decodes alone: one sequence takes llama.cpp's
+        // matrix-vector path, several its matrix-matrix path, and their sums differ in the last bits.
         await using var filler = await RunningStream.StartAsync(fixture.Http, baseUri, Chat.Body("Filler", 16000, 1, new { model, stream = true, logit_bias = Chat.NoEnd }));
+        await using var keeper = await RunningStream.StartAsync(fixture.Http, baseUri, Chat.Body("Keeper", 16000, 2, new { model, stream = true, logit_bias = Chat.NoEnd }));
         await using var first = await RunningStream.StartAsync(fixture.Http, baseUri, twin);
         await using var second = await RunningStream.StartAsync(fixture.Http, baseUri, twin);
         await filler.DisposeAsync();
 
         var texts = await Task.WhenAll(first.ReadToEndAsync(), second.ReadToEndAsync());
+        await keeper.DisposeAsync();
         var movesAfter = (await fixture.HealthAsync(model)).GetProperty("sequence_moves").GetInt64();
         await WaitForIdle(model);
         return (texts, movesAfter > movesBefore);
+    }
+
+    [Fact]
+    public async Task Chat_QuantisedKvCache_ServesAndReportsIt()
+    {
+        var baseUri = await fixture.Pool.EnsureStartedAsync("q8kv");
+        var health = await fixture.HealthAsync("q8kv");
+
+        using var response = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "chat/completions"), Chat.Body("Quantised cache", 200, 3, new { model = "q8kv", logit_bias = Chat.NoEnd }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("length", Chat.FinishReason(json));
+        Assert.Equal(200, json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("q8_0", health.GetProperty("kv_cache_type").GetString());
+        Assert.Equal("per_sequence", health.GetProperty("kv_cache").GetString());
+    }
+
+    [Fact]
+    public async Task QuantisedKvCache_HeadsNotAMultipleOf32_FailsToLoadWithTheReason()
+    {
+        var error = await Assert.ThrowsAsync<Gateway.Inference.Pool.ModelUnavailableException>(() => fixture.Pool.EnsureStartedAsync("q8narrow"));
+
+        Assert.Contains("multiple of 32", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A streaming chat request whose first token has arrived, so it holds a sequence.</summary>

@@ -62,6 +62,31 @@ public sealed class LocalModelOptionsTests
         Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
     }
 
+    [Theory]
+    [InlineData("q8_1", null, "KvCacheType must be")]
+    [InlineData(null, "yes", "FlashAttention must be")]
+    [InlineData("q4_0", "off", "needs flash attention")]
+    public void Validate_BadKvCacheOptions_FailsWithTheReason(string? type, string? flash, string reason)
+    {
+        var options = new LocalModelOptions { Path = "/m.gguf", KvCacheType = type, FlashAttention = flash };
+        var results = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.ErrorMessage!.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("q8_0", null)]
+    [InlineData("q4_0", "on")]
+    [InlineData("bf16", "off")]
+    [InlineData("f32", "auto")]
+    public void Validate_KvCacheOptions_Pass(string type, string? flash)
+    {
+        var options = new LocalModelOptions { Path = "/m.gguf", KvCacheType = type, FlashAttention = flash };
+
+        Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
+    }
+
     [Fact]
     public async Task AddOrUpdate_InvalidModel_ThrowsAndKeepsThePreviousDefinition()
     {

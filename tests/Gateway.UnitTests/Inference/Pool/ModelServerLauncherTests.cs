@@ -8,7 +8,11 @@ public sealed class ModelServerLauncherTests
     public void CreateStartInfo_DllServer_RunsItWithTheDotnetHostAndPassesTheModelOptions()
     {
         var pool = new ModelPoolOptions { ModelServerPath = "/opt/gw/Gateway.ModelServer.dll", DotnetPath = "/usr/bin/dotnet" };
-        var model = new LocalModelOptions { Path = "/models/m.gguf", ContextSize = 4096, ParallelSequences = 2, GpuLayers = 10, NativeLibraryPath = "/opt/cuda", Threads = 3 };
+        var model = new LocalModelOptions
+        {
+            Path = "/models/m.gguf", ContextSize = 4096, ParallelSequences = 2, GpuLayers = 10, NativeLibraryPath = "/opt/cuda", Threads = 3,
+            SharedKvCache = true, KvCacheType = "q8_0", FlashAttention = "on",
+        };
 
         var start = ModelServerLauncher.CreateStartInfo(pool, "m", model);
 
@@ -20,6 +24,9 @@ public sealed class ModelServerLauncherTests
         Assert.Contains("--ModelServer:ParallelSequences=2", start.ArgumentList);
         Assert.Contains("--ModelServer:GpuLayers=10", start.ArgumentList);
         Assert.Contains("--ModelServer:Threads=3", start.ArgumentList);
+        Assert.Contains("--ModelServer:SharedKvCache=true", start.ArgumentList);
+        Assert.Contains("--ModelServer:KvCacheType=q8_0", start.ArgumentList);
+        Assert.Contains("--ModelServer:FlashAttention=on", start.ArgumentList);
         Assert.Contains("--ModelServer:NativeLibraryPath=/opt/cuda", start.ArgumentList);
         Assert.Contains($"--ModelServer:ParentProcessId={Environment.ProcessId}", start.ArgumentList);
         Assert.Contains("--urls=http://127.0.0.1:0", start.ArgumentList);
