@@ -42,21 +42,15 @@ public sealed record LocalModelOptions : IValidatableObject
     /// Element type of the KV cache: <c>f16</c> (default), <c>bf16</c>, <c>f32</c>, or quantised <c>q8_0</c> or
     /// <c>q4_0</c>, which hold about half or a quarter of the f16 cache's bytes and need flash attention.
     /// </summary>
-    [RegularExpression("^(f16|bf16|f32|q8_0|q4_0)$", ErrorMessage = "KvCacheType must be f16, bf16, f32, q8_0 or q4_0.")]
+    [RegularExpression(KvCacheRules.TypePattern, ErrorMessage = KvCacheRules.TypeError)]
     public string? KvCacheType { get; init; }
 
     /// <summary>Flash attention: <c>auto</c> (default: llama.cpp's choice for the device), <c>on</c> or <c>off</c>.</summary>
-    [RegularExpression("^(auto|on|off)$", ErrorMessage = "FlashAttention must be auto, on or off.")]
+    [RegularExpression(KvCacheRules.FlashAttentionPattern, ErrorMessage = KvCacheRules.FlashAttentionError)]
     public string? FlashAttention { get; init; }
 
     /// <summary>Rules between options: a quantised KV cache needs flash attention.</summary>
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (KvCacheType is "q8_0" or "q4_0" && FlashAttention == "off")
-        {
-            yield return new ValidationResult($"KvCacheType {KvCacheType} needs flash attention; set FlashAttention to auto or on.", [nameof(KvCacheType), nameof(FlashAttention)]);
-        }
-    }
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => KvCacheRules.Validate(KvCacheType, FlashAttention);
 
     /// <summary>JSON under a grammar: <c>auto</c> (default), <c>full</c> or <c>compact</c> (see the model server's option of that name).</summary>
     [RegularExpression("^(auto|full|compact)$", ErrorMessage = "JsonGrammar must be auto, full or compact.")]

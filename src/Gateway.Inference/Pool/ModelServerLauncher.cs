@@ -90,10 +90,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("QueueLimit", model.QueueLimit);
         Arg("GpuLayers", model.GpuLayers);
         Arg("Threads", model.Threads);
-        if (model.SharedKvCache)
-        {
-            Arg("SharedKvCache", "true");
-        }
+        Arg("SharedKvCache", model.SharedKvCache ? "true" : null);
         Arg("KvCacheType", model.KvCacheType);
         Arg("FlashAttention", model.FlashAttention);
         Arg("ChatTemplate", model.ChatTemplate);

@@ -94,12 +94,13 @@ internal sealed class LoadedModel : IDisposable
     }
 
     /// <summary>
-    /// A quantised KV cache stores each attention head's keys and values in blocks of 32; llama.cpp does not check
-    /// that a head fills whole blocks, and a model whose heads do not would fail on its first request instead.
+    /// A quantised KV cache stores each attention head's keys and values in blocks of 32. llama.cpp loads a model
+    /// whose heads do not fill whole blocks all the same, and the tiny model's 16-wide heads then ended the server
+    /// process on its first request; checked here, the load fails with the reason instead.
     /// </summary>
     private static void CheckCacheType(ModelServerOptions options, LLamaWeights weights)
     {
-        if (options.KvCacheType is not ("q8_0" or "q4_0"))
+        if (!Gateway.Inference.Pool.KvCacheRules.IsQuantised(options.KvCacheType))
         {
             return;
         }
