@@ -23,7 +23,7 @@ internal static class BenchCommand
             Description = "A built Gateway.Host.dll: also measure through the real gateway, started with the model as its local catalog entry.",
         };
         var f16 = new Option<bool>("--f16") { Description = "Write the synthetic model's matrices as F16 (default F32); the same as --matrix-type F16." };
-        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, Q8_0 or Q4_0." };
+        var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, BF16, Q8_0 or Q4_0." };
         var vocabulary = new Option<int?>("--vocabulary") { Description = "Vocabulary size of the synthetic model (padded with filler tokens); default the tiny vocabulary's few hundred." };
         var sharedKv = new Option<bool>("--shared-kv-cache") { Description = "One KV cache for all sequences (the model option SharedKvCache), in the server and in-process; default one per sequence." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };

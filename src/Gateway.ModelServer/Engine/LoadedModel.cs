@@ -117,11 +117,11 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    /// <summary>ggml's type for a <see cref="ModelServerOptions.KvCacheType"/> name (ggml's BF16 is type 30, which LLamaSharp does not name).</summary>
+    /// <summary>ggml's type for a <see cref="ModelServerOptions.KvCacheType"/> name (LLamaSharp does not name BF16; the GGUF tensor type has ggml's number).</summary>
     internal static GGMLType CacheType(string name) => name switch
     {
         "f16" => GGMLType.GGML_TYPE_F16,
-        "bf16" => (GGMLType)30,
+        "bf16" => (GGMLType)(int)Gateway.Inference.Gguf.GgufTensorType.BF16,
         "f32" => GGMLType.GGML_TYPE_F32,
         "q8_0" => GGMLType.GGML_TYPE_Q8_0,
         "q4_0" => GGMLType.GGML_TYPE_Q4_0,
