@@ -116,9 +116,10 @@ internal static class UsageParser
                 if (isPrompt) { prompt = reader.GetInt64(); }
                 if (isCompletion) { completion = reader.GetInt64(); }
             }
-            else
+            else if (!reader.TrySkip())
             {
-                reader.Skip();
+                // A nested object (prompt_tokens_details, ...) cut off where the tail ends: what was read stands.
+                break;
             }
         }
 
