@@ -44,6 +44,13 @@ public sealed record ModelServerOptions : IValidatableObject
     public bool SharedKvCache { get; init; }
 
     /// <summary>
+    /// Reuses the KV cache of a prompt prefix another request already decoded: a finished request's cache stays with
+    /// its sequence until the sequence is taken again, and a request that shares the prefix of a decoding one copies
+    /// its cache. Repeated system prompts and the earlier turns of a conversation are then not decoded again.
+    /// </summary>
+    public bool PrefixCache { get; init; } = true;
+
+    /// <summary>
     /// Element type of the KV cache: <c>f16</c> (default), <c>bf16</c>, <c>f32</c>, or quantised <c>q8_0</c> or
     /// <c>q4_0</c>, which hold about half or a quarter of the f16 cache's bytes and need flash attention.
     /// </summary>

@@ -38,6 +38,9 @@ public sealed record LocalModelOptions : IValidatableObject
     /// <summary>One KV cache for all sequences instead of one per sequence (see the model server's option of that name).</summary>
     public bool SharedKvCache { get; init; }
 
+    /// <summary>Reuse the KV cache of prompt prefixes other requests decoded (see the model server's option of that name).</summary>
+    public bool PrefixCache { get; init; } = true;
+
     /// <summary>
     /// Element type of the KV cache: <c>f16</c> (default), <c>bf16</c>, <c>f32</c>, or quantised <c>q8_0</c> or
     /// <c>q4_0</c>, which hold about half or a quarter of the f16 cache's bytes and need flash attention.

@@ -91,6 +91,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("GpuLayers", model.GpuLayers);
         Arg("Threads", model.Threads);
         Arg("SharedKvCache", model.SharedKvCache ? "true" : null);
+        Arg("PrefixCache", model.PrefixCache ? null : "false");
         Arg("KvCacheType", model.KvCacheType);
         Arg("FlashAttention", model.FlashAttention);
         Arg("ChatTemplate", model.ChatTemplate);

@@ -92,5 +92,6 @@ internal static class ChatEndpoints
         ["prompt_tokens"] = f.PromptTokens,
         ["completion_tokens"] = f.CompletionTokens,
         ["total_tokens"] = f.PromptTokens + f.CompletionTokens,
+        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = f.CachedTokens },
     };
 }

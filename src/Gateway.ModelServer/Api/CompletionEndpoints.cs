@@ -121,7 +121,13 @@ internal static class CompletionEndpoints
     {
         var prompt = choices.Sum(c => c.Finished!.PromptTokens);
         var completion = choices.Sum(c => c.Finished!.CompletionTokens);
-        return new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion };
+        return new JsonObject
+        {
+            ["prompt_tokens"] = prompt,
+            ["completion_tokens"] = completion,
+            ["total_tokens"] = prompt + completion,
+            ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = choices.Sum(c => c.Finished!.CachedTokens) },
+        };
     }
 
     /// <summary>One prompt's answer as it is built: its echo, its pending log probabilities and where its text is.</summary>

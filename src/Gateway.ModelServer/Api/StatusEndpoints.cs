@@ -22,6 +22,7 @@ internal static class StatusEndpoints
                 ["kv_cache"] = model.Options.SharedKvCache ? "shared" : "per_sequence",
                 ["kv_cache_type"] = model.Options.KvCacheType ?? "f16",
                 ["flash_attention"] = model.Options.FlashAttention ?? "auto",
+                ["prefix_cache"] = model.Options.PrefixCache,
                 ["json_grammar"] = model.GrammarLimits == Gateway.Inference.Grammar.JsonGrammarLimits.Full ? "full" : "compact",
                 ["active"] = s.Active,
                 ["queued"] = s.Queued,
@@ -33,6 +34,8 @@ internal static class StatusEndpoints
                 ["cancelled_requests"] = s.CancelledRequests,
                 ["rejected_requests"] = s.RejectedRequests,
                 ["sequence_moves"] = s.SequenceMoves,
+                ["prefix_cache_hits"] = s.PrefixCacheHits,
+                ["cached_prompt_tokens"] = s.CachedPromptTokens,
             });
         });
         app.MapGet("/v1/models", (LoadedModel model, TimeProvider time) => Results.Json(new JsonObject

@@ -53,10 +53,27 @@ internal sealed class ActiveSequence : IDisposable
     /// <summary>Index of this sequence's logits in the current batch, or -1.</summary>
     public int LogitIndex { get; set; } = -1;
 
+    /// <summary>The tokens in this sequence's KV cache, in position order: its prompt as decoded, then its output.</summary>
+    public List<LLamaToken> Cached { get; } = [];
+
+    /// <summary>A sequence still decoding the prompt prefix this one will copy, once it has <see cref="WaitKeep"/> tokens.</summary>
+    public ActiveSequence? WaitFor { get; set; }
+
+    public int WaitKeep { get; set; }
+
+    /// <summary>Prompt tokens taken from another request's cache instead of decoded (usage's <c>cached_tokens</c>).</summary>
+    public int ReusedTokens { get; set; }
+
     public int Generated { get; set; }
     public int PeakBatch { get; set; }
 
     public bool Prefilling => Prefilled < Job.Prompt.Length;
+
+    /// <summary>
+    /// The tokens this sequence's cache will hold before it generates: its decoded tokens, or its whole prompt while
+    /// it is still decoding that (a request with the same prefix can wait for it rather than decode the prefix too).
+    /// </summary>
+    public IReadOnlyList<LLamaToken> Prospective => Prefilling ? Job.Prompt : Cached;
 
     public void Dispose() => Pipeline.Dispose();
 }

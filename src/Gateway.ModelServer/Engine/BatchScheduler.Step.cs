@@ -24,6 +24,7 @@ internal sealed partial class BatchScheduler
             if (s.NextToken is { } token)
             {
                 s.LogitIndex = _batch.Add(token, s.Position++, s.Sequence, true);
+                s.Cached.Add(token);
                 s.NextToken = null;
                 budget--;
                 inBatch++;
@@ -31,7 +32,7 @@ internal sealed partial class BatchScheduler
         }
         foreach (var s in _active)
         {
-            if (!s.Prefilling || budget <= 0)
+            if (!s.Prefilling || s.WaitFor is not null || budget <= 0)
             {
                 continue;
             }
@@ -42,6 +43,7 @@ internal sealed partial class BatchScheduler
                 var position = s.Prefilled + i;
                 var last = position == s.Job.Prompt.Length - 1;
                 var index = _batch.Add(s.Job.Prompt[position], s.Position++, s.Sequence, last || scorePrompt);
+                s.Cached.Add(s.Job.Prompt[position]);
                 if (last)
                 {
                     s.LogitIndex = index;
@@ -56,6 +58,10 @@ internal sealed partial class BatchScheduler
             inBatch++;
         }
 
+        if (_batch.TokenCount == 0)
+        {
+            return; // Every sequence is waiting for a prefix another one decodes (not expected: a source always decodes).
+        }
         var result = _model.Context.Decode(_batch);
         if (result != DecodeResult.Ok)
         {
@@ -171,7 +177,7 @@ internal sealed partial class BatchScheduler
         {
             s.Job.Emit(new GenerationEvent.Text(rest));
         }
-        s.Job.Emit(new GenerationEvent.Finished(reason, s.Job.Prompt.Length, s.Generated, s.PeakBatch));
+        s.Job.Emit(new GenerationEvent.Finished(reason, s.Job.Prompt.Length, s.Generated, s.PeakBatch, s.ReusedTokens));
         Interlocked.Increment(ref _completed);
         Release(s);
     }

@@ -15,6 +15,9 @@ namespace Gateway.ModelServer.Engine;
 /// sequences have consecutive ids in increasing order (each gap costs another pass). So a new request takes
 /// the lowest free id, the batch lists sequences in id order, and when a request ends below others and no
 /// queued one takes its id, the highest sequence moves into the gap (<see cref="Compact"/>).
+/// With the prefix cache, a new request starts from the longest prefix of its prompt that a cache already holds:
+/// its own sequence's (a finished request's cache stays until the sequence is taken again), a free sequence's, or a
+/// decoding request's, waiting for that request to decode the prefix if it has not yet (<see cref="PlanPrefix"/>).
 /// </remarks>
 internal sealed partial class BatchScheduler : IDisposable
 {
@@ -23,6 +26,8 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly ConcurrentQueue<GenerationJob> _queue = new();
     private readonly ConcurrentQueue<Action> _betweenSteps = new();
     private readonly SortedSet<int> _freeSequences = [];
+    // Free sequences whose KV cache still holds the tokens of the request that last used them (prefix cache).
+    private readonly Dictionary<int, List<LLamaToken>> _retained = [];
     private readonly List<ActiveSequence> _active = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -32,7 +37,7 @@ internal sealed partial class BatchScheduler : IDisposable
     // removes (ReleaseSlot, once per job), so the limit holds even while a request moves from the queue to a sequence.
     private int _inServer;
     private int _activeCount;
-    private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected, _moves;
+    private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected, _moves, _prefixHits, _prefixTokens;
     private int _peak;
 
     public BatchScheduler(LoadedModel model, ILogger<BatchScheduler> logger)
@@ -88,7 +93,9 @@ internal sealed partial class BatchScheduler : IDisposable
         Interlocked.Read(ref _completed),
         Interlocked.Read(ref _cancelled),
         Interlocked.Read(ref _rejected),
-        Interlocked.Read(ref _moves));
+        Interlocked.Read(ref _moves),
+        Interlocked.Read(ref _prefixHits),
+        Interlocked.Read(ref _prefixTokens));
 
     private void Run()
     {
@@ -99,6 +106,7 @@ internal sealed partial class BatchScheduler : IDisposable
                 RunBetweenSteps();
                 DropCancelled();
                 Admit();
+                ResolveWaiters();
                 Compact();
                 if (_active.Count == 0)
                 {
@@ -171,9 +179,10 @@ internal sealed partial class BatchScheduler : IDisposable
                 continue;
             }
             ActiveSequence active;
+            var id = _freeSequences.Min;
             try
             {
-                active = new ActiveSequence(job, (LLamaSeqId)_freeSequences.Min, _model);
+                active = new ActiveSequence(job, (LLamaSeqId)id, _model);
             }
 #pragma warning disable CA1031 // A request that cannot be set up fails alone.
             catch (Exception e)
@@ -184,9 +193,119 @@ internal sealed partial class BatchScheduler : IDisposable
                 job.Close();
                 continue;
             }
-            _freeSequences.Remove(_freeSequences.Min);
+            _freeSequences.Remove(id);
             AddInOrder(active);
             Interlocked.Increment(ref _activeCount);
+            _retained.Remove(id, out var own);
+            PlanPrefix(active, own);
+        }
+    }
+
+    /// <summary>
+    /// Picks where a new sequence's prompt starts: after the longest prefix that a cache holds, its own sequence's
+    /// (<paramref name="own"/>, trimmed in place), a free sequence's or a decoding request's (copied). A request still
+    /// decoding that prefix is waited for, so concurrent requests with one system prompt decode it once. Only sequences
+    /// that are not waiting themselves are waited for, so waits never form a cycle.
+    /// </summary>
+    private void PlanPrefix(ActiveSequence s, List<LLamaToken>? own)
+    {
+        var handle = _model.Context.NativeHandle;
+        if (!_model.Options.PrefixCache || s.Job.Sampling.PromptLogprobs)
+        {
+            // Prompt log probabilities need every prompt position's logits, so such a prompt is decoded in full.
+            handle.MemorySequenceRemove(s.Sequence, 0, -1);
+            return;
+        }
+        var prompt = s.Job.Prompt;
+        var best = own is null ? 0 : PrefixReuse.Reusable(prompt, own);
+        IReadOnlyList<LLamaToken>? copyTokens = null;
+        LLamaSeqId copyFrom = default;
+        ActiveSequence? waitFor = null;
+        foreach (var (id, tokens) in _retained)
+        {
+            var n = PrefixReuse.Reusable(prompt, tokens);
+            if (n >= PrefixReuse.MinCopied && n > best)
+            {
+                (best, copyTokens, copyFrom) = (n, tokens, (LLamaSeqId)id);
+            }
+        }
+        foreach (var a in _active)
+        {
+            if (a == s || a.WaitFor is not null)
+            {
+                continue;
+            }
+            var n = PrefixReuse.Reusable(prompt, a.Prospective);
+            if (n >= PrefixReuse.MinCopied && n > best)
+            {
+                best = n;
+                var decoded = a.Cached.Count >= n;
+                copyTokens = decoded ? a.Cached : null;
+                copyFrom = a.Sequence;
+                waitFor = decoded ? null : a;
+            }
+        }
+
+        if (waitFor is not null)
+        {
+            handle.MemorySequenceRemove(s.Sequence, 0, -1);
+            (s.WaitFor, s.WaitKeep) = (waitFor, best);
+        }
+        else if (copyTokens is not null)
+        {
+            CopyPrefix(copyFrom, copyTokens, s, best);
+        }
+        else
+        {
+            handle.MemorySequenceRemove(s.Sequence, best, -1);
+            if (best > 0)
+            {
+                Reuse(s, own!, best);
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="s"/> from the first <paramref name="keep"/> cells of another sequence's cache.</summary>
+    private void CopyPrefix(LLamaSeqId from, IReadOnlyList<LLamaToken> tokens, ActiveSequence s, int keep)
+    {
+        var handle = _model.Context.NativeHandle;
+        // Between per-sequence caches llama.cpp copies the whole cache (before the next decode); then the tail goes.
+        handle.MemorySequenceRemove(s.Sequence, 0, -1);
+        handle.MemorySequenceCopy(from, s.Sequence, 0, -1);
+        handle.MemorySequenceRemove(s.Sequence, keep, -1);
+        Reuse(s, tokens, keep);
+    }
+
+    private void Reuse(ActiveSequence s, IReadOnlyList<LLamaToken> tokens, int keep)
+    {
+        for (var i = 0; i < keep; i++)
+        {
+            s.Cached.Add(tokens[i]);
+        }
+        s.Prefilled = s.Position = s.ReusedTokens = keep;
+        Interlocked.Increment(ref _prefixHits);
+        Interlocked.Add(ref _prefixTokens, keep);
+    }
+
+    /// <summary>Copies the prefix into each waiting sequence whose source has decoded it; re-plans one whose source ended.</summary>
+    private void ResolveWaiters()
+    {
+        foreach (var s in _active)
+        {
+            if (s.WaitFor is not { } source)
+            {
+                continue;
+            }
+            if (!_active.Contains(source))
+            {
+                s.WaitFor = null;
+                PlanPrefix(s, own: null); // Its cache may be kept with its free sequence; else the prompt is decoded.
+            }
+            else if (source.Cached.Count >= s.WaitKeep)
+            {
+                s.WaitFor = null;
+                CopyPrefix(source.Sequence, source.Cached, s, s.WaitKeep);
+            }
         }
     }
 
@@ -216,6 +335,7 @@ internal sealed partial class BatchScheduler : IDisposable
             var handle = _model.Context.NativeHandle;
             handle.MemorySequenceCopy(from, (LLamaSeqId)to, 0, -1);
             handle.MemorySequenceRemove(from, 0, -1);
+            _retained.Remove(to);
             _freeSequences.Remove(to);
             _freeSequences.Add((int)from);
             _active.RemoveAt(_active.Count - 1);
@@ -240,7 +360,16 @@ internal sealed partial class BatchScheduler : IDisposable
     private void Release(ActiveSequence sequence)
     {
         _active.Remove(sequence);
-        _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
+        // Kept for a later request with the same prefix; a shared cache drops it, as every token there attends over
+        // every cell of the cache.
+        if (_model.Options.PrefixCache && !_model.Options.SharedKvCache && sequence.Cached.Count > 0)
+        {
+            _retained[(int)sequence.Sequence] = sequence.Cached;
+        }
+        else
+        {
+            _model.Context.NativeHandle.MemorySequenceRemove(sequence.Sequence, 0, -1);
+        }
         _freeSequences.Add((int)sequence.Sequence);
         // Admission's count first, the reported count last: once /health shows the sequence free, a new request
         // is admitted (a reader between the two would otherwise see it free and still be refused).
@@ -257,6 +386,9 @@ internal sealed partial class BatchScheduler : IDisposable
             sequence.Job.Emit(new GenerationEvent.Failed(message));
             Release(sequence);
         }
+        // After a failed decode the cache's contents are not known; nothing kept may be reused.
+        _retained.Clear();
+        _model.Context.NativeHandle.MemoryClear(true);
     }
 
     public void Dispose()

@@ -11,4 +11,6 @@ internal sealed record SchedulerStats(
     long CompletedRequests,
     long CancelledRequests,
     long RejectedRequests,
-    long SequenceMoves);
+    long SequenceMoves,
+    long PrefixCacheHits,
+    long CachedPromptTokens);

@@ -35,6 +35,20 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
         Assert.Equal(completion.Usage.InputTokenCount + 12, completion.Usage.TotalTokenCount);
     }
 
+    /// <summary>The second time a prompt comes, the model server takes it from its prefix cache, and the SDK reads that from usage.</summary>
+    [Fact]
+    public async Task CompleteChat_SamePromptTwice_SecondReportsCachedPromptTokens()
+    {
+        List<ChatMessage> messages = [new SystemChatMessage($"Session {Guid.NewGuid():N}"), new UserChatMessage("What can you do?")];
+
+        ChatCompletion first = await Tiny.CompleteChatAsync(messages, Options(8, 5));
+        ChatCompletion second = await Tiny.CompleteChatAsync(messages, Options(8, 5));
+
+        Assert.True(first.Usage.InputTokenDetails.CachedTokenCount < 16);
+        Assert.Equal(second.Usage.InputTokenCount - 2, second.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(first.Content[0].Text, second.Content[0].Text);
+    }
+
     [Fact]
     public async Task CompleteChatStreaming_OpenAISdk_ArrivesInChunksThatJoinToTheNonStreamingText()
     {

@@ -11,7 +11,7 @@ public sealed class ModelServerLauncherTests
         var model = new LocalModelOptions
         {
             Path = "/models/m.gguf", ContextSize = 4096, ParallelSequences = 2, GpuLayers = 10, NativeLibraryPath = "/opt/cuda", Threads = 3,
-            SharedKvCache = true, KvCacheType = "q8_0", FlashAttention = "on",
+            SharedKvCache = true, KvCacheType = "q8_0", FlashAttention = "on", PrefixCache = false,
         };
 
         var start = ModelServerLauncher.CreateStartInfo(pool, "m", model);
@@ -27,6 +27,7 @@ public sealed class ModelServerLauncherTests
         Assert.Contains("--ModelServer:SharedKvCache=true", start.ArgumentList);
         Assert.Contains("--ModelServer:KvCacheType=q8_0", start.ArgumentList);
         Assert.Contains("--ModelServer:FlashAttention=on", start.ArgumentList);
+        Assert.Contains("--ModelServer:PrefixCache=false", start.ArgumentList);
         Assert.Contains("--ModelServer:NativeLibraryPath=/opt/cuda", start.ArgumentList);
         Assert.Contains($"--ModelServer:ParentProcessId={Environment.ProcessId}", start.ArgumentList);
         Assert.Contains("--urls=http://127.0.0.1:0", start.ArgumentList);
@@ -40,6 +41,8 @@ public sealed class ModelServerLauncherTests
 
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "Gateway.ModelServer.dll"), start.ArgumentList[0]);
         Assert.True(File.Exists(start.ArgumentList[0]), "the ModelServer should be built beside its referencing project");
+        // The prefix cache is the model server's default, so it is not passed.
+        Assert.DoesNotContain(start.ArgumentList, a => a.StartsWith("--ModelServer:PrefixCache", StringComparison.Ordinal));
     }
 
     [Fact]
