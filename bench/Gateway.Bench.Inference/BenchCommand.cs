@@ -26,15 +26,19 @@ internal static class BenchCommand
         var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the synthetic model's matrices: F32 (default), F16, BF16, Q8_0 or Q4_0." };
         var vocabulary = new Option<int?>("--vocabulary") { Description = "Vocabulary size of the synthetic model (padded with filler tokens); default the tiny vocabulary's few hundred." };
         var sharedKv = new Option<bool>("--shared-kv-cache") { Description = "One KV cache for all sequences (the model option SharedKvCache), in the server and in-process; default one per sequence." };
+        var noPrefixCache = new Option<bool>("--no-prefix-cache")
+        {
+            Description = "Turn the model server's prefix cache off (the model option PrefixCache): every stream decodes its whole prompt, as the in-process loops do.",
+        };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
-            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv, vocabulary,
+            model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv, vocabulary, noPrefixCache,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var counts = parse.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway), parse.GetValue(sharedKv));
+            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway), parse.GetValue(sharedKv), !parse.GetValue(noPrefixCache));
             var path = parse.GetValue(model)?.FullName;
             var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
             try
@@ -66,7 +70,7 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null, bool SharedKvCache = false)
+internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null, bool SharedKvCache = false, bool PrefixCache = true)
 {
     /// <summary>The context both in-process baselines decode in: room for every stream, one sequence each.</summary>
     public LLama.Common.ModelParams ContextParams(string path, int streams)

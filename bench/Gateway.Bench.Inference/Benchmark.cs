@@ -18,7 +18,7 @@ internal static class Benchmark
         var size = new FileInfo(path).Length;
         Console.WriteLine($"model {Path.GetFileName(path)} ({size / 1_048_576.0:F1} MiB), {settings.Tokens} tokens per stream, " +
             $"threads {settings.Threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}, best of {settings.Rounds} interleaved rounds, " +
-            $"KV cache {(settings.SharedKvCache ? "shared" : "per sequence")}");
+            $"KV cache {(settings.SharedKvCache ? "shared" : "per sequence")}, prefix cache {(settings.PrefixCache ? "on" : "off")}");
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -27,6 +27,7 @@ internal static class Benchmark
             ["Gateway:Models:bench:ContextSize"] = (settings.Tokens + 64).ToString(CultureInfo.InvariantCulture),
             ["Gateway:Models:bench:Threads"] = settings.Threads?.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Models:bench:SharedKvCache"] = settings.SharedKvCache ? "true" : "false",
+            ["Gateway:Models:bench:PrefixCache"] = settings.PrefixCache ? "true" : "false",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddModelPool(configuration);

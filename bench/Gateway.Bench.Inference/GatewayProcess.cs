@@ -49,6 +49,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         environment["Gateway__Models__bench__ParallelSequences"] = settings.Streams.Max().ToString(CultureInfo.InvariantCulture);
         environment["Gateway__Models__bench__ContextSize"] = (settings.Tokens + 64).ToString(CultureInfo.InvariantCulture);
         environment["Gateway__Models__bench__SharedKvCache"] = settings.SharedKvCache ? "true" : "false";
+        environment["Gateway__Models__bench__PrefixCache"] = settings.PrefixCache ? "true" : "false";
         if (settings.Threads is { } threads)
         {
             environment["Gateway__Models__bench__Threads"] = threads.ToString(CultureInfo.InvariantCulture);
