@@ -30,15 +30,29 @@ internal static class BenchCommand
         {
             Description = "Turn the model server's prefix cache off (the model option PrefixCache): every stream decodes its whole prompt, as the in-process loops do.",
         };
+        var batchedExecutor = new Option<bool>("--batched-executor")
+        {
+            Description = "Also time LLamaSharp's BatchedExecutor in-process. It decodes on thread-pool threads, which leaves OpenMP " +
+                "in this process sleeping between steps, so the in-process loop measured after it runs slower too.",
+        };
+        var embeddingRequest = new Option<bool>("--embedding-request")
+        {
+            Description = "After the rounds, send one /v1/embeddings request to the ModelServer and time its single stream again.",
+        };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
             model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv, vocabulary, noPrefixCache,
+            batchedExecutor, embeddingRequest,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var counts = parse.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway), parse.GetValue(sharedKv), !parse.GetValue(noPrefixCache));
+            var settings = new BenchSettings(parse.GetValue(tokens), counts, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(gateway), parse.GetValue(sharedKv), !parse.GetValue(noPrefixCache))
+            {
+                BatchedExecutor = parse.GetValue(batchedExecutor),
+                EmbeddingRequest = parse.GetValue(embeddingRequest),
+            };
             var path = parse.GetValue(model)?.FullName;
             var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
             try
@@ -72,6 +86,12 @@ internal static class BenchCommand
 
 internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, int Rounds, FileInfo? Gateway = null, bool SharedKvCache = false, bool PrefixCache = true)
 {
+    /// <summary>Also time LLamaSharp's BatchedExecutor in-process (the last column).</summary>
+    public bool BatchedExecutor { get; init; }
+
+    /// <summary>Time the single stream again after one embedding request.</summary>
+    public bool EmbeddingRequest { get; init; }
+
     /// <summary>The context both in-process baselines decode in: room for every stream, one sequence each.</summary>
     public LLama.Common.ModelParams ContextParams(string path, int streams)
     {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using Gateway.Inference;
 using Gateway.Inference.Pool;
@@ -36,6 +37,7 @@ internal static class Benchmark
         var baseUri = await pool.EnsureStartedAsync("bench", cancellation);
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
+        using var decodeThread = new DecodeThread();
         await using var gateway = settings.Gateway is { } dll ? await GatewayProcess.StartAsync(dll, path, settings, cancellation) : null;
         using var gatewayClient = GatewayProcess.CreateClient();
 
@@ -53,8 +55,11 @@ internal static class Benchmark
                 await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
             }
             await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation);
-            await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation);
-            DirectRunner.TokensPerSecond(weights, path, settings, n);
+            await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n));
+            if (settings.BatchedExecutor)
+            {
+                await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation);
+            }
         }
 
         // Interleaved rounds, best of each: the two paths see the same background load.
@@ -78,8 +83,11 @@ internal static class Benchmark
                     throughGateway[n] = Math.Max(throughGateway[n], thisRound[n]);
                 }
                 http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
-                direct[n] = Math.Max(direct[n], DirectRunner.TokensPerSecond(weights, path, settings, n));
-                executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
+                direct[n] = Math.Max(direct[n], await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n)));
+                if (settings.BatchedExecutor)
+                {
+                    executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
+                }
             }
             if (gateway is not null)
             {
@@ -92,7 +100,8 @@ internal static class Benchmark
         Console.WriteLine("------- | ---------------------- | ---------------------------------- | ----------------- | ---------------------");
         foreach (var n in settings.Streams)
         {
-            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executor[n],21:F0}");
+            var executorText = settings.BatchedExecutor ? executor[n].ToString("F0", CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executorText,21}");
         }
         Console.WriteLine();
         Console.WriteLine($"serving ratio at {one} stream: {http[one] / direct[one]:F2} (target >= 0.90)");
@@ -102,6 +111,30 @@ internal static class Benchmark
         {
             PrintGateway(settings, throughGateway, http, direct, roundGains);
         }
+        if (settings.EmbeddingRequest)
+        {
+            await AfterEmbeddingAsync(client, baseUri, settings, http[one], cancellation);
+        }
+    }
+
+    /// <summary>
+    /// The single stream over HTTP again, after one embedding request to the same ModelServer: an embedding decoded on
+    /// another thread than generation used to slow every later generation step (see the ModelServer's EmbeddingService).
+    /// </summary>
+    private static async Task AfterEmbeddingAsync(HttpClient client, Uri baseUri, BenchSettings settings, double before, CancellationToken cancellation)
+    {
+        using (var response = await client.PostAsJsonAsync(new Uri(baseUri, "embeddings"), new { model = "bench", input = "Benchmark embedding" }, cancellation))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+        var one = settings.Streams.Min();
+        var after = 0.0;
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            after = Math.Max(after, await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, one, cancellation));
+        }
+        Console.WriteLine();
+        Console.WriteLine($"ModelServer HTTP, {one} stream, after one /v1/embeddings request: {after:F0} tok/s, {after / before:F2} of before ({before:F0})");
     }
 
     private static void PrintGateway(BenchSettings settings, Dictionary<int, double> gateway, Dictionary<int, double> http, Dictionary<int, double> direct, List<double> roundGains)
