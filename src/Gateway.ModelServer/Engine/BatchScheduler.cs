@@ -216,51 +216,46 @@ internal sealed partial class BatchScheduler : IDisposable
             handle.MemorySequenceRemove(s.Sequence, 0, -1);
             return;
         }
-        var prompt = s.Job.Prompt;
-        var best = own is null ? 0 : PrefixReuse.Reusable(prompt, own);
-        IReadOnlyList<LLamaToken>? copyTokens = null;
-        LLamaSeqId copyFrom = default;
-        ActiveSequence? waitFor = null;
-        foreach (var (id, tokens) in _retained)
+        var plan = PrefixReuse.Plan(s.Job.Prompt, own, Candidates(s));
+        if (plan.From is not { } from)
         {
-            var n = PrefixReuse.Reusable(prompt, tokens);
-            if (n >= PrefixReuse.MinCopied && n > best)
+            handle.MemorySequenceRemove(s.Sequence, plan.Keep, -1);
+            if (plan.Keep > 0)
             {
-                (best, copyTokens, copyFrom) = (n, tokens, (LLamaSeqId)id);
+                Reuse(s, own!, plan.Keep);
             }
         }
-        foreach (var a in _active)
+        else if (_retained.TryGetValue(from, out var tokens))
         {
-            if (a == s || a.WaitFor is not null)
-            {
-                continue;
-            }
-            var n = PrefixReuse.Reusable(prompt, a.Prospective);
-            if (n >= PrefixReuse.MinCopied && n > best)
-            {
-                best = n;
-                var decoded = a.Cached.Count >= n;
-                copyTokens = decoded ? a.Cached : null;
-                copyFrom = a.Sequence;
-                waitFor = decoded ? null : a;
-            }
-        }
-
-        if (waitFor is not null)
-        {
-            handle.MemorySequenceRemove(s.Sequence, 0, -1);
-            (s.WaitFor, s.WaitKeep) = (waitFor, best);
-        }
-        else if (copyTokens is not null)
-        {
-            CopyPrefix(copyFrom, copyTokens, s, best);
+            CopyPrefix((LLamaSeqId)from, tokens, s, plan.Keep);
         }
         else
         {
-            handle.MemorySequenceRemove(s.Sequence, best, -1);
-            if (best > 0)
+            var source = _active.First(a => (int)a.Sequence == from);
+            if (plan.Wait)
             {
-                Reuse(s, own!, best);
+                handle.MemorySequenceRemove(s.Sequence, 0, -1);
+                (s.WaitFor, s.WaitKeep) = (source, plan.Keep);
+            }
+            else
+            {
+                CopyPrefix(source.Sequence, source.Cached, s, plan.Keep);
+            }
+        }
+    }
+
+    /// <summary>The caches <paramref name="s"/> may copy: free sequences' first, then those of requests not waiting themselves.</summary>
+    private IEnumerable<PrefixCandidate> Candidates(ActiveSequence s)
+    {
+        foreach (var (id, tokens) in _retained)
+        {
+            yield return new PrefixCandidate(id, tokens, tokens.Count);
+        }
+        foreach (var a in _active)
+        {
+            if (a != s && a.WaitFor is null)
+            {
+                yield return new PrefixCandidate((int)a.Sequence, a.Prospective, a.Cached.Count);
             }
         }
     }
