@@ -112,6 +112,20 @@ public sealed class LocalModelFixture : IAsyncLifetime
         return (await Http.GetFromJsonAsync<JsonElement>(new Uri(baseUri, "/health")))!;
     }
 
+    /// <summary>Waits until no sequence of <paramref name="model"/> is decoding and nothing is queued (and <paramref name="also"/> holds).</summary>
+    public async Task WaitForIdleAsync(string model, Func<JsonElement, bool>? also = null)
+    {
+        // Generous for a loaded CI machine; an unfreed sequence would never come back at all.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var health = await HealthAsync(model);
+        while (health.GetProperty("active").GetInt32() > 0 || health.GetProperty("queued").GetInt32() > 0 || also?.Invoke(health) == false)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{model}' still has active or queued requests: {health}");
+            await Task.Delay(20);
+            health = await HealthAsync(model);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_services is not null)

@@ -32,7 +32,7 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         Assert.Equal(4, during.GetProperty("active").GetInt32());
         Assert.Equal(4, during.GetProperty("peak_batch_sequences").GetInt32());
         Assert.True(during.GetProperty("shared_steps").GetInt64() > before.GetProperty("shared_steps").GetInt64());
-        await WaitForIdle("tiny");
+        await fixture.WaitForIdleAsync("tiny");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         await reader.DisposeAsync();
         stream.Dispose();
         // The server learns of the disconnect a moment later; once it has counted the cancellation, the place is free.
-        await WaitForIdle("single", health => health.GetProperty("cancelled_requests").GetInt64() > cancelledBefore);
+        await fixture.WaitForIdleAsync("single", health => health.GetProperty("cancelled_requests").GetInt64() > cancelledBefore);
         using var next = await fixture.ChatAsync("single", Chat.Body("Now me", 4, 1));
 
         Assert.Equal("length", Chat.FinishReason(next));
@@ -128,7 +128,7 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
     private async Task<(string[] Texts, bool Moved)> TwinsAroundACancelledRequest(string model)
     {
         var baseUri = await fixture.Pool.EnsureStartedAsync(model);
-        await WaitForIdle(model);
+        await fixture.WaitForIdleAsync(model);
         var movesBefore = (await fixture.HealthAsync(model)).GetProperty("sequence_moves").GetInt64();
         var twin = Chat.Body("Twins", 1500, 7, new { model, stream = true, logit_bias = Chat.NoEnd });
 
@@ -145,7 +145,7 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         var texts = await Task.WhenAll(first.ReadToEndAsync(), second.ReadToEndAsync());
         await keeper.DisposeAsync();
         var movesAfter = (await fixture.HealthAsync(model)).GetProperty("sequence_moves").GetInt64();
-        await WaitForIdle(model);
+        await fixture.WaitForIdleAsync(model);
         return (texts, movesAfter > movesBefore);
     }
 
@@ -192,20 +192,6 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
         Assert.Equal(2, busy);
         Assert.True(elapsed < TimeSpan.FromSeconds(10), $"embedding took {elapsed}");
-        await WaitForIdle("tiny");
-    }
-
-    /// <summary>Waits until no sequence is decoding and nothing is queued (and <paramref name="also"/> holds).</summary>
-    private async Task WaitForIdle(string model, Func<JsonElement, bool>? also = null)
-    {
-        // Generous for a loaded CI machine; an unfreed sequence would never come back at all.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var health = await fixture.HealthAsync(model);
-        while (health.GetProperty("active").GetInt32() > 0 || health.GetProperty("queued").GetInt32() > 0 || also?.Invoke(health) == false)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the cancelled sequences were not freed: {health}");
-            await Task.Delay(20);
-            health = await fixture.HealthAsync(model);
-        }
+        await fixture.WaitForIdleAsync("tiny");
     }
 }
