@@ -35,9 +35,9 @@ public sealed class PrefixCacheTests(LocalModelFixture fixture)
     private static object[] Ask(string text) => [new { role = "user", content = text }];
 
     /// <summary>
-    /// Starts each test from a <c>prefix</c> server with empty caches and an idle <c>nocache</c> server. Texts depend in
-    /// their last bits on which tokens were decoded together, so a cache kept from an earlier test's concurrent
-    /// requests (even a chat template's first tokens) or a stream not yet let go would make them differ.
+    /// Starts each test from a <c>prefix</c> server with empty caches and an idle <c>nocache</c> server, so that what a
+    /// test's requests take from the cache comes from that test alone, and no stream of an earlier test decodes beside
+    /// them.
     /// </summary>
     private async Task FreshServersAsync()
     {
