@@ -10,7 +10,7 @@ namespace Gateway.ModelServer.Engine;
 /// thread-pool thread, and every thread that starts a llama.cpp computation gets an OpenMP thread team of its own. With
 /// more OpenMP threads in the process than cores, libgomp stops spinning between parallel regions and puts its threads
 /// to sleep, so after a single embedding request every generation step paid futex wake-ups: one stream of a 768 × 8
-/// model decoded about 20 % slower for the rest of the process's life.
+/// model decoded 20-50 % slower for the rest of the process's life (bench <c>--embedding-request</c>).
 /// </remarks>
 internal sealed class EmbeddingService(LoadedModel model, BatchScheduler scheduler) : IDisposable
 {

@@ -48,9 +48,8 @@ public sealed class PrefixCacheTests(LocalModelFixture fixture)
 
     private static int PromptTokens(JsonDocument response) => response.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
 
-    private static int Cached(JsonElement usage) => usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
-
-    private static int Cached(JsonDocument response) => Cached(response.RootElement.GetProperty("usage"));
+    private static int Cached(JsonDocument response) =>
+        response.RootElement.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
 
     /// <summary>
     /// The log probabilities of the first answer token's 20 likeliest alternatives: a prompt taken from the cache must
