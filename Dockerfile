@@ -71,6 +71,7 @@ COPY --chown=1654:1654 config/pool.json /config/pool.json
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \
     GATEWAY_APP_DIR=/app \
+    Gateway__AllowDevelopmentKey=false \
     Gateway__ConfigDirectory=/config \
     DOTNET_USE_POLLING_FILE_WATCHER=true
 USER 1654

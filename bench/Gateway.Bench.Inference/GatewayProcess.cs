@@ -44,6 +44,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var environment = start.Environment;
         environment["Gateway__ConfigDirectory"] = configDirectory;
+        environment["Gateway__AllowDevelopmentKey"] = "true";
         environment["Gateway__Models__bench__Provider"] = "local";
         environment["Gateway__Models__bench__Path"] = modelPath;
         environment["Gateway__Models__bench__ParallelSequences"] = settings.Streams.Max().ToString(CultureInfo.InvariantCulture);

@@ -39,6 +39,7 @@ public static partial class GatewayApplication
 
         ConfigureSocketScheduling(builder);
         builder.Services.AddGatewayConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddVirtualKeyAuthentication();
         builder.Services.AddGatewayProxy();
         builder.Services.AddGatewayRouting();
         builder.Services.AddGatewayStateStores(builder.Configuration);
@@ -49,6 +50,10 @@ public static partial class GatewayApplication
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();
+        // Every endpoint that serves a caller names a policy, so a request without a valid key is refused here,
+        // before any endpoint reads its body.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapModelsEndpoints();
         app.MapRouteEndpoints();
@@ -57,11 +62,11 @@ public static partial class GatewayApplication
         app.MapAgentEndpoints();
         app.MapResponsesEndpoints();
         app.MapGatewayMcpServer();
-        app.MapLocalModelAdmin("/admin/models").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
+        app.MapLocalModelAdmin("/admin/models").RequireAuthorization(GatewayPolicies.Admin).AddEndpointFilter(AdminEndpoints.StateStoreOutageAsync);
         app.MapConsole();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<FrontDoorMiddleware>();
+            proxy.UseFrontDoor();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
@@ -122,9 +127,14 @@ public static partial class GatewayApplication
         var catalog = app.Services.GetRequiredService<ReloadingSnapshot<CatalogSnapshot>>().Current;
         var listening = string.Join(", ", addresses);
         LogListening(logger, listening, catalog.Models.Count, app.Environment.ContentRootPath);
-        if (app.Services.GetRequiredService<KeyStore>().Current.DevelopmentKeyActive)
+        var keys = app.Services.GetRequiredService<KeyStore>();
+        if (keys.DevelopmentKeyActive)
         {
             LogDevelopmentKey(logger, KeySnapshot.DevelopmentKey);
+        }
+        else if (keys.Current.Count == 0)
+        {
+            LogNoKeys(logger);
         }
 
         if (catalog.Models.Count == 0)
@@ -136,8 +146,11 @@ public static partial class GatewayApplication
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway listening on {Addresses} with {Models} model(s) in the catalog (content root {ContentRoot})")]
     private static partial void LogListening(ILogger logger, string addresses, int models, string contentRoot);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured: the development key '{Key}' is accepted (Authorization: Bearer {Key}). Configure Gateway:Keys for anything but local use.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured and Gateway:AllowDevelopmentKey is on: the development key '{Key}' is accepted (Authorization: Bearer {Key}) until a key is configured or created. Configure Gateway:Keys for anything but local use.")]
     private static partial void LogDevelopmentKey(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured and the development key is off: only keys created through POST /admin/keys will work, and none can be created without an admin key. Configure Gateway:Keys (`keys new --name NAME --admin`), or set Gateway:AllowDevelopmentKey=true for local use.")]
+    private static partial void LogNoKeys(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog is empty. Add a model, e.g. Gateway__Models__mymodel__BaseUrl=http://127.0.0.1:8000/v1")]
     private static partial void LogNoModels(ILogger logger);

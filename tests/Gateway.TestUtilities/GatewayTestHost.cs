@@ -50,7 +50,8 @@ public sealed class GatewayTestHost : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(configDirectory, name), json);
         }
 
-        var args = new[] { "--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={configDirectory}" };
+        // The development key is off unless enabled, as in a deployment; these hosts stand in for the local run.
+        var args = new[] { "--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={configDirectory}", "--Gateway:AllowDevelopmentKey=true" };
         var app = GatewayApplication.Create(args, builder =>
         {
             builder.Logging.ClearProviders();

@@ -8,7 +8,11 @@ public sealed record RequestRecord(
     string Model,
     long PromptTokens,
     long CompletionTokens,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The id of the key that made the request: only that key (or an admin) may score it.</summary>
+    public string? KeyId { get; init; }
+}
 
 /// <summary>A request with the score a caller gave it: one training outcome for the router.</summary>
 public sealed record FeedbackOutcome(RequestRecord Request, double Score, DateTimeOffset ScoredAt);
@@ -16,10 +20,17 @@ public sealed record FeedbackOutcome(RequestRecord Request, double Score, DateTi
 /// <summary>Routing feedback: <c>POST /v1/feedback {request_id, score}</c>, exported as <c>outcomes.jsonl</c>.</summary>
 public interface IFeedbackStore
 {
+    /// <summary>
+    /// Remembers a request. Request ids may be chosen by callers (<c>x-request-id</c>), so a record never replaces
+    /// one of the same id that another key made: the first key to use an id keeps it until it expires.
+    /// </summary>
     ValueTask RecordRequestAsync(RequestRecord record, TimeSpan timeToLive, CancellationToken cancellationToken);
 
-    /// <summary>Attaches a score in [0,1] to a recorded request; false when the request id is unknown or expired.</summary>
-    ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken);
+    /// <summary>
+    /// Attaches a score in [0,1] to a recorded request made by the key <paramref name="keyId"/> (null: any key, for
+    /// admins); false when the request id is unknown, expired or another key's.
+    /// </summary>
+    ValueTask<bool> AddFeedbackAsync(string requestId, double score, string? keyId, CancellationToken cancellationToken);
 
     IAsyncEnumerable<FeedbackOutcome> ExportAsync(CancellationToken cancellationToken);
 }

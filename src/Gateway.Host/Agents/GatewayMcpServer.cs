@@ -3,6 +3,8 @@ using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Gateway.Host.Auth;
 using Gateway.Host.Errors;
+using Gateway.Host.FrontDoor;
+using Gateway.Host.State;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
@@ -11,9 +13,9 @@ using ModelContextProtocol.Server;
 namespace Gateway.Host.Agents;
 
 /// <summary>
-/// The gateway's tools served over MCP (Streamable HTTP, stateless) at <c>/mcp</c> for any valid key:
-/// the tools of every source except MCP servers the gateway itself is a client of, so a gateway listed
-/// as its own MCP server never loops.
+/// The gateway's tools served over MCP (Streamable HTTP, stateless) at <c>/mcp</c>: each key sees and may call only the
+/// tools it may use (<see cref="ToolAccess"/>), and every tool call counts against the key's request limit. Tools of MCP
+/// servers the gateway itself is a client of are not served, so a gateway listed as its own MCP server never loops.
 /// </summary>
 internal static class GatewayMcpServer
 {
@@ -30,34 +32,28 @@ internal static class GatewayMcpServer
 
     public static WebApplication MapGatewayMcpServer(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), branch => branch.Use(RequireKeyAsync));
-        app.MapMcp(Path);
+        app.MapMcp(Path).RequireAuthorization(GatewayPolicies.Key).AddEndpointFilter(async (invocation, next) =>
+            invocation.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeMcp
+                ? await next(invocation)
+                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)));
         return app;
     }
 
-    private static async Task RequireKeyAsync(HttpContext context, RequestDelegate next)
+    private static async Task<IReadOnlyList<AgentTool>> ToolsAsync(MessageContext request, CancellationToken cancellationToken)
     {
-        var (_, error) = await context.RequestServices.GetRequiredService<KeyStore>().AuthenticateAsync(context.Request, context.RequestAborted);
-        if (!context.RequestServices.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeMcp)
+        if (GatewayPolicies.KeyOf(request.User) is not { } key)
         {
-            error = GatewayError.NotFound(context.Request.Path);
+            return [];
         }
 
-        if (error is not null)
-        {
-            await GatewayErrorWriter.WriteAsync(context, error);
-            return;
-        }
-
-        await next(context);
+        var services = request.Services!;
+        var tools = await services.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
+        return ToolAccess.Filter(tools, key, services.GetRequiredService<AgentFrontDoor>());
     }
-
-    private static Task<IReadOnlyList<AgentTool>> ToolsAsync(IServiceProvider? services, CancellationToken cancellationToken) =>
-        services!.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
 
     internal static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {
-        var tools = await ToolsAsync(request.Services, cancellationToken);
+        var tools = await ToolsAsync(request, cancellationToken);
         return new ListToolsResult
         {
             Tools = [.. tools.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.ParametersSchema })],
@@ -67,20 +63,60 @@ internal static class GatewayMcpServer
     internal static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var name = request.Params?.Name ?? "";
-        var tool = (await ToolsAsync(request.Services, cancellationToken)).FirstOrDefault(t => t.Name == name);
+        var tool = (await ToolsAsync(request, cancellationToken)).FirstOrDefault(t => t.Name == name);
         if (tool is null)
         {
-            return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = $"Error: there is no tool named '{name}'." }] };
+            // A tool the key may not use is reported as absent, not as forbidden: its name says nothing.
+            return Failed("Error: there is no tool with that name.");
+        }
+
+        var key = GatewayPolicies.KeyOf(request.User)!;
+        if (await request.Services!.GetRequiredService<LimitEnforcer>().AdmitCallAsync(key, cancellationToken) is { } limited)
+        {
+            return Failed("Error: " + limited.Message);
         }
 
         var arguments = new KernelArguments();
-        foreach (var (key, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
+        foreach (var (argument, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
         {
-            arguments[key] = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            arguments[argument] = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
         }
 
         var timeout = request.Services!.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeTimeout;
         var outcome = await ToolInvoker.InvokeAsync(new Kernel(), tool, arguments, timeout, cancellationToken);
         return new CallToolResult { IsError = !outcome.Succeeded, Content = [new TextContentBlock { Text = outcome.Output }] };
+    }
+
+    private static CallToolResult Failed(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
+}
+
+/// <summary>
+/// Which of the gateway's tools a key may use directly (over <c>/mcp</c>): every tool when its model list is
+/// unrestricted; otherwise the tools its list names as <c>tool:NAME</c> (<c>tool:*</c> for all) and the tools of the
+/// agents it may use (all tools for an agent that names none).
+/// </summary>
+internal static class ToolAccess
+{
+    public const string Prefix = "tool:";
+
+    public static IReadOnlyList<AgentTool> Filter(IReadOnlyList<AgentTool> tools, VirtualKey key, AgentFrontDoor agents)
+    {
+        if (key.AllowedModels is null || key.Allows(Prefix + "*"))
+        {
+            return tools;
+        }
+
+        var viaAgents = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, definition) in agents.AllowedDefinitions(key))
+        {
+            if (definition.Tools.Count == 0)
+            {
+                return tools;
+            }
+
+            viaAgents.UnionWith(definition.Tools);
+        }
+
+        return tools.Where(t => viaAgents.Contains(t.Name) || key.Allows(Prefix + t.Name)).ToArray();
     }
 }

@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Host.Auth;
 using Gateway.Host.Errors;
+using Gateway.Host.Configuration;
+using Gateway.Host.FrontDoor;
 using Gateway.State;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
 
@@ -15,7 +18,7 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(RequireAdminAsync);
+        var admin = endpoints.MapGroup("/admin").RequireAuthorization(GatewayPolicies.Admin).AddEndpointFilter(StateStoreOutageAsync);
         admin.MapPost("/keys", CreateKeyAsync);
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapDelete("/keys/{name}", RevokeKeyAsync);
@@ -24,17 +27,9 @@ internal static class AdminEndpoints
         return endpoints;
     }
 
-    /// <summary>Endpoint filter: admin keys only; state-store outages become 503.</summary>
-    public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>Endpoint filter: state-store outages become 503.</summary>
+    public static async ValueTask<object?> StateStoreOutageAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
-        var context = invocation.HttpContext;
-        var (key, error) = await context.RequestServices.GetRequiredService<KeyStore>().AuthenticateAsync(context.Request, context.RequestAborted);
-        error ??= key!.Admin ? null : GatewayError.AdminRequired();
-        if (error is not null)
-        {
-            return new ErrorResult(error);
-        }
-
         try
         {
             return await next(invocation);
@@ -49,16 +44,25 @@ internal static class AdminEndpoints
         string? Name, List<string>? Models, bool Admin, int? RequestsPerMinute, long? TokensPerMinute,
         decimal? BudgetUsd, double? BudgetPeriodHours, bool Cache);
 
-    private static async Task<IResult> CreateKeyAsync(HttpContext context, KeyStore keys, TimeProvider time)
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, KeyStore keys, TimeProvider time, IOptionsMonitor<GatewayOptions> options)
     {
-        CreateKeyRequest? request;
-        try
+        var (document, bodyError) = await RequestBodyReader.ReadJsonAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        if (document is null)
         {
-            request = await JsonSerializer.DeserializeAsync<CreateKeyRequest>(context.Request.Body, SnakeCase, context.RequestAborted);
+            return new ErrorResult(bodyError!);
         }
-        catch (JsonException ex)
+
+        CreateKeyRequest? request;
+        using (document)
         {
-            return new ErrorResult(GatewayError.InvalidJson(ex.Message));
+            try
+            {
+                request = document.Deserialize<CreateKeyRequest>(SnakeCase);
+            }
+            catch (JsonException ex)
+            {
+                return new ErrorResult(GatewayError.InvalidJson(ex.Message));
+            }
         }
 
         if (request?.Name is not { Length: > 0 and <= 100 } name || name.Any(c => char.IsWhiteSpace(c) || c == '/'))
@@ -79,6 +83,9 @@ internal static class AdminEndpoints
         {
             return new ErrorResult(new GatewayError(StatusCodes.Status409Conflict, $"A key named '{name}' exists.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_exists"));
         }
+
+        // The development key is public: once a managed key exists it stops working (on other replicas within a second).
+        keys.ManagedKeyCreated();
 
         return Results.Json(new { @object = "key", name, key = secret, models = stored.Models, admin = stored.Admin, created_at = stored.CreatedAt }, statusCode: 201);
     }
@@ -111,7 +118,7 @@ internal static class AdminEndpoints
             return new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
         }
 
-        var states = await limits.PeekAsync(name, stored.Limits, context.RequestAborted);
+        var states = await limits.PeekAsync(VirtualKey.FromStored(stored).Id, stored.Limits, context.RequestAborted);
         return Results.Json(new
         {
             @object = "key.usage",

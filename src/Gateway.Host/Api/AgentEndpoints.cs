@@ -19,17 +19,17 @@ internal static class AgentEndpoints
 {
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/agents/{name}/runs", RunAsync);
-        endpoints.MapGet("/v1/agents", ListAsync);
+        endpoints.MapPost("/v1/agents/{name}/runs", RunAsync).RequireAuthorization(GatewayPolicies.Key);
+        endpoints.MapGet("/v1/agents", ListAsync).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
     }
 
-    private static async Task RunAsync(HttpContext context, string name, KeyStore keys, LimitEnforcer limits, AgentFrontDoor agents,
+    private static async Task RunAsync(HttpContext context, string name, LimitEnforcer limits, AgentFrontDoor agents,
         Microsoft.Extensions.Options.IOptionsMonitor<GatewayOptions> options)
     {
-        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        error ??= agents.Resolve(AgentSnapshot.ModelPrefix + name, key!, out _);
-        error ??= await limits.AcquireAsync(context, key!);
+        var key = GatewayPolicies.KeyOf(context.User)!;
+        var error = agents.Resolve(AgentSnapshot.ModelPrefix + name, key, out _);
+        error ??= await limits.AcquireAsync(context, key);
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
@@ -74,14 +74,9 @@ internal static class AgentEndpoints
         }
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, AgentFrontDoor agents, ToolCatalog tools)
+    private static async Task ListAsync(HttpContext context, AgentFrontDoor agents, ToolCatalog tools)
     {
-        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (error is not null)
-        {
-            await GatewayErrorWriter.WriteAsync(context, error);
-            return;
-        }
+        var key = GatewayPolicies.KeyOf(context.User);
 
         var data = new List<object>();
         foreach (var (name, definition) in agents.AllowedDefinitions(key!))

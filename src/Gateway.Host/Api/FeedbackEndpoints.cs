@@ -8,23 +8,21 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
 
-/// <summary><c>POST /v1/feedback {"request_id","score"}</c>: scores an earlier answer (score in [0,1]) for router retraining.</summary>
+/// <summary>
+/// <c>POST /v1/feedback {"request_id","score"}</c>: scores an earlier answer (score in [0,1]) for router retraining.
+/// A key may score only the requests it made itself; an admin key may score any.
+/// </summary>
 internal static class FeedbackEndpoints
 {
     public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/feedback", FeedbackAsync);
+        endpoints.MapPost("/v1/feedback", FeedbackAsync).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
     }
 
-    private static async Task<IResult> FeedbackAsync(HttpContext context, KeyStore keys, IFeedbackStore feedback, IOptionsMonitor<GatewayOptions> options)
+    private static async Task<IResult> FeedbackAsync(HttpContext context, IFeedbackStore feedback, IOptionsMonitor<GatewayOptions> options)
     {
-        var (_, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (error is not null)
-        {
-            return new ErrorResult(error);
-        }
-
+        var key = GatewayPolicies.KeyOf(context.User)!;
         string? requestId;
         double score;
         var (parsed, bodyError) = await RequestBodyReader.ReadJsonAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
@@ -50,7 +48,8 @@ internal static class FeedbackEndpoints
 
         try
         {
-            return await feedback.AddFeedbackAsync(requestId, score, context.RequestAborted)
+            // Another key's request is "not found", so ids of other tenants' requests cannot be probed.
+            return await feedback.AddFeedbackAsync(requestId, score, key.Admin ? null : key.Id, context.RequestAborted)
                 ? Results.Json(new { @object = "feedback", request_id = requestId, score })
                 : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound,
                     $"No recent request with id '{requestId}' (it may have expired).", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "request_id", "request_not_found"));

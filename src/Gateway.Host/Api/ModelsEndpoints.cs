@@ -12,20 +12,15 @@ internal static class ModelsEndpoints
 {
     public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/models", ListAsync);
-        endpoints.MapGet("/v1/models/{**id}", GetAsync);
+        endpoints.MapGet("/v1/models", ListAsync).RequireAuthorization(GatewayPolicies.Key);
+        endpoints.MapGet("/v1/models/{**id}", GetAsync).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
     }
 
-    private static async Task ListAsync(HttpContext context, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing,
+    private static async Task ListAsync(HttpContext context, ReloadingSnapshot<CatalogSnapshot> catalog, ReloadingSnapshot<RoutingSnapshot> routing,
         Gateway.Host.Agents.AgentFrontDoor agents)
     {
-        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (error is not null)
-        {
-            await GatewayErrorWriter.WriteAsync(context, error);
-            return;
-        }
+        var key = GatewayPolicies.KeyOf(context.User);
 
         await WriteJsonAsync(context, writer =>
         {
@@ -66,15 +61,10 @@ internal static class ModelsEndpoints
         writer.WriteEndObject();
     }
 
-    private static async Task GetAsync(HttpContext context, string id, KeyStore keys, ReloadingSnapshot<CatalogSnapshot> catalog,
+    private static async Task GetAsync(HttpContext context, string id, ReloadingSnapshot<CatalogSnapshot> catalog,
         ReloadingSnapshot<RoutingSnapshot> routing, Gateway.Host.Agents.AgentFrontDoor agents)
     {
-        var (key, error) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (error is not null)
-        {
-            await GatewayErrorWriter.WriteAsync(context, error);
-            return;
-        }
+        var key = GatewayPolicies.KeyOf(context.User);
 
         if (Gateway.Host.Agents.AgentFrontDoor.IsAgent(id))
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Host.Agents;
+using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
@@ -20,27 +21,11 @@ internal static class ResponsesEndpoints
 {
     public static IEndpointRouteBuilder MapResponsesEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/responses", CreateAsync);
+        endpoints.MapPost("/v1/responses", AnswerAsync).RequireAuthorization(GatewayPolicies.Key);
         endpoints.MapGet("/v1/responses/{id}", (HttpContext context, string id) => GatewayErrorWriter.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"No response with id '{id}' is stored: this gateway does not keep responses.",
-                Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "id", "not_found")));
+                Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "id", "not_found"))).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
-    }
-
-    private static async Task CreateAsync(HttpContext context, ResponsesLoopback loopback, IOptionsMonitor<GatewayOptions> options, TimeProvider time,
-        GatewayMetrics metrics)
-    {
-        try
-        {
-            await AnswerAsync(context, loopback, options, time);
-        }
-        finally
-        {
-            // The chat pass counts tokens and spend; this counts the Responses requests themselves, by answering model.
-            var model = context.Response.Headers["x-gateway-model"].ToString();
-            metrics.Requests.WithLabels("responses", model.Length > 0 ? model : "none",
-                context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-        }
     }
 
     private static async Task AnswerAsync(HttpContext context, ResponsesLoopback loopback, IOptionsMonitor<GatewayOptions> options, TimeProvider time)

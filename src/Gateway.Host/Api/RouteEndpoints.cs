@@ -4,6 +4,7 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Routing;
+using Gateway.Host.State;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
@@ -17,16 +18,17 @@ internal static class RouteEndpoints
 {
     public static IEndpointRouteBuilder MapRouteEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/route", RouteAsync);
+        endpoints.MapPost("/v1/route", RouteAsync).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
     }
 
-    private static async Task RouteAsync(HttpContext context, KeyStore keys, RouterService router, IOptionsMonitor<GatewayOptions> options)
+    private static async Task RouteAsync(HttpContext context, RouterService router, LimitEnforcer limits, IOptionsMonitor<GatewayOptions> options)
     {
-        var (key, authError) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (authError is not null)
+        var key = GatewayPolicies.KeyOf(context.User)!;
+        // A routing decision costs CPU: it counts against the key's request limit like any call.
+        if (await limits.AcquireAsync(context, key) is { } limited)
         {
-            await GatewayErrorWriter.WriteAsync(context, authError);
+            await GatewayErrorWriter.WriteAsync(context, limited);
             return;
         }
 
@@ -39,7 +41,7 @@ internal static class RouteEndpoints
 
         using (document)
         {
-            var error = Prepare(document.RootElement, context, router, out var prompt, out var profileName, out var profile, out var overrides, out var pareto);
+            var error = Prepare(document.RootElement, context, router, out var prompt, out var promptTokens, out var profileName, out var profile, out var overrides, out var pareto);
             if (error is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, error);
@@ -49,7 +51,7 @@ internal static class RouteEndpoints
             // Encoding the prompt and sweeping the Pareto front are CPU work: on the thread pool, not the I/O thread.
             var (decision, front) = await Task.Run(() =>
             {
-                var routed = router.Route(prompt!, profile!, overrides!, key!, out var sweep, pareto);
+                var routed = router.Route(prompt!, promptTokens, profile!, overrides!, key, out var sweep, pareto);
                 return (routed, sweep);
             }, context.RequestAborted);
             if (decision is null)
@@ -73,16 +75,17 @@ internal static class RouteEndpoints
                     expected_cost_usd = c.ExpectedCostUsd,
                     score = c.Score,
                 }),
-                rejected = decision.Rejected.Select(r => new { model = r.Name, reason = r.Reason }),
+                rejected = RoutedCandidates.Visible(decision.Rejected, key).Select(r => new { model = r.Name, reason = r.Reason }),
                 pareto = front?.Select(p => new { cost_weight = p.CostWeight, model = p.Model, predicted_quality = p.PredictedQuality, expected_cost_usd = p.ExpectedCostUsd }),
             }, context.RequestAborted);
         }
     }
 
-    private static GatewayError? Prepare(JsonElement root, HttpContext context, RouterService router, out string? prompt,
+    private static GatewayError? Prepare(JsonElement root, HttpContext context, RouterService router, out string? prompt, out int promptTokens,
         out string profileName, out RouteProfileOptions? profile, out RouteOverrides? overrides, out bool pareto)
     {
         prompt = null;
+        promptTokens = 0;
         profile = null;
         overrides = null;
         profileName = RoutingSnapshot.DefaultProfile;
@@ -94,11 +97,11 @@ internal static class RouteEndpoints
 
         if (root.TryGetProperty("prompt", out var p) && p.ValueKind == JsonValueKind.String)
         {
-            prompt = p.GetString();
+            (prompt, promptTokens) = router.Settings.PromptOf(root, OpenAIOperation.Completions);
         }
         else if (root.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Array)
         {
-            prompt = PromptText.Extract(root, OpenAIOperation.ChatCompletions);
+            (prompt, promptTokens) = router.Settings.PromptOf(root, OpenAIOperation.ChatCompletions);
         }
         else
         {

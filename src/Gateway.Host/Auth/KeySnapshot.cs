@@ -19,7 +19,10 @@ internal sealed class KeySnapshot
         DevelopmentKeyActive = developmentKeyActive;
     }
 
-    /// <summary>True when no keys are configured and the development key is accepted.</summary>
+    /// <summary>
+    /// True when no keys are configured and the development key is allowed; it is still refused once a managed key
+    /// exists (see <see cref="KeyStore"/>).
+    /// </summary>
     public bool DevelopmentKeyActive { get; }
 
     public int Count => _byHash.Count;
@@ -31,7 +34,7 @@ internal sealed class KeySnapshot
 
     public static KeySnapshot Build(IConfiguration configuration)
     {
-        var allowDevelopmentKey = configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.AllowDevelopmentKey)}", true);
+        var allowDevelopmentKey = configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.AllowDevelopmentKey)}", false);
         var keys = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
         foreach (var section in configuration.GetSection(SectionPath).GetChildren())
         {
@@ -60,7 +63,7 @@ internal sealed class KeySnapshot
             }
 
             var limits = new Gateway.State.KeyLimits(options.RequestsPerMinute, options.TokensPerMinute, options.BudgetUsd, options.BudgetPeriod);
-            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache)))
+            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache, VirtualKey.IdOf(hash))))
             {
                 throw new ConfigurationException($"{section.Path}: the same key hash is configured twice.");
             }
@@ -69,7 +72,8 @@ internal sealed class KeySnapshot
         var developmentKeyActive = keys.Count == 0 && allowDevelopmentKey;
         if (developmentKeyActive)
         {
-            keys[KeyHasher.Hash(DevelopmentKey)] = new VirtualKey("development", null, Admin: true);
+            var hash = KeyHasher.Hash(DevelopmentKey);
+            keys[hash] = new VirtualKey("development", null, Admin: true, Id: VirtualKey.IdOf(hash));
         }
 
         return new KeySnapshot(keys.ToFrozenDictionary(StringComparer.Ordinal), developmentKeyActive);

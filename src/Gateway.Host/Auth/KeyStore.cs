@@ -9,16 +9,27 @@ namespace Gateway.Host.Auth;
 /// Authenticates callers (<c>Authorization: Bearer &lt;key&gt;</c>) against the configured keys, then
 /// against keys managed through the admin API (<see cref="IKeyStore"/>, shared through Redis when
 /// configured). Managed keys found are remembered briefly; a revocation on any replica evicts them.
+/// The development key is refused as soon as any managed key exists, on any replica.
 /// </summary>
 internal sealed class KeyStore : IDisposable
 {
     private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
+    // Unknown keys are remembered only briefly, so a key created on another replica works at once.
+    private static readonly TimeSpan RememberUnknownFor = TimeSpan.FromSeconds(1);
+    // How often the development key asks the managed store whether a key exists there yet.
+    private static readonly TimeSpan ManagedKeysCheckInterval = TimeSpan.FromSeconds(1);
     private const int MaxRemembered = 10_000;
 
     private readonly ReloadingSnapshot<KeySnapshot> _snapshot;
     private readonly IKeyStore _managed;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (VirtualKey? Key, DateTimeOffset Until)> _remembered = new(StringComparer.Ordinal);
+    private readonly string _developmentKeyHash = KeyHasher.Hash(KeySnapshot.DevelopmentKey);
+
+    // Valid keys and unknown ones apart: a flood of wrong keys may fill (and clear) only the second.
+    private readonly ConcurrentDictionary<string, (VirtualKey Key, DateTimeOffset Until)> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+    private volatile bool _managedKeysExist;
+    private long _nextManagedCheckTicks = long.MinValue;
 
     public KeyStore(ReloadingSnapshot<KeySnapshot> snapshot, IKeyStore managed, TimeProvider time)
     {
@@ -31,6 +42,9 @@ internal sealed class KeyStore : IDisposable
     public KeySnapshot Current => _snapshot.Current;
 
     public IKeyStore Managed => _managed;
+
+    /// <summary>True while the development key is accepted: none configured, allowed, and no managed key known to exist.</summary>
+    public bool DevelopmentKeyActive => _snapshot.Current.DevelopmentKeyActive && !_managedKeysExist;
 
     /// <summary>Returns the caller's key, or the 401 (or 503 when the key store is unreachable) to send.</summary>
     public async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -53,16 +67,36 @@ internal sealed class KeyStore : IDisposable
             return (null, GatewayError.InvalidKey());
         }
 
-        var hash = KeyHasher.Hash(presented);
-        if (_snapshot.Current.TryGetByHash(hash, out var configured))
+        return await AuthenticateHashAsync(KeyHasher.Hash(presented), cancellationToken);
+    }
+
+    private async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot.Current;
+        if (snapshot.TryGetByHash(hash, out var configured))
         {
+            if (snapshot.DevelopmentKeyActive && hash == _developmentKeyHash)
+            {
+                return await ManagedKeysExistAsync(cancellationToken) switch
+                {
+                    null => (null, StoreUnavailable()),
+                    true => (null, GatewayError.InvalidKey()),
+                    false => (configured, null),
+                };
+            }
+
             return (configured, null);
         }
 
         var now = _time.GetUtcNow();
-        if (_remembered.TryGetValue(hash, out var remembered) && remembered.Until > now)
+        if (_known.TryGetValue(hash, out var remembered) && remembered.Until > now)
         {
-            return remembered.Key is { } key ? (key, null) : (null, GatewayError.InvalidKey());
+            return (remembered.Key, null);
+        }
+
+        if (_unknown.TryGetValue(hash, out var unknownUntil) && unknownUntil > now)
+        {
+            return (null, GatewayError.InvalidKey());
         }
 
         StoredKey? stored;
@@ -72,21 +106,76 @@ internal sealed class KeyStore : IDisposable
         }
         catch (StateStoreUnavailableException)
         {
-            return (null, GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, "The key store is unavailable; retry shortly.", "key_store_unavailable"));
+            return (null, StoreUnavailable());
         }
 
-        var found = stored is { Revoked: false } ? VirtualKey.FromStored(stored) : null;
-        if (_remembered.Count >= MaxRemembered)
+        if (stored is not null)
         {
-            _remembered.Clear();
+            _managedKeysExist = true;
         }
 
-        // Unknown keys are remembered only briefly, so a key created on another replica works at once.
-        _remembered[hash] = (found, now + (found is null ? TimeSpan.FromSeconds(1) : RememberFor));
-        return found is null ? (null, GatewayError.InvalidKey()) : (found, null);
+        if (stored is not { Revoked: false })
+        {
+            Remember(_unknown, hash, now + RememberUnknownFor);
+            _known.TryRemove(hash, out _);
+            return (null, GatewayError.InvalidKey());
+        }
+
+        var found = VirtualKey.FromStored(stored);
+        Remember(_known, hash, (found, now + RememberFor));
+        _unknown.TryRemove(hash, out _);
+        return (found, null);
     }
 
-    public void Forget(string hash) => _remembered.TryRemove(hash, out _);
+    /// <summary>Records that a managed key was just created here, so the development key stops at once.</summary>
+    public void ManagedKeyCreated() => _managedKeysExist = true;
+
+    /// <summary>Whether any managed key exists (asked of the store at most once a second until one does); null when the store is down.</summary>
+    private async ValueTask<bool?> ManagedKeysExistAsync(CancellationToken cancellationToken)
+    {
+        if (_managedKeysExist)
+        {
+            return true;
+        }
+
+        var now = _time.GetTimestamp();
+        var due = Interlocked.Read(ref _nextManagedCheckTicks);
+        if (now < due)
+        {
+            return false;
+        }
+
+        try
+        {
+            var any = (await _managed.ListAsync(cancellationToken)).Count > 0;
+            _managedKeysExist |= any;
+            Interlocked.Exchange(ref _nextManagedCheckTicks, now + (long)(ManagedKeysCheckInterval.TotalSeconds * _time.TimestampFrequency));
+            return any;
+        }
+        catch (StateStoreUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    private static void Remember<T>(ConcurrentDictionary<string, T> cache, string hash, T value)
+    {
+        if (cache.Count >= MaxRemembered && !cache.ContainsKey(hash))
+        {
+            cache.Clear();
+        }
+
+        cache[hash] = value;
+    }
+
+    private static GatewayError StoreUnavailable() =>
+        GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, "The key store is unavailable; retry shortly.", "key_store_unavailable");
+
+    public void Forget(string hash)
+    {
+        _known.TryRemove(hash, out _);
+        _unknown.TryRemove(hash, out _);
+    }
 
     public void Dispose() => _managed.KeyRevoked -= Forget;
 }

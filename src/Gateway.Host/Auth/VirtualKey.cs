@@ -4,15 +4,24 @@ using Gateway.State;
 namespace Gateway.Host.Auth;
 
 /// <summary>An authenticated caller's key: its name, what it may use, its limits and whether it is an admin.</summary>
-internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels, bool Admin, KeyLimits? Limits = null, bool Cache = false)
+/// <param name="Id">
+/// A stable id of this key's secret (a prefix of its SHA-256): limits, spend, the response cache and feedback are
+/// kept under it, so a key revoked and created again under the same name starts afresh and two keys never share state.
+/// </param>
+internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels, bool Admin, KeyLimits? Limits = null, bool Cache = false, string Id = "")
 {
+    /// <summary>Hex digits of the key's SHA-256 that make its <see cref="Id"/> (128 bits).</summary>
+    public const int IdLength = 32;
+
     /// <summary>True when the key may use <paramref name="model"/>.</summary>
     public bool Allows(string model) => AllowedModels is null || AllowedModels.Contains(model);
+
+    public static string IdOf(string hash) => "k" + hash[..IdLength];
 
     public static VirtualKey FromStored(StoredKey key)
     {
         var models = key.Models.Where(m => !string.IsNullOrWhiteSpace(m)).ToArray();
         var allowed = models.Length == 0 || models.Contains("*") ? null : models.ToFrozenSet(StringComparer.Ordinal);
-        return new VirtualKey(key.Name, allowed, key.Admin, key.Limits, key.Cache);
+        return new VirtualKey(key.Name, allowed, key.Admin, key.Limits, key.Cache, IdOf(key.Hash.ToLowerInvariant()));
     }
 }

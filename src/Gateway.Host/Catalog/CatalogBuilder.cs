@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Gateway.Catalog;
 using Gateway.Host.Configuration;
 
@@ -98,6 +99,10 @@ internal static class CatalogBuilder
         }
 
         var resilience = BuildResilience(path, options);
+        if (options.MaxEventBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            throw new ConfigurationException($"{path}:MaxEventBytes must be between 1 KiB and 256 MiB.");
+        }
 
         var upstreamModel = string.IsNullOrWhiteSpace(options.UpstreamModel) ? name : options.UpstreamModel;
         string? authorization = null;
@@ -119,10 +124,39 @@ internal static class CatalogBuilder
             UpstreamAuthorization = authorization,
             LoadBalancing = options.LoadBalancing,
             Timeout = options.Timeout,
+            MaxEventBytes = options.MaxEventBytes,
             Resilience = resilience,
             HealthCheck = options.HealthCheck,
+            ForwardHeaders = BuildForwardHeaders(path, options.ForwardHeaders),
             Fallbacks = options.Fallbacks.Where(f => !string.IsNullOrWhiteSpace(f) && f != name).Distinct(StringComparer.Ordinal).ToArray(),
         };
+    }
+
+    /// <summary>Caller headers every upstream gets: content negotiation, the client's name and the trace context.</summary>
+    public static readonly string[] DefaultForwardHeaders = ["accept", "user-agent", "traceparent", "tracestate"];
+
+    // The gateway sets these itself, or they would undo what the allow-list is for.
+    private static readonly HashSet<string> NeverForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "host", "content-length", "content-type",
+        "content-encoding", "accept-encoding", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer",
+        "x-request-id", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded",
+    };
+
+    private static System.Collections.Frozen.FrozenSet<string> BuildForwardHeaders(string path, IEnumerable<string> configured)
+    {
+        var headers = new HashSet<string>(DefaultForwardHeaders, StringComparer.Ordinal);
+        foreach (var header in configured.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => h.Trim().ToLowerInvariant()))
+        {
+            if (NeverForwarded.Contains(header) || header.Any(c => c is <= ' ' or >= '\x7f' or ':'))
+            {
+                throw new ConfigurationException($"{path}:ForwardHeaders: '{header}' cannot be forwarded.");
+            }
+
+            headers.Add(header);
+        }
+
+        return headers.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
     private static UpstreamResilience BuildResilience(string path, ModelOptions options)

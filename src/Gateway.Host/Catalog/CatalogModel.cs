@@ -31,10 +31,16 @@ internal sealed record CatalogModel
 
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary>Largest server-sent event accepted from the upstream; see <see cref="ModelOptions.MaxEventBytes"/>.</summary>
+    public int MaxEventBytes { get; init; } = 4 * 1024 * 1024;
+
     public required UpstreamResilience Resilience { get; init; }
 
     /// <summary>YARP health checks for the replicas.</summary>
     public required HealthCheckOptions HealthCheck { get; init; }
+
+    /// <summary>Caller headers (lower case) forwarded to the upstream; see <see cref="ModelOptions.ForwardHeaders"/>.</summary>
+    public required System.Collections.Frozen.FrozenSet<string> ForwardHeaders { get; init; }
 
     /// <summary>Operator-configured fallback models for explicit requests, in order.</summary>
     public required IReadOnlyList<string> Fallbacks { get; init; }

@@ -33,8 +33,23 @@ public sealed class ModelOptions
     /// <summary>Longest a whole request may take, streaming included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Largest single server-sent event accepted from the upstream, in bytes; a larger one ends the stream with the
+    /// usual error event instead of being buffered. Default 4 MiB.
+    /// </summary>
+    public int MaxEventBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Retries against the same model after connection failures or 429/502/503, before any byte reached the client.</summary>
     public int MaxRetries { get; set; } = 2;
+
+    /// <summary>
+    /// Caller headers forwarded to this model's upstream besides the default ones (<c>Accept</c>, <c>User-Agent</c>,
+    /// <c>traceparent</c>, <c>tracestate</c>); every other caller header is dropped, so a caller cannot pick the
+    /// organization or project a shared upstream key bills (<c>OpenAI-Organization</c>, <c>OpenAI-Project</c>), pass
+    /// cookies or credentials, or ask for a compressed answer the gateway could not count. Credentials and
+    /// connection headers cannot be listed.
+    /// </summary>
+    public List<string> ForwardHeaders { get; set; } = [];
 
     /// <summary>Models to try, in order, when this one fails before answering (for explicit, not routed, requests).</summary>
     public List<string> Fallbacks { get; set; } = [];

@@ -18,8 +18,12 @@ public sealed class GatewayOptions
     /// </summary>
     public string ConfigDirectory { get; set; } = "config";
 
-    /// <summary>Whether the development key is accepted when no keys are configured.</summary>
-    public bool AllowDevelopmentKey { get; set; } = true;
+    /// <summary>
+    /// Whether the public development key (<c>sk-gateway-dev</c>, an admin key) is accepted while no keys are
+    /// configured and none has been created through the admin API. Default off; the repository's
+    /// <c>dotnet run</c> profile turns it on for local use.
+    /// </summary>
+    public bool AllowDevelopmentKey { get; set; }
 
     /// <summary>Prometheus <c>/metrics</c>.</summary>
     public MetricsOptions Metrics { get; set; } = new();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
@@ -5,7 +6,10 @@ using Gateway.Host.Errors;
 
 namespace Gateway.Host.FrontDoor;
 
-/// <summary>Per-request state shared by the front door's steps, the proxy transforms and error handling.</summary>
+/// <summary>
+/// Per-request state shared by the front door's steps, the proxy transforms and error handling: set by
+/// <see cref="RequestContextMiddleware"/> on every request, filled in by each step in turn (see <see cref="FrontDoorPipeline"/>).
+/// </summary>
 internal sealed class GatewayRequestFeature
 {
     public GatewayRequestFeature(string requestId, long startTimestamp)
@@ -22,7 +26,26 @@ internal sealed class GatewayRequestFeature
     /// <summary>When the request was handed to the upstream (0 until then).</summary>
     public long SentTimestamp { get; set; }
 
+    /// <summary>The caller's key, set by authentication.</summary>
     public VirtualKey? Key { get; set; }
+
+    /// <summary>The OpenAI operation of a proxied request (null for the gateway's own endpoints).</summary>
+    public OpenAIOperation? Operation { get; set; }
+
+    /// <summary>The body as the caller sent it, in a pooled buffer that <see cref="ReturnBody"/> gives back.</summary>
+    public ReadOnlyMemory<byte> OriginalBody { get; private set; }
+
+    /// <summary>The body without the gateway's own <c>route</c> property: what upstreams are sent (with <c>model</c> rewritten).</summary>
+    public ReadOnlyMemory<byte> Body { get; set; }
+
+    /// <summary>What the validator found in <see cref="Body"/>.</summary>
+    public ParsedRequest Parsed { get; set; }
+
+    /// <summary>The models to try, in order (the first that answers serves the request).</summary>
+    public IReadOnlyList<CatalogModel>? Candidates { get; set; }
+
+    /// <summary>The limits admission held for this request, settled to its real usage when it ends.</summary>
+    public Admission? Admission { get; set; }
 
     public CatalogModel? Model { get; set; }
 
@@ -49,6 +72,12 @@ internal sealed class GatewayRequestFeature
     /// <summary>Usage reported by the upstream, once seen.</summary>
     public Resilience.TokenUsage? Usage { get; set; }
 
+    /// <summary>
+    /// Completion tokens forwarded to the caller so far by the documented estimate (<see cref="Resilience.UsageEstimate"/>),
+    /// charged when the upstream's own usage never arrives (the caller hung up, the stream broke).
+    /// </summary>
+    public long ForwardedTokenEstimate { get; set; }
+
     /// <summary>The gateway asked the upstream for a usage chunk the client did not ask for; drop it.</summary>
     public bool StripUsageChunk { get; set; }
 
@@ -58,11 +87,32 @@ internal sealed class GatewayRequestFeature
     /// <summary>The answer's bytes as sent to the client, when captured.</summary>
     public ReadOnlyMemory<byte>? CapturedBody { get; set; }
 
-    /// <summary>The operation and body (for feedback records), kept only while the request runs.</summary>
-    public (OpenAIOperation Operation, ReadOnlyMemory<byte> Body)? Prompt { get; set; }
-
     /// <summary>Set when a stream broke after it started; the client got an error event.</summary>
     public string? StreamError { get; set; }
+
+    /// <summary>The authorization a local model's server expects, from its lease (null for remote models).</summary>
+    public string? LocalModelAuthorization { get; set; }
+
+    private byte[]? _bodyBuffer;
+
+    /// <summary>Takes ownership of a pooled body buffer.</summary>
+    public void SetBody(byte[] buffer, int length)
+    {
+        _bodyBuffer = buffer;
+        OriginalBody = Body = buffer.AsMemory(0, length);
+    }
+
+    /// <summary>Returns the pooled body buffer; the request's bodies must not be read afterwards.</summary>
+    public void ReturnBody()
+    {
+        if (_bodyBuffer is { } buffer)
+        {
+            _bodyBuffer = null;
+            OriginalBody = Body = default;
+            UpstreamBody = default;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Resets per-attempt state before the next candidate is tried.</summary>
     public void ResetAttempt()
@@ -72,8 +122,10 @@ internal sealed class GatewayRequestFeature
         FirstByteTimestamp = 0;
         CompletedTimestamp = 0;
         Usage = null;
+        ForwardedTokenEstimate = 0;
         StreamError = null;
         CapturedBody = null;
+        LocalModelAuthorization = null;
     }
 
     /// <summary>Time before the upstream call that belongs to the upstream (starting a local model), in timestamp ticks.</summary>

@@ -1,8 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gateway.Host.Auth;
+using Gateway.Host.Catalog;
 using Gateway.Host.Metrics;
+using Gateway.Host.Resilience;
 using Gateway.Host.Routing;
 using Gateway.Host.State;
 using Gateway.State;
@@ -40,12 +42,12 @@ public enum FeedbackScope
 }
 
 /// <summary>
-/// After a proxied request: its tokens and spend go to the key's limits, a record goes to the
-/// feedback store, and metrics record latency, tokens and spend.
+/// After a proxied request, however it ended: its limits reservation is settled to what it used (the upstream's
+/// usage, or <see cref="UsageEstimate.Fallback"/> when that never came), a record goes to the feedback store, and
+/// metrics record latency, tokens and spend.
 /// </summary>
 internal sealed class RequestAccounting
 {
-    private static readonly string[] StatusLabels = Enumerable.Range(0, 600).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
     private readonly GatewayMetrics _metrics;
     private readonly LimitEnforcer _limits;
     private readonly IFeedbackStore _feedback;
@@ -63,67 +65,65 @@ internal sealed class RequestAccounting
         _time = time;
     }
 
-    /// <summary>Records usage against limits and for feedback, once the answer is complete.</summary>
-    public async ValueTask RecordAsync(HttpContext context, OpenAIOperation operation, GatewayRequestFeature feature)
+    /// <summary>What the request used: the upstream's count, else the estimate of what was forwarded, else nothing.</summary>
+    public static TokenUsage? UsageOf(GatewayRequestFeature feature) =>
+        feature.Usage ?? (feature.Model is not null && feature.SentTimestamp != 0 ? UsageEstimate.Fallback(feature) : null);
+
+    /// <summary>Settles limits, records feedback and metrics; never throws.</summary>
+    public async ValueTask CompleteAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        if (feature.Model is not { } model || context.Response.StatusCode != StatusCodes.Status200OK || feature.Key is not { } key)
+        var usage = UsageOf(feature);
+        var spend = usage is { } used && feature.Model is { } charged ? Spend(charged.Descriptor, used) : 0m;
+        if (feature.Key is { } key && feature.Admission is { } admission)
         {
-            return;
+            await _limits.SettleAsync(key, admission, usage?.Total ?? 0, spend);
         }
 
-        var options = _feedbackOptions.CurrentValue;
-        var limited = key.Limits is not null && feature.Usage is not null;
-        var record = options.Enabled && operation != OpenAIOperation.Embeddings && (feature.Routed || options.Record == FeedbackScope.All);
-        if (!limited && !record)
+        RecordMetrics(context, feature, usage, spend);
+        if (context.Response.StatusCode == StatusCodes.Status200OK && feature.Model is { } model && feature.Key is { } owner && feature.StreamError is null)
         {
-            return;
-        }
-
-        // Recorded before the answer completes, so a client can score it at once.
-        if (record && feature.Prompt is { } prompt)
-        {
-            var text = PromptOf(prompt.Operation, prompt.Body.Span);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-            var entry = new RequestRecord(feature.RequestId, hash, options.StorePrompts ? text : null, model.Name,
-                feature.Usage?.PromptTokens ?? 0, feature.Usage?.CompletionTokens ?? 0, _time.GetUtcNow());
-            try
-            {
-                await _feedback.RecordRequestAsync(entry, options.TimeToLive, CancellationToken.None);
-            }
-            catch (StateStoreUnavailableException)
-            {
-                // Feedback is best effort; the answer was served.
-            }
-        }
-
-        if (limited)
-        {
-            var usage = feature.Usage!.Value;
-            var recording = _limits.RecordAsync(key, usage.Total, Spend(model.Descriptor, usage));
-            if (!recording.IsCompleted)
-            {
-                _ = recording.AsTask();
-            }
+            await RecordFeedbackAsync(feature, model, owner, usage);
         }
     }
 
-    private static string PromptOf(OpenAIOperation operation, ReadOnlySpan<byte> body)
+    private async ValueTask RecordFeedbackAsync(GatewayRequestFeature feature, CatalogModel model, VirtualKey key, TokenUsage? usage)
     {
-        using var document = JsonDocument.Parse(body.ToArray());
+        var options = _feedbackOptions.CurrentValue;
+        if (!options.Enabled || feature.Operation == OpenAIOperation.Embeddings || !(feature.Routed || options.Record == FeedbackScope.All))
+        {
+            return;
+        }
+
+        try
+        {
+            var text = PromptOf(feature.Operation!.Value, feature.Body);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+            var entry = new RequestRecord(feature.RequestId, hash, options.StorePrompts ? text : null, model.Name,
+                usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, _time.GetUtcNow()) { KeyId = key.Id };
+            await _feedback.RecordRequestAsync(entry, options.TimeToLive, CancellationToken.None);
+        }
+        catch (StateStoreUnavailableException)
+        {
+            // Feedback is best effort; the answer was served.
+        }
+    }
+
+    private static string PromptOf(OpenAIOperation operation, ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonDocument.Parse(body);
         return PromptText.Extract(document.RootElement, operation);
     }
 
-    public void Complete(HttpContext context, OpenAIOperation operation, GatewayRequestFeature feature)
+    private void RecordMetrics(HttpContext context, GatewayRequestFeature feature, TokenUsage? usage, decimal spend)
     {
-        var status = context.Response.StatusCode;
-        var modelName = feature.Model?.Name ?? "none";
-        _metrics.Requests.WithLabels(OperationLabel(operation), modelName, status is >= 0 and < 600 ? StatusLabels[status] : "other").Inc();
-        if (feature.Model is not null)
+        if (feature.Model is not { } model)
         {
-            _traffic.Record(modelName, status, feature.Usage?.Total ?? 0);
+            return;
         }
 
-        if (feature.Model is not { } model || feature.SentTimestamp == 0)
+        var modelName = model.Name;
+        _traffic.Record(modelName, context.Response.StatusCode, usage?.Total ?? 0);
+        if (feature.SentTimestamp == 0)
         {
             return;
         }
@@ -135,11 +135,10 @@ internal sealed class RequestAccounting
         }
 
         _metrics.Duration.WithLabels(modelName).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp).TotalSeconds);
-        if (feature.Usage is { } usage)
+        if (usage is { } counted)
         {
-            _metrics.Tokens.WithLabels(modelName, "input").Inc(usage.PromptTokens);
-            _metrics.Tokens.WithLabels(modelName, "output").Inc(usage.CompletionTokens);
-            var spend = Spend(model.Descriptor, usage);
+            _metrics.Tokens.WithLabels(modelName, "input").Inc(counted.PromptTokens);
+            _metrics.Tokens.WithLabels(modelName, "output").Inc(counted.CompletionTokens);
             if (spend > 0)
             {
                 _metrics.Spend.WithLabels(modelName, feature.Key?.Name ?? "none").Inc((double)spend);
@@ -147,13 +146,6 @@ internal sealed class RequestAccounting
         }
     }
 
-    public static decimal Spend(Gateway.Catalog.ModelDescriptor model, Resilience.TokenUsage usage) =>
+    public static decimal Spend(Gateway.Catalog.ModelDescriptor model, TokenUsage usage) =>
         (usage.PromptTokens * model.InputPricePerMTok + usage.CompletionTokens * model.OutputPricePerMTok) / 1_000_000m;
-
-    private static string OperationLabel(OpenAIOperation operation) => operation switch
-    {
-        OpenAIOperation.ChatCompletions => "chat_completions",
-        OpenAIOperation.Completions => "completions",
-        _ => "embeddings",
-    };
 }

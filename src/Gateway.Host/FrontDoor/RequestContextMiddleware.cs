@@ -1,23 +1,29 @@
 using System.Diagnostics;
+using System.Globalization;
 using Gateway.Host.Errors;
+using Gateway.Host.Metrics;
 
 namespace Gateway.Host.FrontDoor;
 
 /// <summary>
 /// Outermost step: gives every request an id (the caller's <c>x-request-id</c> when it is sane),
-/// echoes it on the response, and turns any exception that escapes later steps into an
-/// OpenAI-shaped error instead of a bare 500 or a dropped connection.
+/// echoes it on the response, turns any exception that escapes later steps into an
+/// OpenAI-shaped error instead of a bare 500 or a dropped connection, and counts every answer,
+/// refusals included, in <c>gateway_http_requests_total</c>.
 /// </summary>
 internal sealed partial class RequestContextMiddleware
 {
     private const int MaxRequestIdLength = 128;
+    private static readonly string[] StatusLabels = Enumerable.Range(0, 600).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
     private readonly RequestDelegate _next;
     private readonly ILogger<RequestContextMiddleware> _logger;
+    private readonly GatewayMetrics _metrics;
 
-    public RequestContextMiddleware(RequestDelegate next, ILogger<RequestContextMiddleware> logger)
+    public RequestContextMiddleware(RequestDelegate next, ILogger<RequestContextMiddleware> logger, GatewayMetrics metrics)
     {
         _next = next;
         _logger = logger;
+        _metrics = metrics;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -47,6 +53,57 @@ internal sealed partial class RequestContextMiddleware
             LogUnhandled(_logger, ex, requestId);
             await GatewayErrorWriter.WriteAsync(context, GatewayError.Internal(requestId));
         }
+        finally
+        {
+            Count(context, feature);
+        }
+    }
+
+    private void Count(HttpContext context, GatewayRequestFeature feature)
+    {
+        if (RouteLabel(feature, context.Request.Path) is not { } route)
+        {
+            return;
+        }
+
+        // Labels come from the gateway, never from the caller: a catalog model, an agent that exists, or "none".
+        var status = context.Response.StatusCode;
+        var model = feature.Model?.Name ?? (context.Response.Headers["x-gateway-model"] is { Count: 1 } header ? header.ToString() : "none");
+        _metrics.Requests.WithLabels(route, model, status is >= 0 and < 600 ? StatusLabels[status] : "other").Inc();
+    }
+
+    /// <summary>The metric's route label: the API a request was for, or null for health probes and console files.</summary>
+    internal static string? RouteLabel(GatewayRequestFeature feature, PathString path)
+    {
+        if (feature.Operation is { } operation)
+        {
+            return operation switch
+            {
+                OpenAIOperation.ChatCompletions => "chat_completions",
+                OpenAIOperation.Completions => "completions",
+                _ => "embeddings",
+            };
+        }
+
+        var value = path.Value ?? "/";
+        return value switch
+        {
+            _ when value.StartsWith("/v1/chat/completions", StringComparison.OrdinalIgnoreCase) => "chat_completions",
+            _ when value.StartsWith("/v1/completions", StringComparison.OrdinalIgnoreCase) => "completions",
+            _ when value.StartsWith("/v1/embeddings", StringComparison.OrdinalIgnoreCase) => "embeddings",
+            _ when value.StartsWith("/v1/responses", StringComparison.OrdinalIgnoreCase) => "responses",
+            _ when value.StartsWith("/v1/route", StringComparison.OrdinalIgnoreCase) => "route",
+            _ when value.StartsWith("/v1/feedback", StringComparison.OrdinalIgnoreCase) => "feedback",
+            _ when value.StartsWith("/v1/models", StringComparison.OrdinalIgnoreCase) => "models",
+            _ when value.StartsWith("/v1/agents", StringComparison.OrdinalIgnoreCase) => "agents",
+            _ when value.StartsWith("/mcp", StringComparison.OrdinalIgnoreCase) => "mcp",
+            _ when value.StartsWith("/admin", StringComparison.OrdinalIgnoreCase) => "admin",
+            _ when value.StartsWith("/metrics", StringComparison.OrdinalIgnoreCase) => "metrics",
+            _ when value.StartsWith("/ui", StringComparison.OrdinalIgnoreCase)
+                || value.Equals("/alive", StringComparison.OrdinalIgnoreCase)
+                || value.Equals("/health", StringComparison.OrdinalIgnoreCase) => null,
+            _ => "other",
+        };
     }
 
     private static string? SanitizedRequestId(string? value)

@@ -10,7 +10,10 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal static class RequestValidator
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonLimits.MaxDepth };
+
+    /// <summary>Most function tools one request may declare (OpenAI's limit).</summary>
+    public const int MaxTools = 128;
 
     public static GatewayError? Validate(ReadOnlySpan<byte> body, OpenAIOperation operation, out ParsedRequest request)
     {
@@ -36,9 +39,12 @@ internal static class RequestValidator
 
         string? model = null;
         int modelStart = -1, modelLength = 0;
-        bool stream = false, hasRequired = false, hasStreamOptions = false;
-        int routeStart = -1, routeEnd = -1;
+        bool stream = false, hasRequired = false, includeUsage = false;
+        int routeStart = -1, routeEnd = -1, streamOptionsStart = -1, streamOptionsEnd = -1;
+        long? maxTokens = null, maxCompletionTokens = null;
+        var choices = 1;
         var required = RequiredField(operation);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
 
         while (reader.Read())
         {
@@ -48,17 +54,18 @@ internal static class RequestValidator
             }
 
             var field = reader.GetString()!;
+            if (!seen.Add(field))
+            {
+                // Parsers disagree on which of two equal keys wins; the gateway and the upstream must read the same request.
+                return GatewayError.BadRequest($"'{field}' appears more than once.", field, "duplicate_parameter");
+            }
+
             var propertyStart = checked((int)reader.TokenStartIndex);
             reader.Read();
             GatewayError? error = null;
             switch (field)
             {
                 case "model":
-                    if (model is not null)
-                    {
-                        return GatewayError.BadRequest("'model' appears more than once.", "model");
-                    }
-
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         return WrongType("model", "a string", reader.TokenType);
@@ -84,7 +91,32 @@ internal static class RequestValidator
                 case "temperature" or "top_p" or "presence_penalty" or "frequency_penalty":
                     error = Expect(ref reader, field, Kind.Number | Kind.Null);
                     break;
-                case "max_tokens" or "max_completion_tokens" or "n" or "seed" or "dimensions" or "top_logprobs":
+                case "max_tokens" or "max_completion_tokens" or "n":
+                    error = Expect(ref reader, field, Kind.Integer | Kind.Null);
+                    if (error is null && reader.TokenType == JsonTokenType.Number)
+                    {
+                        var value = reader.GetInt64();
+                        if (value < (field == "n" ? 1 : 0) || value > MaxCount(field))
+                        {
+                            return GatewayError.BadRequest($"'{field}' must be between {(field == "n" ? 1 : 0)} and {MaxCount(field)}.", field, "invalid_value");
+                        }
+
+                        if (field == "max_tokens")
+                        {
+                            maxTokens = value;
+                        }
+                        else if (field == "max_completion_tokens")
+                        {
+                            maxCompletionTokens = value;
+                        }
+                        else
+                        {
+                            choices = (int)value;
+                        }
+                    }
+
+                    break;
+                case "seed" or "dimensions" or "top_logprobs":
                     error = Expect(ref reader, field, Kind.Integer | Kind.Null);
                     break;
                 case "logprobs":
@@ -94,14 +126,26 @@ internal static class RequestValidator
                     error = Expect(ref reader, field, Kind.String | Kind.Array | Kind.Null);
                     break;
                 case "tools":
-                    error = Expect(ref reader, field, Kind.Array | Kind.Null);
+                    error = Expect(ref reader, field, Kind.Array | Kind.Null) ?? CountTools(ref reader);
                     break;
                 case "tool_choice":
                     error = Expect(ref reader, field, Kind.String | Kind.Object | Kind.Null);
                     break;
                 case "stream_options":
                     error = Expect(ref reader, field, Kind.Object | Kind.Null);
-                    hasStreamOptions = reader.TokenType == JsonTokenType.StartObject;
+                    if (error is null && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        if (ReadStreamOptions(ref reader, out includeUsage) is { } optionsError)
+                        {
+                            return optionsError;
+                        }
+
+                        streamOptionsStart = propertyStart;
+                        streamOptionsEnd = checked((int)reader.BytesConsumed);
+                        continue;
+                    }
+
+                    streamOptionsStart = propertyStart;
                     break;
                 case "response_format" or "logit_bias" or "metadata" or "route":
                     error = Expect(ref reader, field, Kind.Object | Kind.Null);
@@ -122,6 +166,10 @@ internal static class RequestValidator
                 routeStart = propertyStart;
                 routeEnd = checked((int)reader.BytesConsumed);
             }
+            else if (field == "stream_options")
+            {
+                streamOptionsEnd = checked((int)reader.BytesConsumed);
+            }
         }
 
         if (reader.Read())
@@ -139,7 +187,70 @@ internal static class RequestValidator
             return GatewayError.BadRequest($"Missing required parameter: '{required}'.", required, "missing_required_parameter");
         }
 
-        request = new ParsedRequest(model, modelStart, modelLength, stream, hasStreamOptions, routeStart, routeEnd);
+        request = new ParsedRequest(model, modelStart, modelLength, stream, includeUsage, routeStart, routeEnd)
+        {
+            StreamOptionsStart = streamOptionsStart,
+            StreamOptionsEnd = streamOptionsEnd,
+            MaxTokens = maxCompletionTokens ?? maxTokens,
+            Choices = choices,
+        };
+        return null;
+    }
+
+    // Far above any model's output, low enough that a reservation (count × tokens) cannot overflow.
+    private static long MaxCount(string field) => field == "n" ? 128 : 100_000_000;
+
+    /// <summary>Reads a <c>stream_options</c> object (positioned on its start); the reader ends on its end.</summary>
+    private static GatewayError? ReadStreamOptions(ref Utf8JsonReader reader, out bool includeUsage)
+    {
+        includeUsage = false;
+        var seen = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (isIncludeUsage)
+            {
+                if (seen)
+                {
+                    return GatewayError.BadRequest("'stream_options.include_usage' appears more than once.", "stream_options.include_usage", "duplicate_parameter");
+                }
+
+                seen = true;
+                var error = Expect(ref reader, "stream_options.include_usage", Kind.Bool | Kind.Null);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                includeUsage = reader.TokenType == JsonTokenType.True;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+
+    /// <summary>Counts a <c>tools</c> array (positioned on its start) without reading the tools; the reader ends on its end.</summary>
+    private static GatewayError? CountTools(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return null;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (++count > MaxTools)
+            {
+                return GatewayError.BadRequest($"'tools' holds more than {MaxTools} tools.", "tools", "too_many_tools");
+            }
+
+            reader.Skip();
+        }
+
         return null;
     }
 
@@ -267,10 +378,23 @@ internal static class RequestValidator
 }
 
 /// <summary>What the front door needs from a validated request body.</summary>
+/// <param name="IncludeUsage">The caller asked for the stream's usage chunk (<c>stream_options.include_usage: true</c>).</param>
 /// <param name="RouteStart">Start of the gateway's own <c>route</c> property (its name), or -1.</param>
 /// <param name="RouteEnd">End of the <c>route</c> property's value, or -1.</param>
-internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream, bool HasStreamOptions, int RouteStart = -1, int RouteEnd = -1)
+internal readonly record struct ParsedRequest(string Model, int ModelStart, int ModelLength, bool Stream, bool IncludeUsage, int RouteStart = -1, int RouteEnd = -1)
 {
+    /// <summary>Start of the caller's <c>stream_options</c> property (its name), or -1.</summary>
+    public int StreamOptionsStart { get; init; } = -1;
+
+    /// <summary>End of the <c>stream_options</c> property's value, or -1.</summary>
+    public int StreamOptionsEnd { get; init; } = -1;
+
+    /// <summary><c>max_completion_tokens</c>, else <c>max_tokens</c>, when set.</summary>
+    public long? MaxTokens { get; init; }
+
+    /// <summary><c>n</c>: how many choices are generated.</summary>
+    public int Choices { get; init; } = 1;
+
     public bool IsRouted => Model == "auto" || Model.StartsWith("auto:", StringComparison.Ordinal);
 
     public string? Profile => Model.StartsWith("auto:", StringComparison.Ordinal) ? Model["auto:".Length..] : null;

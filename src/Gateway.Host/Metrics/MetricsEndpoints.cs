@@ -4,7 +4,11 @@ using Prometheus;
 
 namespace Gateway.Host.Metrics;
 
-/// <summary>Serves Prometheus <c>/metrics</c> on the main port or on a separate management port.</summary>
+/// <summary>
+/// Serves Prometheus <c>/metrics</c> on a separate management port (open: keep that port off the public network), or
+/// on the main port for admin keys only (Prometheus sends one with <c>authorization: {credentials: ...}</c>): the
+/// series name keys, their spend and the upstreams.
+/// </summary>
 internal static class MetricsEndpoints
 {
     public static WebApplication MapGatewayMetrics(this WebApplication app)
@@ -25,7 +29,7 @@ internal static class MetricsEndpoints
         }
         else
         {
-            app.MapMetrics("/metrics");
+            app.MapMetrics("/metrics").RequireAuthorization(Auth.GatewayPolicies.Admin);
         }
 
         return app;

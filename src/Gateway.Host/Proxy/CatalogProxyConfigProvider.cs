@@ -93,6 +93,7 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
             {
                 RouteId = "openai/" + o.Operation,
                 ClusterId = UnassignedClusterId,
+                AuthorizationPolicy = Auth.GatewayPolicies.Key,
                 Match = new RouteMatch { Path = o.Path, Methods = ["POST"] },
             }).ToArray();
 

@@ -8,9 +8,10 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace Gateway.Host.Proxy;
 
 /// <summary>
-/// Request and response transforms for every proxied call: strip the caller's virtual key and
-/// send the upstream's own, map <c>/v1/x</c> onto the model's base URL, time the upstream, and
-/// catch upstream server errors so the front door can answer with one that names the upstream.
+/// Request and response transforms for every proxied call: forward only the caller headers the
+/// model allows (<see cref="CatalogModel.ForwardHeaders"/>; never the caller's virtual key) and send
+/// the upstream's own key, map <c>/v1/x</c> onto the model's base URL, time the upstream, and
+/// catch upstream server errors so the front door can answer with one that names the model.
 /// </summary>
 internal static class UpstreamTransforms
 {
@@ -19,6 +20,8 @@ internal static class UpstreamTransforms
     public static void Apply(TransformBuilderContext context)
     {
         context.UseDefaultForwarders = false;
+        // Headers are copied from an allow-list in TransformRequestAsync instead.
+        context.CopyRequestHeaders = false;
         context.AddRequestTransform(TransformRequestAsync);
         context.AddResponseTransform(TransformResponseAsync);
     }
@@ -32,21 +35,26 @@ internal static class UpstreamTransforms
         }
 
         var headers = context.ProxyRequest.Headers;
-        headers.Remove("Authorization");
         var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
-        if (feature is null)
+        if (feature?.Model is not { } model)
         {
             return ValueTask.CompletedTask;
         }
 
         context.ProxyRequest.Options.Set(Resilience.UpstreamResilienceHandler.FeatureKey, feature);
+        foreach (var (name, values) in context.HttpContext.Request.Headers)
+        {
+            if (model.ForwardHeaders.Contains(name))
+            {
+                headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
 
-        if (feature.Model?.UpstreamAuthorization is { } authorization)
+        if ((feature.LocalModelAuthorization ?? model.UpstreamAuthorization) is { } authorization)
         {
             headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        headers.Remove("x-request-id");
         headers.TryAddWithoutValidation("x-request-id", feature.RequestId);
         feature.SentTimestamp = Stopwatch.GetTimestamp();
         return ValueTask.CompletedTask;

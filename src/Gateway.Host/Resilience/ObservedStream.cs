@@ -7,9 +7,10 @@ namespace Gateway.Host.Resilience;
 
 /// <summary>
 /// The upstream's body on its way to the client. It reads usage (from the JSON body or the
-/// stream's usage chunk), enforces the idle and total timeouts, and, for server-sent events,
-/// ends a stream that breaks mid-way with a clean error event instead of a torn connection.
-/// Nothing is retried once bytes have reached the client.
+/// stream's usage chunk), estimates the tokens forwarded so far (charged if the usage never
+/// comes), enforces the idle and total timeouts, and, for server-sent events, ends a stream that
+/// breaks mid-way, or sends an event larger than the model allows, with a clean error event
+/// instead of a torn connection or an unbounded buffer. Nothing is retried once bytes have reached the client.
 /// </summary>
 internal sealed partial class ObservedStream : Stream
 {
@@ -31,6 +32,7 @@ internal sealed partial class ObservedStream : Stream
     private int _outputStart;
     private int _outputEnd;
     private bool _finished;
+    private long _bodyBytes;
 
     public ObservedStream(Stream inner, GatewayRequestFeature feature, bool eventStream)
     {
@@ -93,11 +95,18 @@ internal sealed partial class ObservedStream : Stream
             {
                 Capture(buffer.Span[..read]);
                 KeepTail(buffer.Span[..read]);
+                _bodyBytes += read;
+                _feature.ForwardedTokenEstimate = UsageEstimate.TokensOf(_bodyBytes);
                 return read;
             }
 
             _eventsLength += read;
             ProcessEvents();
+            if (_eventsLength > _feature.Model!.MaxEventBytes)
+            {
+                // What is left unprocessed is one event still without its end: it may not grow further.
+                Fail(new InvalidDataException($"the upstream sent an event larger than {_feature.Model.MaxEventBytes} bytes"));
+            }
         }
     }
 
@@ -159,9 +168,16 @@ internal sealed partial class ObservedStream : Stream
         payload.CopyTo(bytes.AsSpan(DataPrefix.Length + 1));
         bytes[^2] = (byte)'\n';
         bytes[^1] = (byte)'\n';
-        _output = bytes;
+        // Events already complete go out first; the error event ends the stream after them.
+        var pending = _outputEnd - _outputStart;
+        var output = new byte[pending + bytes.Length];
+        _output.AsSpan(_outputStart, pending).CopyTo(output);
+        bytes.CopyTo(output.AsSpan(pending));
+        _output = output;
         _outputStart = 0;
-        _outputEnd = bytes.Length;
+        _outputEnd = output.Length;
+        _events = [];
+        _eventsLength = 0;
         _finished = true;
         return 0;
     }
@@ -198,7 +214,8 @@ internal sealed partial class ObservedStream : Stream
     {
         if (_events.Length - _eventsLength < 4096)
         {
-            Array.Resize(ref _events, Math.Max(8192, _events.Length * 2));
+            // One read past the limit at most: the event is then refused, never kept.
+            Array.Resize(ref _events, Math.Min(Math.Max(8192, _events.Length * 2), _feature.Model!.MaxEventBytes + 8192));
         }
 
         return _events.AsMemory(_eventsLength);
@@ -248,6 +265,7 @@ internal sealed partial class ObservedStream : Stream
     {
         if (!UsageParser.MayContainUsage(@event))
         {
+            _feature.ForwardedTokenEstimate += UsageEstimate.TokensOfChunk(@event);
             return false;
         }
 

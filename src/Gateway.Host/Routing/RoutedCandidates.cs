@@ -70,7 +70,8 @@ internal sealed class RoutedCandidates
             return GatewayError.ModelNotFound(parsed.Model == "auto" ? $"auto:{profileName}" : parsed.Model);
         }
 
-        var decision = _router.Route(PromptText.Extract(document.RootElement, operation), profile, overrides, key, out _);
+        var (prompt, promptTokens) = settings.PromptOf(document.RootElement, operation);
+        var decision = _router.Route(prompt, promptTokens, profile, overrides, key, out _);
         if (decision is null)
         {
             return Fallback(context, settings, key, out candidates);
@@ -78,8 +79,10 @@ internal sealed class RoutedCandidates
 
         if (decision.Best is not { } best)
         {
-            var reasons = string.Join(", ", decision.Rejected.Select(r => $"{r.Name}: {r.Reason}"));
-            return decision.Rejected.Count > 0 && decision.Rejected.All(r => r.Reason == "unhealthy")
+            // Models the key may not use are not named to it, whatever else ruled them out.
+            var visible = Visible(decision.Rejected, key);
+            var reasons = string.Join(", ", visible.Select(r => $"{r.Name}: {r.Reason}"));
+            return visible.Count > 0 && visible.All(r => r.Reason == "unhealthy")
                 ? GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable, $"No healthy model is available ({reasons}).", "no_healthy_model")
                 : GatewayError.BadRequest($"No model satisfies the routing constraints ({reasons}).", "route", "no_eligible_model");
         }
@@ -95,7 +98,7 @@ internal sealed class RoutedCandidates
         headers["x-gateway-route-profile"] = profileName;
         if (overrides.Explain)
         {
-            headers["x-gateway-route-explain"] = Explain(decision);
+            headers["x-gateway-route-explain"] = Explain(decision, key);
         }
 
         return null;
@@ -115,7 +118,11 @@ internal sealed class RoutedCandidates
             $"The router is not available ({_router.LoadError}) and no usable Gateway:Routing:DefaultModel is configured.", "router_unavailable");
     }
 
-    private static string Explain(RouteDecision decision)
+    /// <summary>The rejected candidates a key may know of: those it may use.</summary>
+    public static IReadOnlyList<RejectedCandidate> Visible(IReadOnlyList<RejectedCandidate> rejected, VirtualKey key) =>
+        key.AllowedModels is null ? rejected : rejected.Where(r => key.Allows(r.Name)).ToArray();
+
+    private static string Explain(RouteDecision decision, VirtualKey key)
     {
         var text = new StringBuilder();
         foreach (var c in decision.Ranked)
@@ -124,7 +131,7 @@ internal sealed class RoutedCandidates
             text.Append(CultureInfo.InvariantCulture, $"{c.Name} q={c.PredictedQuality:0.###} score={c.Score:0.###}");
         }
 
-        foreach (var r in decision.Rejected)
+        foreach (var r in Visible(decision.Rejected, key))
         {
             text.Append(CultureInfo.InvariantCulture, $"; {r.Name} rejected={r.Reason}");
         }

@@ -88,7 +88,8 @@ internal sealed partial class RouterService : IDisposable
     }
 
     /// <summary>Ranks the catalog's models for a prompt; null when the router is unavailable.</summary>
-    public RouteDecision? Route(string prompt, RouteProfileOptions profile, RouteOverrides overrides, VirtualKey key, out IReadOnlyList<ParetoPoint>? pareto, bool sweep = false)
+    /// <param name="promptTokens">The whole prompt's token estimate when <paramref name="prompt"/> is only its start.</param>
+    public RouteDecision? Route(string prompt, int? promptTokens, RouteProfileOptions profile, RouteOverrides overrides, VirtualKey key, out IReadOnlyList<ParetoPoint>? pareto, bool sweep = false)
     {
         pareto = null;
         EnsureLoaded();
@@ -106,7 +107,8 @@ internal sealed partial class RouterService : IDisposable
                 Deny: Set([.. profile.Deny, .. overrides.Deny ?? []]),
                 AllowedByKey: key.AllowedModels,
                 MaxPricePerMTok: overrides.MaxPricePerMTok ?? profile.MaxPricePerMTok),
-            profile.ExpectedOutputTokens);
+            profile.ExpectedOutputTokens,
+            promptTokens);
         if (sweep)
         {
             pareto = router.ParetoFront(request);

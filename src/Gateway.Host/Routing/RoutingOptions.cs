@@ -17,6 +17,12 @@ public sealed class RoutingOptions
     /// <summary>How many ranked candidates a routed request may fall back through.</summary>
     public int MaxCandidates { get; set; } = 3;
 
+    /// <summary>
+    /// Characters of a prompt the router reads (its start); default 32,768. The rest still counts towards the prompt's
+    /// length where the router checks context and price. Bounds the CPU one routing decision can cost.
+    /// </summary>
+    public int MaxPromptChars { get; set; } = 32_768;
+
     /// <summary>Named profiles; <c>default</c> serves plain <c>auto</c>.</summary>
     public Dictionary<string, RouteProfileOptions> Profiles { get; set; } = new(StringComparer.Ordinal);
 }

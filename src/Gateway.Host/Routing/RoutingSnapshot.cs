@@ -5,6 +5,9 @@ namespace Gateway.Host.Routing;
 /// <summary>Validated routing settings; replaced whole on reload.</summary>
 internal sealed record RoutingSnapshot(string ArtifactDirectory, string? DefaultModel, int MaxCandidates, IReadOnlyDictionary<string, RouteProfileOptions> Profiles)
 {
+    /// <summary>See <see cref="RoutingOptions.MaxPromptChars"/>.</summary>
+    public int MaxPromptChars { get; init; } = 32_768;
+
     public const string DefaultProfile = "default";
 
     public static RoutingSnapshot Build(IConfiguration configuration, string contentRoot)
@@ -22,6 +25,11 @@ internal sealed record RoutingSnapshot(string ArtifactDirectory, string? Default
         if (options.MaxCandidates is < 1 or > 20)
         {
             throw new ConfigurationException($"{RoutingOptions.SectionPath}:MaxCandidates must be between 1 and 20.");
+        }
+
+        if (options.MaxPromptChars is < 256 or > 10_000_000)
+        {
+            throw new ConfigurationException($"{RoutingOptions.SectionPath}:MaxPromptChars must be between 256 and 10,000,000.");
         }
 
         foreach (var (name, profile) in options.Profiles)
@@ -42,7 +50,17 @@ internal sealed record RoutingSnapshot(string ArtifactDirectory, string? Default
         var profiles = new Dictionary<string, RouteProfileOptions>(options.Profiles, StringComparer.Ordinal);
         profiles.TryAdd(DefaultProfile, new RouteProfileOptions());
         var directory = Path.IsPathRooted(options.ArtifactDirectory) ? options.ArtifactDirectory : Path.Combine(contentRoot, options.ArtifactDirectory);
-        return new RoutingSnapshot(directory, string.IsNullOrWhiteSpace(options.DefaultModel) ? null : options.DefaultModel, options.MaxCandidates, profiles);
+        return new RoutingSnapshot(directory, string.IsNullOrWhiteSpace(options.DefaultModel) ? null : options.DefaultModel, options.MaxCandidates, profiles)
+        {
+            MaxPromptChars = options.MaxPromptChars,
+        };
+    }
+
+    /// <summary>The routing text of a request body (its first <see cref="MaxPromptChars"/> characters) and the whole prompt's token estimate.</summary>
+    public (string Prompt, int Tokens) PromptOf(System.Text.Json.JsonElement root, FrontDoor.OpenAIOperation operation)
+    {
+        var prompt = PromptText.Extract(root, operation, MaxPromptChars, out var total);
+        return (prompt, (int)Math.Clamp((total + 3) / 4, 1, int.MaxValue));
     }
 
     /// <summary>The profile named by <c>auto</c> / <c>auto:NAME</c>, or null when there is none.</summary>

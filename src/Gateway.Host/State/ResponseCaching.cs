@@ -19,7 +19,7 @@ public sealed class CacheOptions
 /// <summary>
 /// The exact-match response cache. A request is cacheable when the caller asks for it
 /// (<c>x-gateway-cache: true</c>) or when its key opts in and the request is deterministic
-/// (<c>temperature</c> 0). The key is a hash of the caller's key name, the operation and the
+/// (<c>temperature</c> 0). The key is a hash of the caller's key id, the operation and the
 /// request with its properties sorted; a streamed request replays the stream it cached.
 /// </summary>
 internal sealed class ResponseCaching
@@ -53,7 +53,7 @@ internal sealed class ResponseCaching
 
         request.Remove("user");
         var canonical = JsonSerializer.SerializeToUtf8Bytes(Sorted(request));
-        var hash = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{key.Name}\n{operation}\n"), .. canonical]);
+        var hash = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{key.Id}\n{operation}\n"), .. canonical]);
         return Convert.ToHexStringLower(hash);
     }
 

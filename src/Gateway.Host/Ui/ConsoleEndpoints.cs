@@ -19,7 +19,7 @@ internal static class ConsoleEndpoints
     {
         endpoints.MapMethods("/ui/{**path}", [HttpMethods.Get, HttpMethods.Head], ServeAsset);
 
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(AdminEndpoints.RequireAdminAsync);
+        var admin = endpoints.MapGroup("/admin").RequireAuthorization(GatewayPolicies.Admin).AddEndpointFilter(AdminEndpoints.StateStoreOutageAsync);
         admin.MapGet("/session", SessionAsync);
         admin.MapGet("/overview", OverviewAsync);
         return endpoints;
@@ -56,15 +56,15 @@ internal static class ConsoleEndpoints
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(asset.Content, context.RequestAborted).AsTask();
     }
 
-    private static async Task<IResult> SessionAsync(HttpContext context, KeyStore keys)
+    private static IResult SessionAsync(HttpContext context, KeyStore keys)
     {
-        var (key, _) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        return Results.Json(new { @object = "session", key = key!.Name, admin = key.Admin, development_key = keys.Current.DevelopmentKeyActive });
+        var key = GatewayPolicies.KeyOf(context.User)!;
+        return Results.Json(new { @object = "session", key = key.Name, admin = key.Admin, development_key = keys.DevelopmentKeyActive });
     }
 
-    private static async Task<IResult> OverviewAsync(HttpContext context, KeyStore keys, ConsoleOverview overview)
+    private static async Task<IResult> OverviewAsync(HttpContext context, ConsoleOverview overview)
     {
-        var (key, _) = await keys.AuthenticateAsync(context.Request, context.RequestAborted);
-        return Results.Json(await overview.BuildAsync(key!.Name, context.RequestAborted));
+        var key = GatewayPolicies.KeyOf(context.User)!;
+        return Results.Json(await overview.BuildAsync(key.Name, context.RequestAborted));
     }
 }

@@ -19,12 +19,31 @@ internal sealed class RedisFeedbackStore(
 {
     private const int ExportPage = 500;
 
-    /// <summary>KEYS: the request record, the outcomes list. ARGV: score, scored-at, most outcomes kept.</summary>
+    /// <summary>
+    /// KEYS: the request record, the outcomes list. ARGV: score, scored-at, most outcomes kept, the scoring key's id
+    /// (empty for an admin, who may score any record).
+    /// </summary>
     private const string AddFeedbackScript = """
         local record = redis.call('GET', KEYS[1])
         if not record then return 0 end
+        if ARGV[4] ~= '' and cjson.decode(record)['key_id'] ~= ARGV[4] then return 0 end
         redis.call('RPUSH', KEYS[2], '{"request":' .. record .. ',"score":' .. ARGV[1] .. ',"scored_at":"' .. ARGV[2] .. '"}')
         redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        return 1
+        """;
+
+    /// <summary>
+    /// KEYS: the request record. ARGV: the record's JSON, its key's id, time to live in ms. Stores the record unless
+    /// one of the same id made by another key is still there.
+    /// </summary>
+    private const string RecordScript = """
+        local existing = redis.call('GET', KEYS[1])
+        if existing then
+          local owner = cjson.decode(existing)['key_id']
+          if owner == nil or owner == cjson.null then owner = '' end
+          if owner ~= ARGV[2] then return 0 end
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
         return 1
         """;
 
@@ -35,8 +54,12 @@ internal sealed class RedisFeedbackStore(
     {
         try
         {
-            await redis.Database.StringSetAsync(RequestKey(record.RequestId),
-                JsonSerializer.Serialize(record, StateJsonContext.Default.RequestRecord), timeToLive);
+            await redis.Database.ScriptEvaluateAsync(RecordScript, [RequestKey(record.RequestId)],
+            [
+                JsonSerializer.Serialize(record, StateJsonContext.Default.RequestRecord),
+                record.KeyId ?? string.Empty,
+                Math.Max(1, (long)timeToLive.TotalMilliseconds),
+            ]);
         }
         catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
         {
@@ -49,7 +72,7 @@ internal sealed class RedisFeedbackStore(
         }
     }
 
-    public async ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken)
+    public async ValueTask<bool> AddFeedbackAsync(string requestId, double score, string? keyId, CancellationToken cancellationToken)
     {
         // The score is spliced into JSON inside Redis: only a finite number in [0,1] may get there.
         ArgumentOutOfRangeException.ThrowIfLessThan(score, 0);
@@ -61,6 +84,7 @@ internal sealed class RedisFeedbackStore(
                 score.ToString("R", CultureInfo.InvariantCulture),
                 time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
                 _maxOutcomes,
+                keyId ?? string.Empty,
             ]);
             return (long)added == 1;
         }

@@ -34,8 +34,13 @@ public sealed record RouteConstraints(
 /// <param name="Weights">Objective weights; <see cref="CostWeights.None"/> ranks by quality.</param>
 /// <param name="Constraints">Hard constraints.</param>
 /// <param name="ExpectedOutputTokens">Tokens reserved for the completion when checking context length and pricing the call.</param>
+/// <param name="PromptTokens">
+/// The whole prompt's token estimate when <paramref name="Prompt"/> holds only its start (a long prompt is encoded from
+/// its first characters); null estimates it from <paramref name="Prompt"/>.
+/// </param>
 public sealed record RouteRequest(
     string Prompt,
     CostWeights? Weights = null,
     RouteConstraints? Constraints = null,
-    int ExpectedOutputTokens = 256);
+    int ExpectedOutputTokens = 256,
+    int? PromptTokens = null);

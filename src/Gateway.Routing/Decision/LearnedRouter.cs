@@ -25,7 +25,7 @@ internal sealed partial class LearnedRouter(
 
     public RouteDecision Route(RouteRequest request)
     {
-        var tokens = TokenEstimator.Estimate(request.Prompt);
+        var tokens = request.PromptTokens ?? TokenEstimator.Estimate(request.Prompt);
         var decision = Decide(encoder.Encode(request.Prompt), tokens, request);
         if (decision.Best is { } best)
         {
@@ -66,7 +66,7 @@ internal sealed partial class LearnedRouter(
 
     public IReadOnlyList<ParetoPoint> ParetoFront(RouteRequest request)
     {
-        var tokens = TokenEstimator.Estimate(request.Prompt);
+        var tokens = request.PromptTokens ?? TokenEstimator.Estimate(request.Prompt);
         var embedding = encoder.Encode(request.Prompt);
         var weights = request.Weights ?? CostWeights.None;
         var points = new List<ParetoPoint>();

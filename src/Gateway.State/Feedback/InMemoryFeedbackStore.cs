@@ -22,7 +22,14 @@ internal sealed class InMemoryFeedbackStore(IOptions<StateOptions> options, Time
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (!_requests.ContainsKey(record.RequestId))
+            if (_requests.TryGetValue(record.RequestId, out var existing))
+            {
+                if (existing.ExpiresAt > now && existing.Record.KeyId != record.KeyId)
+                {
+                    return ValueTask.CompletedTask;
+                }
+            }
+            else
             {
                 _arrival.Enqueue(record.RequestId);
             }
@@ -34,14 +41,14 @@ internal sealed class InMemoryFeedbackStore(IOptions<StateOptions> options, Time
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<bool> AddFeedbackAsync(string requestId, double score, CancellationToken cancellationToken)
+    public ValueTask<bool> AddFeedbackAsync(string requestId, double score, string? keyId, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(score, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(score, 1);
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (!_requests.TryGetValue(requestId, out var entry) || entry.ExpiresAt <= now)
+            if (!_requests.TryGetValue(requestId, out var entry) || entry.ExpiresAt <= now || (keyId is not null && entry.Record.KeyId != keyId))
             {
                 return ValueTask.FromResult(false);
             }

@@ -14,8 +14,8 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
         var record = new RequestRecord("req-1", "sha-of-prompt", "hello", "small", 12, 34, DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_123));
         await a.Feedback.RecordRequestAsync(record, TimeSpan.FromHours(1), default);
 
-        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.8, default));
-        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.25, default));
+        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.8, null, default));
+        Assert.True(await b.Feedback.AddFeedbackAsync("req-1", 0.25, null, default));
 
         var outcomes = await a.Feedback.ExportAsync(default).ToListAsync();
         Assert.Equal([0.8, 0.25], outcomes.Select(o => o.Score));
@@ -30,9 +30,9 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
         await replica.Feedback.RecordRequestAsync(Record("short"), TimeSpan.FromMilliseconds(100), default);
         await Task.Delay(300);
 
-        Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, default));
-        Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, default));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await replica.Feedback.AddFeedbackAsync("never", double.PositiveInfinity, default));
+        Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, null, default));
+        Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, null, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await replica.Feedback.AddFeedbackAsync("never", double.PositiveInfinity, null, default));
         Assert.Empty(await replica.Feedback.ExportAsync(default).ToListAsync());
     }
 
@@ -43,7 +43,7 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
         await replica.Feedback.RecordRequestAsync(Record("req"), TimeSpan.FromHours(1), default);
         for (var i = 0; i < 700; i++)
         {
-            await replica.Feedback.AddFeedbackAsync("req", i / 1000.0, default);
+            await replica.Feedback.AddFeedbackAsync("req", i / 1000.0, null, default);
         }
 
         var scores = (await replica.Feedback.ExportAsync(default).ToListAsync()).Select(o => o.Score).ToList();

@@ -48,7 +48,7 @@ public sealed class RedisOutageTests
 
         // Feedback: the record is dropped, the request served; scoring refuses.
         await replica.Feedback.RecordRequestAsync(new RequestRecord("r", "p", null, "small", 1, 1, _time.GetUtcNow()), TimeSpan.FromMinutes(1), default);
-        var refused = await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Feedback.AddFeedbackAsync("r", 1, default));
+        var refused = await Assert.ThrowsAsync<StateStoreUnavailableException>(async () => await replica.Feedback.AddFeedbackAsync("r", 1, null, default));
         Assert.Equal("feedback", refused.Store);
 
         foreach (var store in (string[])["limits", "cache", "keys", "feedback"])

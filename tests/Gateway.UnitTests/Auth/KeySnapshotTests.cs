@@ -10,9 +10,19 @@ public sealed class KeySnapshotTests
         KeySnapshot.Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
     [Fact]
-    public void Build_NoKeys_AcceptsDevelopmentKeyAsAdmin()
+    public void Build_NoKeysByDefault_AcceptsNothing()
     {
+        // The development key is public: nothing accepts it unless the operator asks for it.
         var keys = Build([]);
+
+        Assert.False(keys.DevelopmentKeyActive);
+        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+    }
+
+    [Fact]
+    public void Build_NoKeysDevelopmentKeyAllowed_AcceptsDevelopmentKeyAsAdmin()
+    {
+        var keys = Build(new() { ["Gateway:AllowDevelopmentKey"] = "true" });
 
         Assert.True(keys.DevelopmentKeyActive);
         Assert.True(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out var key));

@@ -32,7 +32,7 @@ public sealed class ClusterDestinationTests : IDisposable
                 },
                 _client));
 
-        Assert.Equal(expected, FrontDoorMiddleware.PointsAt(cluster, [.. catalog.Select(a => new Uri(a))]));
+        Assert.Equal(expected, ForwardStep.PointsAt(cluster, [.. catalog.Select(a => new Uri(a))]));
     }
 
     public void Dispose() => _client.Dispose();

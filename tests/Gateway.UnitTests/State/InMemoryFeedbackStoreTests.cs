@@ -17,7 +17,7 @@ public sealed class InMemoryFeedbackStoreTests
         await store.RecordRequestAsync(record, TimeSpan.FromHours(1), default);
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.True(await store.AddFeedbackAsync("r1", 0.75, default));
+        Assert.True(await store.AddFeedbackAsync("r1", 0.75, null, default));
 
         var outcome = Assert.Single(await store.ExportAsync(default).ToListAsync());
         Assert.Equal(new FeedbackOutcome(record, 0.75, _time.GetUtcNow()), outcome);
@@ -28,7 +28,7 @@ public sealed class InMemoryFeedbackStoreTests
     {
         var store = Create();
 
-        Assert.False(await store.AddFeedbackAsync("nope", 1, default));
+        Assert.False(await store.AddFeedbackAsync("nope", 1, null, default));
         Assert.Empty(await store.ExportAsync(default).ToListAsync());
     }
 
@@ -41,7 +41,7 @@ public sealed class InMemoryFeedbackStoreTests
         var store = Create();
         await store.RecordRequestAsync(Record("r1"), TimeSpan.FromHours(1), default);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.AddFeedbackAsync("r1", score, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.AddFeedbackAsync("r1", score, null, default));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class InMemoryFeedbackStoreTests
 
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.False(await store.AddFeedbackAsync("r1", 1, default));
+        Assert.False(await store.AddFeedbackAsync("r1", 1, null, default));
     }
 
     [Fact]
@@ -64,9 +64,9 @@ public sealed class InMemoryFeedbackStoreTests
             await store.RecordRequestAsync(Record(id), TimeSpan.FromHours(1), default);
         }
 
-        Assert.False(await store.AddFeedbackAsync("r1", 1, default));
-        Assert.True(await store.AddFeedbackAsync("r2", 1, default));
-        Assert.True(await store.AddFeedbackAsync("r3", 1, default));
+        Assert.False(await store.AddFeedbackAsync("r1", 1, null, default));
+        Assert.True(await store.AddFeedbackAsync("r2", 1, null, default));
+        Assert.True(await store.AddFeedbackAsync("r3", 1, null, default));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class InMemoryFeedbackStoreTests
 
         foreach (var score in (double[])[0.1, 0.2, 0.3])
         {
-            await store.AddFeedbackAsync("r1", score, default);
+            await store.AddFeedbackAsync("r1", score, null, default);
         }
 
         Assert.Equal([0.2, 0.3], (await store.ExportAsync(default).ToListAsync()).Select(o => o.Score));

@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Gateway.Host.Errors;
+using Gateway.Host.FrontDoor;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Auth;
+
+/// <summary>
+/// Names of the gateway's authentication scheme and authorization policies. Every endpoint that serves a
+/// caller names one of the policies, so authentication runs (and fails) before any endpoint reads a body.
+/// </summary>
+internal static class GatewayPolicies
+{
+    public const string Scheme = "VirtualKey";
+
+    /// <summary>Any valid virtual key.</summary>
+    public const string Key = "gateway.key";
+
+    /// <summary>A virtual key with <c>Admin</c> set.</summary>
+    public const string Admin = "gateway.admin";
+
+    /// <summary>The caller's key, once authenticated.</summary>
+    public static VirtualKey? KeyOf(ClaimsPrincipal? user) => (user?.Identity as VirtualKeyIdentity)?.Key;
+
+    public static IServiceCollection AddVirtualKeyAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(GatewayPolicies.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, VirtualKeyAuthenticationHandler>(Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Key, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => KeyOf(c.User)?.Admin == true));
+        return services;
+    }
+}
+
+/// <summary>The identity of a caller authenticated by a virtual key.</summary>
+internal sealed class VirtualKeyIdentity(VirtualKey key) : ClaimsIdentity(GatewayPolicies.Scheme, nameType: null, roleType: null)
+{
+    public VirtualKey Key { get; } = key;
+
+    public override string Name => Key.Name;
+}
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="KeyStore"/>. A request without the
+/// header is anonymous (an endpoint that names a policy then answers 401); a wrong key, or a key store that cannot
+/// be reached (503), fails with the OpenAI-shaped error the challenge writes. Forbidden answers say an admin key is
+/// needed.
+/// </summary>
+internal sealed class VirtualKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyStore keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Request.Headers.Authorization.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var (key, error) = await keys.AuthenticateAsync(Request, Context.RequestAborted);
+        if (error is not null)
+        {
+            return AuthenticateResult.Fail(new KeyAuthenticationException(error));
+        }
+
+        if (Context.Features.Get<GatewayRequestFeature>() is { } feature)
+        {
+            feature.Key = key;
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new VirtualKeyIdentity(key!)), GatewayPolicies.Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var error = (result.Failure as KeyAuthenticationException)?.Error ?? GatewayError.MissingKey();
+        await GatewayErrorWriter.WriteAsync(Context, error);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        GatewayErrorWriter.WriteAsync(Context, GatewayError.AdminRequired());
+}
+
+/// <summary>An authentication failure that carries the answer to send.</summary>
+internal sealed class KeyAuthenticationException(GatewayError error) : Exception(error.Message)
+{
+    public GatewayError Error { get; } = error;
+}

@@ -1,0 +1,39 @@
+using Gateway.Host.Agents;
+using Gateway.Host.Catalog;
+using Gateway.Host.Configuration;
+using Gateway.Host.Errors;
+using Gateway.Host.State;
+
+namespace Gateway.Host.FrontDoor;
+
+/// <summary>
+/// Counts the request against its key's limits and reserves what it may use (see <see cref="UsageEstimate.Reservation"/>),
+/// before any model is chosen or called: a key over its limits gets its 429 without costing a routing decision, and
+/// concurrent requests cannot together overshoot a token or budget limit by more than one request's reservation.
+/// The reservation is settled to the real usage by <see cref="AccountingStep"/>.
+/// </summary>
+internal sealed class AdmissionStep(RequestDelegate next, LimitEnforcer limits, ReloadingSnapshot<CatalogSnapshot> catalog)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.Feature();
+        var key = feature.Key!;
+        if (key.Limits is not null)
+        {
+            // An agent's own model calls come back through this door with the same key and are metered there.
+            var charge = AgentFrontDoor.IsAgent(feature.Parsed.Model)
+                ? default
+                : UsageEstimate.Reservation(feature, catalog.Current, key);
+            var (error, admission) = await limits.AdmitAsync(context, key, charge);
+            if (error is not null)
+            {
+                await GatewayErrorWriter.WriteAsync(context, error);
+                return;
+            }
+
+            feature.Admission = admission;
+        }
+
+        await next(context);
+    }
+}
