@@ -7,9 +7,15 @@ using Gateway.State;
 namespace Gateway.Host.State;
 
 /// <summary>
-/// Per-key limits on the front door: counts the request (429 with <c>Retry-After</c> when a limit is
-/// reached) and reports every configured limit in <c>x-ratelimit-*</c> headers, OpenAI-style.
+/// Per-key limits on the front door: counts the request and reserves what it is expected to use
+/// (429 with <c>Retry-After</c> when a limit is reached), reports every configured limit in
+/// <c>x-ratelimit-*</c> headers, OpenAI-style (remaining tokens and budget net of outstanding
+/// reservations), and settles the reservation to the real use once the request ends.
 /// </summary>
+/// <remarks>
+/// The limit store identifies a key's counters by <see cref="StoreKey"/>; every call here uses it,
+/// so admission, settlement and plain charges always meet in the same counters.
+/// </remarks>
 internal sealed class LimitEnforcer
 {
     private readonly ILimitStore _store;
@@ -23,26 +29,38 @@ internal sealed class LimitEnforcer
         _usage = usage;
     }
 
-    public async ValueTask<GatewayError?> AcquireAsync(HttpContext context, VirtualKey key)
+    /// <summary>Admits a request reserving nothing; its use is charged by <see cref="RecordAsync"/>.</summary>
+    public async ValueTask<GatewayError?> AcquireAsync(HttpContext context, VirtualKey key) =>
+        (await AcquireAsync(context, key, LimitCharge.None)).Error;
+
+    /// <summary>
+    /// Admits a request under its key's limits and reserves <paramref name="reserve"/> (tokens under
+    /// a token limit, spend under a budget) until <see cref="SettleAsync"/>.
+    /// </summary>
+    /// <returns>
+    /// The error to answer with (429, or 503 when the store fails closed), or the admission with
+    /// the reservation to settle (null for a key without limits).
+    /// </returns>
+    public async ValueTask<LimitAdmission> AcquireAsync(HttpContext context, VirtualKey key, LimitCharge reserve)
     {
         if (key.Limits is not { } limits)
         {
-            return null;
+            return default;
         }
 
-        var decision = await _store.AcquireAsync(key.Name, limits, context.RequestAborted);
+        var decision = await _store.AcquireAsync(StoreKey(key), limits, reserve, context.RequestAborted);
         WriteHeaders(context.Response.Headers, decision.States);
         if (decision.Allowed)
         {
-            return null;
+            return new LimitAdmission(null, decision.Reservation);
         }
 
         if (decision.Rejected is not { } kind)
         {
             _metrics.LimitRejections.WithLabels("unavailable").Inc();
-            return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+            return new LimitAdmission(GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                 $"Limits cannot be checked right now ({decision.Reason ?? "limit store unavailable"}); retry shortly.", "limits_unavailable")
-                with { RetryAfter = decision.RetryAfter };
+                with { RetryAfter = decision.RetryAfter }, null);
         }
 
         _metrics.LimitRejections.WithLabels(Label(kind)).Inc();
@@ -52,15 +70,39 @@ internal sealed class LimitEnforcer
             LimitKind.Tokens => $"Rate limit reached for key '{key.Name}': {limits.TokensPerMinute} tokens per minute.",
             _ => $"Budget exhausted for key '{key.Name}': {limits.BudgetUsd} USD per {limits.Period}.",
         };
-        return new GatewayError(StatusCodes.Status429TooManyRequests, message, Gateway.Errors.OpenAIErrorTypes.RateLimit, null,
-            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded") { RetryAfter = decision.RetryAfter };
+        return new LimitAdmission(new GatewayError(StatusCodes.Status429TooManyRequests, message, Gateway.Errors.OpenAIErrorTypes.RateLimit, null,
+            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded") { RetryAfter = decision.RetryAfter }, null);
     }
 
-    /// <summary>Adds a finished request's tokens and spend to the key's windows (summed briefly, see <see cref="LimitsOptions"/>).</summary>
+    /// <summary>
+    /// Settles an admitted request's reservation to its real use: <paramref name="tokens"/> and
+    /// <paramref name="spend"/> (0 and 0 for a request that failed before any token, which refunds
+    /// the reservation). Summed briefly per key, see <see cref="LimitsOptions"/>. With no
+    /// reservation this is <see cref="RecordAsync"/>. Call it once per admission.
+    /// </summary>
+    public ValueTask SettleAsync(VirtualKey key, LimitReservation? reservation, long tokens, decimal spend)
+    {
+        if (reservation is null)
+        {
+            return RecordAsync(key, tokens, spend);
+        }
+
+        // The limits admitted under travel with the key; a reservation that holds nothing under limits
+        // that count nothing has nothing to settle.
+        var limits = key.Limits ?? KeyLimits.None;
+        return reservation.Tokens == 0 && reservation.SpendUsd == 0 && limits.TokensPerMinute is null && limits.BudgetUsd is null
+            ? ValueTask.CompletedTask
+            : _usage.SettleAsync(StoreKey(key), limits, reservation, tokens, spend);
+    }
+
+    /// <summary>Adds a finished request's tokens and spend, with no reservation, to the key's windows (summed briefly, see <see cref="LimitsOptions"/>).</summary>
     public ValueTask RecordAsync(VirtualKey key, long tokens, decimal spend) =>
         key.Limits is { } limits && (limits.TokensPerMinute is not null || limits.BudgetUsd is not null)
-            ? _usage.AddAsync(key, limits, tokens, spend)
+            ? _usage.AddAsync(StoreKey(key), limits, tokens, spend)
             : ValueTask.CompletedTask;
+
+    /// <summary>The string the limit store counts <paramref name="key"/> under.</summary>
+    private static string StoreKey(VirtualKey key) => key.Name;
 
     private static void WriteHeaders(IHeaderDictionary headers, IReadOnlyList<LimitState> states)
     {
@@ -80,3 +122,8 @@ internal sealed class LimitEnforcer
         _ => "budget",
     };
 }
+
+/// <summary>The outcome of <see cref="LimitEnforcer.AcquireAsync(HttpContext, VirtualKey, LimitCharge)"/>.</summary>
+/// <param name="Error">The error to answer with, or null when the request was admitted.</param>
+/// <param name="Reservation">What the admitted request holds until it settles; null when rejected or when the key has no limits.</param>
+internal readonly record struct LimitAdmission(GatewayError? Error, LimitReservation? Reservation);

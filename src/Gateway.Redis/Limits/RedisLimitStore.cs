@@ -8,9 +8,12 @@ namespace Gateway.Redis.Limits;
 
 /// <summary>
 /// Limits shared by every replica on one Redis: fixed windows (calendar minute, epoch-aligned
-/// budget period) named in the counter keys, which expire with their windows. Spend is counted in
-/// integer micro-dollars, exact to 1e-6 USD. When Redis fails, fail open hands over to this
-/// replica's in-memory counters; fail closed refuses with <see cref="LimitDecision.Unavailable"/>.
+/// budget period) named in the counter keys, which expire with their windows. Admission and its
+/// reservation are one script, a settlement another, so replicas see each other's reservations.
+/// Spend is counted in integer micro-dollars, exact to 1e-6 USD. When Redis fails, fail open hands
+/// over to this replica's in-memory counters (admissions made there hold reservations there; a
+/// Redis reservation settled during the outage charges its use there as a plain charge); fail
+/// closed refuses with <see cref="LimitDecision.Unavailable"/> and drops what could not be counted.
 /// </summary>
 internal sealed class RedisLimitStore : ILimitStore
 {
@@ -31,13 +34,15 @@ internal sealed class RedisLimitStore : ILimitStore
         _fallback = new InMemoryLimitStore(time);
     }
 
-    public async ValueTask<LimitDecision> AcquireAsync(string key, KeyLimits limits, CancellationToken cancellationToken)
+    public async ValueTask<LimitDecision> AcquireAsync(string key, KeyLimits limits, LimitCharge reserve, CancellationToken cancellationToken)
     {
         if (limits.IsUnlimited)
         {
             return LimitDecision.Unlimited;
         }
 
+        var reserved = LimitSettlement.Reservable(limits, reserve);
+        var reservedMicros = Micros.FromUsd(reserved.SpendUsd);
         var clock = LimitClock.At(_time.GetUtcNow(), limits.Period);
         try
         {
@@ -47,44 +52,55 @@ internal sealed class RedisLimitStore : ILimitStore
                 limits.TokensPerMinute ?? -1,
                 limits.BudgetUsd is { } budget ? Micros.FromUsd(budget) : -1,
                 Milliseconds(clock.MinuteResetIn),
+                Milliseconds(clock.MinuteResetIn),
+                Milliseconds(clock.PeriodResetIn),
+                reserved.Tokens,
+                reservedMicros,
             ]))!;
             var usage = new LimitUsage((long)result[1], (long)result[2], Micros.ToUsd((long)result[3]));
-            LimitKind? rejected = (long)result[0] == 1 ? null : usage.Exceeded(limits, clock) ?? LimitKind.Requests;
-            return usage.Decide(limits, clock, rejected);
+            if ((long)result[0] != 1)
+            {
+                return usage.Decide(limits, clock, usage.Exceeded(limits, clock) ?? LimitKind.Requests);
+            }
+
+            return usage.Decide(limits, clock, null) with { Reservation = clock.Reserve(reserved.Tokens, Micros.ToUsd(reservedMicros), this) };
         }
         catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
         {
             _guard.Failed(ex);
             return _guard.FailsOpen
-                ? await _fallback.AcquireAsync(key, limits, cancellationToken)
+                ? await _fallback.AcquireAsync(key, limits, reserve, cancellationToken)
                 : LimitDecision.Unavailable("The rate limit store is unavailable and limits are configured to fail closed.", RetryAfterOutage);
         }
     }
 
-    public async ValueTask RecordUsageAsync(string key, KeyLimits limits, long tokens, decimal spendUsd, CancellationToken cancellationToken)
+    public async ValueTask SettleAsync(string key, KeyLimits limits, LimitReservation reservation, long tokens, decimal spendUsd, CancellationToken cancellationToken)
     {
-        var countTokens = limits.TokensPerMinute is null ? 0 : Math.Max(0, tokens);
-        var countMicros = limits.BudgetUsd is null ? 0 : Math.Max(0, Micros.FromUsd(spendUsd));
-        if (countTokens == 0 && countMicros == 0)
+        if (ReferenceEquals(reservation.Store, _fallback))
         {
+            // Admitted from this replica's own counters during an outage: the reservation is
+            // released there, and the use is charged where limits are counted now (Redis once it
+            // is back, so the other replicas see it; this replica's counters while it is not).
+            await _fallback.SettleAsync(key, limits, reservation, 0, 0m, cancellationToken);
+            await RecordUsageAsync(key, limits, tokens, spendUsd, cancellationToken);
             return;
         }
 
+        if (reservation.Store is not RedisLimitStore)
+        {
+            await RecordUsageAsync(key, limits, tokens, spendUsd, cancellationToken);
+            return;
+        }
+
+        // Any Redis replica's reservation is in Redis, so any replica can settle it.
         var clock = LimitClock.At(_time.GetUtcNow(), limits.Period);
-        var keys = Keys(key, clock);
-        try
-        {
-            await _redis.Database.ScriptEvaluateAsync(LimitScripts.Record, [keys[1], keys[2]],
-                [countTokens, countMicros, Milliseconds(clock.MinuteResetIn), Milliseconds(clock.PeriodResetIn)]);
-        }
-        catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
-        {
-            _guard.Failed(ex);
-            if (_guard.FailsOpen)
-            {
-                await _fallback.RecordUsageAsync(key, limits, tokens, spendUsd, cancellationToken);
-            }
-        }
+        await ApplyAsync(key, limits, clock, LimitSettlement.Settle(limits, clock, reservation, tokens, spendUsd), tokens, spendUsd, cancellationToken);
+    }
+
+    public async ValueTask RecordUsageAsync(string key, KeyLimits limits, long tokens, decimal spendUsd, CancellationToken cancellationToken)
+    {
+        var clock = LimitClock.At(_time.GetUtcNow(), limits.Period);
+        await ApplyAsync(key, limits, clock, LimitSettlement.Charge(limits, tokens, spendUsd), tokens, spendUsd, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<LimitState>> PeekAsync(string key, KeyLimits limits, CancellationToken cancellationToken)
@@ -100,6 +116,36 @@ internal sealed class RedisLimitStore : ILimitStore
         {
             _guard.Failed(ex);
             return _guard.FailsOpen ? await _fallback.PeekAsync(key, limits, cancellationToken) : [];
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the current windows. When Redis fails and limits fail
+    /// open, the request's use (<paramref name="tokens"/>, <paramref name="spendUsd"/>) is charged to
+    /// this replica's counters instead: a Redis reservation cannot be refunded there, it stays in Redis
+    /// and goes with its window.
+    /// </summary>
+    private async ValueTask ApplyAsync(string key, KeyLimits limits, LimitClock clock, LimitSettlement change, long tokens, decimal spendUsd, CancellationToken cancellationToken)
+    {
+        var micros = Micros.FromUsd(change.SpendUsd);
+        if (change.Tokens == 0 && micros == 0)
+        {
+            return;
+        }
+
+        var keys = Keys(key, clock);
+        try
+        {
+            await _redis.Database.ScriptEvaluateAsync(LimitScripts.Apply, [keys[1], keys[2]],
+                [change.Tokens, micros, Milliseconds(clock.MinuteResetIn), Milliseconds(clock.PeriodResetIn)]);
+        }
+        catch (Exception ex) when (StoreGuard.IsStoreFailure(ex))
+        {
+            _guard.Failed(ex);
+            if (_guard.FailsOpen)
+            {
+                await _fallback.RecordUsageAsync(key, limits, tokens, spendUsd, cancellationToken);
+            }
         }
     }
 

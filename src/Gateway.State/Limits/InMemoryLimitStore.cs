@@ -4,8 +4,9 @@ namespace Gateway.State.Limits;
 
 /// <summary>
 /// Fixed-window limits in process memory: one replica's view, exact within it. Each key's
-/// counters are checked and counted under the key's own lock; keys whose windows have all
-/// expired are swept out once a minute.
+/// counters are checked, counted and reserved under the key's own lock, so concurrent admissions
+/// see each other's reservations; keys whose windows have all expired are swept out once a minute.
+/// A reservation lives in its window's counters and goes with them when the window rolls over.
 /// </summary>
 internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
 {
@@ -17,39 +18,56 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
     /// <summary>Keys holding counters now; for tests of the sweep.</summary>
     internal int Count => _keys.Count;
 
-    public ValueTask<LimitDecision> AcquireAsync(string key, KeyLimits limits, CancellationToken cancellationToken)
+    public ValueTask<LimitDecision> AcquireAsync(string key, KeyLimits limits, LimitCharge reserve, CancellationToken cancellationToken)
     {
         if (limits.IsUnlimited)
         {
             return ValueTask.FromResult(LimitDecision.Unlimited);
         }
 
+        var reserved = LimitSettlement.Reservable(limits, reserve);
         var clock = Now(limits, out var nowMs);
         var decision = Update(key, clock, c =>
         {
             var rejected = c.Usage.Exceeded(limits, clock);
-            if (rejected is null)
+            if (rejected is not null)
             {
-                c.Requests++;
+                return c.Usage.Decide(limits, clock, rejected);
             }
 
-            return c.Usage.Decide(limits, clock, rejected);
+            c.Requests++;
+            c.Add(reserved);
+            return c.Usage.Decide(limits, clock, null) with { Reservation = clock.Reserve(reserved.Tokens, reserved.SpendUsd, this) };
         });
         Sweep(nowMs);
         return ValueTask.FromResult(decision);
     }
 
+    public ValueTask SettleAsync(string key, KeyLimits limits, LimitReservation reservation, long tokens, decimal spendUsd, CancellationToken cancellationToken)
+    {
+        // Another store's reservation is not in these counters: only the use is ours to count.
+        if (!ReferenceEquals(reservation.Store, this))
+        {
+            return RecordUsageAsync(key, limits, tokens, spendUsd, cancellationToken);
+        }
+
+        var clock = Now(limits, out _);
+        var settlement = LimitSettlement.Settle(limits, clock, reservation, tokens, spendUsd);
+        if (!settlement.IsZero)
+        {
+            Update(key, clock, c => c.Add(settlement));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask RecordUsageAsync(string key, KeyLimits limits, long tokens, decimal spendUsd, CancellationToken cancellationToken)
     {
-        if (!limits.IsUnlimited && (tokens > 0 || spendUsd > 0))
+        var charge = LimitSettlement.Charge(limits, tokens, spendUsd);
+        if (!charge.IsZero)
         {
             var clock = Now(limits, out _);
-            Update(key, clock, c =>
-            {
-                c.Tokens += Math.Max(0, tokens);
-                c.Spend += Math.Max(0, spendUsd);
-                return 0;
-            });
+            Update(key, clock, c => c.Add(charge));
         }
 
         return ValueTask.CompletedTask;
@@ -130,6 +148,14 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
         public bool Removed;
 
         public LimitUsage Usage => new(Requests, Tokens, Spend);
+
+        /// <summary>Applies a reservation, a settlement or a charge to the current windows; returns true for <see cref="Update{T}"/>.</summary>
+        public bool Add(LimitSettlement change)
+        {
+            Tokens = LimitSettlement.Apply(Tokens, change.Tokens);
+            Spend = Math.Max(0, Spend + change.SpendUsd);
+            return true;
+        }
 
         public void Roll(LimitClock clock)
         {

@@ -23,4 +23,12 @@ internal readonly record struct LimitClock(long Minute, TimeSpan MinuteResetIn, 
     }
 
     public TimeSpan ResetIn(LimitKind kind) => kind == LimitKind.Budget ? PeriodResetIn : MinuteResetIn;
+
+    /// <summary>A reservation of <paramref name="tokens"/> and <paramref name="spendUsd"/> in these windows, held by <paramref name="store"/>.</summary>
+    public LimitReservation Reserve(long tokens, decimal spendUsd, ILimitStore store) =>
+        new(Minute, Period, TimeSpan.FromMilliseconds(PeriodMilliseconds), tokens, spendUsd) { Store = store };
+
+    /// <summary>Whether the reservation's budget period is this one: same index and same length.</summary>
+    public bool IsPeriodOf(LimitReservation reservation) =>
+        reservation.BudgetPeriod == Period && (long)reservation.BudgetPeriodLength.TotalMilliseconds == PeriodMilliseconds;
 }

@@ -66,6 +66,40 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task Limits_RedisKilledWithFailOpen_ReserveAndSettleOnTheFallback()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var replica = Replica(server, StateFailurePolicy.FailOpen);
+        var limits = new KeyLimits(TokensPerMinute: 1000);
+        var beforeOutage = await replica.Limits.AcquireAsync("team-a", limits, new LimitCharge(300, 0m), default);
+        Assert.Same(replica.Limits, beforeOutage.Reservation!.Store);
+
+        await server.StopAsync();
+
+        var decisions = new List<LimitDecision>();
+        for (var i = 0; i < 5; i++)
+        {
+            decisions.Add(await replica.Limits.AcquireAsync("team-a", limits, new LimitCharge(300, 0m), default));
+        }
+
+        // This replica's own counters: admitted at 0, 300, 600, 900 reserved.
+        Assert.Equal([true, true, true, true, false], decisions.Select(d => d.Allowed));
+        Assert.NotSame(replica.Limits, decisions[0].Reservation!.Store);
+
+        await replica.Limits.SettleAsync("team-a", limits, decisions[0].Reservation!, 0, 0m, default);
+        var refunded = (await replica.Limits.PeekAsync("team-a", limits, default))[0].Remaining;
+
+        // The reservation made in Redis cannot be refunded here: its use is charged as it is.
+        await replica.Limits.SettleAsync("team-a", limits, beforeOutage.Reservation!, 50, 0m, default);
+        var charged = (await replica.Limits.PeekAsync("team-a", limits, default))[0].Remaining;
+
+        Assert.Equal(1000 - 900, refunded);
+        Assert.Equal(1000 - 900 - 50, charged);
+        Assert.True((await replica.Limits.AcquireAsync("team-a", limits, new LimitCharge(300, 0m), default)).Allowed);
+        Assert.True(replica.Events.Count("limits", "fail_open") > 0);
+    }
+
+    [Fact]
     public async Task Stores_RedisKilledWithFailClosed_RefuseWithClearReasonThenRecover()
     {
         await using var server = await RedisServer.StartAsync();
