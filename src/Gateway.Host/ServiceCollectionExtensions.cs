@@ -67,7 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddGatewayState(configuration);
         services.AddOptions<CacheOptions>().BindConfiguration("Gateway:Cache");
         services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
-        services.AddOptions<LimitsOptions>().BindConfiguration("Gateway:Limits");
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.TryAddSingleton<LimitEnforcer>();

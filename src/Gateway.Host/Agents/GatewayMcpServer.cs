@@ -71,7 +71,7 @@ internal static class GatewayMcpServer
         }
 
         var key = GatewayPolicies.KeyOf(request.User)!;
-        if (await request.Services!.GetRequiredService<LimitEnforcer>().AdmitCallAsync(key, cancellationToken) is { } limited)
+        if (await request.Services!.GetRequiredService<LimitEnforcer>().AcquireCallAsync(key, cancellationToken) is { } limited)
         {
             return Failed("Error: " + limited.Message);
         }

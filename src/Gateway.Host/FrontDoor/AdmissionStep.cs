@@ -3,6 +3,8 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.Errors;
 using Gateway.Host.State;
+using Gateway.State;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.FrontDoor;
 
@@ -12,7 +14,7 @@ namespace Gateway.Host.FrontDoor;
 /// concurrent requests cannot together overshoot a token or budget limit by more than one request's reservation.
 /// The reservation is settled to the real usage by <see cref="AccountingStep"/>.
 /// </summary>
-internal sealed class AdmissionStep(RequestDelegate next, LimitEnforcer limits, ReloadingSnapshot<CatalogSnapshot> catalog)
+internal sealed class AdmissionStep(RequestDelegate next, LimitEnforcer limits, ReloadingSnapshot<CatalogSnapshot> catalog, IOptionsMonitor<LimitsOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -22,16 +24,17 @@ internal sealed class AdmissionStep(RequestDelegate next, LimitEnforcer limits, 
         {
             // An agent's own model calls come back through this door with the same key and are metered there.
             var charge = AgentFrontDoor.IsAgent(feature.Parsed.Model)
-                ? default
-                : UsageEstimate.Reservation(feature, catalog.Current, key);
-            var (error, admission) = await limits.AdmitAsync(context, key, charge);
+                ? LimitCharge.None
+                : UsageEstimate.Reservation(feature, catalog.Current, key, options.CurrentValue.DefaultReservedCompletionTokens);
+            var (error, reservation) = await limits.AcquireAsync(context, key, charge);
             if (error is not null)
             {
                 await GatewayErrorWriter.WriteAsync(context, error);
                 return;
             }
 
-            feature.Admission = admission;
+            feature.Admitted = true;
+            feature.Reservation = reservation;
         }
 
         await next(context);

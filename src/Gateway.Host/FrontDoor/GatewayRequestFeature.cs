@@ -44,8 +44,11 @@ internal sealed class GatewayRequestFeature
     /// <summary>The models to try, in order (the first that answers serves the request).</summary>
     public IReadOnlyList<CatalogModel>? Candidates { get; set; }
 
-    /// <summary>The limits admission held for this request, settled to its real usage when it ends.</summary>
-    public Admission? Admission { get; set; }
+    /// <summary>Admission counted the request against its key's limits; it is settled once, when it ends.</summary>
+    public bool Admitted { get; set; }
+
+    /// <summary>What admission reserved for the request (null when the key has no limits).</summary>
+    public Gateway.State.LimitReservation? Reservation { get; set; }
 
     public CatalogModel? Model { get; set; }
 

@@ -74,9 +74,9 @@ internal sealed class RequestAccounting
     {
         var usage = UsageOf(feature);
         var spend = usage is { } used && feature.Model is { } charged ? Spend(charged.Descriptor, used) : 0m;
-        if (feature.Key is { } key && feature.Admission is { } admission)
+        if (feature.Key is { } key && feature.Admitted)
         {
-            await _limits.SettleAsync(key, admission, usage?.Total ?? 0, spend);
+            await _limits.SettleAsync(key, feature.Reservation, usage?.Total ?? 0, spend);
         }
 
         RecordMetrics(context, feature, usage, spend);

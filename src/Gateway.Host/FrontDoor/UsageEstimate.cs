@@ -1,6 +1,7 @@
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Resilience;
+using Gateway.State;
 
 namespace Gateway.Host.FrontDoor;
 
@@ -14,16 +15,13 @@ namespace Gateway.Host.FrontDoor;
 /// <see cref="BytesPerToken"/> bytes of the body (embeddings: none).</item>
 /// </list>
 /// Admission reserves the prompt estimate plus the request's <c>max_completion_tokens</c>/<c>max_tokens</c> (or
-/// <see cref="DefaultCompletionTokens"/>) times <c>n</c>, priced at the dearest model the request may reach.
+/// <see cref="State.LimitsOptions.DefaultReservedCompletionTokens"/>) times <c>n</c>, priced at the dearest model the request may reach.
 /// When an answer ends without the upstream's usage (the caller hung up, the stream broke, the upstream sends none)
 /// the estimate of what was forwarded is charged instead.
 /// </summary>
 internal static class UsageEstimate
 {
     public const int BytesPerToken = 4;
-
-    /// <summary>Completion tokens reserved for a request that sets no <c>max_tokens</c>.</summary>
-    public const int DefaultCompletionTokens = 1024;
 
     public static long TokensOf(long bytes) => (bytes + BytesPerToken - 1) / BytesPerToken;
 
@@ -66,7 +64,7 @@ internal static class UsageEstimate
     }
 
     /// <summary>Tokens and spend to reserve for a request at admission.</summary>
-    public static (long Tokens, decimal Spend) Reservation(GatewayRequestFeature feature, CatalogSnapshot catalog, VirtualKey key, int defaultCompletionTokens = DefaultCompletionTokens)
+    public static LimitCharge Reservation(GatewayRequestFeature feature, CatalogSnapshot catalog, VirtualKey key, int defaultCompletionTokens)
     {
         var parsed = feature.Parsed;
         var prompt = TokensOf(feature.Body.Length);
@@ -78,7 +76,7 @@ internal static class UsageEstimate
             output = Math.Max(output, model.Descriptor.OutputPricePerMTok);
         }
 
-        return (prompt + completion, ((prompt * input) + (completion * output)) / 1_000_000m);
+        return new LimitCharge(prompt + completion, ((prompt * input) + (completion * output)) / 1_000_000m);
     }
 
     /// <summary>What was used when the upstream's own count never came: the prompt estimate and what was forwarded.</summary>

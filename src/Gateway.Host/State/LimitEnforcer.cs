@@ -41,15 +41,26 @@ internal sealed class LimitEnforcer
     /// The error to answer with (429, or 503 when the store fails closed), or the admission with
     /// the reservation to settle (null for a key without limits).
     /// </returns>
-    public async ValueTask<LimitAdmission> AcquireAsync(HttpContext context, VirtualKey key, LimitCharge reserve)
+    public ValueTask<LimitAdmission> AcquireAsync(HttpContext context, VirtualKey key, LimitCharge reserve) =>
+        AcquireAsync(context.Response.Headers, key, reserve, context.RequestAborted);
+
+    /// <summary>Admits one call that is not an HTTP request of its own (an MCP tool call), reserving nothing.</summary>
+    public async ValueTask<GatewayError?> AcquireCallAsync(VirtualKey key, CancellationToken cancellationToken) =>
+        (await AcquireAsync(null, key, LimitCharge.None, cancellationToken)).Error;
+
+    private async ValueTask<LimitAdmission> AcquireAsync(IHeaderDictionary? headers, VirtualKey key, LimitCharge reserve, CancellationToken cancellationToken)
     {
         if (key.Limits is not { } limits)
         {
             return default;
         }
 
-        var decision = await _store.AcquireAsync(StoreKey(key), limits, reserve, context.RequestAborted);
-        WriteHeaders(context.Response.Headers, decision.States);
+        var decision = await _store.AcquireAsync(StoreKey(key), limits, reserve, cancellationToken);
+        if (headers is not null)
+        {
+            WriteHeaders(headers, decision.States);
+        }
+
         if (decision.Allowed)
         {
             return new LimitAdmission(null, decision.Reservation);
@@ -102,7 +113,8 @@ internal sealed class LimitEnforcer
             : ValueTask.CompletedTask;
 
     /// <summary>The string the limit store counts <paramref name="key"/> under.</summary>
-    private static string StoreKey(VirtualKey key) => key.Name;
+    /// <remarks>The key's id, not its name: a key revoked and created again under its name starts with fresh counters.</remarks>
+    private static string StoreKey(VirtualKey key) => key.Id.Length > 0 ? key.Id : key.Name;
 
     private static void WriteHeaders(IHeaderDictionary headers, IReadOnlyList<LimitState> states)
     {

@@ -3,20 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.State;
 
-/// <summary>Section <c>Gateway:Limits</c>.</summary>
-public sealed class LimitsOptions
-{
-    /// <summary>
-    /// How long finished requests' settlements (their real tokens and spend against what they
-    /// reserved) are summed per key and reservation window before they are written to the limit
-    /// store in one call (one Redis round trip per key, window and interval instead of one per
-    /// request). Zero writes each request's settlement at once. Default 50 ms. Admission is never
-    /// delayed: it reserves at once. A refund can therefore reach the store up to one interval late
-    /// (the key looks busier meanwhile), and use beyond a reservation counts up to one interval late.
-    /// </summary>
-    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
-}
-
 /// <summary>
 /// Writes requests' settlements and plain usage charges to the limit store, summed per key and
 /// reservation window over a short interval. Settling is linear within a window (the store applies
