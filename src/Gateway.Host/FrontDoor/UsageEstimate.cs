@@ -34,13 +34,13 @@ internal static class UsageEstimate
     public static long TokensOfChunk(ReadOnlySpan<byte> chunk)
     {
         var bytes = StringBytes(chunk, Content) + StringBytes(chunk, Reasoning) + StringBytes(chunk, Arguments) + StringBytes(chunk, Text);
-        return bytes < 0 ? 0 : Math.Max(1, TokensOf(bytes));
+        return bytes == 0 ? 0 : Math.Max(1, TokensOf(bytes));
     }
 
-    /// <summary>Bytes of every non-empty JSON string value after <paramref name="name"/> in the chunk, or -1 when there is none.</summary>
+    /// <summary>Bytes of every JSON string value after <paramref name="name"/> in the chunk (0 when there is none).</summary>
     private static long StringBytes(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> name)
     {
-        long total = -1;
+        long total = 0;
         var at = chunk.IndexOf(name);
         while (at >= 0)
         {
@@ -51,10 +51,7 @@ internal static class UsageEstimate
                 end += rest[end] == (byte)'\\' ? 2 : 1;
             }
 
-            if (end > 0)
-            {
-                total = Math.Max(total, 0) + Math.Min(end, rest.Length);
-            }
+            total += Math.Min(end, rest.Length);
 
             chunk = rest[Math.Min(end, rest.Length)..];
             at = chunk.IndexOf(name);

@@ -17,7 +17,17 @@ public sealed class ContainerShutdownTests
         var config = Directory.CreateTempSubdirectory("gateway-shutdown-config-");
         try
         {
-            var models = new JsonObject { ["Gateway"] = new JsonObject { ["Models"] = new JsonObject { ["m"] = new JsonObject { ["BaseUrl"] = upstream.BaseUrl.ToString() } } } };
+            const string Key = "sk-shutdown-test";
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
+            var models = new JsonObject
+            {
+                ["Gateway"] = new JsonObject
+                {
+                    ["Models"] = new JsonObject { ["m"] = new JsonObject { ["BaseUrl"] = upstream.BaseUrl.ToString() } },
+                    // The image accepts no development key: the operator configures one.
+                    ["Keys"] = new JsonObject { ["test"] = new JsonObject { ["Hash"] = hash } },
+                },
+            };
             await File.WriteAllTextAsync(Path.Combine(config.FullName, "models.json"), models.ToJsonString());
             var port = LoopbackPorts.Free();
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -29,7 +39,7 @@ public sealed class ContainerShutdownTests
             await gateway.WaitUntilServingAsync(new Uri(baseAddress, "/health"), TimeSpan.FromSeconds(60));
 
             using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestHost.DevelopmentKey);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
             {
                 Content = new StringContent("""{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"""),

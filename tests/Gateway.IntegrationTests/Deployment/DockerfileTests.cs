@@ -84,6 +84,8 @@ public sealed partial class DockerfileTests
         Assert.Equal("8080", final.Last("EXPOSE")!.Arguments);
         Assert.Equal("/config", env["Gateway__ConfigDirectory"]);
         Assert.Equal("true", env["DOTNET_USE_POLLING_FILE_WATCHER"]);
+        // The development key is public: an image never accepts it unless its operator turns it on.
+        Assert.Equal("false", env["Gateway__AllowDevelopmentKey"]);
     }
 
     [Fact]

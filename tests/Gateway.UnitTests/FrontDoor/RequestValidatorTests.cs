@@ -83,3 +83,68 @@ public sealed class RequestValidatorTests
         Assert.Equal("invalid_json", error.Code);
     }
 }
+
+public sealed class RequestValidatorLimitsTests
+{
+    private static (Gateway.Host.Errors.GatewayError? Error, ParsedRequest Parsed) Validate(string body)
+    {
+        var error = RequestValidator.Validate(Encoding.UTF8.GetBytes(body), OpenAIOperation.ChatCompletions, out var parsed);
+        return (error, parsed);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","model":"n","messages":[{"role":"user","content":"x"}]}""", "model")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream":false}""", "stream")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":1,"max_tokens":99999}""", "max_tokens")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true,"include_usage":false}}""", "stream_options.include_usage")]
+    public void Validate_DuplicateKey_RefusedNamingIt(string body, string param)
+    {
+        var (error, _) = Validate(body);
+
+        Assert.Equal(400, error!.Status);
+        Assert.Equal(param, error.Param);
+        Assert.Equal("duplicate_parameter", error.Code);
+    }
+
+    [Fact]
+    public void Validate_MaxTokensAndChoices_Read()
+    {
+        var (error, parsed) = Validate("""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":7,"max_completion_tokens":9,"n":3,"stream":true,"stream_options":{"include_usage":true}}""");
+
+        Assert.Null(error);
+        Assert.Equal(9, parsed.MaxTokens);
+        Assert.Equal(3, parsed.Choices);
+        Assert.True(parsed.IncludeUsage);
+    }
+
+    [Theory]
+    [InlineData("\"max_tokens\":-1", "max_tokens")]
+    [InlineData("\"max_tokens\":100000001", "max_tokens")]
+    [InlineData("\"n\":0", "n")]
+    [InlineData("\"n\":129", "n")]
+    public void Validate_CountOutOfRange_Refused(string field, string param)
+    {
+        var (error, _) = Validate("""{"model":"m","messages":[{"role":"user","content":"x"}],""" + field + "}");
+
+        Assert.Equal(param, error!.Param);
+    }
+
+    [Fact]
+    public void Validate_MoreThan128Tools_Refused()
+    {
+        var tool = """{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}""";
+        var (error, _) = Validate("""{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[""" + string.Join(',', Enumerable.Repeat(tool, 129)) + "]}");
+        var (fine, _) = Validate("""{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[""" + string.Join(',', Enumerable.Repeat(tool, 128)) + "]}");
+
+        Assert.Equal("tools", error!.Param);
+        Assert.Null(fine);
+    }
+
+    [Fact]
+    public void Validate_NestedDeeperThan64_RefusedAsInvalidJson()
+    {
+        var (error, _) = Validate("""{"model":"m","messages":[{"role":"user","content":"x"}],"metadata":{"x":""" + new string('[', 63) + new string(']', 63) + "}}");
+
+        Assert.Equal("invalid_json", error!.Code);
+    }
+}

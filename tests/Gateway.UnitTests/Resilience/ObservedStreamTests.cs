@@ -9,12 +9,13 @@ namespace Gateway.UnitTests.Resilience;
 
 public sealed class ObservedStreamTests
 {
-    private static GatewayRequestFeature Feature(string timeout = "00:00:05")
+    private static GatewayRequestFeature Feature(string timeout = "00:00:05", int maxEventBytes = 4 * 1024 * 1024)
     {
         var catalog = CatalogBuilder.Build(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateway:Models:m:BaseUrl"] = "http://up:1/v1",
             ["Gateway:Models:m:Timeout"] = timeout,
+            ["Gateway:Models:m:MaxEventBytes"] = maxEventBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build(), _ => null);
         return new GatewayRequestFeature("req", Stopwatch.GetTimestamp()) { Model = catalog.Models[0] };
     }
@@ -133,5 +134,60 @@ public sealed class ObservedStreamTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task Read_EventLargerThanAllowed_EndsWithAnErrorEventWithoutBufferingIt()
+    {
+        const string first = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}]}\n\n";
+        // 10 MB of one event that never ends; the stream may hold at most 1 KiB of it.
+        var huge = new ConcatenatedStream(Encoding.UTF8.GetBytes(first + "data: {\"x\":\""), 10 * 1024 * 1024);
+        var feature = Feature(maxEventBytes: 1024);
+
+        var text = await ReadAllAsync(new ObservedStream(huge, feature, eventStream: true));
+
+        Assert.StartsWith(first, text, StringComparison.Ordinal);
+        Assert.Contains("larger than 1024 bytes", text, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", text, StringComparison.Ordinal);
+        Assert.True(text.Length < 4096, $"the answer held {text.Length} characters");
+        Assert.True(huge.Position < 64 * 1024, $"read {huge.Position} bytes of the event");
+        Assert.NotNull(feature.StreamError);
+        Assert.Equal(2, feature.ForwardedTokenEstimate);
+    }
+
+    /// <summary>A prefix followed by <c>count</c> bytes of 'a', produced as read.</summary>
+    private sealed class ConcatenatedStream(byte[] prefix, long count) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => prefix.Length + count;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int length)
+        {
+            var written = 0;
+            while (written < length && _position < Length)
+            {
+                buffer[offset + written++] = _position < prefix.Length ? prefix[_position] : (byte)'a';
+                _position++;
+            }
+
+            return written;
+        }
+
+        public override void Flush() { }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int length) => throw new NotSupportedException();
     }
 }
