@@ -45,8 +45,11 @@ internal sealed record CatalogModel
     /// <summary>Operator-configured fallback models for explicit requests, in order.</summary>
     public required IReadOnlyList<string> Fallbacks { get; init; }
 
-    /// <summary>Human-readable upstream for error messages (never includes the key).</summary>
-    public string DescribeUpstream() => IsLocal ? "local model server" : string.Join(", ", Destinations.Select(d => d.ToString()));
+    /// <summary>
+    /// The upstream as callers may see it in error messages: its kind, never its addresses (they are internal; logs
+    /// and the admin console have them) nor its key.
+    /// </summary>
+    public string DescribeUpstream() => IsLocal ? "local model server" : "remote upstream";
 
     public static byte[] EncodeJsonString(string value) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));

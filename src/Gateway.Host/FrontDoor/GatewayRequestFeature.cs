@@ -93,6 +93,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>Set when a stream broke after it started; the client got an error event.</summary>
     public string? StreamError { get; set; }
 
+    /// <summary>Why the stream broke, for the log (its message may name internal addresses, so callers never see it).</summary>
+    public Exception? StreamFailure { get; set; }
+
     /// <summary>The authorization a local model's server expects, from its lease (null for remote models).</summary>
     public string? LocalModelAuthorization { get; set; }
 
@@ -127,6 +130,7 @@ internal sealed class GatewayRequestFeature
         Usage = null;
         ForwardedTokenEstimate = 0;
         StreamError = null;
+        StreamFailure = null;
         CapturedBody = null;
         LocalModelAuthorization = null;
     }

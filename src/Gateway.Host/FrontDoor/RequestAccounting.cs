@@ -46,7 +46,7 @@ public enum FeedbackScope
 /// usage, or <see cref="UsageEstimate.Fallback"/> when that never came), a record goes to the feedback store, and
 /// metrics record latency, tokens and spend.
 /// </summary>
-internal sealed class RequestAccounting
+internal sealed partial class RequestAccounting
 {
     private readonly GatewayMetrics _metrics;
     private readonly LimitEnforcer _limits;
@@ -54,9 +54,12 @@ internal sealed class RequestAccounting
     private readonly IOptionsMonitor<FeedbackOptions> _feedbackOptions;
     private readonly TimeProvider _time;
     private readonly ModelTraffic _traffic;
+    private readonly ILogger<RequestAccounting> _logger;
 
-    public RequestAccounting(GatewayMetrics metrics, LimitEnforcer limits, IFeedbackStore feedback, IOptionsMonitor<FeedbackOptions> feedbackOptions, TimeProvider time, ModelTraffic traffic)
+    public RequestAccounting(GatewayMetrics metrics, LimitEnforcer limits, IFeedbackStore feedback, IOptionsMonitor<FeedbackOptions> feedbackOptions, TimeProvider time,
+        ModelTraffic traffic, ILogger<RequestAccounting> logger)
     {
+        _logger = logger;
         _metrics = metrics;
         _traffic = traffic;
         _limits = limits;
@@ -72,6 +75,11 @@ internal sealed class RequestAccounting
     /// <summary>Settles limits, records feedback and metrics; never throws.</summary>
     public async ValueTask CompleteAsync(HttpContext context, GatewayRequestFeature feature)
     {
+        if (feature.StreamFailure is { } failure && feature.Model is { } failed)
+        {
+            LogStreamFailed(_logger, failure, feature.RequestId, failed.Name, string.Join(", ", failed.Destinations));
+        }
+
         var usage = UsageOf(feature);
         var spend = usage is { } used && feature.Model is { } charged ? Spend(charged.Descriptor, used) : 0m;
         if (feature.Key is { } key && feature.Admitted)
@@ -148,4 +156,7 @@ internal sealed class RequestAccounting
 
     public static decimal Spend(Gateway.Catalog.ModelDescriptor model, TokenUsage usage) =>
         (usage.PromptTokens * model.InputPricePerMTok + usage.CompletionTokens * model.OutputPricePerMTok) / 1_000_000m;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the upstream of model '{Model}' ({Destinations}) failed mid-answer")]
+    private static partial void LogStreamFailed(ILogger logger, Exception exception, string requestId, string model, string destinations);
 }

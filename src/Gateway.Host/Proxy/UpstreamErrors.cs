@@ -46,14 +46,31 @@ internal static class UpstreamErrors
             $"The upstream for model '{model.Name}' ({model.DescribeUpstream()}) returned HTTP {upstreamStatus}{detail}", "upstream_error");
     }
 
-    private static string Describe(Exception? exception)
+    /// <summary>
+    /// What went wrong, in words a caller may read: the gateway's own messages, else the kind of failure. A socket's
+    /// message names the upstream's address, which is internal.
+    /// </summary>
+    public static string Describe(Exception? exception)
     {
-        var inner = exception;
-        while (inner?.InnerException is not null)
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
-            inner = inner.InnerException;
+            switch (inner)
+            {
+                case TimeoutException or InvalidDataException:
+                    return inner.Message;
+                case HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } http:
+                    return http.HttpRequestError switch
+                    {
+                        HttpRequestError.NameResolutionError => "its name could not be resolved",
+                        HttpRequestError.ConnectionError => "the connection failed",
+                        HttpRequestError.SecureConnectionError => "the TLS connection failed",
+                        HttpRequestError.ResponseEnded => "the response ended early",
+                        HttpRequestError.InvalidResponse => "the response was not valid HTTP",
+                        _ => "the HTTP exchange failed",
+                    };
+            }
         }
 
-        return inner?.Message ?? "no details";
+        return exception is null ? "no details" : "the connection was lost";
     }
 }

@@ -154,8 +154,9 @@ internal sealed partial class ObservedStream : Stream
     private int Fail(Exception error)
     {
         var model = _feature.Model!;
-        var message = $"The upstream for model '{model.Name}' ({model.DescribeUpstream()}) failed mid-stream: {Innermost(error).Message}";
+        var message = $"The upstream for model '{model.Name}' ({model.DescribeUpstream()}) failed mid-stream: {Proxy.UpstreamErrors.Describe(error)}";
         _feature.StreamError = message;
+        _feature.StreamFailure = error;
         if (!_eventStream)
         {
             throw new IOException(message, error);
@@ -180,16 +181,6 @@ internal sealed partial class ObservedStream : Stream
         _eventsLength = 0;
         _finished = true;
         return 0;
-    }
-
-    private static Exception Innermost(Exception error)
-    {
-        while (error.InnerException is not null)
-        {
-            error = error.InnerException;
-        }
-
-        return error;
     }
 
     private void Complete()
