@@ -214,6 +214,7 @@ internal sealed class FrontDoorMiddleware
             feature.HasMoreCandidates = i < candidates.Count - 1;
             var acquiring = System.Diagnostics.Stopwatch.GetTimestamp();
             using var lease = model.IsLocal ? await _localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
+            feature.LocalModelAuthorization = lease?.Authorization;
             feature.UpstreamStartTicks += System.Diagnostics.Stopwatch.GetTimestamp() - acquiring;
             var cluster = model.IsLocal && lease is null ? null : await FindClusterAsync(model, lease?.BaseUri, context.RequestAborted);
             if (cluster is null)

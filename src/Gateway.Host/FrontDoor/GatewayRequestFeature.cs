@@ -26,6 +26,9 @@ internal sealed class GatewayRequestFeature
 
     public CatalogModel? Model { get; set; }
 
+    /// <summary>The <c>Authorization</c> a local model's server requires (from its lease); null for a remote model.</summary>
+    public string? LocalModelAuthorization { get; set; }
+
     public bool Stream { get; set; }
 
     /// <summary>The router chose the model (<c>model: "auto"</c> or a profile).</summary>

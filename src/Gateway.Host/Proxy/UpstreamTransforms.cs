@@ -41,7 +41,8 @@ internal static class UpstreamTransforms
 
         context.ProxyRequest.Options.Set(Resilience.UpstreamResilienceHandler.FeatureKey, feature);
 
-        if (feature.Model?.UpstreamAuthorization is { } authorization)
+        // A local model's server takes the secret of its launch; a remote upstream its configured key.
+        if ((feature.LocalModelAuthorization ?? feature.Model?.UpstreamAuthorization) is { } authorization)
         {
             headers.TryAddWithoutValidation("Authorization", authorization);
         }

@@ -12,12 +12,24 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
 {
     internal const string ListeningPrefix = "modelserver listening ";
 
+    /// <summary>The variable the child reads its API key from (the ModelServer's <c>ApiKeyVariable</c>).</summary>
+    internal const string ApiKeyVariable = "GATEWAY_MODELSERVER_API_KEY";
+
+    /// <summary>Exit code of a ModelServer that could not load its model (the ModelServer's <c>LoadFailedExitCode</c>).</summary>
+    internal const int LoadFailedExitCode = 2;
+
     public async Task<IModelServerProcess> StartAsync(string name, LocalModelOptions model, CancellationToken cancellation)
     {
+        if (!File.Exists(model.Path))
+        {
+            throw new ModelUnavailableException(name, $"Model '{name}' cannot start: its GGUF file does not exist.");
+        }
         var pool = options.CurrentValue;
         var start = CreateStartInfo(pool, name, model);
+        var apiKey = NewApiKey();
+        start.Environment[ApiKeyVariable] = apiKey;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ModelServerProcess(process, name, logger);
+        var child = new ModelServerProcess(process, name, apiKey, logger);
         try
         {
             if (!process.Start())
@@ -28,7 +40,8 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             await child.DisposeAsync();
-            throw new ModelUnavailableException(name, $"Model '{name}' cannot launch its model server '{start.FileName}': {e.Message}", null, e);
+            PoolLog.LaunchFailed(logger, name, start.FileName, e.Message);
+            throw new ModelUnavailableException(name, $"Model '{name}' cannot launch its model server; the gateway log says why.", null, e);
         }
         child.BeginReading();
 
@@ -55,6 +68,9 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
             throw new ModelUnavailableException(name, $"Model '{name}' failed to load: {reason}", null, e);
         }
     }
+
+    /// <summary>A fresh secret for one launch: 256 random bits as hex.</summary>
+    internal static string NewApiKey() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model)
     {
@@ -97,6 +113,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("ChatTemplate", model.ChatTemplate);
         Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);
+        Arg("StallTimeout", pool.StallTimeout);
         Arg("ParentProcessId", Environment.ProcessId);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         return start;
