@@ -25,9 +25,8 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
             throw new ModelUnavailableException(name, $"Model '{name}' cannot start: its GGUF file does not exist.");
         }
         var pool = options.CurrentValue;
-        var start = CreateStartInfo(pool, name, model);
         var apiKey = NewApiKey();
-        start.Environment[ApiKeyVariable] = apiKey;
+        var start = CreateStartInfo(pool, name, model, apiKey);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ModelServerProcess(process, name, apiKey, logger);
         try
@@ -72,7 +71,8 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
     /// <summary>A fresh secret for one launch: 256 random bits as hex.</summary>
     internal static string NewApiKey() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model)
+    /// <summary>How to start the server; <paramref name="apiKey"/> goes in its environment, which other users cannot read, unlike a command line.</summary>
+    internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model, string apiKey = "")
     {
         var server = pool.ModelServerPath ?? Path.Combine(AppContext.BaseDirectory, "Gateway.ModelServer.dll");
         var start = new ProcessStartInfo
@@ -116,6 +116,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("StallTimeout", pool.StallTimeout);
         Arg("ParentProcessId", Environment.ProcessId);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.Environment[ApiKeyVariable] = apiKey;
         return start;
     }
 
