@@ -34,8 +34,11 @@ internal static class Benchmark
         services.AddModelPool(configuration);
         await using var provider = services.BuildServiceProvider();
         var pool = provider.GetRequiredService<ModelPool>();
-        var baseUri = await pool.EnsureStartedAsync("bench", cancellation);
+        // Held for the whole run: the server is neither idled out nor evicted, and its key stays valid.
+        using var lease = await pool.AcquireAsync("bench", cancellation);
+        var baseUri = lease.BaseUri;
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", lease.Authorization);
         using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
         using var decodeThread = new DecodeThread();
         await using var gateway = settings.Gateway is { } dll ? await GatewayProcess.StartAsync(dll, path, settings, cancellation) : null;

@@ -4,6 +4,7 @@ using Gateway.ModelServer.Api;
 using Gateway.ModelServer.Engine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.ModelServer;
 
@@ -16,7 +17,13 @@ public static class ModelServerApplication
 {
     public const string ListeningPrefix = "modelserver listening ";
     public const int LoadFailedExitCode = 2;
+
+    /// <summary>Exit code when the server would listen beyond loopback without an API key.</summary>
+    public const int NoApiKeyExitCode = 3;
     public const string EnvironmentPrefix = "GATEWAY_MODELSERVER_";
+
+    /// <summary>The variable that carries <see cref="ModelServerOptions.ApiKey"/> (a supervising gateway sets a fresh one per launch).</summary>
+    public const string ApiKeyVariable = EnvironmentPrefix + "API_KEY";
 
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
@@ -41,11 +48,24 @@ public static class ModelServerApplication
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args, Switches);
-        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
+        var urls = builder.Configuration["urls"] ?? "http://127.0.0.1:0";
+        builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var options = builder.Configuration.GetSection(ModelServerOptions.SectionName).Get<ModelServerOptions>() ?? new ModelServerOptions();
+        // GATEWAY_MODELSERVER_API_KEY arrives as "API_KEY" once the prefix is stripped.
+        options = options with { ApiKey = string.IsNullOrEmpty(options.ApiKey) ? builder.Configuration["API_KEY"] : options.ApiKey };
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole().AddConfiguration(builder.Configuration.GetSection("Logging")));
         var logger = loggerFactory.CreateLogger("Gateway.ModelServer");
+        if (string.IsNullOrEmpty(options.ApiKey))
+        {
+            if (NonLoopback(urls) is { } open)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"modelserver: refusing to listen on '{open}' without an API key; set {ApiKeyVariable} (every request must then carry 'Authorization: Bearer KEY').");
+                return NoApiKeyExitCode;
+            }
+            ModelServerLog.NoApiKey(logger, ApiKeyVariable);
+        }
 
         LoadedModel model;
         try
@@ -66,6 +86,10 @@ public static class ModelServerApplication
         {
             builder.Services.AddModelServer(options, model);
             await using var app = builder.Build();
+            if (!string.IsNullOrEmpty(options.ApiKey))
+            {
+                app.UseApiKey(options.ApiKey);
+            }
             app.MapModelServer();
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -76,6 +100,30 @@ public static class ModelServerApplication
             app.Services.GetRequiredService<BatchScheduler>().Dispose();
         }
         return 0;
+    }
+
+    /// <summary>The first of the listening URLs whose host is not a loopback address (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, a name), or null.</summary>
+    internal static string? NonLoopback(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string host;
+            try
+            {
+                host = BindingAddress.Parse(url).Host;
+            }
+            catch (FormatException)
+            {
+                return url;
+            }
+            var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+            if (!loopback)
+            {
+                return url;
+            }
+        }
+        return null;
     }
 
     private static void Validate(ModelServerOptions options)

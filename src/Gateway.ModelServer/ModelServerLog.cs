@@ -20,6 +20,12 @@ internal static partial class ModelServerLog
     [LoggerMessage(7, LogLevel.Error, "A request failed while sampling; the other requests go on")]
     public static partial void SequenceFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(8, LogLevel.Information, "llama.cpp refused the grammar built from {Param}; the request gets a 400")]
+    public static partial void GrammarRefused(ILogger logger, string param);
+
+    [LoggerMessage(9, LogLevel.Warning, "No API key is set ({Variable}): any local process can use this model server. Set one unless this machine runs nothing else.")]
+    public static partial void NoApiKey(ILogger logger, string variable);
+
     [LoggerMessage(6, LogLevel.Trace, "Prompt: {Prompt}")]
     public static partial void Prompt(ILogger logger, string prompt);
 }

@@ -85,6 +85,22 @@ public sealed record ModelServerOptions : IValidatableObject
     /// <summary>Below this many parameters, <c>auto</c> picks the compact JSON grammar.</summary>
     public const long CompactJsonParameterLimit = 50_000_000;
 
+    /// <summary>
+    /// The key every request must carry as <c>Authorization: Bearer KEY</c> (only <c>GET /alive</c> is open). A
+    /// supervising gateway sets a fresh one for each launch in the <c>GATEWAY_MODELSERVER_API_KEY</c> variable; a
+    /// server run on its own takes it from that variable too (or <c>ModelServer:ApiKey</c>). Without one the server
+    /// refuses to listen on any address but loopback. Never logged.
+    /// </summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// How long the decode loop may go without progress while work waits before <c>/health</c> and <c>/alive</c>
+    /// report it stalled (503), so that a supervisor restarts it. Default 30 s; 1 s to 1 h. A decode step on a slow
+    /// device (a long prompt chunk of a large model on a CPU) must fit well within it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Exit when this process id exits, so a crashed supervisor leaves no orphans.</summary>
     public int? ParentProcessId { get; init; }
 

@@ -47,6 +47,11 @@ app.kubernetes.io/component: gateway
 {{- printf "%s-ms-%s" (include "gateway.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* The Secret holding the model servers' API key: modelServerApiKey.secretName, else one the chart creates. */}}
+{{- define "gateway.modelServerKeySecret" -}}
+{{- .Values.modelServerApiKey.secretName | default (printf "%s-modelserver-key" (include "gateway.fullname" .) | trunc 63 | trimSuffix "-") -}}
+{{- end -}}
+
 {{- define "gateway.redisName" -}}
 {{- printf "%s-redis" (include "gateway.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}

@@ -32,6 +32,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             feature.HasMoreCandidates = i < candidates.Count - 1;
             var acquiring = Stopwatch.GetTimestamp();
             using var lease = model.IsLocal ? await localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
+            feature.LocalModelAuthorization = lease?.Authorization;
             feature.UpstreamStartTicks += Stopwatch.GetTimestamp() - acquiring;
             var cluster = model.IsLocal && lease is null ? null : await FindClusterAsync(model, lease?.BaseUri, context.RequestAborted);
             if (cluster is null)

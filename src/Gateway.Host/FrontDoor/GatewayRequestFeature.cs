@@ -52,6 +52,9 @@ internal sealed class GatewayRequestFeature
 
     public CatalogModel? Model { get; set; }
 
+    /// <summary>The <c>Authorization</c> a local model's server requires (from its lease); null for a remote model.</summary>
+    public string? LocalModelAuthorization { get; set; }
+
     public bool Stream { get; set; }
 
     /// <summary>The router chose the model (<c>model: "auto"</c> or a profile).</summary>
@@ -95,9 +98,6 @@ internal sealed class GatewayRequestFeature
 
     /// <summary>Why the stream broke, for the log (its message may name internal addresses, so callers never see it).</summary>
     public Exception? StreamFailure { get; set; }
-
-    /// <summary>The authorization a local model's server expects, from its lease (null for remote models).</summary>
-    public string? LocalModelAuthorization { get; set; }
 
     private byte[]? _bodyBuffer;
 

@@ -40,7 +40,7 @@ internal sealed class PoolMetrics : IHostedService
         {
             Memory.WithLabels(model.Name).Set(model.State == LocalModelState.Ready ? model.MemoryBytes : 0);
             Restarts.WithLabels(model.Name).IncTo(model.Restarts);
-            var (running, queued) = model is { State: LocalModelState.Ready, BaseUri: { } uri } ? await _load.ReadAsync(uri, cancellationToken) : (0, 0);
+            var (running, queued) = model.State == LocalModelState.Ready ? await _load.ReadAsync(model.Name, cancellationToken) : (0, 0);
             Running.WithLabels(model.Name).Set(running);
             Queued.WithLabels(model.Name).Set(queued);
         }

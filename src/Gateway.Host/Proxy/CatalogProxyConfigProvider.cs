@@ -132,7 +132,8 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
                 AvailableDestinationsPolicy = Resilience.CircuitAwareDestinationsPolicy.PolicyName,
                 Active = new ActiveHealthCheckConfig
                 {
-                    Enabled = model.HealthCheck.Active,
+                    // A local model's server takes only requests with its key, and the pool already supervises it.
+                    Enabled = model.HealthCheck.Active && !model.IsLocal,
                     Interval = model.HealthCheck.ActiveInterval,
                     Timeout = model.HealthCheck.ActiveTimeout,
                     Path = model.HealthCheck.ActivePath,

@@ -22,6 +22,14 @@ internal static class UpstreamErrors
                 $"The {upstream} sent no response within {model.Resilience.FirstByteTimeout.TotalSeconds:0.###} s.", "upstream_timeout");
         }
 
+        if (model.IsLocal && error.Error is not (ForwarderError.NoAvailableDestinations or ForwarderError.RequestTimedOut))
+        {
+            // The model's own server went away under the request (it crashed, or the pool restarted it as hung).
+            return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
+                $"The local model '{model.Name}' stopped while answering this request; its server is being restarted. Retry shortly.", "model_unavailable")
+                with { RetryAfter = TimeSpan.FromSeconds(1) };
+        }
+
         return error.Error switch
         {
             ForwarderError.NoAvailableDestinations => GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,

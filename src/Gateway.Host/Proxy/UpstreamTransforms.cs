@@ -50,6 +50,7 @@ internal static class UpstreamTransforms
             }
         }
 
+        // A local model's server takes the secret of its launch; a remote upstream its configured key.
         if ((feature.LocalModelAuthorization ?? model.UpstreamAuthorization) is { } authorization)
         {
             headers.TryAddWithoutValidation("Authorization", authorization);

@@ -69,7 +69,7 @@ internal sealed class ConsoleOverview
     {
         var destinations = Destinations(model);
         var local = model.IsLocal ? Local(model.Name) : null;
-        var (running, queued) = local is { State: LocalModelState.Ready, BaseUri: { } uri } ? await _load.ReadAsync(uri, cancellationToken) : (0, 0);
+        var (running, queued) = local is { State: LocalModelState.Ready } ? await _load.ReadAsync(local.Name, cancellationToken) : (0, 0);
         var available = destinations.Count(d => d.Available);
         var rate = _traffic.Rate(model.Name);
         var d = model.Descriptor;

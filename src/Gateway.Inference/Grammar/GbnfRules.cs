@@ -26,6 +26,7 @@ internal sealed class GbnfRules(JsonGrammarLimits? limits = null)
             }
             candidate = $"{name}-{i}";
         }
+        CheckRoom();
         _rules[candidate] = body;
         _order.Add(candidate);
         return candidate;
@@ -36,9 +37,22 @@ internal sealed class GbnfRules(JsonGrammarLimits? limits = null)
     {
         if (!_rules.ContainsKey(name))
         {
+            CheckRoom();
             _order.Add(name);
         }
         _rules[name] = body;
+    }
+
+    /// <summary>
+    /// Stops a schema that would build too many rules as it is built, not after: <c>$ref</c>s that branch at every level
+    /// would otherwise visit and name exponentially many sub-schemas before the finished grammar could be measured.
+    /// </summary>
+    private void CheckRoom()
+    {
+        if (_rules.Count >= GrammarBounds.MaxRules)
+        {
+            throw new GrammarException($"The schema needs more than {GrammarBounds.MaxRules} grammar rules.");
+        }
     }
 
     public override string ToString()

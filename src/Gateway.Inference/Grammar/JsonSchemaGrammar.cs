@@ -36,8 +36,15 @@ public static class JsonSchemaGrammar
         var value = Visit(rules, schema, schema, "value", 0);
         rules.Set("root", value);
         AddPrimitives(rules);
-        return rules.ToString();
+        return Bounded(rules.ToString());
     });
+
+    /// <summary>Returns the grammar once it is within <see cref="GrammarBounds"/>; throws a <see cref="GrammarException"/> if not.</summary>
+    internal static string Bounded(string grammar)
+    {
+        GrammarBounds.Check(grammar);
+        return grammar;
+    }
 
     /// <summary>
     /// Runs a grammar build, turning a keyword of the wrong JSON type (<c>"maxLength": "5"</c>, <c>"type": 5</c>), which
@@ -63,7 +70,7 @@ public static class JsonSchemaGrammar
         rules.Set("root", "object");
         AddAnyValue(rules);
         AddPrimitives(rules);
-        return rules.ToString();
+        return Bounded(rules.ToString());
     }
 
     /// <summary>Adds the rule for a value matching <paramref name="schema"/> and returns an expression referencing it.</summary>
@@ -160,8 +167,8 @@ public static class JsonSchemaGrammar
             ? Visit(rules, items, document, $"{name}-item", depth + 1)
             : AnyValue(rules);
         var min = schema.TryGetProperty("minItems", out var minItems) ? minItems.GetInt32() : 0;
-        int? max = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32()
-            : rules.Limits.MaxItems is { } limit ? Math.Max(min, limit) : null;
+        int? max = schema.TryGetProperty("maxItems", out var maxItems) ? Enforceable(maxItems.GetInt32(), rules.Limits.MaxItems, min) : null;
+        max ??= rules.Limits.MaxItems is { } limit ? Math.Max(min, limit) : null;
         if (min < 0 || max < min)
         {
             throw new GrammarException($"Schema at '{name}' has an impossible item count.");
@@ -265,13 +272,22 @@ public static class JsonSchemaGrammar
             return "string";
         }
         var min = hasMin ? minLength.GetInt32() : 0;
-        int? max = hasMax ? maxLength.GetInt32() : rules.Limits.MaxStringLength is { } limit ? Math.Max(min, limit) : null;
+        int? max = hasMax ? Enforceable(maxLength.GetInt32(), rules.Limits.MaxStringLength, min) : null;
+        max ??= rules.Limits.MaxStringLength is { } limit ? Math.Max(min, limit) : null;
         if (min < 0 || max < min)
         {
             throw new GrammarException($"Schema at '{name}' has an impossible string length.");
         }
         return rules.Add(name, Quoted($"char{Count(min, max)}"));
     }
+
+    /// <summary>
+    /// A schema's upper count as the grammar enforces it: as is up to <see cref="GrammarBounds.MaxRepetitionExpansion"/>;
+    /// above, a grammar would need too many rules for it, so the count is left open (null) as llama.cpp itself leaves
+    /// larger counts, or, where the limits bound free values (<paramref name="limit"/>), held to that bound.
+    /// </summary>
+    private static int? Enforceable(int max, int? limit, int min) =>
+        max <= GrammarBounds.MaxRepetitionExpansion || max < min ? max : limit is { } l ? Math.Max(min, l) : null;
 
     /// <summary>A GBNF repetition count: exactly n, n to m, or n and more.</summary>
     private static string Count(int min, int? max) => max == min ? $"{{{min}}}" : max is { } m ? $"{{{min},{m}}}" : min == 0 ? "*" : $"{{{min},}}";

@@ -17,6 +17,9 @@ namespace Gateway.Inference.Grammar;
 /// </remarks>
 internal sealed class PatternGrammar
 {
+    /// <summary>The longest pattern translated; longer ones are refused before they are parsed.</summary>
+    public const int MaxPatternLength = 1000;
+
     // What '.' and negated classes may produce: printable ASCII except the two characters JSON escapes.
     private const string Printable = "\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E";
     private readonly string _pattern;
@@ -34,6 +37,10 @@ internal sealed class PatternGrammar
     /// <param name="openRepeat">How many more times <c>*</c>, <c>+</c> and <c>{n,}</c> may repeat; null for no bound.</param>
     public static string Translate(string pattern, int? openRepeat = null)
     {
+        if (pattern.Length > MaxPatternLength)
+        {
+            throw new GrammarException($"The pattern is {pattern.Length} characters long; at most {MaxPatternLength} can be enforced.");
+        }
         var parser = new PatternGrammar(pattern, openRepeat);
         if (parser.Peek('^'))
         {

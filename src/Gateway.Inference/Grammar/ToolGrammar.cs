@@ -47,7 +47,7 @@ public static class ToolGrammar
             rules.Set("root", call);
         }
         AddPrimitives(rules);
-        return rules.ToString();
+        return JsonSchemaGrammar.Bounded(rules.ToString());
     }
 
     private static void AddPrimitives(GbnfRules rules)

@@ -18,6 +18,12 @@ internal interface IModelServerProcess : IAsyncDisposable
     /// <summary>Completes with the exit code when the process ends.</summary>
     Task<int> Exited { get; }
 
-    /// <summary>The last lines it wrote to stderr, for error messages.</summary>
+    /// <summary>
+    /// The secret every request to it must carry (<c>Authorization: Bearer KEY</c>), fresh for each launch and handed
+    /// to the child in its environment, never on its command line.
+    /// </summary>
+    string ApiKey { get; }
+
+    /// <summary>The last lines it wrote to stderr, for the log only: they may hold request data (a grammar llama.cpp refused).</summary>
     string RecentErrors { get; }
 }

@@ -17,6 +17,9 @@ internal sealed class ModelInstance(string name, LocalModelOptions options, long
     public int Restarts { get; set; }
     public int ConsecutiveCrashes { get; set; }
     public int HealthFailures { get; set; }
+
+    /// <summary>Set when the supervisor kills an unhealthy server, so that its exit is reported for what it was.</summary>
+    public string? RestartReason { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? RetryAt { get; set; }
 

@@ -9,10 +9,11 @@ public sealed class ModelLease : IDisposable
     private readonly Action _release;
     private int _released;
 
-    internal ModelLease(string model, Uri baseUri, Action release)
+    internal ModelLease(string model, Uri baseUri, string apiKey, Action release)
     {
         Model = model;
         BaseUri = baseUri;
+        Authorization = "Bearer " + apiKey;
         _release = release;
     }
 
@@ -20,6 +21,12 @@ public sealed class ModelLease : IDisposable
 
     /// <summary>The model's OpenAI base URL, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>
+    /// The <c>Authorization</c> header value the model's server requires (<c>Bearer</c> and its per-launch secret).
+    /// Send it on every request to <see cref="BaseUri"/>; never show it to a caller.
+    /// </summary>
+    public string Authorization { get; }
 
     public void Dispose()
     {

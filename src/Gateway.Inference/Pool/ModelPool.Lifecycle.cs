@@ -39,7 +39,9 @@ public sealed partial class ModelPool
             TimeSpan backoff;
             lock (instance)
             {
+                // A server that did not start will likely not start at once either: only a crash is retried at once.
                 backoff = NextBackoff(instance);
+                backoff = backoff > TimeSpan.Zero ? backoff : _options.CurrentValue.RestartBackoff;
                 instance.State = LocalModelState.Failed;
                 instance.LastError = reason;
                 instance.RetryAt = _time.GetUtcNow() + backoff;
@@ -86,13 +88,14 @@ public sealed partial class ModelPool
         {
             if (process.Exited.IsCompleted)
             {
-                throw new ModelUnavailableException(name, $"Model '{name}' exited while starting: {process.RecentErrors}");
+                PoolLog.ExitedWhileStarting(_logger, name, process.Exited.Result, process.RecentErrors);
+                throw new ModelUnavailableException(name, $"Model '{name}' exited while starting (code {process.Exited.Result}); the gateway log has its output.");
             }
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 timeout.CancelAfter(options.HealthTimeout);
-                if (await _probe.IsHealthyAsync(process.Address, timeout.Token))
+                if (await _probe.ReadAsync(process.Address, process.ApiKey, timeout.Token) is { Stalled: false })
                 {
                     return;
                 }
@@ -181,10 +184,15 @@ public sealed partial class ModelPool
             instance.Process = null;
             instance.BaseUri = null;
             instance.State = LocalModelState.Failed;
-            instance.LastError = $"Its model server exited unexpectedly (code {exitCode}). {process.RecentErrors}".Trim();
+            // Never the child's stderr: this message reaches callers (the 503), and stderr may hold another caller's request.
+            instance.LastError = instance.RestartReason is { } reason
+                ? $"Its model server was restarted: {reason}."
+                : $"Its model server exited unexpectedly (code {exitCode}).";
+            instance.RestartReason = null;
             instance.RetryAt = _time.GetUtcNow() + backoff;
+            instance.Restarts++;
         }
-        PoolLog.Crashed(_logger, instance.Name, exitCode, backoff);
+        PoolLog.Crashed(_logger, instance.Name, exitCode, backoff, process.RecentErrors);
         EndpointChanged?.Invoke(this, new ModelEndpointChangedEventArgs(instance.Name, null));
         _ = process.DisposeAsync().AsTask();
         _ = RestartAfterAsync(instance, backoff);
@@ -201,7 +209,6 @@ public sealed partial class ModelPool
                 {
                     return;
                 }
-                instance.Restarts++;
                 instance.RetryAt = null;
             }
             await EnsureStartedAsync(instance.Name, _disposing.Token);
@@ -220,11 +227,21 @@ public sealed partial class ModelPool
         }
     }
 
+    /// <summary>
+    /// The wait before the next start after a crash or a failed start: none for the first (a one-off crash, say a hung
+    /// server killed, keeps no caller waiting), then <see cref="ModelPoolOptions.RestartBackoff"/> doubling with each
+    /// further one, up to <see cref="ModelPoolOptions.MaxRestartBackoff"/>, until the server stays up for
+    /// <see cref="ModelPoolOptions.StableAfter"/>.
+    /// </summary>
     private TimeSpan NextBackoff(ModelInstance instance)
     {
         var options = _options.CurrentValue;
-        var factor = Math.Pow(2, Math.Min(instance.ConsecutiveCrashes, 16));
-        instance.ConsecutiveCrashes++;
+        var crashes = instance.ConsecutiveCrashes++;
+        if (crashes == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        var factor = Math.Pow(2, Math.Min(crashes - 1, 16));
         var backoff = TimeSpan.FromTicks((long)Math.Min(options.RestartBackoff.Ticks * factor, options.MaxRestartBackoff.Ticks));
         return backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff;
     }

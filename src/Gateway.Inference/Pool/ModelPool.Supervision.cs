@@ -90,30 +90,54 @@ public sealed partial class ModelPool
             return;
         }
 
-        var healthy = false;
+        ModelServerHealth? health = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(options.HealthTimeout);
-            healthy = await _probe.IsHealthyAsync(process.Address, timeout.Token);
+            health = await _probe.ReadAsync(process.Address, process.ApiKey, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
+            // No answer within the timeout: a hung or stopped process.
         }
+        var healthy = health is { Stalled: false };
         int failures;
         lock (instance)
         {
             instance.HealthFailures = healthy ? 0 : instance.HealthFailures + 1;
             failures = instance.HealthFailures;
         }
-        if (!healthy)
+        if (healthy)
+        {
+            return;
+        }
+        if (health is { Stalled: true } stalled)
+        {
+            PoolLog.Stalled(_logger, instance.Name, stalled.LastStepAge, failures);
+        }
+        else
         {
             PoolLog.HealthFailed(_logger, instance.Name, failures);
-            if (failures >= options.HealthFailuresBeforeRestart)
+        }
+        if (failures >= options.HealthFailuresBeforeRestart)
+        {
+            var reason = health is null
+                ? $"it did not answer {failures} health checks in a row"
+                : $"its decode loop made no progress for {StalledAge(health)} while requests waited";
+            lock (instance)
             {
-                // Killing it takes the crash path: 503 while down, restart with backoff.
-                await process.DisposeAsync();
+                if (instance.Process != process)
+                {
+                    return;
+                }
+                instance.RestartReason = reason;
             }
+            PoolLog.RestartingUnhealthy(_logger, instance.Name, reason);
+            // Killing it takes the crash path: the requests it held fail (503), and it restarts.
+            await process.DisposeAsync();
         }
     }
+
+    private static string StalledAge(ModelServerHealth health) => $"{health.LastStepAge.TotalSeconds:0.#} s";
 }

@@ -111,10 +111,10 @@ public sealed partial class ModelPool : IAsyncDisposable
             lock (instance)
             {
                 // A restart or eviction between the start and this lock means the URL is stale; go again.
-                if (instance.State == LocalModelState.Ready && instance.BaseUri == baseUri)
+                if (instance.State == LocalModelState.Ready && instance.BaseUri == baseUri && instance.Process is { } process)
                 {
                     instance.InFlight++;
-                    return new ModelLease(instance.Name, baseUri, () => Release(instance));
+                    return new ModelLease(instance.Name, baseUri, process.ApiKey, () => Release(instance));
                 }
             }
         }
@@ -127,6 +127,51 @@ public sealed partial class ModelPool : IAsyncDisposable
             instance.InFlight--;
             instance.LastUsed = _time.GetUtcNow();
         }
+    }
+
+    /// <summary>
+    /// What a ready model's server says on its <c>/health</c>: its decode loop's progress and load. Null when the model
+    /// is not ready or its server does not answer within <see cref="ModelPoolOptions.HealthTimeout"/>. Starts nothing.
+    /// </summary>
+    public async Task<ModelServerHealth?> ReadHealthAsync(string model, CancellationToken cancellation = default)
+    {
+        var instance = Find(model);
+        IModelServerProcess? process;
+        lock (instance)
+        {
+            process = instance.State == LocalModelState.Ready ? instance.Process : null;
+        }
+        if (process is null)
+        {
+            return null;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(_options.CurrentValue.HealthTimeout);
+        try
+        {
+            return await _probe.ReadAsync(process.Address, process.ApiKey, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The <c>Authorization</c> value for the running server at <paramref name="address"/> (its scheme, host and port), if the pool runs one there.</summary>
+    internal string? AuthorizationFor(Uri address)
+    {
+        foreach (var instance in _models.Values)
+        {
+            lock (instance)
+            {
+                if (instance.Process is { } process && instance.BaseUri is { } uri
+                    && Uri.Compare(uri, address, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    return "Bearer " + process.ApiKey;
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>Every configured local model with its current state.</summary>

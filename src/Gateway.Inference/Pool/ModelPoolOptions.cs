@@ -24,17 +24,33 @@ public sealed record ModelPoolOptions
     /// <summary>How long a model may take to load and answer its first health check.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often running models are health-checked and keep-alives are applied.</summary>
-    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often running models are health-checked and keep-alives are applied. Default 2 s. A check fails when the
+    /// server does not answer within <see cref="HealthTimeout"/> or reports its decode loop stalled; after
+    /// <see cref="HealthFailuresBeforeRestart"/> failures in a row it is killed and restarted, so a hung server is
+    /// replaced within about (interval + timeout) × failures, 8 s by default.
+    /// </summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long one health check may take.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>How long one health check may take. Default 2 s.</summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Consecutive failed health checks after which a model server is restarted.</summary>
+    /// <summary>Consecutive failed health checks after which a model server is restarted. Default 2; 1 to 100.</summary>
     [Range(1, 100)]
-    public int HealthFailuresBeforeRestart { get; init; } = 3;
+    public int HealthFailuresBeforeRestart { get; init; } = 2;
 
-    /// <summary>Wait before the first restart after a crash; doubles on each further crash.</summary>
+    /// <summary>
+    /// How long a server's decode loop may make no progress while requests wait before the server reports itself
+    /// stalled (and is restarted). Default 30 s; 1 s to 1 h. Passed to every ModelServer the pool starts.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After a crash the server restarts at once; after a further crash before it stayed up for
+    /// <see cref="StableAfter"/> (a crash loop), it waits this long, doubling with each crash. A server that fails to
+    /// start waits this long before the next try. Default 1 s.
+    /// </summary>
     public TimeSpan RestartBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between restarts.</summary>

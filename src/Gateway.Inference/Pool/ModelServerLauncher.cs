@@ -12,12 +12,23 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
 {
     internal const string ListeningPrefix = "modelserver listening ";
 
+    /// <summary>The variable the child reads its API key from (the ModelServer's <c>ApiKeyVariable</c>).</summary>
+    internal const string ApiKeyVariable = "GATEWAY_MODELSERVER_API_KEY";
+
+    /// <summary>Exit code of a ModelServer that could not load its model (the ModelServer's <c>LoadFailedExitCode</c>).</summary>
+    internal const int LoadFailedExitCode = 2;
+
     public async Task<IModelServerProcess> StartAsync(string name, LocalModelOptions model, CancellationToken cancellation)
     {
+        if (!File.Exists(model.Path))
+        {
+            throw new ModelUnavailableException(name, $"Model '{name}' cannot start: its GGUF file does not exist.");
+        }
         var pool = options.CurrentValue;
-        var start = CreateStartInfo(pool, name, model);
+        var apiKey = NewApiKey();
+        var start = CreateStartInfo(pool, name, model, apiKey);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ModelServerProcess(process, name, logger);
+        var child = new ModelServerProcess(process, name, apiKey, logger);
         try
         {
             if (!process.Start())
@@ -28,7 +39,8 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             await child.DisposeAsync();
-            throw new ModelUnavailableException(name, $"Model '{name}' cannot launch its model server '{start.FileName}': {e.Message}", null, e);
+            PoolLog.LaunchFailed(logger, name, start.FileName, e.Message);
+            throw new ModelUnavailableException(name, $"Model '{name}' cannot launch its model server; the gateway log says why.", null, e);
         }
         child.BeginReading();
 
@@ -56,7 +68,11 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         }
     }
 
-    internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model)
+    /// <summary>A fresh secret for one launch: 256 random bits as hex.</summary>
+    internal static string NewApiKey() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>How to start the server; <paramref name="apiKey"/> goes in its environment, which other users cannot read, unlike a command line.</summary>
+    internal static ProcessStartInfo CreateStartInfo(ModelPoolOptions pool, string name, LocalModelOptions model, string apiKey = "")
     {
         var server = pool.ModelServerPath ?? Path.Combine(AppContext.BaseDirectory, "Gateway.ModelServer.dll");
         var start = new ProcessStartInfo
@@ -97,8 +113,10 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("ChatTemplate", model.ChatTemplate);
         Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);
+        Arg("StallTimeout", pool.StallTimeout);
         Arg("ParentProcessId", Environment.ProcessId);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.Environment[ApiKeyVariable] = apiKey;
         return start;
     }
 

@@ -5,7 +5,11 @@ namespace Gateway.Inference.Pool;
 
 internal sealed class ModelServerExitedException(string message) : Exception(message);
 
-/// <summary>A launched ModelServer child: its address (read from stdout), exit and recent stderr.</summary>
+/// <summary>
+/// A launched ModelServer child: its address (read from stdout), its API key, its exit and its recent stderr. The
+/// stderr goes to the log only, never into an error a caller can see: a crashing llama.cpp writes request data there
+/// (the grammar it refused, for one).
+/// </summary>
 internal sealed class ModelServerProcess : IModelServerProcess
 {
     private const int ErrorLines = 20;
@@ -16,10 +20,11 @@ internal sealed class ModelServerProcess : IModelServerProcess
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _errors = new();
 
-    public ModelServerProcess(Process process, string name, ILogger logger)
+    public ModelServerProcess(Process process, string name, string apiKey, ILogger logger)
     {
         _process = process;
         _name = name;
+        ApiKey = apiKey;
         _logger = logger;
         process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => OnError(e.Data);
@@ -29,6 +34,7 @@ internal sealed class ModelServerProcess : IModelServerProcess
     public int ProcessId => _process.Id;
     public Uri Address => _address.Task.IsCompletedSuccessfully ? _address.Task.Result : throw new InvalidOperationException("Not listening yet.");
     public Task<int> Exited => _exited.Task;
+    public string ApiKey { get; }
 
     public string RecentErrors
     {
@@ -56,10 +62,13 @@ internal sealed class ModelServerProcess : IModelServerProcess
         var done = await Task.WhenAny(_address.Task, _exited.Task).WaitAsync(cancellation);
         if (done == _exited.Task)
         {
-            // Let the error reader drain so the message carries the server's reason.
+            // Let the error reader drain so the log carries the server's reason.
             await _process.WaitForExitAsync(cancellation);
-            var errors = RecentErrors;
-            throw new ModelServerExitedException($"the model server exited with code {_exited.Task.Result}" + (errors.Length > 0 ? $": {errors}" : "."));
+            var code = _exited.Task.Result;
+            PoolLog.ExitedWhileStarting(_logger, _name, code, RecentErrors);
+            throw new ModelServerExitedException(code == ModelServerLauncher.LoadFailedExitCode
+                ? $"its model server exited with code {code}: it could not load the model (the gateway log has its output)."
+                : $"its model server exited with code {code} before listening (the gateway log has its output).");
         }
     }
 
@@ -91,7 +100,7 @@ internal sealed class ModelServerProcess : IModelServerProcess
                 _errors.Dequeue();
             }
         }
-        PoolLog.ChildOutput(_logger, _name, line);
+        PoolLog.ChildError(_logger, _name, line);
     }
 
     private void OnExited()

@@ -23,6 +23,9 @@ internal sealed record ChatRequest
     public uint? Seed { get; init; }
     public IReadOnlyList<string> Stop { get; init; } = [];
     public string? Grammar { get; init; }
+
+    /// <summary>The request field <see cref="Grammar"/> comes from, named when llama.cpp refuses it.</summary>
+    public string? GrammarParam { get; init; }
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
     public ToolMode ToolMode { get; init; }
     public IReadOnlyDictionary<int, float>? LogitBias { get; init; }

@@ -1,5 +1,4 @@
 using Gateway.ModelServer.Engine;
-using LLama.Native;
 
 namespace Gateway.ModelServer.Api;
 
@@ -35,7 +34,7 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         }
         if (request.Grammar is { } grammar)
         {
-            EnsureGrammarLoads(grammar);
+            EnsureGrammarLoads(grammar, request.GrammarParam ?? "response_format");
         }
         var seed = request.Seed ?? (uint)Random.Shared.Next();
         var vocabulary = model.Weights.Vocab.Count;
@@ -50,19 +49,17 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         return scheduler.TryEnqueue(job) ? job : null;
     }
 
-    /// <summary>Has llama.cpp parse the grammar now, so a grammar it rejects is the client's 400, not a failed generation.</summary>
-    private void EnsureGrammarLoads(string grammar)
+    /// <summary>
+    /// Has llama.cpp build the request's grammar sampler now, before the request is admitted, so that a grammar it
+    /// refuses is the client's 400 naming <paramref name="param"/>, never a sequence without its sampler.
+    /// </summary>
+    private void EnsureGrammarLoads(string grammar, string param)
     {
-        try
+        using var sampler = GrammarSampler.TryCreate(model.Weights.NativeHandle, grammar);
+        if (sampler is null)
         {
-            using var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-            chain.AddGrammar(model.Weights.NativeHandle, grammar, "root");
-        }
-#pragma warning disable CA1031 // Whatever llama.cpp throws for a grammar, the request is what is wrong.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            throw ApiException.BadRequest($"The requested output format cannot be enforced: {e.Message}", "response_format");
+            ModelServerLog.GrammarRefused(logger, param);
+            throw ApiException.BadRequest("The requested output format cannot be enforced: llama.cpp refused the grammar built from it.", param);
         }
     }
 }

@@ -55,27 +55,21 @@ internal static class RequestParser
         }
         var common = ParseCommon(body);
         string? grammar;
+        string? grammarParam;
         IReadOnlyList<ToolDefinition> offered = mode == ToolMode.Named ? tools.Where(t => t.Name == named).ToList() : tools;
         if (mode != ToolMode.None && offered.Count > 0)
         {
-            try
-            {
-                grammar = ToolGrammar.Build(offered, allowText: mode == ToolMode.Auto, limits);
-            }
-            catch (GrammarException e)
-            {
-                throw ApiException.BadRequest($"The tool schemas cannot be enforced: {e.Message}", "tools");
-            }
+            (grammar, grammarParam) = StructuredOutput.ToolCalls(tools, offered, allowText: mode == ToolMode.Auto, limits);
             var instructions = ToolCallFormat.Instructions(offered.Select(t => (t.Name, t.Description, t.Parameters?.GetRawText() ?? "{}")));
             list.Insert(0, ("system", instructions));
         }
         else
         {
-            grammar = StructuredOutput.ResponseFormat(body, limits);
+            (grammar, grammarParam) = StructuredOutput.ResponseFormat(body, limits);
         }
         return common with
         {
-            Messages = list, Grammar = grammar, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None, Logprobs = ChatLogprobs(body),
+            Messages = list, Grammar = grammar, GrammarParam = grammarParam, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None, Logprobs = ChatLogprobs(body),
         };
     }
 
@@ -95,9 +89,10 @@ internal static class RequestParser
         var echo = Bool(body, "echo") ?? false;
 
         // With echo, max_tokens 0 scores the prompt without generating (as evaluation harnesses do).
+        var (grammar, grammarParam) = StructuredOutput.ResponseFormat(body, limits);
         return ParseCommon(body, minMaxTokens: echo ? 0 : 1) with
         {
-            Prompt = prompts[0], Prompts = prompts, Grammar = StructuredOutput.ResponseFormat(body, limits), Logprobs = CompletionLogprobs(body), Echo = echo,
+            Prompt = prompts[0], Prompts = prompts, Grammar = grammar, GrammarParam = grammarParam, Logprobs = CompletionLogprobs(body), Echo = echo,
         };
     }
 

@@ -3,18 +3,24 @@ using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
 
-/// <summary><c>/health</c> (ready, with batching counters), <c>/alive</c> and <c>/v1/models</c>.</summary>
+/// <summary>
+/// <c>/health</c> (ready, with batching counters and the decode loop's progress), <c>/alive</c> and <c>/v1/models</c>.
+/// Both health paths answer 503 while the decode loop is stalled. <c>/alive</c> is the one path open without the API
+/// key (for liveness probes that cannot carry it): it says only <c>ok</c> or <c>stalled</c>.
+/// </summary>
 internal static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapModelServer(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/alive", () => "ok");
+        app.MapGet(ApiKeyAuthentication.AlivePath, (BatchScheduler scheduler) =>
+            scheduler.IsStalled ? Results.Text("stalled", statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Text("ok"));
         app.MapGet("/health", (LoadedModel model, BatchScheduler scheduler) =>
         {
             var s = scheduler.Stats;
+            var stalled = scheduler.IsStalled;
             return Results.Json(new JsonObject
             {
-                ["status"] = "ready",
+                ["status"] = stalled ? "stalled" : "ready",
                 ["model"] = model.Id,
                 ["pid"] = Environment.ProcessId,
                 ["load_ms"] = (long)model.LoadTime.TotalMilliseconds,
@@ -27,6 +33,9 @@ internal static class StatusEndpoints
                 ["active"] = s.Active,
                 ["queued"] = s.Queued,
                 ["decode_steps"] = s.DecodeSteps,
+                ["last_step_age_ms"] = (long)scheduler.Progress.SinceLastBeat.TotalMilliseconds,
+                ["stalled"] = stalled,
+                ["stall_timeout_ms"] = (long)model.Options.StallTimeout.TotalMilliseconds,
                 ["shared_steps"] = s.SharedSteps,
                 ["peak_batch_sequences"] = s.PeakBatchSequences,
                 ["generated_tokens"] = s.GeneratedTokens,
@@ -36,7 +45,7 @@ internal static class StatusEndpoints
                 ["sequence_moves"] = s.SequenceMoves,
                 ["prefix_cache_hits"] = s.PrefixCacheHits,
                 ["cached_prompt_tokens"] = s.CachedPromptTokens,
-            });
+            }, statusCode: stalled ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
         app.MapGet("/v1/models", (LoadedModel model, TimeProvider time) => Results.Json(new JsonObject
         {

@@ -7,11 +7,15 @@ namespace Gateway.ModelServer.Api;
 /// <summary>The parts of request parsing that produce grammars: response formats and tools.</summary>
 internal static class StructuredOutput
 {
-    public static string? ResponseFormat(JsonElement body, JsonGrammarLimits limits)
+    /// <summary>The request field a response format's grammar comes from, named in its errors.</summary>
+    public const string SchemaParam = "response_format.json_schema.schema";
+
+    /// <summary>A response format's grammar and the field it comes from, or (null, null) for plain text.</summary>
+    public static (string? Grammar, string? Param) ResponseFormat(JsonElement body, JsonGrammarLimits limits)
     {
         if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
         {
-            return null;
+            return (null, null);
         }
         var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) ? t.GetString() : null;
         try
@@ -19,23 +23,75 @@ internal static class StructuredOutput
             switch (type)
             {
                 case "text":
-                    return null;
+                    return (null, null);
                 case "json_object":
-                    return JsonSchemaGrammar.AnyObject(limits);
+                    return (JsonSchemaGrammar.AnyObject(limits), "response_format");
                 case "json_schema":
                     if (!format.TryGetProperty("json_schema", out var js) || !js.TryGetProperty("schema", out var schema))
                     {
-                        throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", "response_format");
+                        throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", SchemaParam);
                     }
-                    return JsonSchemaGrammar.FromSchema(schema, limits);
+                    try
+                    {
+                        return (JsonSchemaGrammar.FromSchema(schema, limits), SchemaParam);
+                    }
+                    catch (GrammarException e)
+                    {
+                        throw ApiException.BadRequest($"The response schema cannot be enforced: {e.Message}", SchemaParam);
+                    }
                 default:
                     throw ApiException.BadRequest("'response_format.type' must be text, json_object or json_schema.", "response_format");
             }
         }
         catch (GrammarException e)
         {
-            throw ApiException.BadRequest($"The response schema cannot be enforced: {e.Message}", "response_format");
+            throw ApiException.BadRequest($"The response format cannot be enforced: {e.Message}", "response_format");
         }
+    }
+
+    /// <summary>
+    /// The grammar for a tool call to one of <paramref name="offered"/> (a subset of <paramref name="tools"/>) and the
+    /// field it comes from. When it cannot be built, the 400 names the first offered tool whose schema alone cannot be
+    /// enforced (<c>tools[i].function.parameters</c>), or <c>tools</c> when only the tools together are too large.
+    /// </summary>
+    public static (string Grammar, string Param) ToolCalls(
+        IReadOnlyList<ToolDefinition> tools, IReadOnlyList<ToolDefinition> offered, bool allowText, JsonGrammarLimits limits)
+    {
+        string ParamOf(ToolDefinition tool) => $"tools[{IndexOf(tools, tool)}].function.parameters";
+        try
+        {
+            return (ToolGrammar.Build(offered, allowText, limits), offered.Count == 1 ? ParamOf(offered[0]) : "tools");
+        }
+        catch (GrammarException e)
+        {
+            var culprit = offered.Count == 1 ? offered[0] : offered.FirstOrDefault(t => !BuildsAlone(t, allowText, limits));
+            throw ApiException.BadRequest($"The tool schemas cannot be enforced: {e.Message}", culprit is null ? "tools" : ParamOf(culprit));
+        }
+    }
+
+    private static bool BuildsAlone(ToolDefinition tool, bool allowText, JsonGrammarLimits limits)
+    {
+        try
+        {
+            ToolGrammar.Build([tool], allowText, limits);
+            return true;
+        }
+        catch (GrammarException)
+        {
+            return false;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<ToolDefinition> tools, ToolDefinition tool)
+    {
+        for (var i = 0; i < tools.Count; i++)
+        {
+            if (ReferenceEquals(tools[i], tool))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public static List<ToolDefinition> Tools(JsonElement body)

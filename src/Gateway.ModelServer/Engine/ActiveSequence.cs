@@ -12,7 +12,11 @@ internal sealed class ActiveSequence : IDisposable
     {
         Job = job;
         Sequence = sequence;
-        Pipeline = new DefaultSamplingPipeline
+        // Checked when the request was admitted; a grammar refused now still fails this request alone.
+        var grammar = job.Sampling.Grammar is { } gbnf
+            ? GrammarSampler.TryCreate(model.Weights.NativeHandle, gbnf) ?? throw new GrammarDeadEndException("llama.cpp refused the grammar.")
+            : null;
+        var pipeline = new DefaultSamplingPipeline
         {
             Temperature = job.Sampling.Temperature,
             TopP = job.Sampling.TopP,
@@ -20,13 +24,13 @@ internal sealed class ActiveSequence : IDisposable
             MinP = job.Sampling.MinP,
             Seed = job.Sampling.Seed,
             LogitBias = job.Sampling.LogitBias?.ToDictionary(kv => (LLamaToken)kv.Key, kv => kv.Value) ?? [],
-            Grammar = job.Sampling.Grammar is { } gbnf ? new LLama.Sampling.Grammar(gbnf, "root") : null,
             PresencePenalty = job.Sampling.PresencePenalty,
             FrequencyPenalty = job.Sampling.FrequencyPenalty,
 
             // OpenAI's penalties count every token generated so far, not a recent window.
             PenaltyCount = job.Sampling.PresencePenalty != 0 || job.Sampling.FrequencyPenalty != 0 ? Math.Max(64, job.MaxTokens) : 64,
         };
+        Sampler = new TokenSampler(pipeline, grammar);
         Decoder = new StreamingTokenDecoder(model.Context);
         StopBuffer = new StopSequenceBuffer(job.Stops);
     }
@@ -34,7 +38,7 @@ internal sealed class ActiveSequence : IDisposable
     public GenerationJob Job { get; }
     /// <summary>The KV-cache sequence; the scheduler may move a sequence to a lower id between steps.</summary>
     public LLamaSeqId Sequence { get; set; }
-    public DefaultSamplingPipeline Pipeline { get; }
+    public TokenSampler Sampler { get; }
     public StreamingTokenDecoder Decoder { get; }
     public StopSequenceBuffer StopBuffer { get; }
 
@@ -75,5 +79,5 @@ internal sealed class ActiveSequence : IDisposable
     /// </summary>
     public IReadOnlyList<LLamaToken> Prospective => Prefilling ? Job.Prompt : Cached;
 
-    public void Dispose() => Pipeline.Dispose();
+    public void Dispose() => Sampler.Dispose();
 }

@@ -137,7 +137,7 @@ internal sealed partial class BatchScheduler
             Finish(s, "length"); // An echoed prompt scored without generating.
             return;
         }
-        var token = s.Pipeline.Sample(_model.Context.NativeHandle, index);
+        var token = s.Sampler.Sample(_model.Context.NativeHandle, index);
         if (token.IsEndOfGeneration(_model.Weights.Vocab))
         {
             Finish(s, "stop");

@@ -40,10 +40,11 @@ internal sealed partial class BatchScheduler : IDisposable
     private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected, _moves, _prefixHits, _prefixTokens;
     private int _peak;
 
-    public BatchScheduler(LoadedModel model, ILogger<BatchScheduler> logger)
+    public BatchScheduler(LoadedModel model, TimeProvider time, ILogger<BatchScheduler> logger)
     {
         _model = model;
         _logger = logger;
+        Progress = new DecodeProgress(time);
         for (var i = 0; i < model.Options.ParallelSequences; i++)
         {
             _freeSequences.Add(i);
@@ -51,6 +52,12 @@ internal sealed partial class BatchScheduler : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "batch-scheduler" };
         _thread.Start();
     }
+
+    /// <summary>When the decode loop last moved.</summary>
+    public DecodeProgress Progress { get; }
+
+    /// <summary>Work is waiting and the decode loop has not moved for longer than the stall timeout.</summary>
+    public bool IsStalled => Progress.IsStalled(Volatile.Read(ref _inServer) > 0, _model.Options.StallTimeout);
 
     /// <summary>Queues a job; false when the queue is full (the caller answers 429).</summary>
     public bool TryEnqueue(GenerationJob job)
@@ -62,6 +69,7 @@ internal sealed partial class BatchScheduler : IDisposable
             Interlocked.Increment(ref _rejected);
             return false;
         }
+        Progress.WorkArrived();
         _queue.Enqueue(job);
         // A cancelled request gives its place back at once, so the next request is admitted without waiting for
         // the loop; the loop is woken to free its sequence before the next token.
@@ -103,6 +111,7 @@ internal sealed partial class BatchScheduler : IDisposable
         {
             try
             {
+                Progress.Beat();
                 RunBetweenSteps();
                 DropCancelled();
                 Admit();
@@ -110,10 +119,13 @@ internal sealed partial class BatchScheduler : IDisposable
                 Compact();
                 if (_active.Count == 0)
                 {
+                    Progress.Idle();
                     _wake.Wait(_stopping.Token);
+                    Progress.Busy();
                     continue;
                 }
                 Step();
+                Progress.Beat();
                 // Let threads waiting on LLamaSharp's process-wide decode lock in before the next step.
                 Thread.Yield();
             }

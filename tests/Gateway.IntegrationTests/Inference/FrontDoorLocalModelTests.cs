@@ -294,42 +294,59 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
         Assert.True((await fixture.ServerHealthAsync("single")).GetProperty("cancelled_requests").GetInt64() > cancelledBefore);
     }
 
+    /// <summary>A one-off crash restarts the server at once; a second one soon after is a crash loop and backs off.</summary>
     [Fact]
-    public async Task Chat_ModelServerKilled_503WhileDownThenServedByTheRestartedServer()
+    public async Task Chat_ModelServerKilledTwice_FirstRestartsAtOnce_SecondIs503WhileBackingOff()
     {
         using (var first = await fixture.PostChatAsync(Chat.Body("Before", 4, 1, new { model = "crash" })))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
-        var pid = fixture.Pool.Get("crash").ProcessId!.Value;
+        var firstPid = fixture.Pool.Get("crash").ProcessId!.Value;
 
-        using (var process = Process.GetProcessById(pid))
-        {
-            process.Kill();
-        }
-        await WaitUntilAsync(() => fixture.Pool.Get("crash").State == LocalModelState.Failed, TimeSpan.FromSeconds(10));
-        using var down = await fixture.PostChatAsync(Chat.Body("While down", 4, 1, new { model = "crash" }));
-        var error = (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        var restarted = Endpoint("crash", up: true);
+        Kill(firstPid);
+        await restarted.WaitAsync(TimeSpan.FromSeconds(60));
+        using var afterOneCrash = await fixture.PostChatAsync(Chat.Body("After one", 4, 1, new { model = "crash" }));
+        var secondPid = fixture.Pool.Get("crash").ProcessId!.Value;
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        var down = Endpoint("crash", up: false);
+        var restartedAgain = Endpoint("crash", up: true);
+        Kill(secondPid);
+        await down.WaitAsync(TimeSpan.FromSeconds(60));
+        using var whileLooping = await fixture.PostChatAsync(Chat.Body("While down", 4, 1, new { model = "crash" }));
+        var error = (await whileLooping.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        await restartedAgain.WaitAsync(TimeSpan.FromSeconds(60));
+        using var afterBackoff = await fixture.PostChatAsync(Chat.Body("After", 4, 1, new { model = "crash" }));
+
+        Assert.Equal(HttpStatusCode.OK, afterOneCrash.StatusCode);
+        Assert.NotEqual(firstPid, secondPid);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileLooping.StatusCode);
         Assert.Equal("model_unavailable", error.GetProperty("code").GetString());
         Assert.Contains("'crash'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("exited unexpectedly", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.NotNull(down.Headers.RetryAfter);
+        Assert.NotNull(whileLooping.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, afterBackoff.StatusCode);
+        Assert.Equal(2, fixture.Pool.Get("crash").Restarts);
+    }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+    private Task<Uri?> Endpoint(string model, bool up)
+    {
+        var changed = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.Pool.EndpointChanged += (_, e) =>
         {
-            using var after = await fixture.PostChatAsync(Chat.Body("After", 4, 1, new { model = "crash" }));
-            if (after.StatusCode == HttpStatusCode.OK)
+            if (e.Model == model && (e.BaseUri is not null) == up)
             {
-                break;
+                changed.TrySetResult(e.BaseUri);
             }
-            Assert.True(DateTime.UtcNow < deadline, $"not served after the restart: {(int)after.StatusCode} {await after.Content.ReadAsStringAsync()}");
-            await Task.Delay(250);
-        }
-        Assert.NotEqual(pid, fixture.Pool.Get("crash").ProcessId);
-        Assert.Equal(1, fixture.Pool.Get("crash").Restarts);
+        };
+        return changed.Task;
+    }
+
+    private static void Kill(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        process.Kill();
     }
 
     [Theory]
@@ -500,16 +517,6 @@ public sealed class FrontDoorLocalModelTests(GatewayLocalModelFixture fixture) :
             Assert.True(DateTime.UtcNow < deadline, $"'{model}' still has active or queued requests: {health}");
             await Task.Delay(50);
             health = await fixture.ServerHealthAsync(model);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
         }
     }
 }

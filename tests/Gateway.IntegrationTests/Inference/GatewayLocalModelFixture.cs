@@ -23,12 +23,16 @@ public sealed class GatewayLocalModelFixture : IAsyncLifetime
     public ModelPool Pool => Gateway.Services.GetRequiredService<ModelPool>();
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>A client for the model servers themselves, carrying each one's key as the gateway does.</summary>
+    public HttpClient ServerHttp { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         TinyModel.Write(ModelPath);
         await File.WriteAllTextAsync(Path.Combine(Directory, "garbage.gguf"), "this is not a model");
         _gateway = await GatewayTestHost.StartAsync(Settings(ModelPath, Directory, MissingPath));
         Http = Gateway.CreateClient();
+        ServerHttp = new HttpClient(new ModelServerAuthorization(() => Pool));
     }
 
     private static Dictionary<string, string?> Settings(string model, string directory, string missing) => new()
@@ -68,12 +72,13 @@ public sealed class GatewayLocalModelFixture : IAsyncLifetime
     public async Task<JsonElement> ServerHealthAsync(string model)
     {
         var baseUri = Pool.Get(model).BaseUri ?? throw new InvalidOperationException($"'{model}' is not running.");
-        return await Http.GetFromJsonAsync<JsonElement>(new Uri(baseUri, "/health"));
+        return await ServerHttp.GetFromJsonAsync<JsonElement>(new Uri(baseUri, "/health"));
     }
 
     public async Task DisposeAsync()
     {
         Http?.Dispose();
+        ServerHttp?.Dispose();
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();

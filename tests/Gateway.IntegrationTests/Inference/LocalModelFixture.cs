@@ -27,11 +27,14 @@ public sealed class LocalModelFixture : IAsyncLifetime
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("local-models-").FullName;
     public string ModelPath => Path.Combine(Directory, "tiny.gguf");
     public string WideHeadsPath => Path.Combine(Directory, "wide-heads.gguf");
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>A client whose requests to the pool's model servers carry their keys, as the gateway's do.</summary>
+    public HttpClient Http { get; }
 
     /// <summary>The pool's log, model server output included, for failure messages.</summary>
     public ListLoggerProvider Log { get; } = new();
     public ModelPool Pool => _services!.GetRequiredService<ModelPool>();
+
+    public LocalModelFixture() => Http = new HttpClient(new ModelServerAuthorization(() => _services?.GetRequiredService<ModelPool>())) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Task InitializeAsync()
     {

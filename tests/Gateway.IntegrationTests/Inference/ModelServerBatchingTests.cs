@@ -166,11 +166,12 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
     }
 
     [Fact]
-    public async Task QuantisedKvCache_HeadsNotAMultipleOf32_FailsToLoadWithTheReason()
+    public async Task QuantisedKvCache_HeadsNotAMultipleOf32_FailsToLoadWithTheReasonInTheLog()
     {
         var error = await Assert.ThrowsAsync<Gateway.Inference.Pool.ModelUnavailableException>(() => fixture.Pool.EnsureStartedAsync("q8narrow"));
 
-        Assert.Contains("multiple of 32", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not load the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fixture.Log.Lines, l => l.Contains("q8narrow", StringComparison.Ordinal) && l.Contains("multiple of 32", StringComparison.Ordinal));
     }
 
     /// <summary>A streaming chat request whose first token has arrived, so it holds a sequence.</summary>

@@ -160,7 +160,7 @@ public sealed class ModelServerChatTests(LocalModelFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
-        Assert.Equal("response_format", error.GetProperty("param").GetString());
+        Assert.Equal("response_format.json_schema.schema", error.GetProperty("param").GetString());
         Assert.Contains("back references", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
@@ -211,7 +211,7 @@ public sealed class ModelServerChatTests(LocalModelFixture fixture)
         using var after = await fixture.ChatAsync("tiny", Chat.Body("still there?", 3, 1));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("response_format", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("response_format.json_schema.schema", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
         Assert.Equal("length", Chat.FinishReason(after));
     }
 

@@ -37,6 +37,7 @@ internal sealed class FakeModelServerProcess(string model, int port) : IModelSer
     public int ProcessId { get; } = port;
     public Uri Address { get; } = new($"http://127.0.0.1:{port}/");
     public Task<int> Exited => _exited.Task;
+    public string ApiKey { get; } = $"key-{port}";
     public string RecentErrors => "fake crash";
     public bool Disposed { get; private set; }
 
@@ -53,7 +54,21 @@ internal sealed class FakeModelServerProcess(string model, int port) : IModelSer
 /// <summary>A health probe whose answer the test decides.</summary>
 internal sealed class FakeModelServerProbe : IModelServerProbe
 {
+    /// <summary>False: the server does not answer.</summary>
     public Func<Uri, bool> Healthy { get; set; } = _ => true;
 
-    public Task<bool> IsHealthyAsync(Uri address, CancellationToken cancellation) => Task.FromResult(Healthy(address));
+    /// <summary>True: the server answers, reporting its decode loop stalled.</summary>
+    public Func<Uri, bool> Stalled { get; set; } = _ => false;
+
+    /// <summary>The API key each probe carried, in order.</summary>
+    public List<string> Keys { get; } = [];
+
+    public Task<ModelServerHealth?> ReadAsync(Uri address, string apiKey, CancellationToken cancellation)
+    {
+        lock (Keys)
+        {
+            Keys.Add(apiKey);
+        }
+        return Task.FromResult(Healthy(address) ? new ModelServerHealth(Stalled(address), 0, 0, 0, TimeSpan.Zero) : null);
+    }
 }

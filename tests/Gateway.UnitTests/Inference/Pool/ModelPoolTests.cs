@@ -85,29 +85,83 @@ public sealed class ModelPoolTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Crash_WhileBackingOff_ThrowsUnavailable_ThenRestartsOnANewPort()
+    public async Task Crash_First_RestartsAtOnceOnANewPort()
     {
-        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromMilliseconds(300) }, ("a", Model(100)));
+        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromHours(1) }, ("a", Model(100)));
         var first = await pool.EnsureStartedAsync("a");
-        var restarted = new TaskCompletionSource<Uri>();
-        pool.EndpointChanged += (_, e) =>
-        {
-            if (e.BaseUri is { } uri)
-            {
-                restarted.TrySetResult(uri);
-            }
-        };
+        var restarted = NextEndpoint(pool);
 
         _launcher.Started[0].Crash();
-        await WaitUntil(() => pool.Get("a").State == LocalModelState.Failed);
-        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
-        var second = await restarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var second = await restarted.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Contains("exited unexpectedly", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(error.RetryAfter);
         Assert.NotEqual(first, second);
         Assert.Equal(second, await pool.EnsureStartedAsync("a"));
         Assert.Equal(1, pool.Get("a").Restarts);
+    }
+
+    [Fact]
+    public async Task Crash_SecondInARow_BacksOffWithAnErrorThatHoldsNoStderr()
+    {
+        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromHours(1), MaxRestartBackoff = TimeSpan.FromHours(2) }, ("a", Model(100)));
+        await pool.EnsureStartedAsync("a");
+        var restarted = NextEndpoint(pool);
+        _launcher.Started[0].Crash();
+        await restarted.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var down = NextEndpoint(pool, up: false);
+        _launcher.Started[1].Crash();
+        await down.WaitAsync(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
+
+        Assert.Contains("exited unexpectedly", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_launcher.Started[1].RecentErrors, error.Message, StringComparison.Ordinal);
+        Assert.InRange(error.RetryAfter!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.Equal(2, _launcher.Started.Count);
+        Assert.Equal(2, pool.Get("a").Restarts);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_Lease_CarriesTheKeyOfItsServersLaunch()
+    {
+        var pool = CreatePool(new ModelPoolOptions(), ("a", Model(100)));
+
+        using var lease = await pool.AcquireAsync("a");
+
+        Assert.Equal("Bearer " + _launcher.Started[0].ApiKey, lease.Authorization);
+        Assert.Equal(_launcher.Started[0].ApiKey, Assert.Single(_probe.Keys));
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_ServerReportsItsDecodeLoopStalled_KillsAndRestartsIt()
+    {
+        var pool = CreatePool(new ModelPoolOptions { HealthInterval = TimeSpan.FromMilliseconds(20), HealthFailuresBeforeRestart = 2 }, ("a", Model(100)));
+        await pool.EnsureStartedAsync("a");
+        var stalled = _launcher.Started[0].Address;
+        _probe.Stalled = uri => uri == stalled;
+        var restarted = NextEndpoint(pool);
+        using var cts = new CancellationTokenSource();
+        var loop = pool.SuperviseAsync(cts.Token);
+
+        await restarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+        await loop;
+
+        Assert.True(_launcher.Started[0].Disposed);
+        Assert.Equal(1, pool.Get("a").Restarts);
+    }
+
+    /// <summary>Completes with the model's next base URL once it (re)starts, or (<paramref name="up"/> false) with null once it goes down.</summary>
+    private static Task<Uri?> NextEndpoint(ModelPool pool, bool up = true)
+    {
+        var next = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.EndpointChanged += (_, e) =>
+        {
+            if ((e.BaseUri is not null) == up)
+            {
+                next.TrySetResult(e.BaseUri);
+            }
+        };
+        return next.Task;
     }
 
     [Fact]

@@ -35,6 +35,19 @@ public sealed class ModelServerLauncherTests
     }
 
     [Fact]
+    public void CreateStartInfo_ApiKey_GoesInTheEnvironmentNeverOnTheCommandLine()
+    {
+        var key = ModelServerLauncher.NewApiKey();
+
+        var start = ModelServerLauncher.CreateStartInfo(new ModelPoolOptions(), "m", new LocalModelOptions { Path = "/m.gguf" }, key);
+
+        Assert.Equal(key, start.Environment[ModelServerLauncher.ApiKeyVariable]);
+        Assert.DoesNotContain(start.ArgumentList, a => a.Contains(key, StringComparison.Ordinal));
+        Assert.Equal(64, key.Length); // 32 random bytes as hex.
+        Assert.NotEqual(key, ModelServerLauncher.NewApiKey());
+    }
+
+    [Fact]
     public void CreateStartInfo_NoConfiguredPath_UsesTheModelServerBesideThisAssembly()
     {
         var start = ModelServerLauncher.CreateStartInfo(new ModelPoolOptions(), "m", new LocalModelOptions { Path = "/m.gguf" });
