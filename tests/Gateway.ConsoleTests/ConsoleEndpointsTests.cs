@@ -75,7 +75,7 @@ public sealed class ConsoleEndpointsTests
     [Fact]
     public async Task Overview_AfterTraffic_CountsTheModelsRequestsAndTokensAndListsProfiles()
     {
-        using var client = _fixture.Gateway.CreateClient();
+        using var client = _fixture.Gateway.CreateClient(ConsoleFixture.AdminKey);
         using (var answer = await client.PostAsJsonAsync("/v1/chat/completions", new { model = "wordbot", messages = new[] { new { role = "user", content = "hi" } } }))
         {
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
@@ -83,7 +83,7 @@ public sealed class ConsoleEndpointsTests
 
         var overview = JsonNode.Parse(await client.GetStringAsync("/admin/overview"))!;
 
-        Assert.Equal("development", overview["key"]!.GetValue<string>());
+        Assert.Equal("admin", overview["key"]!.GetValue<string>());
         Assert.True(overview["router"]!["loaded"]!.GetValue<bool>());
         var models = overview["models"]!.AsArray().ToDictionary(m => m!["id"]!.GetValue<string>());
         Assert.Equal(["mathbot", "tiny", "wordbot"], models.Keys.Order(StringComparer.Ordinal));

@@ -15,7 +15,8 @@ namespace Gateway.ConsoleTests;
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
-    public const string AdminKey = GatewayTestHost.DevelopmentKey;
+    /// <summary>A configured admin key (the development key stops working once the fixture creates a managed key).</summary>
+    public const string AdminKey = "sk-console-admin";
 
     private string _root = null!;
     private FakeUpstream? _math;
@@ -57,6 +58,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["Gateway:Models:tiny:Path"] = tiny,
             ["Gateway:Routing:ArtifactDirectory"] = router,
             ["Gateway:Routing:Profiles:cheap:Cost"] = "50",
+            ["Gateway:Keys:admin:Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
+            ["Gateway:Keys:admin:Admin"] = "true",
         });
 
         using var admin = Gateway.CreateClient(AdminKey);

@@ -27,7 +27,7 @@ public sealed class ConsoleTests
     [ChromiumFact]
     public async Task SignIn_AdminKey_ShowsEveryCatalogModelWithItsState()
     {
-        using (var client = _fixture.Gateway.CreateClient())
+        using (var client = _fixture.Gateway.CreateClient(ConsoleFixture.AdminKey))
         using (var answer = await client.PostAsJsonAsync("/v1/chat/completions", new { model = "mathbot", messages = new[] { new { role = "user", content = "hi" } } }))
         {
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
@@ -36,7 +36,7 @@ public sealed class ConsoleTests
         var page = await _fixture.SignInAsync();
 
         await Expect(page.Locator("#app")).ToBeVisibleAsync();
-        await Expect(page.Locator("#session-key")).ToContainTextAsync("development");
+        await Expect(page.Locator("#session-key")).ToContainTextAsync("signed in as admin");
         var rows = page.Locator("#models-table tbody tr");
         await Expect(rows).ToHaveCountAsync(3);
         var math = page.Locator("#models-table tr[data-model='mathbot']");
@@ -93,7 +93,7 @@ public sealed class ConsoleTests
     {
         var prompt = RoutingDataset.StringPrompt(1003);
         JsonNode expected;
-        using (var client = _fixture.Gateway.CreateClient())
+        using (var client = _fixture.Gateway.CreateClient(ConsoleFixture.AdminKey))
         using (var response = await client.PostAsJsonAsync("/v1/route", new { prompt, model = "auto", pareto = true }))
         {
             expected = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
