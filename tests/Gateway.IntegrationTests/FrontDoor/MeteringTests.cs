@@ -26,10 +26,10 @@ public sealed class MeteringTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _upstream = await FakeUpstream.StartAsync("metered");
+        _upstream = await FakeUpstream.StartAsync("metering");
         _gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>
         {
-            ["Gateway:Models:metered:BaseUrl"] = _upstream.BaseUrl.ToString(),
+            ["Gateway:Models:metering:BaseUrl"] = _upstream.BaseUrl.ToString(),
             ["Gateway:Keys:admin:Hash"] = HostileCallerFixture.Hash(AdminKey),
             ["Gateway:Keys:admin:Admin"] = "true",
             // Settlements written at once, so a test can read them back as soon as its answer is complete.
@@ -71,7 +71,7 @@ public sealed class MeteringTests : IAsyncLifetime
             await gate.Task;
             await context.Response.WriteAsJsonAsync(new
             {
-                id = "c", @object = "chat.completion", created = 1, model = "metered",
+                id = "c", @object = "chat.completion", created = 1, model = "metering",
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = "ok" }, finish_reason = "stop" } },
                 usage = new { prompt_tokens = 5, completion_tokens = 4, total_tokens = 9 },
             });
@@ -79,7 +79,7 @@ public sealed class MeteringTests : IAsyncLifetime
         using var client = _gateway.CreateClient(key);
 
         var requests = Enumerable.Range(0, 8)
-            .Select(_ => client.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metered"))))
+            .Select(_ => client.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering"))))
             .ToArray();
         // Hold every request that reached the upstream until each of the eight has either got there or been answered.
         int arrived = 0, answered = 0;
@@ -123,7 +123,7 @@ public sealed class MeteringTests : IAsyncLifetime
         using var client = _gateway.CreateClient(key);
 
         using var response = await client.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(
-            HostileCallerFixture.Chat("metered", ",\"stream\":true,\"stream_options\":{\"include_usage\":false}")));
+            HostileCallerFixture.Chat("metering", ",\"stream\":true,\"stream_options\":{\"include_usage\":false}")));
         var stream = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -140,7 +140,7 @@ public sealed class MeteringTests : IAsyncLifetime
         var key = await CreateKeyAsync("""{"name":"hang-up","tokens_per_minute":100000}""");
         _upstream.StreamGate = new TaskCompletionSource();
         using var client = _gateway.CreateClient(key);
-        var body = HostileCallerFixture.Chat("metered", ",\"stream\":true");
+        var body = HostileCallerFixture.Chat("metering", ",\"stream\":true");
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = HostileCallerFixture.Json(body) })
         using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
@@ -167,15 +167,15 @@ public sealed class MeteringTests : IAsyncLifetime
     public async Task ConfiguredKey_ReplacedUnderItsName_StartsWithFreshCounters()
     {
         using var first = _gateway.CreateClient(RotatedFirst);
-        Assert.Equal(HttpStatusCode.OK, (await first.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metered")))).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await first.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metered")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering")))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await first.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering")))).StatusCode);
 
         // The operator replaces the key's secret; the name stays.
         await _gateway.WriteConfigFileAsync("rotating.json", RotatingKey(RotatedSecond));
         using var second = _gateway.CreateClient(RotatedSecond);
         await UntilAuthenticatedAsync(second);
 
-        using var response = await second.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metered")));
+        using var response = await second.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -197,7 +197,7 @@ public sealed class MeteringTests : IAsyncLifetime
     public async Task Mcp_ToolsScopedToTheKeyAndEveryCallCounted()
     {
         var scoped = await CreateKeyAsync("""{"name":"calculator-only","models":["tool:calculator"],"requests_per_minute":2}""");
-        var modelsOnly = await CreateKeyAsync("""{"name":"models-only","models":["metered"]}""");
+        var modelsOnly = await CreateKeyAsync("""{"name":"models-only","models":["metering"]}""");
 
         await using (var client = await McpAsync(scoped))
         {
