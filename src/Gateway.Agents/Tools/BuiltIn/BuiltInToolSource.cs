@@ -19,8 +19,9 @@ internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
     // One client per address policy: a connection opened while private addresses were allowed is never reused after.
     private readonly HttpClient _publicHttp = new HttpGetConnector(allowPrivateAddresses: false).CreateClient();
     private readonly HttpClient _privateHttp = new HttpGetConnector(allowPrivateAddresses: true).CreateClient();
-    private (string Key, KernelPlugin? Plugin) _search;
-    private (string Key, KernelPlugin? Plugin) _httpGet;
+    // Swapped whole (one reference), so parallel runs never read a key with another key's plugin.
+    private Cached _search = new("", null);
+    private Cached _httpGet = new("", null);
 
     public BuiltInToolSource(IOptionsMonitor<ToolsOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<BuiltInToolSource> logger)
     {
@@ -86,7 +87,7 @@ internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
 
         var plugin = KernelPluginFactory.CreateFromObject(
             DocumentSearchPlugin.Load(directory, Math.Max(1, options.TopK), Math.Max(1, options.MaxExcerptChars)), "search");
-        _search = (key, plugin);
+        _search = new(key, plugin);
         return plugin;
     }
 
@@ -113,7 +114,7 @@ internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
             LogHttpGetOff(_logger, ex.Message);
         }
 
-        _httpGet = (key, plugin);
+        _httpGet = new(key, plugin);
         return plugin;
     }
 
@@ -122,6 +123,8 @@ internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
         _publicHttp.Dispose();
         _privateHttp.Dispose();
     }
+
+    private sealed record Cached(string Key, KernelPlugin? Plugin);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The http_get tool is off: {Reason}")]
     private static partial void LogHttpGetOff(ILogger logger, string reason);
