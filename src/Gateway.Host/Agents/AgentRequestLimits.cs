@@ -10,8 +10,8 @@ namespace Gateway.Host.Agents;
 /// </summary>
 internal static class AgentRequestLimits
 {
-    /// <summary>Functions in <c>tools</c>: OpenAI's own limit.</summary>
-    public const int MaxTools = 128;
+    /// <summary>Functions in <c>tools</c>: OpenAI's own limit, as the front door applies it to every chat request.</summary>
+    public const int MaxTools = FrontDoor.RequestValidator.MaxTools;
 
     /// <summary>Characters of one function's <c>description</c>.</summary>
     public const int MaxDescriptionChars = 16_384;

@@ -82,9 +82,8 @@ internal static partial class ClientToolRequest
         var count = array.GetArrayLength();
         if (count > AgentRequestLimits.MaxTools)
         {
-            error = GatewayError.BadRequest(
-                $"Invalid 'tools': array too long. Expected an array with maximum length {AgentRequestLimits.MaxTools}, but got an array with length {count} instead.",
-                "tools", "array_above_max_length");
+            // The front door's code for the same mistake on a chat request, so both doors answer alike.
+            error = GatewayError.BadRequest($"'tools' holds {count} tools; at most {AgentRequestLimits.MaxTools} are allowed.", "tools", "too_many_tools");
             return null;
         }
 

@@ -202,26 +202,30 @@ public sealed class ClientToolAgentTests(AgentGatewayFixture fixture) : IClassFi
         Assert.Equal(("invalid_request_error", param), (error.GetProperty("type").GetString(), error.GetProperty("param").GetString()));
     }
 
-    public static TheoryData<string, string> OverLimitBodies => new()
+    private static readonly string ManyTools = $"[{string.Join(',', Enumerable.Range(0, 40_000).Select(i => FunctionJson("f" + i)))}]";
+
+    private static readonly string ManyMessages = $"[{string.Join(',', Enumerable.Repeat("""{"role":"user","content":"q"}""", 3000))}]";
+
+    public static TheoryData<string, string, string, string> OverLimitBodies => new()
     {
         // 40,000 functions, far over the 128 OpenAI allows; 3000 messages, over the gateway's 2048.
-        { $$"""{"tools":[{{string.Join(',', Enumerable.Range(0, 40_000).Select(i => FunctionJson("f" + i)))}}],"messages":[{"role":"user","content":"q"}]}""", "tools" },
-        { $$"""{"messages":[{{string.Join(',', Enumerable.Repeat("""{"role":"user","content":"q"}""", 3000))}}]}""", "messages" },
+        { "/v1/chat/completions", $$"""{"model":"agent:react-client","tools":{{ManyTools}},"messages":[{"role":"user","content":"q"}]}""", "tools", "too_many_tools" },
+        { "/v1/agents/react-client/runs", $$"""{"tools":{{ManyTools}},"input":"q"}""", "tools", "too_many_tools" },
+        { "/v1/chat/completions", $$"""{"model":"agent:react-client","messages":{{ManyMessages}}}""", "messages", "array_above_max_length" },
+        { "/v1/agents/react-client/runs", $$"""{"messages":{{ManyMessages}}}""", "messages", "array_above_max_length" },
     };
 
     [Theory]
     [MemberData(nameof(OverLimitBodies))]
-    public async Task Chat_OverLimitRequest_400NamingTheFieldBeforeAnyModelCall(string body, string param)
+    public async Task Post_OverLimitAgentRequest_400NamingTheFieldBeforeAnyModelCall(string path, string body, string param, string code)
     {
-        var json = JsonNode.Parse(body)!.AsObject();
-        json["model"] = "agent:react-client";
         var modelCalls = fixture.Scripted.Requests.Count;
 
-        using var response = await fixture.Http.PostAsync("/v1/chat/completions", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await fixture.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal((param, "array_above_max_length"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal((param, code), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
         Assert.Equal(modelCalls, fixture.Scripted.Requests.Count);
     }
 

@@ -94,7 +94,7 @@ public sealed class AgentRequestTests
     public static TheoryData<string, string, string> OverLimitTools => new()
     {
         // 129 = AgentRequestLimits.MaxTools + 1
-        { $$$"""{"tools":[{{{Tools(129)}}}]}""", "tools", "array_above_max_length" },
+        { $$$"""{"tools":[{{{Tools(129)}}}]}""", "tools", "too_many_tools" },
         { $$$"""{"tools":[{"type":"function","function":{"name":"{{{new string('n', 65)}}}"}}]}""", "tools[0].function.name", "invalid_value" },
         { $$$"""{"tools":[{"type":"function","function":{"name":"f","description":"{{{new string('d', 16_385)}}}"}}]}""", "tools[0].function.description", "string_above_max_length" },
         // A schema of 65,537+ bytes, and one of 33 levels (the object and 32 nested arrays).
