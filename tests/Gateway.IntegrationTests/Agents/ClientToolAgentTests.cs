@@ -21,7 +21,7 @@ public sealed class ClientToolAgentTests(AgentGatewayFixture fixture) : IClassFi
 
     private static ChatCompletionOptions Options() => new() { Tools = { Weather } };
 
-    private ChatClient Client(string agent) => fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:" + agent);
+    private ChatClient Client(string agent) => fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:" + agent);
 
     [Fact]
     public async Task CompleteChat_ReActCallsTheCallersTool_SdkReadsTheCallThenTheResultReachesTheAnswer()
