@@ -8,7 +8,11 @@ using Microsoft.SemanticKernel;
 namespace Gateway.Agents.Runtime;
 
 /// <summary>The result of a run: its trace, and for a failed run a machine-readable reason.</summary>
-public sealed record AgentRunResult(AgentTrace Trace, string? ErrorCode, int? CallerStatus = null);
+public sealed record AgentRunResult(AgentTrace Trace, string? ErrorCode, int? CallerStatus = null)
+{
+    /// <summary>The steps of the trace the gateway ran itself (<see cref="AgentTraceBuilder.GatewayTools"/>); any other step name came from a model or the caller.</summary>
+    public IReadOnlySet<string> GatewayTools { get; init; } = new HashSet<string>();
+}
 
 /// <summary>
 /// Runs agents by name: looks up the definition, picks its <see cref="IAgentKind"/>, gathers its
@@ -73,7 +77,7 @@ public sealed partial class AgentRunner
         {
             // A reload removed it after the caller resolved the name.
             var missing = $"There is no agent named '{name}'.";
-            return new(trace.Build(name, "", AgentRunStatus.Failed, "", missing), "model_not_found", CallerStatus: 404);
+            return Result(trace, trace.Build(name, "", AgentRunStatus.Failed, "", missing), "model_not_found", 404);
         }
 
         var kind = _kinds[definition.Kind];
@@ -82,6 +86,7 @@ public sealed partial class AgentRunner
         try
         {
             var tools = await _tools.GetToolsAsync(definition.Tools, timeout.Token);
+            trace.AddGatewayTools(tools.Select(t => t.Name));
             if (clientTools.Check(name, kind, tools) is { } rejected)
             {
                 throw new AgentRunException(rejected.Message, rejected.Code, callerStatus: 400);
@@ -101,23 +106,26 @@ public sealed partial class AgentRunner
                 Events = events ?? NullAgentEventSink.Instance,
             };
             var outcome = await kind.RunAsync(run, timeout.Token);
-            return new(trace.Build(name, kind.Kind, outcome.Status, outcome.Answer, null, outcome.ClientCalls), null);
+            return Result(trace, trace.Build(name, kind.Kind, outcome.Status, outcome.Answer, null, outcome.ClientCalls), null);
         }
         catch (AgentLimitException ex)
         {
-            return new(trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {ex.Message}", ex.Message), null);
+            return Result(trace, trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {ex.Message}", ex.Message), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var message = $"The run took longer than its limit of {definition.Limits.RunTimeout.TotalSeconds:0.###} s.";
-            return new(trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {message}", message), null);
+            return Result(trace, trace.Build(name, kind.Kind, AgentRunStatus.LimitReached, $"The agent stopped before finishing: {message}", message), null);
         }
         catch (AgentRunException ex)
         {
             LogRunFailed(_logger, name, trace.Id, ex.Code, ex.Message);
-            return new(trace.Build(name, kind.Kind, AgentRunStatus.Failed, "", ex.Message), ex.Code, ex.CallerStatus);
+            return Result(trace, trace.Build(name, kind.Kind, AgentRunStatus.Failed, "", ex.Message), ex.Code, ex.CallerStatus);
         }
     }
+
+    private static AgentRunResult Result(AgentTraceBuilder builder, AgentTrace trace, string? errorCode, int? callerStatus = null) =>
+        new(trace, errorCode, callerStatus) { GatewayTools = builder.GatewayTools };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent '{Agent}' run {RunId} failed ({Code}): {Reason}")]
     private static partial void LogRunFailed(ILogger logger, string agent, string runId, string code, string reason);

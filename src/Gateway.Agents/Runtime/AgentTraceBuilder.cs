@@ -11,6 +11,7 @@ public sealed class AgentTraceBuilder
     private readonly List<TurnTrace> _turns = [];
     private readonly Dictionary<string, (HashSet<string> Models, int Calls, long Prompt, long Completion)> _roles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _timings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _gatewayTools = new(StringComparer.Ordinal);
     private IReadOnlyList<PlannedStep>? _plan;
 
     public AgentTraceBuilder(string id) => Id = id;
@@ -28,6 +29,30 @@ public sealed class AgentTraceBuilder
             {
                 return _roles.Values.Sum(r => r.Prompt + r.Completion);
             }
+        }
+    }
+
+    /// <summary>
+    /// The names of the steps the gateway itself runs in this run (the agent's tools, a kind's own steps such as
+    /// CRAFT's <c>sandbox</c>): a set the operator's configuration bounds, unlike a name a model or a caller chose.
+    /// </summary>
+    public IReadOnlySet<string> GatewayTools
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new HashSet<string>(_gatewayTools, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Adds to <see cref="GatewayTools"/>.</summary>
+    public void AddGatewayTools(IEnumerable<string> names)
+    {
+        lock (_gate)
+        {
+            _gatewayTools.UnionWith(names);
         }
     }
 

@@ -144,7 +144,7 @@ internal sealed class AgentFrontDoor
         LoopbackModelProvider provider, IAgentEventSink? events, CancellationToken cancellationToken)
     {
         var result = await _runner.RunAsync(name, messages, clientTools, provider, events, cancellationToken);
-        _metrics.Record(result.Trace);
+        _metrics.Record(result);
         return result;
     }
 

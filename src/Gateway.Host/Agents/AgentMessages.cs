@@ -23,7 +23,14 @@ internal static class AgentMessages
             return null;
         }
 
-        var list = new List<ChatMessage>();
+        var count = messages.GetArrayLength();
+        if (count > AgentRequestLimits.MaxMessages)
+        {
+            error = TooLong("messages", AgentRequestLimits.MaxMessages, count);
+            return null;
+        }
+
+        var list = new List<ChatMessage>(count);
         // The tool calls of the last assistant message that no tool message has answered yet.
         var open = new HashSet<string>(StringComparer.Ordinal);
         var openAt = "";
@@ -129,6 +136,13 @@ internal static class AgentMessages
             return null;
         }
 
+        var count = calls.GetArrayLength();
+        if (count > AgentRequestLimits.MaxToolCallsPerMessage)
+        {
+            error = TooLong(param + ".tool_calls", AgentRequestLimits.MaxToolCallsPerMessage, count);
+            return null;
+        }
+
         var index = -1;
         foreach (var call in calls.EnumerateArray())
         {
@@ -161,7 +175,16 @@ internal static class AgentMessages
                 return null;
             }
 
-            contents.Add(FunctionCallContent.CreateFromParsedArguments(arguments.ValueKind == JsonValueKind.String ? arguments.GetString()! : "", id, name,
+            var json = arguments.ValueKind == JsonValueKind.String ? arguments.GetString()! : "";
+            if (json.Length > AgentRequestLimits.MaxArgumentsChars)
+            {
+                error = GatewayError.BadRequest(
+                    $"Invalid '{at}.function.arguments': string too long. Expected a string with maximum length {AgentRequestLimits.MaxArgumentsChars}, but got a string with length {json.Length} instead.",
+                    at + ".function.arguments", "string_above_max_length");
+                return null;
+            }
+
+            contents.Add(FunctionCallContent.CreateFromParsedArguments(json, id, name,
                 json => string.IsNullOrWhiteSpace(json) ? new Dictionary<string, object?>() : JsonSerializer.Deserialize<Dictionary<string, object?>>(json, AIJsonUtilities.DefaultOptions)));
         }
 
@@ -189,6 +212,10 @@ internal static class AgentMessages
 
         return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(id, Text(message))]);
     }
+
+    private static GatewayError TooLong(string param, int max, int count) => GatewayError.BadRequest(
+        $"Invalid '{param}': array too long. Expected an array with maximum length {max}, but got an array with length {count} instead.",
+        param, "array_above_max_length");
 
     private static GatewayError Unanswered(HashSet<string> open, string openAt) =>
         GatewayError.BadRequest(

@@ -10,7 +10,7 @@ namespace Gateway.Host.Agents;
 /// Reads the caller's own tools from an agent request: <c>tools</c> (type <c>function</c>: name, description,
 /// parameters), <c>tool_choice</c> and <c>parallel_tool_calls</c>. <c>tool_choice</c> <c>auto</c> (the default) offers
 /// them to the agent and <c>none</c> does not; <c>required</c> and a named function are refused, since an agent, not
-/// the caller, decides whether a step needs a tool.
+/// the caller, decides whether a step needs a tool. Sizes are bounded (<see cref="AgentRequestLimits"/>).
 /// </summary>
 internal static partial class ClientToolRequest
 {
@@ -79,6 +79,15 @@ internal static partial class ClientToolRequest
             return null;
         }
 
+        var count = array.GetArrayLength();
+        if (count > AgentRequestLimits.MaxTools)
+        {
+            // The front door's code for the same mistake on a chat request, so both doors answer alike.
+            error = GatewayError.BadRequest($"'tools' holds {count} tools; at most {AgentRequestLimits.MaxTools} are allowed.", "tools", "too_many_tools");
+            return null;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var index = -1;
         foreach (var tool in array.EnumerateArray())
         {
@@ -107,7 +116,7 @@ internal static partial class ClientToolRequest
                 return null;
             }
 
-            if (tools.Any(t => t.Name == parsed.Name))
+            if (!names.Add(parsed.Name))
             {
                 error = GatewayError.BadRequest($"'tools' has two functions named '{parsed.Name}'.", param + ".function.name", "invalid_value");
                 return null;
@@ -145,6 +154,13 @@ internal static partial class ClientToolRequest
             }
 
             description = d.GetString()!;
+            if (description.Length > AgentRequestLimits.MaxDescriptionChars)
+            {
+                error = GatewayError.BadRequest(
+                    $"Invalid '{param}.description': string too long. Expected a string with maximum length {AgentRequestLimits.MaxDescriptionChars}, but got a string with length {description.Length} instead.",
+                    param + ".description", "string_above_max_length");
+                return null;
+            }
         }
 
         var parameters = NoParameters;
@@ -153,6 +169,14 @@ internal static partial class ClientToolRequest
             if (s.ValueKind != JsonValueKind.Object)
             {
                 error = GatewayError.BadRequest($"'{param}.parameters' must be a JSON schema object.", param + ".parameters", "invalid_type");
+                return null;
+            }
+
+            if (AgentRequestLimits.Bytes(s) > AgentRequestLimits.MaxSchemaBytes || AgentRequestLimits.NestsDeeperThan(s, AgentRequestLimits.MaxSchemaDepth))
+            {
+                error = GatewayError.BadRequest(
+                    $"'{param}.parameters' is too large: a schema may take {AgentRequestLimits.MaxSchemaBytes} bytes and nest {AgentRequestLimits.MaxSchemaDepth} levels deep.",
+                    param + ".parameters", "invalid_value");
                 return null;
             }
 

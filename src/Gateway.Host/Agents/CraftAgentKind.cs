@@ -25,6 +25,9 @@ internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
 
     public const string Role = "coder";
 
+    /// <summary>The trace's name for a run of the program in the sandbox.</summary>
+    public const string SandboxStep = "sandbox";
+
     public string Kind => "craft";
 
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
@@ -60,12 +63,13 @@ internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
         run.Trace.AddTurn(new TurnTrace("retriever",
             trace.RetrievedTools.Count == 0 ? "No toolset function matched the task." : "Retrieved " + string.Join(", ", trace.RetrievedTools) + (trace.Retrieval.FellBack ? " (best scores; no tool had two votes)." : ".")));
         var elapsed = run.Trace.ElapsedMilliseconds - started;
+        run.Trace.AddGatewayTools([SandboxStep]);
         for (var i = 0; i < trace.Attempts.Count; i++)
         {
             var attempt = trace.Attempts[i];
             var status = attempt.Error is null ? "ok" : attempt.Result?.Error == SandboxErrorKind.Timeout ? "timeout" : "error";
             run.Trace.AddStep(new StepTrace(
-                "E" + (i + 1).ToString(CultureInfo.InvariantCulture), "sandbox", attempt.Code ?? "(no code in the reply)",
+                "E" + (i + 1).ToString(CultureInfo.InvariantCulture), SandboxStep, attempt.Code ?? "(no code in the reply)",
                 attempt.Error is null ? attempt.Result?.Json ?? "" : "Error: " + attempt.Error, status, started, elapsed));
         }
 

@@ -51,14 +51,31 @@ internal static class GatewayMcpServer
         return ToolAccess.Filter(tools, key, services.GetRequiredService<AgentFrontDoor>());
     }
 
-    internal static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
+    internal static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken) =>
+        Listed(await ToolsAsync(request, cancellationToken));
+
+    /// <summary>
+    /// <c>tools/list</c> over stdio (<c>tools mcp</c>): the caller is whoever started the process, with the process's own
+    /// configuration, so it sees every tool; there is no key to filter by or to meter.
+    /// </summary>
+    internal static async ValueTask<ListToolsResult> ListAllToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken) =>
+        Listed(await AllToolsAsync(request, cancellationToken));
+
+    /// <summary><c>tools/call</c> over stdio (<c>tools mcp</c>): any tool, as <see cref="ListAllToolsAsync"/> lists them.</summary>
+    internal static async ValueTask<CallToolResult> CallAnyToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var tools = await ToolsAsync(request, cancellationToken);
-        return new ListToolsResult
-        {
-            Tools = [.. tools.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.ParametersSchema })],
-        };
+        var name = request.Params?.Name ?? "";
+        var tool = (await AllToolsAsync(request, cancellationToken)).FirstOrDefault(t => t.Name == name);
+        return tool is null ? Failed("Error: there is no tool with that name.") : await InvokeAsync(request, tool, cancellationToken);
     }
+
+    private static Task<IReadOnlyList<AgentTool>> AllToolsAsync(MessageContext request, CancellationToken cancellationToken) =>
+        request.Services!.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
+
+    private static ListToolsResult Listed(IReadOnlyList<AgentTool> tools) => new()
+    {
+        Tools = [.. tools.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.ParametersSchema })],
+    };
 
     internal static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
@@ -76,6 +93,11 @@ internal static class GatewayMcpServer
             return Failed("Error: " + limited.Message);
         }
 
+        return await InvokeAsync(request, tool, cancellationToken);
+    }
+
+    private static async Task<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, AgentTool tool, CancellationToken cancellationToken)
+    {
         var arguments = new KernelArguments();
         foreach (var (argument, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
         {

@@ -59,8 +59,8 @@ internal static class ToolsCommand
         {
             builder.Services.AddMcpServer(options => options.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "gateway", Version = "1.0.0" })
                 .WithStdioServerTransport()
-                .WithListToolsHandler(GatewayMcpServer.ListToolsAsync)
-                .WithCallToolHandler(GatewayMcpServer.CallToolAsync);
+                .WithListToolsHandler(GatewayMcpServer.ListAllToolsAsync)
+                .WithCallToolHandler(GatewayMcpServer.CallAnyToolAsync);
         }
 
         return builder.Build();

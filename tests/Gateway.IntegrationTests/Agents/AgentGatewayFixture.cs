@@ -13,6 +13,12 @@ namespace Gateway.IntegrationTests.Agents;
 public sealed class AgentGatewayFixture : IAsyncLifetime
 {
     public const string SelfMcpKeyVariable = "GATEWAY_TEST_SELF_MCP_KEY";
+
+    /// <summary>
+    /// The configured admin key the tests call the agents' gateway with: with a key configured the development key is
+    /// off from the start, so a test that creates managed keys changes nothing for the others.
+    /// </summary>
+    public const string AdminKey = "sk-agents-admin";
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-agents-").FullName;
 
     public GatewayTestHost Gateway { get; private set; } = null!;
@@ -43,10 +49,10 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
 
         Gateway = await GatewayTestHost.StartAsync(Settings(model, docs), new Dictionary<string, string> { ["agents.json"] = "{}" },
             b => b.Services.AddSingleton<IAgentToolSource, TestToolSource>());
-        Http = Gateway.CreateClient();
+        Http = Gateway.CreateClient(AdminKey);
         Http.Timeout = TimeSpan.FromMinutes(3);
 
-        Environment.SetEnvironmentVariable(SelfMcpKeyVariable, GatewayTestHost.DevelopmentKey);
+        Environment.SetEnvironmentVariable(SelfMcpKeyVariable, AdminKey);
         McpClientGateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:Routing:ArtifactDirectory"] = Path.Combine(_directory, "no-router"),
@@ -71,6 +77,8 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
 
     private Dictionary<string, string?> Settings(string model, string docs) => new()
     {
+        ["Gateway:Keys:admin:Hash"] = global::Gateway.Host.Auth.KeyHasher.Hash(AdminKey),
+        ["Gateway:Keys:admin:Admin"] = "true",
         ["Gateway:Pool:StartTimeout"] = "00:01:00",
         ["Gateway:Routing:ArtifactDirectory"] = Path.Combine(Path.GetDirectoryName(model)!, "no-router"),
         ["Gateway:Routing:DefaultModel"] = "tiny",

@@ -21,7 +21,7 @@ public sealed class ClientToolAgentTests(AgentGatewayFixture fixture) : IClassFi
 
     private static ChatCompletionOptions Options() => new() { Tools = { Weather } };
 
-    private ChatClient Client(string agent) => fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:" + agent);
+    private ChatClient Client(string agent) => fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:" + agent);
 
     [Fact]
     public async Task CompleteChat_ReActCallsTheCallersTool_SdkReadsTheCallThenTheResultReachesTheAnswer()
@@ -201,6 +201,64 @@ public sealed class ClientToolAgentTests(AgentGatewayFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(("invalid_request_error", param), (error.GetProperty("type").GetString(), error.GetProperty("param").GetString()));
     }
+
+    private static readonly string ManyTools = $"[{string.Join(',', Enumerable.Range(0, 40_000).Select(i => FunctionJson("f" + i)))}]";
+
+    private static readonly string ManyMessages = $"[{string.Join(',', Enumerable.Repeat("""{"role":"user","content":"q"}""", 3000))}]";
+
+    public static TheoryData<string, string, string, string> OverLimitBodies => new()
+    {
+        // 40,000 functions, far over the 128 OpenAI allows; 3000 messages, over the gateway's 2048.
+        { "/v1/chat/completions", $$"""{"model":"agent:react-client","tools":{{ManyTools}},"messages":[{"role":"user","content":"q"}]}""", "tools", "too_many_tools" },
+        { "/v1/agents/react-client/runs", $$"""{"tools":{{ManyTools}},"input":"q"}""", "tools", "too_many_tools" },
+        { "/v1/chat/completions", $$"""{"model":"agent:react-client","messages":{{ManyMessages}}}""", "messages", "array_above_max_length" },
+        { "/v1/agents/react-client/runs", $$"""{"messages":{{ManyMessages}}}""", "messages", "array_above_max_length" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverLimitBodies))]
+    public async Task Post_OverLimitAgentRequest_400NamingTheFieldBeforeAnyModelCall(string path, string body, string param, string code)
+    {
+        var modelCalls = fixture.Scripted.Requests.Count;
+
+        using var response = await fixture.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal((param, code), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal(modelCalls, fixture.Scripted.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Chat_ToolNamesChosenByTheCaller_NeverBecomeMetricLabels()
+    {
+        var declared = "probe_" + Guid.NewGuid().ToString("N");
+        var undeclared = "ghost_" + Guid.NewGuid().ToString("N");
+
+        // The caller's own tool, which the agent calls: counted as a client call.
+        using var paused = await ChatAsync(ScriptedModel.CallToolPrefix + declared, $"[{FunctionJson(declared)}]");
+        // A name the caller talked the model into calling that no one offers: an unknown tool.
+        using var answered = await ChatAsync(ScriptedModel.CallToolPrefix + undeclared, "[]");
+        var metrics = await fixture.Http.GetStringAsync("/metrics");
+
+        Assert.Equal(declared, paused.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls")[0].GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal("stop", answered.RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.DoesNotContain(declared, metrics);
+        Assert.DoesNotContain(undeclared, metrics);
+        Assert.Contains("gateway_agent_tool_calls_total{tool=\"client\",status=\"client\"}", metrics);
+        Assert.Contains("gateway_agent_tool_calls_total{tool=\"other\",status=\"unknown_tool\"}", metrics);
+    }
+
+    private async Task<JsonDocument> ChatAsync(string task, string tools)
+    {
+        var body = $$"""{"model":"agent:react-client","messages":[{"role":"user","content":{{JsonSerializer.Serialize(task)}}}],"tools":{{tools}}}""";
+        using var response = await fixture.Http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text);
+    }
+
+    private static string FunctionJson(string name) => JsonSerializer.Serialize(new { type = "function", function = new { name } });
 
     private const string WeatherJson = """{"type":"function","function":{"name":"get_weather","description":"The current weather in a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}""";
 

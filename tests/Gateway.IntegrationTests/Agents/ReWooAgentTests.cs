@@ -45,7 +45,7 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task CompleteChatStreaming_TinyModel_SolverAnswerStreamsInPiecesWithUsage()
     {
-        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:rewoo-tiny");
+        var client = fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:rewoo-tiny");
         var pieces = 0;
         ChatTokenUsage? usage = null;
         await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("How many years ago was Edison born?")]))
@@ -94,7 +94,7 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task CompleteChat_OpenAISdk_AgentModelAnswersWithUsage()
     {
-        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:rewoo-scripted");
+        var client = fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:rewoo-scripted");
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("What is 20 + 22?")]);
 
@@ -108,7 +108,7 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task CompleteChatStreaming_OpenAISdk_EventsThenAnswer()
     {
-        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:rewoo-scripted");
+        var client = fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:rewoo-scripted");
         ChatCompletion whole = await client.CompleteChatAsync([new UserChatMessage("What is 20 + 22?")]);
         var text = new StringBuilder();
         ChatFinishReason? finish = null;
@@ -175,7 +175,7 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("model_not_found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
 
-        var models = await fixture.Gateway.CreateOpenAIClient().GetOpenAIModelClient().GetModelsAsync();
+        var models = await fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetOpenAIModelClient().GetModelsAsync();
         Assert.Contains(models.Value, m => m.Id == "agent:rewoo-scripted" && m.OwnedBy == "gateway-agent");
         using var one = await fixture.Http.GetAsync("/v1/models/agent:umi-mixed");
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
@@ -326,7 +326,7 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task Craft_OpenAISdk_AgentModelAnswersFromTheSandbox()
     {
-        var client = fixture.Gateway.CreateOpenAIClient().GetChatClient("agent:craft-scripted");
+        var client = fixture.Gateway.CreateOpenAIClient(AgentGatewayFixture.AdminKey).GetChatClient("agent:craft-scripted");
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Count the vowels in 'banana'.")]);
 

@@ -117,17 +117,25 @@ internal static class ScriptedModel
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
+    /// <summary>A task starting with this makes the ReAct actor call the tool named by the rest after the calculator.</summary>
+    public const string CallToolPrefix = "Call the tool ";
+
     /// <summary>
-    /// The tool-calling roles: the ReAct actor calls the calculator, then the caller's <c>get_weather</c>, then answers;
+    /// The tool-calling roles: the ReAct actor calls the calculator, then the caller's <c>get_weather</c> (or the tool the
+    /// task names after <see cref="CallToolPrefix"/>), then answers;
     /// the planner/caller/summarizer's caller calls <c>get_weather</c> when it is offered.
     /// </summary>
     private static (string Id, string Name, string Arguments)? ToolCall(string model, JsonObject request, JsonArray messages)
     {
         var offered = request["tools"] is JsonArray tools ? tools.Select(t => t!["function"]!["name"]!.GetValue<string>()).ToList() : [];
         var called = messages.LastOrDefault(m => m!["tool_calls"] is JsonArray)?["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>();
+        var task = Text(messages.FirstOrDefault(m => m!["role"]!.GetValue<string>() == "user")?["content"]);
         return model switch
         {
             "scripted-actor" when called is null => ("call_calc", "calculator", """{"expression":"6 * 7"}"""),
+            // A task that names a tool steers the actor to it, offered or not, as a caller can talk a model into any name.
+            "scripted-actor" when called == "calculator" && task.StartsWith(CallToolPrefix, StringComparison.Ordinal) =>
+                ("call_named", task[CallToolPrefix.Length..], "{}"),
             "scripted-actor" when called == "calculator" && offered.Contains("get_weather") => ("call_weather", "get_weather", """{"city":"Paris"}"""),
             "scripted-caller" when offered.Contains("get_weather") => ("call_weather", "get_weather", """{"city":"Paris"}"""),
             _ => null,

@@ -86,4 +86,61 @@ public sealed class AgentRequestTests
 
         Assert.Equal((400, "invalid_request_error", param, code), (error!.Status, error.Type, error.Param, error.Code));
     }
+
+    private static string Tools(int count) => string.Join(',', Enumerable.Range(0, count).Select(i => $$$"""{"type":"function","function":{"name":"f{{{i}}}"}}"""));
+
+    private static string Nested(int depth) => depth == 1 ? "[]" : $"[{Nested(depth - 1)}]";
+
+    public static TheoryData<string, string, string> OverLimitTools => new()
+    {
+        // 129 = AgentRequestLimits.MaxTools + 1
+        { $$$"""{"tools":[{{{Tools(129)}}}]}""", "tools", "too_many_tools" },
+        { $$$"""{"tools":[{"type":"function","function":{"name":"{{{new string('n', 65)}}}"}}]}""", "tools[0].function.name", "invalid_value" },
+        { $$$"""{"tools":[{"type":"function","function":{"name":"f","description":"{{{new string('d', 16_385)}}}"}}]}""", "tools[0].function.description", "string_above_max_length" },
+        // A schema of 65,537+ bytes, and one of 33 levels (the object and 32 nested arrays).
+        { $$$"""{"tools":[{{{Tool}}},{"type":"function","function":{"name":"f","parameters":{"type":"object","description":"{{{new string('d', 65_536)}}}""" + "\"}}}]}", "tools[1].function.parameters", "invalid_value" },
+        { $$$"""{"tools":[{"type":"function","function":{"name":"f","parameters":{"default":{{{Nested(32)}}}""" + "}}}]}", "tools[0].function.parameters", "invalid_value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverLimitTools))]
+    public void Parse_ToolsOverTheirBounds_400NamingTheField(string body, string param, string code)
+    {
+        Assert.Null(ClientToolRequest.Parse(Body(body), out var error));
+
+        Assert.Equal((400, "invalid_request_error", param, code), (error!.Status, error.Type, error.Param, error.Code));
+    }
+
+    [Fact]
+    public void Parse_ToolsAtTheirBounds_Accepted()
+    {
+        var offer = ClientToolRequest.Parse(Body($$$"""{"tools":[{{{Tools(127)}}},{"type":"function","function":{"name":"{{{new string('n', 64)}}}","parameters":{"default":{{{Nested(31)}}}""" + "}}}]}"), out var error);
+
+        Assert.Null(error);
+        Assert.Equal(128, offer!.Tools.Count);
+    }
+
+    public static TheoryData<string, string> OverLimitMessages => new()
+    {
+        // 2049 = AgentRequestLimits.MaxMessages + 1
+        { "[" + string.Join(',', Enumerable.Repeat("""{"role":"user","content":"q"}""", 2049)) + "]", "messages" },
+        {
+            """[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[""" + string.Join(',', Enumerable.Range(0, 129)
+                .Select(i => $$$"""{"id":"c{{{i}}}","type":"function","function":{"name":"f","arguments":"{}"}}""")) + "]}]",
+            "messages[1].tool_calls"
+        },
+        {
+            $$$"""[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":\"{{{new string('a', 65_536)}}}\"}"}}]},{"role":"tool","tool_call_id":"c","content":"r"}]""",
+            "messages[1].tool_calls[0].function.arguments"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverLimitMessages))]
+    public void FromChat_ConversationOverItsBounds_400NamingTheField(string messages, string param)
+    {
+        Assert.Null(AgentMessages.FromChat(Body($$$"""{"messages":{{{messages}}}}"""), out var error));
+
+        Assert.Equal((400, param), (error!.Status, error.Param));
+    }
 }

@@ -53,7 +53,7 @@ public sealed class BuiltInToolTests
     public async Task HttpGet_HostNotAllowed_Refused()
     {
         using var http = new HttpClient();
-        var plugin = new HttpGetPlugin(http, ["example.org"], 100);
+        var plugin = new HttpGetPlugin(http, HttpGetAllowList.Parse(["example.org"]), 100, TimeSpan.FromSeconds(10), TimeProvider.System);
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => plugin.GetAsync("http://127.0.0.1:1/secret"));
         await Assert.ThrowsAsync<ArgumentException>(() => plugin.GetAsync("file:///etc/passwd"));

@@ -1,5 +1,6 @@
 using Gateway.Agents.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
@@ -9,20 +10,25 @@ namespace Gateway.Agents.Tools.BuiltIn;
 /// The gateway's own tools: <c>calculator</c>, <c>clock</c>, <c>search</c> (when a document folder is
 /// configured) and <c>http_get</c> (when hosts are allow-listed). Follows <c>Gateway:Tools</c> on reload.
 /// </summary>
-internal sealed class BuiltInToolSource : IAgentToolSource, IDisposable
+internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
 {
     private readonly IOptionsMonitor<ToolsOptions> _options;
     private readonly TimeProvider _time;
+    private readonly ILogger<BuiltInToolSource> _logger;
     private readonly string _contentRoot;
-    private readonly HttpClient _http;
-    private (string Key, KernelPlugin? Plugin) _search;
+    // One client per address policy: a connection opened while private addresses were allowed is never reused after.
+    private readonly HttpClient _publicHttp = new HttpGetConnector(allowPrivateAddresses: false).CreateClient();
+    private readonly HttpClient _privateHttp = new HttpGetConnector(allowPrivateAddresses: true).CreateClient();
+    // Swapped whole (one reference), so parallel runs never read a key with another key's plugin.
+    private Cached _search = new("", null);
+    private Cached _httpGet = new("", null);
 
-    public BuiltInToolSource(IOptionsMonitor<ToolsOptions> options, TimeProvider time, IHostEnvironment environment)
+    public BuiltInToolSource(IOptionsMonitor<ToolsOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<BuiltInToolSource> logger)
     {
         _options = options;
         _time = time;
+        _logger = logger;
         _contentRoot = environment.ContentRootPath;
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public string Name => "builtin";
@@ -48,10 +54,9 @@ internal sealed class BuiltInToolSource : IAgentToolSource, IDisposable
             // A missing or unreadable document folder takes out the search tool, not the others.
         }
 
-        if (options.Http.AllowedHosts.Count > 0)
+        if (options.Http.AllowedHosts.Count > 0 && HttpGet(options.Http) is { } http)
         {
-            var http = new HttpGetPlugin(_http, [.. options.Http.AllowedHosts], Math.Max(1, options.Http.MaxResponseChars));
-            plugins.Add(KernelPluginFactory.CreateFromObject(http, "http"));
+            plugins.Add(http);
         }
 
         return ValueTask.FromResult<IReadOnlyList<KernelPlugin>>(plugins);
@@ -82,9 +87,45 @@ internal sealed class BuiltInToolSource : IAgentToolSource, IDisposable
 
         var plugin = KernelPluginFactory.CreateFromObject(
             DocumentSearchPlugin.Load(directory, Math.Max(1, options.TopK), Math.Max(1, options.MaxExcerptChars)), "search");
-        _search = (key, plugin);
+        _search = new(key, plugin);
         return plugin;
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>The tool for the current settings, or null (logged once per change) when a setting is out of range.</summary>
+    private KernelPlugin? HttpGet(HttpGetOptions options)
+    {
+        var key = $"{string.Join('|', options.AllowedHosts)}|{options.MaxResponseChars}|{options.Timeout}|{options.AllowPrivateAddresses}";
+        var current = _httpGet;
+        if (current.Key == key)
+        {
+            return current.Plugin;
+        }
+
+        KernelPlugin? plugin = null;
+        try
+        {
+            var settings = HttpGetSettings.From(options);
+            var http = settings.AllowPrivateAddresses ? _privateHttp : _publicHttp;
+            plugin = KernelPluginFactory.CreateFromObject(
+                new HttpGetPlugin(http, settings.AllowList, settings.MaxResponseChars, settings.Timeout, _time), "http");
+        }
+        catch (FormatException ex)
+        {
+            LogHttpGetOff(_logger, ex.Message);
+        }
+
+        _httpGet = new(key, plugin);
+        return plugin;
+    }
+
+    public void Dispose()
+    {
+        _publicHttp.Dispose();
+        _privateHttp.Dispose();
+    }
+
+    private sealed record Cached(string Key, KernelPlugin? Plugin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The http_get tool is off: {Reason}")]
+    private static partial void LogHttpGetOff(ILogger logger, string reason);
 }
