@@ -63,7 +63,7 @@ public sealed partial class JsSandbox
             SandboxLog.WorkerFailed(_logger, worker.ProcessId, worker.ExitCode, e.Message);
             return worker.RanOutOfMemory
                 ? SandboxResult.Failure(SandboxErrorKind.Memory, "The script used more memory than the sandbox allows.")
-                : SandboxResult.Failure(SandboxErrorKind.WorkerFailed, "The sandbox worker ended during the run.");
+                : SandboxResult.Failure(SandboxErrorKind.WorkerFailed, "The sandbox worker failed during the run: it ended or answered out of protocol.");
         }
 
         if (ToResult(reply) is not { } result)
@@ -94,19 +94,23 @@ public sealed partial class JsSandbox
         }
 
         var exited = worker.KillAsync();
-        _ = exited.ContinueWith(_ =>
-        {
-            _slots.Release();
-            _pool.Replenish();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
+            // Awaited, so the slot is back before the caller has its answer.
             await exited.WaitAsync(ExitWait).ConfigureAwait(false);
+            ReleaseAfterExit();
         }
         catch (TimeoutException)
         {
             // The caller gets its answer; the slot stays taken until the process is gone.
+            _ = exited.ContinueWith(_ => ReleaseAfterExit(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+    }
+
+    private void ReleaseAfterExit()
+    {
+        _slots.Release();
+        _pool.Replenish();
     }
 
     /// <summary>The reply as a result; null for a reply the worker should never send (the worker is then replaced).</summary>

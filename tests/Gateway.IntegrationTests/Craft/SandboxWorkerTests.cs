@@ -22,7 +22,7 @@ public sealed class SandboxWorkerTests
         using var sandbox = new JsSandbox(new SandboxOptions
         {
             MaxConcurrentRuns = 2,
-            Timeout = TimeSpan.FromSeconds(1),
+            Timeout = TimeSpan.FromSeconds(3),
             RegexTimeout = TimeSpan.FromMinutes(1),
         });
 
