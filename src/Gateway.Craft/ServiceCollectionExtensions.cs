@@ -5,6 +5,7 @@ using Gateway.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -23,7 +24,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<CraftOptions>().BindConfiguration(CraftOptions.SectionName);
         services.AddOptions<SandboxOptions>().BindConfiguration(CraftOptions.SectionName + ":Sandbox").ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new JsSandbox(sp.GetRequiredService<IOptions<SandboxOptions>>().Value));
+        services.TryAddSingleton(sp => new JsSandbox(sp.GetRequiredService<IOptions<SandboxOptions>>().Value, sp.GetService<ILogger<JsSandbox>>()));
         services.TryAddSingleton<IToolsetStore>(sp => CreateStore(configuration, sp.GetRequiredService<IOptions<CraftOptions>>().Value, contentRoot));
         services.TryAddSingleton(sp => new CraftAgent(
             sp.GetRequiredService<IToolsetStore>(), sp.GetRequiredService<JsSandbox>(), RouterFactory.DefaultEncoder,

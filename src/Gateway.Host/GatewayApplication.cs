@@ -88,7 +88,7 @@ public static partial class GatewayApplication
     /// concurrency, for about a fifth less peak throughput at 64 connections. Off, the thread pool runs request code.</item>
     /// </list>
     /// Both are safe because nothing on the gateway's request path blocks a thread or computes for long: routing
-    /// decisions, agent tools and tool retrieval run on the thread pool, and the sandbox on its own threads.
+    /// decisions, agent tools and tool retrieval run on the thread pool, and the sandbox in its own worker processes.
     /// </summary>
     private static void ConfigureSocketScheduling(WebApplicationBuilder builder)
     {

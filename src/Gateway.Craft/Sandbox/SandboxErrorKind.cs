@@ -6,7 +6,10 @@ public enum SandboxErrorKind
     /// <summary>The run took longer than <see cref="SandboxOptions.Timeout"/> or was cancelled.</summary>
     Timeout,
 
-    /// <summary>The script allocated more than <see cref="SandboxOptions.MemoryLimitBytes"/>, or built too large an array or string.</summary>
+    /// <summary>
+    /// The script allocated more than <see cref="SandboxOptions.MemoryLimitBytes"/> or, inside one call, more than its
+    /// worker's <see cref="SandboxOptions.WorkerMemoryLimitBytes"/>, or built too large an array or string.
+    /// </summary>
     Memory,
 
     /// <summary>The script executed more than <see cref="SandboxOptions.MaxStatements"/> statements.</summary>
@@ -23,4 +26,10 @@ public enum SandboxErrorKind
 
     /// <summary>The code or arguments were larger than the sandbox accepts, or the arguments were not a JSON object.</summary>
     BadInput,
+
+    /// <summary>
+    /// The worker process running the code could not start, ended during the run (it crashed or was killed from
+    /// outside) or answered out of protocol. The run may be retried: the next run gets a fresh worker.
+    /// </summary>
+    WorkerFailed,
 }

@@ -67,6 +67,19 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Publish_SandboxWorker_IsAnExecutableTheGatewayProjectReferencesAndTheBuildStageCopies()
+    {
+        // The gateway starts Gateway.Craft.Worker.dll from its own folder: publishing the gateway must put the
+        // worker (with its runtimeconfig) there, which it does for an executable in the gateway's project graph.
+        const string Worker = "src/Gateway.Craft.Worker/Gateway.Craft.Worker.csproj";
+        var worker = XDocument.Load(Repository.PathOf(Worker));
+        Assert.Equal("Exe", worker.Descendants("OutputType").Single().Value);
+        Assert.Equal("Gateway.Craft.Worker", worker.Descendants("AssemblyName").Single().Value);
+        Assert.Contains(Path.GetFullPath(Repository.PathOf(Worker)), ProjectGraph(Repository.PathOf("src/Gateway.Host/Gateway.Host.csproj")));
+        Assert.Contains(Dockerfile.Copies(), c => c.Stage.Name == "build" && c.Copy.Sources.Contains("src/"));
+    }
+
+    [Fact]
     public void FinalStage_Defaults_NonRootEntryPointWithGatewayVerbHealthcheckAndPort()
     {
         var final = Dockerfile.Final;
@@ -110,6 +123,28 @@ public sealed partial class DockerfileTests
 
         var arg = Dockerfile.Stage("llama-cuda").All("ARG").Select(a => a.Arguments).Single(a => a.StartsWith("LLAMA_CPP_COMMIT=", StringComparison.Ordinal));
         Assert.Equal(expected, arg["LLAMA_CPP_COMMIT=".Length..]);
+    }
+
+    /// <summary>The project and every project it references, directly or not, as full paths.</summary>
+    private static HashSet<string> ProjectGraph(string project)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var path))
+        {
+            if (!seen.Add(path))
+            {
+                continue;
+            }
+
+            foreach (var reference in XDocument.Load(path).Descendants("ProjectReference"))
+            {
+                var include = ((string)reference.Attribute("Include")!).Replace('\\', Path.DirectorySeparatorChar);
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, include)));
+            }
+        }
+
+        return seen;
     }
 
     [GeneratedRegex(@"(?:^|[\s;&|])(?:bash\s+|\./)?(?<script>build/publish\.sh)\s+(?<out>""[^""]+""|\S+)")]

@@ -30,4 +30,16 @@ public sealed class EntryPointVerbTests
         Assert.Contains("modelserver", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Gateway listening", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EntryPoint_ToolsetVerifyVerb_RunsTheToolsInTheSandboxWorkerBesideTheGateway()
+    {
+        // `docker run IMAGE toolset verify text --toolsets DIR`: every example runs in a worker process, which the
+        // gateway finds in its own folder (the image's /app, here the test's build output standing in for it).
+        var (exitCode, output) = await ContainerProcess.RunAsync(
+            ContainerProcess.Environment(), Timeout, "toolset", "verify", "text", "--toolsets", Repository.PathOf("config/toolsets"));
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("tools of text pass their examples", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(ContainerProcess.AppDirectory, "Gateway.Craft.Worker.runtimeconfig.json")));
+    }
 }

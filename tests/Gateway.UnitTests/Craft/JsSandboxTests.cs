@@ -3,24 +3,32 @@ using Gateway.Craft.Sandbox;
 
 namespace Gateway.UnitTests.Craft;
 
-/// <summary>Hostile tool code is stopped within its limit with a typed error, and the sandbox keeps working.</summary>
-public sealed class JsSandboxTests : IDisposable
+/// <summary>
+/// Hostile tool code is stopped within its limit with a typed error, and the sandbox keeps working. The tests
+/// share one sandbox (and so its worker processes), which makes "the next call works" a claim about the same workers.
+/// </summary>
+public sealed class JsSandboxTests(JsSandboxTests.SharedSandbox shared) : IClassFixture<JsSandboxTests.SharedSandbox>
 {
     private const string Healthy = "function add({ a, b }) { return a + b; }";
 
-    private readonly JsSandbox _sandbox = new(new SandboxOptions
-    {
-        // Generous time, so that loops deterministically run out of statements first.
-        Timeout = TimeSpan.FromSeconds(20),
-        MemoryLimitBytes = 16_000_000,
-        MaxStatements = 500_000,
-        MaxRecursionDepth = 64,
-        MaxStringLength = 1_000_000,
-        MaxInputChars = 1_000,
-        MaxOutputChars = 1_000,
-    });
+    private readonly JsSandbox _sandbox = shared.Sandbox;
 
-    public void Dispose() => _sandbox.Dispose();
+    public sealed class SharedSandbox : IDisposable
+    {
+        public JsSandbox Sandbox { get; } = new(new SandboxOptions
+        {
+            // Generous time, so that loops deterministically run out of statements first.
+            Timeout = TimeSpan.FromSeconds(20),
+            MemoryLimitBytes = 16_000_000,
+            MaxStatements = 500_000,
+            MaxRecursionDepth = 64,
+            MaxStringLength = 1_000_000,
+            MaxInputChars = 1_000,
+            MaxOutputChars = 1_000,
+        });
+
+        public void Dispose() => Sandbox.Dispose();
+    }
 
     [Fact]
     public async Task RunTool_PlainFunction_ReturnsItsValueAsJson()

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Gateway.Craft.Sandbox;
+namespace Gateway.Craft.Worker;
 
 /// <summary>
 /// Script run in every fresh engine before the tool. It removes globals that observe the host (garbage
-/// collection, shared memory), caps the built-ins that can build a huge string in one call (the memory limit is
-/// checked between statements, so one call could otherwise allocate far past it), and defines the function
-/// that turns a tool's return value into JSON.
+/// collection, shared memory), caps the built-ins that most often build a huge string in one call (the engine's
+/// memory limit is checked between statements; these caps give a precise error cheaply, and the worker's heap
+/// cap stops every other built-in), and defines the function that turns a tool's return value into JSON.
 /// </summary>
 internal static class SandboxPrelude
 {
