@@ -17,9 +17,12 @@ public sealed class LimitsOptions
     /// How long finished requests' settlements (their real tokens and spend against what they
     /// reserved) are summed per key and reservation window before they are written to the limit
     /// store in one call (one Redis round trip per key, window and interval instead of one per
-    /// request). Zero writes each request's settlement at once. Default 50 ms. Admission is never
-    /// delayed: it reserves at once. A refund can therefore reach the store up to one interval late
-    /// (the key looks busier meanwhile), and use beyond a reservation counts up to one interval late.
+    /// request). Default zero: each request's settlement is written before its answer completes, so
+    /// a client that waits for one answer before it sends the next never finds its own earlier
+    /// reservation still held. Admission is never delayed: it reserves at once. With an interval, a
+    /// refund can reach the store up to one interval late (the key looks busier meanwhile: under a
+    /// budget smaller than one reservation, a quick next request gets a 429), and use beyond a
+    /// reservation counts up to one interval late.
     /// </summary>
-    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.Zero;
 }
