@@ -65,8 +65,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<IStateStoreEvents, MetricsStateStoreEvents>();
         services.AddGatewayState(configuration);
-        services.AddOptions<CacheOptions>().BindConfiguration("Gateway:Cache");
-        services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());

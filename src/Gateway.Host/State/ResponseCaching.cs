@@ -9,13 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.State;
 
-/// <summary>Section <c>Gateway:Cache</c>.</summary>
-public sealed class CacheOptions
-{
-    /// <summary>How long a cached answer is served.</summary>
-    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromHours(1);
-}
-
 /// <summary>
 /// The exact-match response cache. A request is cacheable when the caller asks for it
 /// (<c>x-gateway-cache: true</c>) or when its key opts in and the request is deterministic
