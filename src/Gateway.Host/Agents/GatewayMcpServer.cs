@@ -35,7 +35,8 @@ internal static class GatewayMcpServer
         app.MapMcp(Path).RequireAuthorization(GatewayPolicies.Key).AddEndpointFilter(async (invocation, next) =>
             invocation.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeMcp
                 ? await next(invocation)
-                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)));
+                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)))
+            .AddEndpointFilter(McpRequestGuard.InvokeAsync);
         return app;
     }
 

@@ -17,6 +17,8 @@ namespace Gateway.Host.State;
 /// </summary>
 internal sealed class ResponseCaching
 {
+    private static readonly JsonDocumentOptions CanonicalJson = new() { AllowDuplicateProperties = false, MaxDepth = JsonLimits.MaxDepth };
+
     private readonly IResponseCache _cache;
     private readonly GatewayMetrics _metrics;
     private readonly IOptionsMonitor<CacheOptions> _options;
@@ -37,7 +39,18 @@ internal sealed class ResponseCaching
             return null;
         }
 
-        var request = JsonNode.Parse(body)!.AsObject();
+        JsonObject request;
+        try
+        {
+            request = JsonNode.Parse(body, documentOptions: CanonicalJson)!.AsObject();
+        }
+        catch (JsonException)
+        {
+            // A property named twice in a nested object (the front door refuses it only at the top) has no one
+            // canonical form: such a request is served, not cached.
+            return null;
+        }
+
         if (!asked.Equals("true", StringComparison.OrdinalIgnoreCase)
             && !(request["temperature"] is JsonValue t && t.TryGetValue<double>(out var temperature) && temperature == 0))
         {
