@@ -39,9 +39,13 @@ internal sealed partial class RequestAccounting
         _time = time;
     }
 
-    /// <summary>What the request used: the upstream's count, else the estimate of what was forwarded, else nothing.</summary>
+    /// <summary>
+    /// What the request used: the upstream's count, else, once the upstream answered with a success, the estimate of
+    /// what it forwarded; nothing for a request refused or failed before an answer (an upstream 4xx or 5xx, a
+    /// connection that failed), as upstreams bill none.
+    /// </summary>
     public static TokenUsage? UsageOf(GatewayRequestFeature feature) =>
-        feature.Usage ?? (feature.Model is not null && feature.SentTimestamp != 0 ? UsageEstimate.Fallback(feature) : null);
+        feature.Usage ?? (feature.Model is not null && feature.UpstreamSucceeded ? UsageEstimate.Fallback(feature) : null);
 
     /// <summary>Settles limits, records feedback and metrics; never throws.</summary>
     public async ValueTask CompleteAsync(HttpContext context, GatewayRequestFeature feature)
