@@ -1,7 +1,7 @@
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +27,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp => new JsSandbox(sp.GetRequiredService<IOptions<SandboxOptions>>().Value, sp.GetService<ILogger<JsSandbox>>()));
         services.TryAddSingleton<IToolsetStore>(sp => CreateStore(configuration, sp.GetRequiredService<IOptions<CraftOptions>>().Value, contentRoot));
         services.TryAddSingleton(sp => new CraftAgent(
-            sp.GetRequiredService<IToolsetStore>(), sp.GetRequiredService<JsSandbox>(), RouterFactory.DefaultEncoder,
+            sp.GetRequiredService<IToolsetStore>(), sp.GetRequiredService<JsSandbox>(), PromptEncoders.Default,
             sp.GetRequiredService<IOptions<CraftOptions>>().Value.Agent));
         services.TryAddSingleton<CraftPlugins>();
         return services;

@@ -1,4 +1,4 @@
-namespace Gateway.Routing;
+namespace Gateway.Embeddings;
 
 /// <summary>
 /// Wraps an encoder with a bounded least-recently-used cache keyed by the prompt's hash, so repeated prompts

@@ -1,4 +1,4 @@
-namespace Gateway.Routing;
+namespace Gateway.Embeddings;
 
 /// <summary>Turns a prompt into a fixed-size, L2-normalised embedding the quality predictor reads.</summary>
 public interface IPromptEncoder

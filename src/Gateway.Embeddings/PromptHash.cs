@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Gateway.Routing;
+namespace Gateway.Embeddings;
 
 /// <summary>A 128-bit key for a prompt (the first half of its SHA-256), used by the embedding caches.</summary>
 internal static class PromptHash

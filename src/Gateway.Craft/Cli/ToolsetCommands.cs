@@ -3,7 +3,7 @@ using System.Globalization;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Spectre.Console;
 
 namespace Gateway.Craft.Cli;
@@ -108,7 +108,7 @@ public static class ToolsetCommands
                 return 1;
             }
 
-            var index = Retrieval.ToolIndex.Build([set], RouterFactory.DefaultEncoder);
+            var index = Retrieval.ToolIndex.Build([set], PromptEncoders.Default);
             var table = new Table().AddColumns("Score", "Tool", "Docstring");
             foreach (var hit in index.Search(parse.GetValue(query)!, parse.GetValue(top)))
             {

@@ -5,7 +5,7 @@ using Gateway.Craft.Creation;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
@@ -85,7 +85,7 @@ internal static class ToolsetCreateCommand
         }
 
         using var sandbox = new JsSandbox();
-        var creator = new ToolCreator(chat, new ToolVerifier(sandbox), RouterFactory.DefaultEncoder);
+        var creator = new ToolCreator(chat, new ToolVerifier(sandbox), PromptEncoders.Default);
         CreationResult? result = null;
         await AnsiConsole.Progress().StartAsync(async ctx =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gateway.Embeddings;
 using Gateway.Routing.Data;
 using Spectre.Console;
 
