@@ -1,13 +1,14 @@
+using Gateway.Craft.Toolsets;
 using StackExchange.Redis;
 
-namespace Gateway.Craft.Toolsets;
+namespace Gateway.Redis.Toolsets;
 
 /// <summary>
 /// Toolsets in Redis, shared by every replica on it: a set of names (<c>&lt;prefix&gt;craft:toolsets</c>) and one
 /// string per toolset holding its archive (<c>&lt;prefix&gt;craft:toolset:&lt;name&gt;</c>), replaced whole on save
-/// with the version raised by one inside Redis.
+/// with the version raised by one inside Redis. The prefix and connection are the gateway's shared ones.
 /// </summary>
-public sealed class RedisToolsetStore(IConnectionMultiplexer redis, string prefix = "gateway:", TimeProvider? time = null) : IToolsetStore
+internal sealed class RedisToolsetStore(RedisConnection redis, TimeProvider time) : IToolsetStore
 {
     /// <summary>KEYS: the toolset, the name set. ARGV: name, archive with version placeholder. Returns the new version.</summary>
     private const string SaveScript = """
@@ -23,11 +24,9 @@ public sealed class RedisToolsetStore(IConnectionMultiplexer redis, string prefi
         return version
         """;
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var members = await redis.GetDatabase().SetMembersAsync(NamesKey).ConfigureAwait(false);
+        var members = await redis.Database.SetMembersAsync(NamesKey).ConfigureAwait(false);
         return members.Select(m => (string)m!).Order(StringComparer.Ordinal).ToList();
     }
 
@@ -38,7 +37,7 @@ public sealed class RedisToolsetStore(IConnectionMultiplexer redis, string prefi
             return null;
         }
 
-        var value = await redis.GetDatabase().StringGetAsync(ToolsetKey(name)).ConfigureAwait(false);
+        var value = await redis.Database.StringGetAsync(ToolsetKey(name)).ConfigureAwait(false);
         return value.IsNullOrEmpty ? null : ToolsetArchive.Deserialize(value!, $"Toolset '{name}' in Redis");
     }
 
@@ -50,15 +49,15 @@ public sealed class RedisToolsetStore(IConnectionMultiplexer redis, string prefi
         {
             Format = ToolsetManifest.CurrentFormat,
             Version = 0,
-            UpdatedAt = _time.GetUtcNow(),
+            UpdatedAt = time.GetUtcNow(),
             Tools = toolset.Tools.Select(t => t.Name).ToList(),
         };
         var archive = ToolsetArchive.Serialize(new Toolset(manifest, toolset.Tools));
-        var version = (int)await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [ToolsetKey(toolset.Name), NamesKey], [toolset.Name, archive]).ConfigureAwait(false);
+        var version = (int)await redis.Database.ScriptEvaluateAsync(SaveScript, [ToolsetKey(toolset.Name), NamesKey], [toolset.Name, archive]).ConfigureAwait(false);
         return new Toolset(manifest with { Version = version }, toolset.Tools);
     }
 
-    private RedisKey NamesKey => prefix + "craft:toolsets";
+    private RedisKey NamesKey => redis.Key("craft:toolsets");
 
-    private RedisKey ToolsetKey(string name) => prefix + "craft:toolset:" + name;
+    private RedisKey ToolsetKey(string name) => redis.Key("craft:toolset:" + name);
 }

@@ -1,18 +1,29 @@
 using Gateway.Craft;
 using Gateway.Craft.Toolsets;
-using Gateway.IntegrationTests.State;
-using Microsoft.Extensions.Configuration;
-using StackExchange.Redis;
+using Gateway.Redis;
+using Gateway.Redis.Toolsets;
 using Gateway.TestUtilities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
-namespace Gateway.IntegrationTests.Craft;
+namespace Gateway.IntegrationTests.State;
 
 /// <summary>Toolsets in a real redis-server, shared by two stores as two replicas would.</summary>
-public sealed class RedisToolsetStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
+public sealed class RedisToolsetStoreTests : IClassFixture<RedisFixture>, IDisposable
 {
+    private readonly RedisFixture _redis;
     private readonly string _prefix = RedisReplica.UniquePrefix();
-    private readonly ConnectionMultiplexer _a = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
-    private readonly ConnectionMultiplexer _b = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
+    private readonly RedisConnection _a;
+    private readonly RedisConnection _b;
+
+    public RedisToolsetStoreTests(RedisFixture redis)
+    {
+        _redis = redis;
+        _a = Connect();
+        _b = Connect();
+    }
 
     public void Dispose()
     {
@@ -23,7 +34,7 @@ public sealed class RedisToolsetStoreTests(RedisFixture redis) : IClassFixture<R
     [Fact]
     public async Task Save_OnOneReplica_ReadOnTheOtherWithRaisedVersions()
     {
-        var (a, b) = (new RedisToolsetStore(_a, _prefix), new RedisToolsetStore(_b, _prefix));
+        var (a, b) = (new RedisToolsetStore(_a, TimeProvider.System), new RedisToolsetStore(_b, TimeProvider.System));
         var text = await ShippedAsync("text");
 
         var first = await a.SaveAsync(text);
@@ -39,20 +50,38 @@ public sealed class RedisToolsetStoreTests(RedisFixture redis) : IClassFixture<R
     }
 
     [Fact]
-    public async Task CreateStore_RedisConfigured_UsesRedisWithTheGatewaysPrefix()
+    public async Task AddGatewayState_RedisConfigured_CraftStoresToolsetsInRedisWithTheGatewaysPrefix()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Gateway:Redis:ConnectionString"] = redis.Server.ConnectionString,
+            ["Gateway:Redis:ConnectionString"] = _redis.Server.ConnectionString,
             ["Gateway:Redis:Prefix"] = _prefix,
         }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        services.AddGatewayState(configuration);
+        services.AddCraft(configuration);
+        await using var provider = services.BuildServiceProvider();
 
-        var store = ServiceCollectionExtensions.CreateStore(configuration, new CraftOptions());
+        var store = provider.GetRequiredService<IToolsetStore>();
         await store.SaveAsync(await ShippedAsync("math"));
 
         Assert.IsType<RedisToolsetStore>(store);
-        Assert.Equal("math", (await new RedisToolsetStore(_a, _prefix).GetAsync("math"))!.Name);
+        Assert.Equal("math", (await new RedisToolsetStore(_a, TimeProvider.System).GetAsync("math"))!.Name);
     }
+
+    [Fact]
+    public async Task Open_ConnectionStringAndPrefix_SharesTheGatewaysToolsets()
+    {
+        var store = RedisToolsets.Open(new RedisStateOptions { ConnectionString = _redis.Server.ConnectionString, Prefix = _prefix });
+        await new RedisToolsetStore(_a, TimeProvider.System).SaveAsync(await ShippedAsync("text"));
+
+        Assert.Equal(["text"], await store.ListAsync());
+    }
+
+    private RedisConnection Connect() => new(
+        Options.Create(new RedisStateOptions { ConnectionString = _redis.Server.ConnectionString, Prefix = _prefix }),
+        TimeProvider.System,
+        NullLogger<RedisConnection>.Instance);
 
     private static async Task<Toolset> ShippedAsync(string name) =>
         (await new FileToolsetStore(Repository.PathOf("config/toolsets")).GetAsync(name))!;
