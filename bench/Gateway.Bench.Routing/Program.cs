@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Gateway.Bench.Routing;
+using Gateway.Cli.Routing;
 using Gateway.Embeddings;
 using Gateway.Routing;
 

@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Gateway.Host.Auth;
+using Gateway.Cli.Agents;
+using Gateway.Cli.Craft;
+using Gateway.Cli.Inference;
+using Gateway.Cli.Routing;
+using Gateway.State;
 
-namespace Gateway.Host.Cli;
+namespace Gateway.Cli;
 
 /// <summary>
 /// Verbs of the gateway executable. Without a verb the executable serves; with one of these it
@@ -15,11 +19,11 @@ public static class GatewayCli
     {
         var root = new RootCommand("Gateway: an OpenAI-compatible LLM gateway with a learned router. Run without a verb to serve (e.g. --urls http://0.0.0.0:8080).");
         root.Subcommands.Add(CreateKeysCommand());
-        root.Subcommands.Add(Gateway.Routing.RouterCommands.Create());
-        root.Subcommands.Add(Gateway.Inference.Cli.InferenceCommands.CreateModelCommand());
-        root.Subcommands.Add(Gateway.Routing.AptitudeCommands.Create());
-        root.Subcommands.Add(Gateway.Craft.Cli.ToolsetCommands.Create());
-        root.Subcommands.Add(Agents.ToolsCommand.Create());
+        root.Subcommands.Add(RouterCommands.Create());
+        root.Subcommands.Add(InferenceCommands.CreateModelCommand());
+        root.Subcommands.Add(AptitudeCommands.Create());
+        root.Subcommands.Add(ToolsetCommands.Create());
+        root.Subcommands.Add(ToolsCommand.Create());
         return root;
     }
 

@@ -1,15 +1,19 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
-namespace Gateway.Host.Configuration;
+namespace Gateway.Configuration;
 
 /// <summary>
 /// Adds the config directory's JSON files to configuration (below environment variables and the
 /// command line) and keeps a reload of a broken file from clearing or crashing anything: the
 /// broken file is reported, and snapshot sources keep their last good value while it is broken.
 /// </summary>
-internal sealed class ConfigurationFiles
+public sealed class ConfigurationFiles
 {
+    /// <summary>The setting naming the config directory; a relative one is taken from the content root. Default <c>config</c>.</summary>
+    public const string DirectoryKey = "Gateway:ConfigDirectory";
+
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
         AllowTrailingCommas = true,
@@ -18,12 +22,17 @@ internal sealed class ConfigurationFiles
 
     private readonly List<string> _paths = [];
 
+    /// <summary>The configuration files found, appsettings*.json and the config directory's, as full paths.</summary>
     public IReadOnlyList<string> Paths => _paths;
 
+    /// <summary>
+    /// Adds every <c>*.json</c> of the config directory (<see cref="DirectoryKey"/>) to <paramref name="configuration"/>,
+    /// watched for changes, and makes every configuration file's load errors non-fatal.
+    /// </summary>
     public static ConfigurationFiles Register(ConfigurationManager configuration, string contentRoot)
     {
         var files = new ConfigurationFiles();
-        var directory = configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ConfigDirectory)}"] ?? "config";
+        var directory = configuration[DirectoryKey] ?? "config";
         if (!Path.IsPathRooted(directory))
         {
             directory = Path.Combine(contentRoot, directory);

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Gateway.Host.Auth;
+namespace Gateway.State;
 
 /// <summary>Hashes API keys the way they are stored: lower-case hex SHA-256 of the UTF-8 key.</summary>
-internal static class KeyHasher
+public static class KeyHasher
 {
+    /// <summary>The form <paramref name="key"/> is stored and configured in (without the optional <c>sha256:</c> prefix).</summary>
     public static string Hash(ReadOnlySpan<char> key)
     {
         Span<byte> utf8 = key.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];

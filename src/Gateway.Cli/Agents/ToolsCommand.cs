@@ -1,9 +1,13 @@
 using System.CommandLine;
 using Gateway.Agents;
 using Gateway.Agents.Tools;
-using Gateway.Host.Configuration;
+using Gateway.Agents.Tools.Mcp;
+using Gateway.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace Gateway.Host.Agents;
+namespace Gateway.Cli.Agents;
 
 /// <summary>
 /// <c>tools list</c> prints the gateway's agent tools; <c>tools mcp</c> serves them as an MCP server on
@@ -43,7 +47,7 @@ internal static class ToolsCommand
 
     private static IHost Build(IReadOnlyList<string> configurationArgs, bool stdio)
     {
-        var contentRoot = GatewayApplication.ResolveContentRoot();
+        var contentRoot = ContentRoot.Resolve();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [.. configurationArgs],
@@ -57,10 +61,7 @@ internal static class ToolsCommand
         builder.Services.AddAgentRuntime();
         if (stdio)
         {
-            builder.Services.AddMcpServer(options => options.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "gateway", Version = "1.0.0" })
-                .WithStdioServerTransport()
-                .WithListToolsHandler(GatewayMcpServer.ListAllToolsAsync)
-                .WithCallToolHandler(GatewayMcpServer.CallAnyToolAsync);
+            builder.Services.AddStdioToolServer();
         }
 
         return builder.Build();

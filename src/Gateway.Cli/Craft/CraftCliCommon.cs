@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Gateway.Craft.Toolsets;
-using StackExchange.Redis;
+using Gateway.Redis;
+using Gateway.Redis.Toolsets;
 
-namespace Gateway.Craft.Cli;
+namespace Gateway.Cli.Craft;
 
 /// <summary>Options the toolset verbs share and the store they open.</summary>
 internal static class CraftCliCommon
@@ -48,9 +49,7 @@ internal static class CraftCliCommon
                 return new FileToolsetStore(parse.GetValue(toolsets)!);
             }
 
-            var settings = ConfigurationOptions.Parse(connection);
-            settings.AbortOnConnectFail = false;
-            return new RedisToolsetStore(ConnectionMultiplexer.Connect(settings), parse.GetValue(prefix)!);
+            return RedisToolsets.Open(new RedisStateOptions { ConnectionString = connection, Prefix = parse.GetValue(prefix)! });
         };
     }
 

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Gateway.Craft.Retrieval;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
 using Gateway.Embeddings;
 using Spectre.Console;
 
-namespace Gateway.Craft.Cli;
+namespace Gateway.Cli.Craft;
 
 /// <summary>
 /// The <c>toolset</c> verbs: <c>create</c> (make tools from solved problems through the gateway), <c>list</c>,
@@ -108,7 +109,7 @@ public static class ToolsetCommands
                 return 1;
             }
 
-            var index = Retrieval.ToolIndex.Build([set], PromptEncoders.Default);
+            var index = ToolIndex.Build([set], PromptEncoders.Default);
             var table = new Table().AddColumns("Score", "Tool", "Docstring");
             foreach (var hit in index.Search(parse.GetValue(query)!, parse.GetValue(top)))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Gateway.Craft;
 using Gateway.Craft.Creation;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
@@ -9,7 +10,7 @@ using Gateway.Embeddings;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
-namespace Gateway.Craft.Cli;
+namespace Gateway.Cli.Craft;
 
 /// <summary>
 /// <c>toolset create --name N --data FILE</c>: makes tools from solved problems through the gateway (see

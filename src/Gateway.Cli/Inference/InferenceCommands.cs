@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Gateway.Inference.Gguf;
 
-namespace Gateway.Inference.Cli;
+namespace Gateway.Cli.Inference;
 
 /// <summary>Command-line verbs for local models, to attach under the gateway executable's root command.</summary>
 public static class InferenceCommands

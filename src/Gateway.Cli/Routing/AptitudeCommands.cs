@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Gateway.Routing;
 
-namespace Gateway.Routing;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// The <c>aptitude</c> command line verbs: <c>run</c> (test a model through the gateway) and <c>list</c>
@@ -12,8 +13,8 @@ public static class AptitudeCommands
     public static Command Create()
     {
         var aptitude = new Command("aptitude", "Run the aptitude suite against a model and list its task families.");
-        aptitude.Subcommands.Add(Cli.AptitudeRunCommand.Create());
-        aptitude.Subcommands.Add(Cli.AptitudeListCommand.Create());
+        aptitude.Subcommands.Add(AptitudeRunCommand.Create());
+        aptitude.Subcommands.Add(AptitudeListCommand.Create());
         return aptitude;
     }
 }

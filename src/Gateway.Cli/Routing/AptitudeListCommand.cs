@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary><c>aptitude list [--seed N] [--task NAME]</c>: the task families with an example item each.</summary>
 internal static class AptitudeListCommand

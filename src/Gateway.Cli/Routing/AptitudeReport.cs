@@ -1,7 +1,8 @@
+using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>The summary <c>aptitude run</c> prints: accuracy per category and the calls that failed.</summary>
 internal static class AptitudeReport

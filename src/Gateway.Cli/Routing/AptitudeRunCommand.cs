@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
+using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// <c>aptitude run --model NAME</c>: puts the aptitude suite to a model through the gateway, writes its per-task

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Gateway.Embeddings;
+using Gateway.Routing;
 using Gateway.Routing.Data;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>Options and helpers the router verbs share.</summary>
 internal static class CliCommon

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Gateway.Routing;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Data;
 using Gateway.Routing.Evaluation;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary><c>router eval --data DIR --model DIR [--split test] [--choices-out FILE]</c>.</summary>
 internal static class EvalCommand

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Gateway.Routing;
 using Gateway.Routing.Prediction;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// <c>router loo --data DIR --work DIR</c>: for each model, trains without it, onboards it from its

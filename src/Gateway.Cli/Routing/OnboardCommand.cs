@@ -1,9 +1,10 @@
 using System.CommandLine;
+using Gateway.Routing;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Prediction;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary><c>router onboard --model NAME --aptitude FILE --router DIR</c>: adds a model without retraining.</summary>
 internal static class OnboardCommand

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Gateway.Routing;
 
-namespace Gateway.Routing;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// The <c>router</c> command line verbs: <c>train</c>, <c>eval</c>, <c>onboard</c> and <c>loo</c>. Attach the
@@ -12,10 +13,10 @@ public static class RouterCommands
     public static Command Create()
     {
         var router = new Command("router", "Train, evaluate and extend the learned router.");
-        router.Subcommands.Add(Cli.TrainCommand.Create());
-        router.Subcommands.Add(Cli.EvalCommand.Create());
-        router.Subcommands.Add(Cli.OnboardCommand.Create());
-        router.Subcommands.Add(Cli.LeaveOneOutCommand.Create());
+        router.Subcommands.Add(TrainCommand.Create());
+        router.Subcommands.Add(EvalCommand.Create());
+        router.Subcommands.Add(OnboardCommand.Create());
+        router.Subcommands.Add(LeaveOneOutCommand.Create());
         return router;
     }
 }

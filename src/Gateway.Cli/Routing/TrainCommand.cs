@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Gateway.Embeddings;
+using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Data;
 using Gateway.Routing.Prediction;
 using Spectre.Console;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// <c>router train --data DIR --out DIR</c>: fits a router artefact on the train split of a routing data set.

@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Gateway.Routing;
 using Gateway.Routing.Prediction;
 
-namespace Gateway.Routing.Cli;
+namespace Gateway.Cli.Routing;
 
 /// <summary>
 /// The command-line options that set <see cref="TrainingOptions"/>, defined once for every verb that trains

@@ -4,7 +4,7 @@ using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Embeddings;
-using Gateway.Host.Cli;
+using Gateway.Cli;
 using Gateway.IntegrationTests.Inference;
 using Gateway.IntegrationTests.Routing;
 using Gateway.TestUtilities;

@@ -1,7 +1,7 @@
-using Gateway.Inference.Cli;
+using Gateway.Cli.Inference;
 using Gateway.Inference.Gguf;
 
-namespace Gateway.UnitTests.Inference.Gguf;
+namespace Gateway.UnitTests.Cli.Inference;
 
 public sealed class InferenceCommandsTests
 {

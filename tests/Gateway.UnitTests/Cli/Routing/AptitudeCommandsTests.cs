@@ -1,6 +1,7 @@
+using Gateway.Cli.Routing;
 using Gateway.Routing;
 
-namespace Gateway.UnitTests.Routing.Aptitude;
+namespace Gateway.UnitTests.Cli.Routing;
 
 public sealed class AptitudeCommandsTests
 {

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Gateway.Cli.Routing;
 using Gateway.Routing;
 using Gateway.Routing.Artifacts;
-using Gateway.Routing.Cli;
 using Gateway.Routing.Evaluation;
 using Gateway.Routing.Prediction;
+using Gateway.UnitTests.Routing;
 
-namespace Gateway.UnitTests.Routing;
+namespace Gateway.UnitTests.Cli.Routing;
 
 public sealed class RouterCommandsTests : IDisposable
 {
