@@ -1,3 +1,4 @@
+using Gateway.Cli;
 using Gateway.Craft;
 using Gateway.Craft.Toolsets;
 using Gateway.Redis;
@@ -76,6 +77,27 @@ public sealed class RedisToolsetStoreTests : IClassFixture<RedisFixture>, IDispo
         await new RedisToolsetStore(_a, TimeProvider.System).SaveAsync(await ShippedAsync("text"));
 
         Assert.Equal(["text"], await store.ListAsync());
+    }
+
+    [Fact]
+    public async Task ToolsetExport_RedisOption_ReadsTheGatewaysToolsetUnderItsPrefix()
+    {
+        await new RedisToolsetStore(_a, TimeProvider.System).SaveAsync(await ShippedAsync("math"));
+        var directory = Directory.CreateTempSubdirectory("gateway-export-").FullName;
+        try
+        {
+            var archive = Path.Combine(directory, "math.json");
+
+            var exit = await GatewayCli.InvokeAsync(["toolset", "export", "math", archive, "--redis", _redis.Server.ConnectionString, "--redis-prefix", _prefix]);
+
+            Assert.Equal(0, exit);
+            var exported = ToolsetArchive.Deserialize(await File.ReadAllTextAsync(archive));
+            Assert.Equal(("math", 1), (exported.Name, exported.Version));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private RedisConnection Connect() => new(
