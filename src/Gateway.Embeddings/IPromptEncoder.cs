@@ -1,6 +1,6 @@
 namespace Gateway.Embeddings;
 
-/// <summary>Turns a prompt into a fixed-size, L2-normalised embedding the quality predictor reads.</summary>
+/// <summary>Turns a prompt into a fixed-size, L2-normalised embedding (what the router's quality predictor and tool retrieval read).</summary>
 public interface IPromptEncoder
 {
     /// <summary>Identifies the encoder and its version; a router artefact trained with another encoder is rejected.</summary>
