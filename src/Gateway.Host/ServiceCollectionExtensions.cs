@@ -1,6 +1,7 @@
 using Gateway.Agents;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
+using Gateway.Configuration;
 using Gateway.Craft;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;

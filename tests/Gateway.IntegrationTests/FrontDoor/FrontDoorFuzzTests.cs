@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Gateway.Host.Cli;
+using Gateway.Cli;
 using Gateway.Inference.Gguf;
 using Gateway.Inference.Pool;
 using Gateway.TestUtilities;
