@@ -1,9 +1,12 @@
 using Gateway.State;
+using Gateway.TestUtilities;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.State;
 
 public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
 {
+    private readonly FakeTimeProvider _time = new(TimerAwareTimeProvider.DefaultStart);
     private readonly string _prefix = RedisReplica.UniquePrefix();
     private readonly List<RedisReplica> _replicas = [];
 
@@ -20,7 +23,7 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
         var outcomes = await a.Feedback.ExportAsync(default).ToListAsync();
         Assert.Equal([0.8, 0.25], outcomes.Select(o => o.Score));
         Assert.All(outcomes, o => Assert.Equal(record, o.Request));
-        Assert.All(outcomes, o => Assert.InRange(o.ScoredAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.All(outcomes, o => Assert.Equal(_time.GetUtcNow(), o.ScoredAt));
     }
 
     [Fact]
@@ -28,7 +31,11 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
     {
         var replica = Replica();
         await replica.Feedback.RecordRequestAsync(Record("short"), TimeSpan.FromMilliseconds(100), default);
-        await Task.Delay(300);
+        var ttl = await replica.Connection.Database.KeyTimeToLiveAsync(_prefix + "feedback:request:short");
+        // Redis expires the record on its own clock.
+        await Poll.UntilAsync(async () => !await replica.Connection.Database.KeyExistsAsync(_prefix + "feedback:request:short"), "Redis never expired the record");
+
+        Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(100));
 
         Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, null, default));
         Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, null, default));
@@ -59,7 +66,7 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
 
     private RedisReplica Replica(StateOptions? bounds = null)
     {
-        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix, bounds: bounds);
+        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix, _time, bounds: bounds);
         _replicas.Add(replica);
         return replica;
     }
