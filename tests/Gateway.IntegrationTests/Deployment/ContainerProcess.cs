@@ -15,6 +15,7 @@ public sealed class ContainerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Signal)> _waiters = [];
 
     private ContainerProcess(Process process)
     {
@@ -173,6 +174,30 @@ public sealed class ContainerProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (line.Contains(_waiters[i].Text, StringComparison.Ordinal))
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once the process has printed a line containing <paramref name="text"/> (at once if it has).</summary>
+    public Task WhenOutputAsync(string text)
+    {
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, signal));
+            return signal.Task;
         }
     }
 
