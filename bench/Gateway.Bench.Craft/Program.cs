@@ -4,7 +4,7 @@ using Gateway.Bench.Craft;
 using Gateway.Craft.Retrieval;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
-using Gateway.Routing;
+using Gateway.Embeddings;
 
 // The cost of running a tool in the sandbox's worker processes next to the baseline of running the same engine
 // in-process (a fresh engine and thread per call, as before workers), per call and in throughput, for a trivial
@@ -103,7 +103,7 @@ static async Task<SandboxResult> Check(Task<SandboxResult> run)
 
 // The same work in C#, and retrieval, for scale.
 static int CountVowels(string s) => s.Count(c => "aeiouAEIOU".Contains(c, StringComparison.Ordinal));
-var index = ToolIndex.Build([text, math], RouterFactory.DefaultEncoder);
+var index = ToolIndex.Build([text, math], PromptEncoders.Default);
 var guess = new ToolGuess(["vowel_counter"], "Counts the vowels in a string.", true);
 index.Rank("How many vowels are in 'queue'?", guess);
 var (sandboxTimes, directTimes, rankTimes) = (new List<double>(), new List<double>(), new List<double>());

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Gateway.Bench.Inference;
-using Gateway.Inference.Cli;
+using Gateway.Cli.Inference;
 
 var root = new RootCommand("Local inference benchmark: tokens/s through the ModelServer HTTP API versus LLamaSharp in-process.");
 root.Subcommands.Add(InferenceCommands.CreateModelCommand());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Embeddings;
 using Gateway.Routing;
 using Gateway.Routing.Data;
 using Gateway.Routing.Evaluation;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Embeddings;
 using Gateway.Routing;
 
 namespace Gateway.Bench.Routing;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Gateway.Bench.Routing;
+using Gateway.Cli.Routing;
+using Gateway.Embeddings;
 using Gateway.Routing;
 
 // `router …`: the router verbs (train/eval/onboard/loo), for offline runs without the gateway host.

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Gateway.Embeddings;
 using Gateway.Routing;
 using Gateway.Routing.Decision;
 using Gateway.Routing.Prediction;

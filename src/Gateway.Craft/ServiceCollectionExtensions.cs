@@ -1,13 +1,12 @@
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gateway.Craft;
 
@@ -15,9 +14,9 @@ namespace Gateway.Craft;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="JsSandbox"/>, <see cref="IToolsetStore"/> (Redis when <c>Gateway:Redis:ConnectionString</c> is
-    /// set, else the folder <see cref="CraftOptions.ToolsetDirectory"/>), <see cref="CraftAgent"/> and
-    /// <see cref="CraftPlugins"/>. Uses <c>TryAdd</c>, so services registered earlier win.
+    /// Registers <see cref="JsSandbox"/>, <see cref="IToolsetStore"/> (the folder <see cref="CraftOptions.ToolsetDirectory"/>
+    /// unless a store is registered earlier, as the gateway's state registration does with Redis), <see cref="CraftAgent"/>
+    /// and <see cref="CraftPlugins"/>. Uses <c>TryAdd</c>, so services registered earlier win.
     /// </summary>
     public static IServiceCollection AddCraft(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
@@ -25,27 +24,12 @@ public static class ServiceCollectionExtensions
         services.AddOptions<CraftOptions>().BindConfiguration(CraftOptions.SectionName);
         services.AddOptions<SandboxOptions>().BindConfiguration(CraftOptions.SectionName + ":Sandbox").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => new JsSandbox(sp.GetRequiredService<IOptions<SandboxOptions>>().Value, sp.GetService<ILogger<JsSandbox>>()));
-        services.TryAddSingleton<IToolsetStore>(sp => CreateStore(configuration, sp.GetRequiredService<IOptions<CraftOptions>>().Value, contentRoot));
+        services.TryAddSingleton<IToolsetStore>(sp => new FileToolsetStore(ToolsetDirectory(configuration, sp.GetRequiredService<IOptions<CraftOptions>>().Value, contentRoot)));
         services.TryAddSingleton(sp => new CraftAgent(
-            sp.GetRequiredService<IToolsetStore>(), sp.GetRequiredService<JsSandbox>(), RouterFactory.DefaultEncoder,
+            sp.GetRequiredService<IToolsetStore>(), sp.GetRequiredService<JsSandbox>(), PromptEncoders.Default,
             sp.GetRequiredService<IOptions<CraftOptions>>().Value.Agent));
         services.TryAddSingleton<CraftPlugins>();
         return services;
-    }
-
-    /// <summary>The store the configuration asks for: Redis when a connection string is set, else the toolset folder.</summary>
-    public static IToolsetStore CreateStore(IConfiguration configuration, CraftOptions options, string? contentRoot = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(options);
-        if (configuration["Gateway:Redis:ConnectionString"] is { Length: > 0 } connection)
-        {
-            var settings = ConfigurationOptions.Parse(connection);
-            settings.AbortOnConnectFail = false;
-            return new RedisToolsetStore(ConnectionMultiplexer.Connect(settings), configuration["Gateway:Redis:Prefix"] ?? "gateway:");
-        }
-
-        return new FileToolsetStore(ToolsetDirectory(configuration, options, contentRoot));
     }
 
     /// <summary><see cref="CraftOptions.ToolsetDirectory"/>, else <c>toolsets</c> in the gateway's config folder.</summary>

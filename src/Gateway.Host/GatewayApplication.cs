@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Host.Agents;
 using Gateway.Host.Api;
 using Gateway.Host.Auth;
@@ -23,7 +24,7 @@ public static partial class GatewayApplication
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
-            ContentRootPath = ResolveContentRoot(),
+            ContentRootPath = ContentRoot.Resolve(),
         });
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -108,16 +109,6 @@ public static partial class GatewayApplication
                 Environment.SetEnvironmentVariable(SocketThreads, Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
-    }
-
-    /// <summary>
-    /// The folder holding <c>appsettings.json</c> and <c>config/</c>: the current directory when it
-    /// has them (a checkout, a container's working directory), else the folder of the binaries.
-    /// </summary>
-    internal static string ResolveContentRoot()
-    {
-        var current = Directory.GetCurrentDirectory();
-        return File.Exists(Path.Combine(current, "appsettings.json")) ? current : AppContext.BaseDirectory;
     }
 
     private static void LogStarted(WebApplication app)

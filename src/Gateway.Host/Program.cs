@@ -1,5 +1,5 @@
 using Gateway.Host;
-using Gateway.Host.Cli;
+using Gateway.Cli;
 
 if (GatewayCli.Handles(args))
 {

@@ -1,6 +1,7 @@
 using Gateway.Agents;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
+using Gateway.Configuration;
 using Gateway.Craft;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
@@ -65,8 +66,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<IStateStoreEvents, MetricsStateStoreEvents>();
         services.AddGatewayState(configuration);
-        services.AddOptions<CacheOptions>().BindConfiguration("Gateway:Cache");
-        services.AddOptions<FeedbackOptions>().BindConfiguration("Gateway:Feedback");
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());

@@ -1,7 +1,9 @@
 using Gateway.Redis.Cache;
 using Gateway.Redis.Feedback;
 using Gateway.Redis.Keys;
+using Gateway.Craft.Toolsets;
 using Gateway.Redis.Limits;
+using Gateway.Redis.Toolsets;
 using Gateway.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,9 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Limits, response cache, managed keys and feedback: in Redis when
     /// <c>Gateway:Redis:ConnectionString</c> is set (shared by every replica on it), in this
-    /// process otherwise. Uses <c>TryAdd</c>, so stores registered earlier win; register an
+    /// process otherwise. With Redis, CRAFT's toolsets live there too (<see cref="IToolsetStore"/>;
+    /// without it, <c>AddCraft</c> keeps them in the toolset folder). Every Redis store shares one
+    /// connection. Uses <c>TryAdd</c>, so stores registered earlier win; register an
     /// <see cref="IStateStoreEvents"/> to count Redis failures.
     /// </summary>
     public static IServiceCollection AddGatewayState(this IServiceCollection services, IConfiguration configuration)
@@ -36,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IResponseCache, RedisResponseCache>();
         services.TryAddSingleton<IKeyStore, RedisKeyStore>();
         services.TryAddSingleton<IFeedbackStore, RedisFeedbackStore>();
+        services.TryAddSingleton<IToolsetStore, RedisToolsetStore>();
         return services;
     }
 }

@@ -1,7 +1,7 @@
 namespace Gateway.ConsoleTests;
 
 /// <summary>
-/// The system Chromium the console tests drive (Debian package <c>chromium</c>; <c>.ci/run</c> installs it).
+/// The system Chromium the console tests drive (Debian package <c>chromium</c>; <c>build/test.sh</c> installs it).
 /// <c>CHROMIUM_PATH</c> names the binary instead of searching for one.
 /// </summary>
 public static class Chromium

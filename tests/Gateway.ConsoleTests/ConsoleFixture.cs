@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Gateway.Host.Cli;
+using Gateway.Cli;
 using Gateway.Inference.Gguf;
 using Gateway.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;

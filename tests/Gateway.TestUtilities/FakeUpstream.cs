@@ -39,8 +39,14 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    /// <summary>When set, handles every request instead of the default behaviour.</summary>
+    /// <summary>When set, handles every request instead of the default behaviour (the body is already read: <see cref="RecordedOf"/>).</summary>
     public Func<HttpContext, Task>? Handler { get; set; }
+
+    /// <summary>Whether requests are kept in <see cref="Requests"/> (default true; off for long runs of many requests).</summary>
+    public bool Record { get; set; } = true;
+
+    /// <summary>The request as the fake read it, for a <see cref="Handler"/> (which finds the body already consumed).</summary>
+    public static RecordedRequest RecordedOf(HttpContext context) => (RecordedRequest)context.Items[typeof(RecordedRequest)]!;
 
     /// <summary>
     /// When set, a streamed answer sends its first chunk, then waits for this gate before the rest,
@@ -69,7 +75,12 @@ public sealed class FakeUpstream : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body));
+        var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body);
+        context.Items[typeof(RecordedRequest)] = recorded;
+        if (Record)
+        {
+            Requests.Enqueue(recorded);
+        }
 
         if (Handler is { } handler)
         {

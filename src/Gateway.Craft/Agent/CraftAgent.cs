@@ -3,7 +3,7 @@ using Gateway.Craft.Retrieval;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.Craft.Agent;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Gateway.Craft.Llm;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.Craft.Creation;

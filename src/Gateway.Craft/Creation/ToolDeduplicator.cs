@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 
 namespace Gateway.Craft.Creation;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Craft.Llm;
 using Gateway.Craft.Toolsets;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.Craft.Retrieval;
@@ -31,7 +31,7 @@ public sealed class ToolIndex
 
     public int Count => _entries.Length;
 
-    /// <summary>Embeds every tool of <paramref name="toolsets"/> (MiniLM in production: <see cref="RouterFactory.DefaultEncoder"/>).</summary>
+    /// <summary>Embeds every tool of <paramref name="toolsets"/> (MiniLM in production: <see cref="PromptEncoders.Default"/>).</summary>
     public static ToolIndex Build(IEnumerable<Toolset> toolsets, IPromptEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(toolsets);

@@ -35,6 +35,9 @@ internal sealed class AgentFrontDoor
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    // An agent removed by a reload since the request resolved it has no limits left to read; this bounds its run.
+    private static readonly TimeSpan UnknownAgentRunTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>In a key's model list, every agent.</summary>
     public const string AllAgents = AgentSnapshot.ModelPrefix + "*";
 
@@ -152,7 +155,7 @@ internal sealed class AgentFrontDoor
     {
         var header = context.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        var timeout = _runner.Find(name)?.Limits.RunTimeout ?? TimeSpan.FromMinutes(5);
+        var timeout = _runner.Find(name)?.Limits.RunTimeout ?? UnknownAgentRunTimeout;
         return new LoopbackModelProvider(_address.ApiBase(), key, _http, timeout);
     }
 

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
 using Gateway.Host.Errors;
+using Microsoft.Extensions.AI;
+using OpenAI.Chat;
 
 namespace Gateway.Host.Agents;
 
@@ -183,7 +185,20 @@ internal static partial class ClientToolRequest
             parameters = s.Clone();
         }
 
-        return new ClientTool(name, description, parameters);
+        var tool = new ClientTool(name, description, parameters);
+        try
+        {
+            // The agents' models are called through Microsoft.Extensions.AI's OpenAI adapter, which reads a schema's
+            // type, properties and required into typed fields: one it cannot read would fail each model call of the run.
+            _ = ((AIFunctionDeclaration)tool.Declaration).AsOpenAIChatTool();
+        }
+        catch (JsonException ex)
+        {
+            error = GatewayError.BadRequest($"'{param}.parameters' is not a JSON schema the agent's models can be given: {ex.Message}", param + ".parameters", "invalid_value");
+            return null;
+        }
+
+        return tool;
     }
 
     private static GatewayError Unsupported(string what) =>

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
+using Gateway.Agents.Tools.Mcp;
 using Gateway.Host.Auth;
 using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.State;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -23,7 +22,7 @@ internal static class GatewayMcpServer
 
     public static IServiceCollection AddGatewayMcpServer(this IServiceCollection services)
     {
-        services.AddMcpServer(options => options.ServerInfo = new Implementation { Name = "gateway", Version = "1.0.0" })
+        services.AddMcpServer(options => options.ServerInfo = McpToolServer.ServerInfo)
             .WithHttpTransport(options => options.Stateless = true)
             .WithListToolsHandler(ListToolsAsync)
             .WithCallToolHandler(CallToolAsync);
@@ -35,7 +34,8 @@ internal static class GatewayMcpServer
         app.MapMcp(Path).RequireAuthorization(GatewayPolicies.Key).AddEndpointFilter(async (invocation, next) =>
             invocation.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeMcp
                 ? await next(invocation)
-                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)));
+                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)))
+            .AddEndpointFilter(McpRequestGuard.InvokeAsync);
         return app;
     }
 
@@ -46,36 +46,12 @@ internal static class GatewayMcpServer
             return [];
         }
 
-        var services = request.Services!;
-        var tools = await services.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
-        return ToolAccess.Filter(tools, key, services.GetRequiredService<AgentFrontDoor>());
+        var tools = await McpToolServer.ServableToolsAsync(request.Services!, cancellationToken);
+        return ToolAccess.Filter(tools, key, request.Services!.GetRequiredService<AgentFrontDoor>());
     }
 
     internal static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken) =>
-        Listed(await ToolsAsync(request, cancellationToken));
-
-    /// <summary>
-    /// <c>tools/list</c> over stdio (<c>tools mcp</c>): the caller is whoever started the process, with the process's own
-    /// configuration, so it sees every tool; there is no key to filter by or to meter.
-    /// </summary>
-    internal static async ValueTask<ListToolsResult> ListAllToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken) =>
-        Listed(await AllToolsAsync(request, cancellationToken));
-
-    /// <summary><c>tools/call</c> over stdio (<c>tools mcp</c>): any tool, as <see cref="ListAllToolsAsync"/> lists them.</summary>
-    internal static async ValueTask<CallToolResult> CallAnyToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
-    {
-        var name = request.Params?.Name ?? "";
-        var tool = (await AllToolsAsync(request, cancellationToken)).FirstOrDefault(t => t.Name == name);
-        return tool is null ? Failed("Error: there is no tool with that name.") : await InvokeAsync(request, tool, cancellationToken);
-    }
-
-    private static Task<IReadOnlyList<AgentTool>> AllToolsAsync(MessageContext request, CancellationToken cancellationToken) =>
-        request.Services!.GetRequiredService<ToolCatalog>().GetToolsAsync(null, cancellationToken, source => source.Name != "mcp");
-
-    private static ListToolsResult Listed(IReadOnlyList<AgentTool> tools) => new()
-    {
-        Tools = [.. tools.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.ParametersSchema })],
-    };
+        McpToolServer.Listed(await ToolsAsync(request, cancellationToken));
 
     internal static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
@@ -84,32 +60,17 @@ internal static class GatewayMcpServer
         if (tool is null)
         {
             // A tool the key may not use is reported as absent, not as forbidden: its name says nothing.
-            return Failed("Error: there is no tool with that name.");
+            return McpToolServer.Failed("Error: there is no tool with that name.");
         }
 
         var key = GatewayPolicies.KeyOf(request.User)!;
         if (await request.Services!.GetRequiredService<LimitEnforcer>().AcquireCallAsync(key, cancellationToken) is { } limited)
         {
-            return Failed("Error: " + limited.Message);
+            return McpToolServer.Failed("Error: " + limited.Message);
         }
 
-        return await InvokeAsync(request, tool, cancellationToken);
+        return await McpToolServer.InvokeAsync(request, tool, cancellationToken);
     }
-
-    private static async Task<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, AgentTool tool, CancellationToken cancellationToken)
-    {
-        var arguments = new KernelArguments();
-        foreach (var (argument, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
-        {
-            arguments[argument] = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
-        }
-
-        var timeout = request.Services!.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeTimeout;
-        var outcome = await ToolInvoker.InvokeAsync(new Kernel(), tool, arguments, timeout, cancellationToken);
-        return new CallToolResult { IsError = !outcome.Succeeded, Content = [new TextContentBlock { Text = outcome.Output }] };
-    }
-
-    private static CallToolResult Failed(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
 }
 
 /// <summary>

@@ -40,6 +40,9 @@ internal static class AdminEndpoints
         }
     }
 
+    /// <summary>Longest budget period a managed key may have: ten years of hours, far inside what a <see cref="TimeSpan"/> holds.</summary>
+    internal const int MaxBudgetPeriodHours = 87_600;
+
     private sealed record CreateKeyRequest(
         string? Name, List<string>? Models, bool Admin, int? RequestsPerMinute, long? TokensPerMinute,
         decimal? BudgetUsd, double? BudgetPeriodHours, bool Cache);
@@ -73,6 +76,11 @@ internal static class AdminEndpoints
         if (request.RequestsPerMinute is <= 0 || request.TokensPerMinute is <= 0 || request.BudgetUsd is < 0 || request.BudgetPeriodHours is <= 0)
         {
             return new ErrorResult(GatewayError.BadRequest("Limits must be positive.", "limits"));
+        }
+
+        if (request.BudgetPeriodHours is > MaxBudgetPeriodHours)
+        {
+            return new ErrorResult(GatewayError.BadRequest($"'budget_period_hours' must be at most {MaxBudgetPeriodHours} (ten years).", "budget_period_hours"));
         }
 
         var secret = "sk-gw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

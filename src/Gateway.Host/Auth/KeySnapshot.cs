@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Gateway.Host.Configuration;
+using Gateway.State;
 
 namespace Gateway.Host.Auth;
 

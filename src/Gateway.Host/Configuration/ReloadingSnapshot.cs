@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Host.Configuration;

@@ -75,6 +75,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>When the last byte of the answer was read from the upstream (0 until then).</summary>
     public long CompletedTimestamp { get; set; }
 
+    /// <summary>The upstream answered with a success status: what it sends from then on is the answer (and is charged).</summary>
+    public bool UpstreamSucceeded { get; set; }
+
     /// <summary>Usage reported by the upstream, once seen.</summary>
     public Resilience.TokenUsage? Usage { get; set; }
 
@@ -128,6 +131,7 @@ internal sealed class GatewayRequestFeature
         FirstByteTimestamp = 0;
         CompletedTimestamp = 0;
         Usage = null;
+        UpstreamSucceeded = false;
         ForwardedTokenEstimate = 0;
         StreamError = null;
         StreamFailure = null;

@@ -12,35 +12,6 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.FrontDoor;
 
-/// <summary>Section <c>Gateway:Feedback</c>: what is remembered of requests so that feedback can score them.</summary>
-public sealed class FeedbackOptions
-{
-    /// <summary>Record answered requests for <c>POST /v1/feedback</c>.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>
-    /// Which requests are recorded: <c>Routed</c> (default: those the router chose a model for, the
-    /// ones feedback can teach it about) or <c>All</c> (explicit model requests too, at a cost per request).
-    /// </summary>
-    public FeedbackScope Record { get; set; } = FeedbackScope.Routed;
-
-    /// <summary>Keep the prompt text (needed to retrain the router from feedback); otherwise only its hash.</summary>
-    public bool StorePrompts { get; set; } = true;
-
-    /// <summary>How long a request can still be scored.</summary>
-    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(7);
-}
-
-/// <summary>Which requests the gateway remembers for feedback.</summary>
-public enum FeedbackScope
-{
-    /// <summary>Requests with <c>model: "auto"</c> or a routing profile.</summary>
-    Routed,
-
-    /// <summary>Every answered chat or completion request.</summary>
-    All,
-}
-
 /// <summary>
 /// After a proxied request, however it ended: its limits reservation is settled to what it used (the upstream's
 /// usage, or <see cref="UsageEstimate.Fallback"/> when that never came), a record goes to the feedback store, and
@@ -68,9 +39,13 @@ internal sealed partial class RequestAccounting
         _time = time;
     }
 
-    /// <summary>What the request used: the upstream's count, else the estimate of what was forwarded, else nothing.</summary>
+    /// <summary>
+    /// What the request used: the upstream's count, else, once the upstream answered with a success, the estimate of
+    /// what it forwarded; nothing for a request refused or failed before an answer (an upstream 4xx or 5xx, a
+    /// connection that failed), as upstreams bill none.
+    /// </summary>
     public static TokenUsage? UsageOf(GatewayRequestFeature feature) =>
-        feature.Usage ?? (feature.Model is not null && feature.SentTimestamp != 0 ? UsageEstimate.Fallback(feature) : null);
+        feature.Usage ?? (feature.Model is not null && feature.UpstreamSucceeded ? UsageEstimate.Fallback(feature) : null);
 
     /// <summary>Settles limits, records feedback and metrics; never throws.</summary>
     public async ValueTask CompleteAsync(HttpContext context, GatewayRequestFeature feature)

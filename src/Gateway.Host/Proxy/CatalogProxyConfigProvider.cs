@@ -78,6 +78,9 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
 
     private sealed class CatalogProxyConfig : IProxyConfig
     {
+        // YARP's activity timeout only backs up the gateway's own, so it fires this much later.
+        private static readonly TimeSpan BackstopMargin = TimeSpan.FromSeconds(5);
+
         private static readonly (string Path, OpenAIOperation Operation)[] Operations =
         [
             ("/v1/chat/completions", OpenAIOperation.ChatCompletions),
@@ -124,7 +127,7 @@ internal sealed class CatalogProxyConfigProvider : IProxyConfigProvider, IDispos
             {
                 // The gateway's own timeouts (first byte, idle, total) fire first and say which
                 // one it was; YARP's is the backstop.
-                ActivityTimeout = Max(model.Timeout, model.Resilience.FirstByteTimeout) + TimeSpan.FromSeconds(5),
+                ActivityTimeout = Max(model.Timeout, model.Resilience.FirstByteTimeout) + BackstopMargin,
                 AllowResponseBuffering = false,
             },
             HealthCheck = new HealthCheckConfig

@@ -9,6 +9,9 @@ namespace Gateway.Host.Resilience;
 /// </summary>
 internal sealed class CircuitStateSync : IHostedService
 {
+    // Checked just after the break ends, so the circuit is half-open (offered for a probe) when looked at.
+    private static readonly TimeSpan RecheckMargin = TimeSpan.FromMilliseconds(10);
+
     private readonly UpstreamPipelines _pipelines;
     private readonly IProxyStateLookup _proxyState;
     private readonly IClusterDestinationsUpdater _updater;
@@ -44,7 +47,7 @@ internal sealed class CircuitStateSync : IHostedService
             {
                 Update(model);
                 timer?.Dispose();
-            }, null, delay + TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+            }, null, delay + RecheckMargin, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -59,6 +59,7 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
         feature.FirstByteTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         if (response.Content is { } answer && response.IsSuccessStatusCode)
         {
+            feature.UpstreamSucceeded = true;
             response.Content = new ObservedContent(answer, feature, _time);
         }
 

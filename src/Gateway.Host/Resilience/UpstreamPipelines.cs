@@ -20,6 +20,9 @@ internal sealed class UpstreamPipelines
     /// <summary>Longest Retry-After the gateway waits out itself; longer ones go to the next model instead.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>Wait before the first retry (doubling, with jitter): long enough for a replica to shed a burst, short against a chat's latency.</summary>
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<(string Model, string Destination), UpstreamPipeline> _pipelines = new();
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
@@ -70,7 +73,7 @@ internal sealed class UpstreamPipelines
             {
                 MaxRetryAttempts = settings.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromMilliseconds(100),
+                Delay = FirstRetryDelay,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome, _time.GetUtcNow())),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, _time.GetUtcNow())),

@@ -256,7 +256,7 @@ internal static class ResponsesRequest
         foreach (var part in content.EnumerateArray())
         {
             var partParam = $"{param}.content[{partIndex++}]";
-            var partType = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var pt) ? pt.GetString() : null;
+            var partType = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String ? pt.GetString() : null;
             switch (partType)
             {
                 case "input_text" or "output_text" or "text" when part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String:
@@ -306,7 +306,7 @@ internal static class ResponsesRequest
             return true;
         }
 
-        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         switch (type)
         {
             case "text":
@@ -347,7 +347,7 @@ internal static class ResponsesRequest
         foreach (var tool in tools.EnumerateArray())
         {
             var param = $"tools[{index++}]";
-            var type = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var type = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (type != "function")
             {
                 error = GatewayError.BadRequest(
@@ -387,7 +387,7 @@ internal static class ResponsesRequest
             case JsonValueKind.String when choice.GetString() is "auto" or "none" or "required":
                 chat["tool_choice"] = choice.GetString();
                 return true;
-            case JsonValueKind.Object when choice.TryGetProperty("type", out var t) && t.ValueEquals("function")
+            case JsonValueKind.Object when choice.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.ValueEquals("function")
                                            && choice.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String:
                 chat["tool_choice"] = new JsonObject { ["type"] = "function", ["function"] = new JsonObject { ["name"] = name.GetString() } };
                 return true;

@@ -3,7 +3,6 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Routing;
 using Gateway.Routing.Artifacts;
-using Gateway.Routing.Cli;
 using Yarp.ReverseProxy;
 using IRouter = Gateway.Routing.IRouter;
 

@@ -9,13 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.State;
 
-/// <summary>Section <c>Gateway:Cache</c>.</summary>
-public sealed class CacheOptions
-{
-    /// <summary>How long a cached answer is served.</summary>
-    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromHours(1);
-}
-
 /// <summary>
 /// The exact-match response cache. A request is cacheable when the caller asks for it
 /// (<c>x-gateway-cache: true</c>) or when its key opts in and the request is deterministic
@@ -24,6 +17,8 @@ public sealed class CacheOptions
 /// </summary>
 internal sealed class ResponseCaching
 {
+    private static readonly JsonDocumentOptions CanonicalJson = new() { AllowDuplicateProperties = false, MaxDepth = JsonLimits.MaxDepth };
+
     private readonly IResponseCache _cache;
     private readonly GatewayMetrics _metrics;
     private readonly IOptionsMonitor<CacheOptions> _options;
@@ -44,7 +39,18 @@ internal sealed class ResponseCaching
             return null;
         }
 
-        var request = JsonNode.Parse(body)!.AsObject();
+        JsonObject request;
+        try
+        {
+            request = JsonNode.Parse(body, documentOptions: CanonicalJson)!.AsObject();
+        }
+        catch (JsonException)
+        {
+            // A property named twice in a nested object (the front door refuses it only at the top) has no one
+            // canonical form: such a request is served, not cached.
+            return null;
+        }
+
         if (!asked.Equals("true", StringComparison.OrdinalIgnoreCase)
             && !(request["temperature"] is JsonValue t && t.TryGetValue<double>(out var temperature) && temperature == 0))
         {

@@ -207,13 +207,17 @@ internal static class RequestParser
         var content = new StringBuilder(ContentText(message, param));
         if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
+            var j = 0;
             foreach (var call in calls.EnumerateArray())
             {
-                if (call.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var name))
+                if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object
+                    || !f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
                 {
-                    var args = f.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "{}";
-                    content.Append(ToolCallFormat.Format(name.GetString() ?? "", args));
+                    throw ApiException.BadRequest("Each tool call needs a function with a string 'name'.", $"{param}.tool_calls[{j}]");
                 }
+                var args = f.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "{}";
+                content.Append(ToolCallFormat.Format(name.GetString()!, args));
+                j++;
             }
         }
         return (role == "developer" ? "system" : role, content.ToString());
@@ -234,7 +238,8 @@ internal static class RequestParser
             var sb = new StringBuilder();
             foreach (var part in content.EnumerateArray())
             {
-                if (part.TryGetProperty("type", out var t) && t.GetString() == "text" && part.TryGetProperty("text", out var text))
+                if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.ValueEquals("text")
+                    && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
                 {
                     sb.Append(text.GetString());
                 }

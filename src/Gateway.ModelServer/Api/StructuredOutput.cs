@@ -17,7 +17,7 @@ internal static class StructuredOutput
         {
             return (null, null);
         }
-        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         try
         {
             switch (type)
@@ -27,7 +27,7 @@ internal static class StructuredOutput
                 case "json_object":
                     return (JsonSchemaGrammar.AnyObject(limits), "response_format");
                 case "json_schema":
-                    if (!format.TryGetProperty("json_schema", out var js) || !js.TryGetProperty("schema", out var schema))
+                    if (!format.TryGetProperty("json_schema", out var js) || js.ValueKind != JsonValueKind.Object || !js.TryGetProperty("schema", out var schema))
                     {
                         throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", SchemaParam);
                     }
@@ -108,7 +108,8 @@ internal static class StructuredOutput
         var i = 0;
         foreach (var tool in array.EnumerateArray())
         {
-            if (!tool.TryGetProperty("function", out var f) || !f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object
+                || !f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
                 || string.IsNullOrWhiteSpace(name.GetString()))
             {
                 throw ApiException.BadRequest("Each tool needs a function with a name.", $"tools[{i}]");
@@ -143,7 +144,8 @@ internal static class StructuredOutput
             }
             return mode;
         }
-        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n))
+        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object
+            && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
         {
             var name = n.GetString();
             if (!tools.Any(t => t.Name == name))

@@ -1,3 +1,4 @@
+using Gateway.Embeddings;
 using Gateway.Routing.Prediction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,4 @@
+using Gateway.Embeddings;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Decision;
 using Gateway.Routing.Prediction;
@@ -8,18 +9,6 @@ namespace Gateway.Routing;
 /// <summary>Builds routers from artefact directories.</summary>
 public static class RouterFactory
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<IPromptEncoder>> SharedMiniLm = new();
-
-    /// <summary>
-    /// The default encoder: MiniLM (embedded in the package, nothing downloaded) behind a bounded cache keyed by
-    /// prompt hash. One instance is shared per process; loading the ONNX model takes about a second.
-    /// </summary>
-    public static IPromptEncoder DefaultEncoder => MiniLm(MiniLmPromptEncoder.DefaultMaxTokens);
-
-    /// <summary>The shared, cached MiniLM encoder reading at most <paramref name="maxTokens"/> tokens of a prompt.</summary>
-    internal static IPromptEncoder MiniLm(int maxTokens) =>
-        SharedMiniLm.GetOrAdd(maxTokens, n => new Lazy<IPromptEncoder>(() => new CachingPromptEncoder(new MiniLmPromptEncoder(n)))).Value;
-
     /// <summary>
     /// Loads the router artefact in <paramref name="artifactDirectory"/> (see docs/router-artifact.md) and returns a
     /// router over <paramref name="candidates"/>. Without <paramref name="encoder"/>, the artefact's own encoder is
@@ -51,7 +40,7 @@ public static class RouterFactory
     /// The encoder an artefact's id names (MiniLM shared and cached, the hashing encoder, either with shape
     /// features); null when this build has none.
     /// </summary>
-    internal static IPromptEncoder? SharedEncoderFor(string encoderId) => EncoderFor(encoderId, MiniLm);
+    internal static IPromptEncoder? SharedEncoderFor(string encoderId) => EncoderFor(encoderId, PromptEncoders.MiniLm);
 
     /// <summary>The encoder an id names, MiniLM ones made by <paramref name="miniLm"/> from their truncation; null when unknown.</summary>
     internal static IPromptEncoder? EncoderFor(string encoderId, Func<int, IPromptEncoder> miniLm) =>

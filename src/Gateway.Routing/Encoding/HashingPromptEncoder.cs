@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Gateway.Embeddings;
 
 namespace Gateway.Routing;
 

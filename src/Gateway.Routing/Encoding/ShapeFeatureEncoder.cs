@@ -1,3 +1,5 @@
+using Gateway.Embeddings;
+
 namespace Gateway.Routing;
 
 /// <summary>

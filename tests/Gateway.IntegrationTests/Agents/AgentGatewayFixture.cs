@@ -80,7 +80,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
 
     private Dictionary<string, string?> Settings(string model, string docs) => new()
     {
-        ["Gateway:Keys:admin:Hash"] = global::Gateway.Host.Auth.KeyHasher.Hash(AdminKey),
+        ["Gateway:Keys:admin:Hash"] = global::Gateway.State.KeyHasher.Hash(AdminKey),
         ["Gateway:Keys:admin:Admin"] = "true",
         ["Gateway:Pool:StartTimeout"] = "00:01:00",
         ["Gateway:Routing:ArtifactDirectory"] = Path.Combine(Path.GetDirectoryName(model)!, "no-router"),

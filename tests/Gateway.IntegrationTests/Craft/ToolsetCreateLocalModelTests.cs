@@ -3,10 +3,10 @@ using Gateway.Craft;
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
-using Gateway.Host.Cli;
+using Gateway.Embeddings;
+using Gateway.Cli;
 using Gateway.IntegrationTests.Inference;
 using Gateway.IntegrationTests.Routing;
-using Gateway.Routing;
 using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Craft;
@@ -65,7 +65,7 @@ public sealed class ToolsetCreateLocalModelTests(GatewayLocalModelFixture fixtur
     {
         using var sandbox = new JsSandbox();
         using var chat = GatewayChatClient.Create(fixture.Gateway.BaseAddress, "sk-gateway-dev", "tiny");
-        var agent = new CraftAgent(new FileToolsetStore(Repository.PathOf("config/toolsets")), sandbox, RouterFactory.DefaultEncoder);
+        var agent = new CraftAgent(new FileToolsetStore(Repository.PathOf("config/toolsets")), sandbox, PromptEncoders.Default);
 
         var answer = await agent.RunAsync("What is the greatest common divisor of 84 and 36?", chat,
             new CraftAgentOptions { MaxAttempts = 2, MaxOutputTokens = 32 });

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Gateway.Host.Auth;
+using Gateway.State;
 using Gateway.TestUtilities;
 using YamlDotNet.RepresentationModel;
 

@@ -1,4 +1,4 @@
-using Gateway.Host.Auth;
+using Gateway.State;
 using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Deployment;

@@ -141,6 +141,67 @@ public sealed class HostileCallerTests(HostileCallerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task DuplicateKeysInANestedObject_WithTheCache_ServedUncachedNotA500()
+    {
+        using var client = fixture.Client(HostileCallerFixture.TenantA);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = HostileCallerFixture.Json(HostileCallerFixture.Chat("alpha", ",\"metadata\":{\"a\":\"1\",\"a\":\"2\"}")),
+        };
+        request.Headers.Add("x-gateway-cache", "true");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("x-gateway-cache"));
+    }
+
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("87601")]
+    public async Task AdminKeys_BudgetPeriodBeyondTenYears_400NamingIt(string hours)
+    {
+        using var admin = fixture.Client(HostileCallerFixture.AdminKey);
+
+        using var response = await admin.PostAsync("/admin/keys", HostileCallerFixture.Json(
+            "{\"name\":\"long-period-" + hours + "\",\"budget_usd\":1,\"budget_period_hours\":" + hours + "}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("budget_period_hours", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["param"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":5,"clientInfo":{"name":"c","version":"1"}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","protocolVersion":"x","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\ud800","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""")]
+    public async Task Mcp_InitializeTheSdkCannotRead_JsonRpcError400(string message)
+    {
+        using var client = fixture.Client(HostileCallerFixture.TenantA);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = HostileCallerFixture.Json(message) };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValueKind());
+    }
+
+    [Fact]
+    public async Task Mcp_BodyOverTheLimit_413()
+    {
+        using var client = fixture.Client(HostileCallerFixture.TenantA);
+        var call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"calculator\",\"arguments\":{\"expression\":\"" + new string('1', 2 * 1024 * 1024) + "\"}}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = HostileCallerFixture.Json(call) };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task DuplicateKeys_Refused()
     {
         using var client = fixture.Client(HostileCallerFixture.TenantA);

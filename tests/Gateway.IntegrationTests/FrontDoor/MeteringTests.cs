@@ -162,6 +162,25 @@ public sealed class MeteringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpstreamRefusesTheRequest_NothingCharged()
+    {
+        var key = await CreateKeyAsync("""{"name":"refused","tokens_per_minute":1000}""");
+        _upstream.Handler = async context =>
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "context too long", type = "invalid_request_error" } });
+        };
+        using var client = _gateway.CreateClient(key);
+
+        using var response = await client.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering")));
+        _upstream.Handler = null;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        // The reservation was refunded whole: an upstream bills no refused request.
+        Assert.Equal(1000, await RemainingAsync("refused", "tokens"));
+    }
+
+    [Fact]
     public async Task ConfiguredKey_ReplacedUnderItsName_StartsWithFreshCounters()
     {
         using var first = _gateway.CreateClient(RotatedFirst);

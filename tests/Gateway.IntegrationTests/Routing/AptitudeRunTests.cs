@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gateway.Host.Cli;
+using Gateway.Cli;
 using Gateway.Routing.Aptitude;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Prediction;

@@ -1,4 +1,4 @@
-using Gateway.Host.Cli;
+using Gateway.Cli;
 using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Routing;

@@ -1,5 +1,6 @@
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
+using Gateway.State;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.UnitTests.Auth;

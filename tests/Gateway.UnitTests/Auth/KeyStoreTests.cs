@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
 using Gateway.State;

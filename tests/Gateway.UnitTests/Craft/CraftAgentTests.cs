@@ -1,6 +1,6 @@
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Gateway.TestUtilities.Craft;
 using Microsoft.Extensions.AI;
 
@@ -56,7 +56,7 @@ public sealed class CraftAgentTests : IDisposable
 
         using var sandbox = new JsSandbox(new SandboxOptions { MaxStatements = 10_000, Timeout = TimeSpan.FromSeconds(20) });
 
-        var answer = await new CraftAgent(CraftFixtures.ShippedStore, sandbox, RouterFactory.DefaultEncoder).RunAsync(Problem, chat);
+        var answer = await new CraftAgent(CraftFixtures.ShippedStore, sandbox, PromptEncoders.Default).RunAsync(Problem, chat);
 
         Assert.False(answer.Succeeded);
         Assert.Null(answer.Answer);
@@ -74,7 +74,7 @@ public sealed class CraftAgentTests : IDisposable
         Assert.All(answer.Trace.Retrieval.Candidates, c => Assert.Equal("math", c.Toolset));
     }
 
-    private CraftAgent Agent() => new(CraftFixtures.ShippedStore, _sandbox, RouterFactory.DefaultEncoder);
+    private CraftAgent Agent() => new(CraftFixtures.ShippedStore, _sandbox, PromptEncoders.Default);
 
     /// <summary>Answers the guess prompt with <see cref="Guess"/>, then each code prompt with the next reply.</summary>
     private static ScriptedChatClient Scripted(params string[] codeReplies)

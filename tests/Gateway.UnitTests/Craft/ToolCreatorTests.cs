@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Gateway.Craft.Creation;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Verification;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Gateway.TestUtilities.Craft;
 using Microsoft.Extensions.AI;
 
@@ -42,7 +42,7 @@ public sealed class ToolCreatorTests : IDisposable
     public async Task Create_ScriptedModel_KeepsVerifiedToolsAndReportsEveryRejectWithItsReason()
     {
         var chat = new ScriptedChatClient { Reply = Answer };
-        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), RouterFactory.DefaultEncoder);
+        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), PromptEncoders.Default);
 
         var result = await creator.CreateAsync("vowels", Problems(), new ToolCreationOptions { SampleSize = 20, Seed = 3, Model = "m" });
 
@@ -78,7 +78,7 @@ public sealed class ToolCreatorTests : IDisposable
                 ? Tool("double_it", "Doubles a number.", "function double_it({ n }) { return n.missing.field; }", """{"n":21}""")
                 : Js("function solve() { return 42; }"),
         };
-        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), RouterFactory.DefaultEncoder);
+        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), PromptEncoders.Default);
 
         var result = await creator.CreateAsync("numbers", [new CreationProblem("p1", "What is twice 21?", JsonValue.Create(42))], new ToolCreationOptions());
 
@@ -92,7 +92,7 @@ public sealed class ToolCreatorTests : IDisposable
     public async Task Create_SampleSmallerThanData_PicksDiverseProblems()
     {
         var chat = new ScriptedChatClient { Reply = _ => "no code" };
-        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), RouterFactory.DefaultEncoder);
+        var creator = new ToolCreator(chat, new ToolVerifier(_sandbox), PromptEncoders.Default);
         CreationProblem[] problems =
         [
             new("v1", "How many vowels are in 'banana'?", 3),

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Craft.Retrieval;
-using Gateway.Routing;
+using Gateway.Embeddings;
 using Gateway.TestUtilities.Craft;
 
 namespace Gateway.UnitTests.Craft;
@@ -28,7 +28,7 @@ public sealed class ToolIndexTests
     };
 
     private static readonly Lazy<ToolIndex> Index = new(() =>
-        ToolIndex.Build([CraftFixtures.ShippedAsync("text").Result, CraftFixtures.ShippedAsync("math").Result], RouterFactory.DefaultEncoder));
+        ToolIndex.Build([CraftFixtures.ShippedAsync("text").Result, CraftFixtures.ShippedAsync("math").Result], PromptEncoders.Default));
 
     [Theory]
     [MemberData(nameof(HeldOut))]

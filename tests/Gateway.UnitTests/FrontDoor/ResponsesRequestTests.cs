@@ -85,6 +85,10 @@ public sealed class ResponsesRequestTests
     [InlineData("""{"model":"m","input":[]}""", "input")]
     [InlineData("""{"model":"m","input":"hi","tool_choice":{"type":"web_search"}}""", "tool_choice")]
     [InlineData("""{"model":"m","input":"hi","conversation":"conv_1"}""", "conversation")]
+    [InlineData("""{"model":"m","input":[{"role":"user","content":[{"type":5,"text":"x"}]}]}""", "input[0].content[0]")]
+    [InlineData("""{"model":"m","input":"hi","text":{"format":{"type":false}}}""", "text.format")]
+    [InlineData("""{"model":"m","input":"hi","tools":[{"type":{"x":1},"name":"w"}]}""", "tools[0]")]
+    [InlineData("""{"model":"m","input":"hi","tool_choice":{"type":7,"name":"w"}}""", "tool_choice")]
     public void Translate_WhatCannotBeTranslated_IsA400NamingTheField(string json, string param)
     {
         using var document = JsonDocument.Parse(json);

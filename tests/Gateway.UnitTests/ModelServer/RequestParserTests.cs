@@ -23,6 +23,17 @@ public sealed class RequestParserTests
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tools":TOOLS,"tool_choice":{"type":"function","function":{"name":"g"}}}""", "tool_choice")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[5]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":5,"text":"x"}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"assistant","content":null,"tool_calls":[[]]}]}""", "messages[0].tool_calls[0]")]
+    [InlineData("""{"messages":[{"role":"assistant","content":null,"tool_calls":[{"function":{"name":5}}]}]}""", "messages[0].tool_calls[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":5}}""", "response_format")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":5}}""", "response_format.json_schema.schema")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tools":[5]}""", "tools[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":"f"}]}""", "tools[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tools":TOOLS,"tool_choice":{"type":"function","function":"f"}}""", "tool_choice")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tools":TOOLS,"tool_choice":{"type":"function","function":{"name":5}}}""", "tool_choice")]
     public void ParseChat_InvalidRequest_ThrowsBadRequestNamingTheParameter(string json, string param)
     {
         using var doc = JsonDocument.Parse(json.Replace("TOOLS", Tools, StringComparison.Ordinal));

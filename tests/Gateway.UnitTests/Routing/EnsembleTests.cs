@@ -1,3 +1,4 @@
+using Gateway.Embeddings;
 using Gateway.Routing;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Prediction;

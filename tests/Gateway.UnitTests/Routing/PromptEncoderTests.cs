@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Gateway.Embeddings;
 using Gateway.Routing;
 
 namespace Gateway.UnitTests.Routing;

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Gateway.Cli.Routing;
+using Gateway.Routing;
+using Gateway.Routing.Artifacts;
+using Gateway.Routing.Evaluation;
+using Gateway.Routing.Prediction;
+using Gateway.UnitTests.Routing;
+
+namespace Gateway.UnitTests.Cli.Routing;
+
+public sealed class RouterCommandsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "gw-router-cli-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Create_RouterCommand_HasEveryVerb()
+    {
+        var router = RouterCommands.Create();
+
+        Assert.Equal("router", router.Name);
+        Assert.Equal(["train", "eval", "onboard", "loo"], router.Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("train --out o")]
+    [InlineData("eval --data d")]
+    [InlineData("onboard --model m --router r")]
+    [InlineData("train --data d --out o --average-decay 1")]
+    [InlineData("train --data d --out o --model-dropout -0.1")]
+    [InlineData("loo --data d --work w --model-dropout 1")]
+    [InlineData("loo --data d --work w --seeds 0")]
+    public void Parse_MissingRequiredOptionOrValueOutOfRange_ReportsError(string line)
+    {
+        var result = RouterCommands.Create().Parse(line);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Invoke_Onboard_ShrinksTheMeasuredVectorTowardsTheOtherModelsUnlessTurnedOff(bool shrink)
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var model = Path.Combine(_dir, "model");
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "2"]).Invoke());
+        // Four models besides the new one, so there is a spread to shrink towards.
+        var trained = RouterArtifactStore.Load(model).WithCapability("extra", [0.3f, 0.6f]);
+        RouterArtifactStore.Save(model, trained);
+        var aptitude = Path.Combine(_dir, "new.json");
+        File.WriteAllText(aptitude, """{"model": "new", "items_per_task": 20, "tasks": {"math": 0.95, "poem": 0.05}}""");
+
+        string[] line = ["onboard", "--model", "new", "--aptitude", aptitude, "--router", model, .. shrink ? Array.Empty<string>() : ["--shrink", "false"]];
+        Assert.Equal(0, RouterCommands.Create().Parse(line).Invoke());
+
+        var onboarded = RouterArtifactStore.Load(model);
+        float[] measured = [0.95f, 0.05f];
+        var expected = shrink ? CapabilityShrinkage.Shrink(measured, [.. trained.Capabilities.Values], 20) : measured;
+        Assert.Equal(expected, onboarded.Capabilities["new"]);
+        Assert.Equal(shrink, onboarded.Capabilities["new"][0] < 0.95f);
+    }
+
+    [Fact]
+    public void Invoke_TrainThenEvalWithChoicesOut_WritesOneLinePerPromptAndWeight()
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var model = Path.Combine(_dir, "model");
+        var choices = Path.Combine(_dir, "choices.jsonl");
+
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "3"]).Invoke());
+        Assert.Equal(0, RouterCommands.Create().Parse(["eval", "--data", data, "--model", model, "--choices-out", choices]).Invoke());
+
+        var lines = File.ReadAllLines(choices);
+        Assert.Equal(8 * RouterEvaluator.DefaultLambdas.Length, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("m0", first.RootElement.GetProperty("id").GetString());
+        Assert.Equal(0, first.RootElement.GetProperty("lambda").GetDouble());
+        Assert.Contains(first.RootElement.GetProperty("model").GetString(), SyntheticRoutingData.Models.Select(m => m.Name));
+        Assert.True(File.Exists(Path.Combine(model, "aptitude", "generalist.json")));
+    }
+
+    [Fact]
+    public void Invoke_LeaveOneOutOverTwoSeeds_TrainsEachRunInItsOwnDirectoryWithSeedsThatDoNotOverlap()
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var work = Path.Combine(_dir, "loo");
+        var left = SyntheticRoutingData.Models[0].Name;
+
+        var exit = RouterCommands.Create().Parse(
+            ["loo", "--data", data, "--work", work, "--models", left, "--encoder", "hashing", "--epochs", "2", "--ensemble", "2", "--seed", "5", "--seeds", "2"]).Invoke();
+
+        Assert.Equal(0, exit);
+        Assert.Equal([5, 7], LeaveOneOutCommand.RunSeeds(new TrainingOptions { Seed = 5, Ensemble = 2 }, 2));
+        foreach (var seed in new[] { 5, 7 })
+        {
+            var run = Path.Combine(work, $"seed-{seed}");
+            Assert.True(RouterArtifactStore.Load(Path.Combine(run, "full")).Capabilities.ContainsKey(left));
+            // Trained without the model, then onboarded from its aptitude vector.
+            var onboarded = RouterArtifactStore.Load(Path.Combine(run, "without-" + left));
+            Assert.True(onboarded.Capabilities.ContainsKey(left));
+        }
+
+        Assert.NotEqual(
+            File.ReadAllBytes(Path.Combine(work, "seed-5", "full", "predictor.bin")),
+            File.ReadAllBytes(Path.Combine(work, "seed-7", "full", "predictor.bin")));
+    }
+
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "--random-items" }, false)]
+    public void Read_RandomItemsFlag_TurnsOffMatchedAptitudeItems(string[] args, bool matched)
+    {
+        var set = new TrainingOptionSet();
+        var command = new System.CommandLine.Command("train");
+        set.AddTo(command);
+
+        var options = set.Read(command.Parse(args));
+
+        Assert.Equal(matched, options.MatchedAptitudeItems);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}
