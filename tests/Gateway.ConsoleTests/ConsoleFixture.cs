@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Gateway.Cli;
 using Gateway.Inference.Gguf;
 using Gateway.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace Gateway.ConsoleTests;
@@ -60,7 +62,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["Gateway:Routing:Profiles:cheap:Cost"] = "50",
             ["Gateway:Keys:admin:Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
             ["Gateway:Keys:admin:Admin"] = "true",
-        });
+        },
+        // A fixed clock: request limits count per calendar minute, and a test reads back what it just spent.
+        configure: builder => builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(TimerAwareTimeProvider.DefaultStart)));
 
         using var admin = Gateway.CreateClient(AdminKey);
         using var created = await admin.PostAsJsonAsync("/admin/keys", new { name = "viewer" });

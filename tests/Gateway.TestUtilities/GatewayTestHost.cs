@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Net.Http.Headers;
 using Gateway.Host;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -17,11 +18,12 @@ public sealed class GatewayTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private GatewayTestHost(WebApplication app, Uri baseAddress, string configDirectory)
+    private GatewayTestHost(WebApplication app, Uri baseAddress, string configDirectory, FinishedRequests finished)
     {
         _app = app;
         BaseAddress = baseAddress;
         ConfigDirectory = configDirectory;
+        Finished = finished;
     }
 
     /// <summary>The gateway's root, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
@@ -35,14 +37,19 @@ public sealed class GatewayTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The requests this gateway has finished handling, its accounting included; a test waits here for what it wrote.</summary>
+    public FinishedRequests Finished { get; }
+
     /// <summary>
     /// Starts a gateway. <paramref name="settings"/> are configuration keys (<c>Gateway:Models:m:BaseUrl</c>);
-    /// <paramref name="configFiles"/> are written to the config folder before start (name → JSON).
+    /// <paramref name="configFiles"/> are written to the config folder before start (name → JSON); <paramref name="log"/>,
+    /// when given, gets the gateway's log from Debug up (otherwise it logs nothing).
     /// </summary>
     public static async Task<GatewayTestHost> StartAsync(
         IDictionary<string, string?>? settings = null,
         IDictionary<string, string>? configFiles = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        ListLoggerProvider? log = null)
     {
         var configDirectory = Directory.CreateTempSubdirectory("gateway-test-config-").FullName;
         foreach (var (name, json) in configFiles ?? new Dictionary<string, string>())
@@ -51,11 +58,19 @@ public sealed class GatewayTestHost : IAsyncDisposable
         }
 
         // The development key is off unless enabled, as in a deployment; these hosts stand in for the local run.
+        var finished = new FinishedRequests();
         var args = new[] { "--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={configDirectory}", "--Gateway:AllowDevelopmentKey=true" };
         var app = GatewayApplication.Create(args, builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(_ => false);
+            builder.Services.AddSingleton<IStartupFilter>(finished);
+            if (log is not null)
+            {
+                builder.Logging.AddProvider(log);
+                builder.Logging.AddFilter<ListLoggerProvider>(null, LogLevel.Debug);
+            }
+
             if (settings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(settings);
@@ -66,7 +81,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayTestHost(app, new Uri(address.TrimEnd('/') + "/"), configDirectory);
+        return new GatewayTestHost(app, new Uri(address.TrimEnd('/') + "/"), configDirectory, finished);
     }
 
     public HttpClient CreateClient(string? apiKey = DevelopmentKey)

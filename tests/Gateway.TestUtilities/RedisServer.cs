@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Gateway.TestUtilities;
@@ -11,7 +9,10 @@ namespace Gateway.TestUtilities;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StartBackstop = TimeSpan.FromSeconds(30);
+
+    /// <summary>What redis-server logs (at notice level) once it listens.</summary>
+    private const string ReadyLine = "Ready to accept connections";
 
     private readonly string _executable;
     private readonly string _directory;
@@ -31,7 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts a server on a free port and waits until it answers PING.</summary>
+    /// <summary>Starts a server on a free port and waits until it says it listens.</summary>
     public static async Task<RedisServer> StartAsync()
     {
         var server = new RedisServer(FindExecutable(), LoopbackPorts.Free());
@@ -61,7 +62,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Lets a frozen server run again (SIGCONT).</summary>
     public Task ThawAsync() => SignalAsync("-CONT");
 
-    /// <summary>Starts the server again on the same port, empty, and waits until it answers PING.</summary>
+    /// <summary>Starts the server again on the same port, empty, and waits until it says it listens.</summary>
     public async Task StartAgainAsync()
     {
         await StopAsync();
@@ -73,32 +74,50 @@ public sealed class RedisServer : IAsyncDisposable
             WorkingDirectory = _directory,
         };
         foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no", "--dir", _directory, "--loglevel", "warning"])
+                     "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no", "--dir", _directory, "--loglevel", "notice"])
         {
             info.ArgumentList.Add(argument);
         }
 
         var output = new StringBuilder();
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {_executable}.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        // redis-server says when it listens: the start waits on that line, or on the process ending first.
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains(ReadyLine, StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited."));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {_executable}.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
 
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!await PingAsync())
+        try
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            // The backstop only ends a test whose server never came up.
+            await ready.Task.WaitAsync(StartBackstop);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            await StopAsync();
+            lock (output)
             {
-                await StopAsync();
-                lock (output)
-                {
-                    throw new InvalidOperationException($"redis-server did not answer on port {Port}:\n{output}");
-                }
+                throw new InvalidOperationException($"redis-server did not start on port {Port}:\n{output}", e);
             }
-
-            await Task.Delay(20);
         }
     }
 
@@ -120,28 +139,6 @@ public sealed class RedisServer : IAsyncDisposable
         var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
         using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
-    }
-
-    private async Task<bool> PingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     private static string FindExecutable()

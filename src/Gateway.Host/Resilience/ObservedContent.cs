@@ -8,11 +8,13 @@ internal sealed class ObservedContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly GatewayRequestFeature _feature;
+    private readonly TimeProvider _time;
 
-    public ObservedContent(HttpContent inner, GatewayRequestFeature feature)
+    public ObservedContent(HttpContent inner, GatewayRequestFeature feature, TimeProvider time)
     {
         _inner = inner;
         _feature = feature;
+        _time = time;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -29,10 +31,10 @@ internal sealed class ObservedContent : HttpContent
         string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new ObservedStream(await _inner.ReadAsStreamAsync(), _feature, IsEventStream(_inner));
+        new ObservedStream(await _inner.ReadAsStreamAsync(), _feature, IsEventStream(_inner), _time);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new ObservedStream(await _inner.ReadAsStreamAsync(cancellationToken), _feature, IsEventStream(_inner));
+        new ObservedStream(await _inner.ReadAsStreamAsync(cancellationToken), _feature, IsEventStream(_inner), _time);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {

@@ -23,6 +23,7 @@ internal sealed partial class ObservedStream : Stream
     private readonly bool _eventStream;
     private readonly TimeSpan _idleTimeout;
     private readonly long _deadline;
+    private readonly TimeProvider _time;
     private readonly ArrayBufferWriter<byte>? _capture;
     private byte[]? _tail;
     private int _tailLength;
@@ -34,9 +35,10 @@ internal sealed partial class ObservedStream : Stream
     private bool _finished;
     private long _bodyBytes;
 
-    public ObservedStream(Stream inner, GatewayRequestFeature feature, bool eventStream)
+    public ObservedStream(Stream inner, GatewayRequestFeature feature, bool eventStream, TimeProvider? time = null)
     {
         _inner = inner;
+        _time = time ?? TimeProvider.System;
         _feature = feature;
         _eventStream = eventStream;
         var model = feature.Model!;
@@ -132,8 +134,9 @@ internal sealed partial class ObservedStream : Stream
             return Fail(new TimeoutException($"the request exceeded its total timeout of {_feature.Model!.Resilience.TotalTimeout.TotalSeconds:0.###} s"));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
+        using var timeout = new CancellationTokenSource(limit, _time);
+        // The caller's cancellation ends the read too; only the timer's is the upstream's fault.
+        using var callerCancels = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
         try
         {
             return await _inner.ReadAsync(destination, timeout.Token);

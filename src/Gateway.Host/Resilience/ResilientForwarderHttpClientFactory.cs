@@ -7,11 +7,16 @@ namespace Gateway.Host.Resilience;
 internal sealed class ResilientForwarderHttpClientFactory : ForwarderHttpClientFactory
 {
     private readonly UpstreamPipelines _pipelines;
+    private readonly TimeProvider _time;
 
-    public ResilientForwarderHttpClientFactory(UpstreamPipelines pipelines) => _pipelines = pipelines;
+    public ResilientForwarderHttpClientFactory(UpstreamPipelines pipelines, TimeProvider time)
+    {
+        _pipelines = pipelines;
+        _time = time;
+    }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        new UpstreamResilienceHandler(_pipelines, handler);
+        new UpstreamResilienceHandler(_pipelines, _time, handler);
 }
 
 /// <summary>
@@ -24,8 +29,13 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
     private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly UpstreamPipelines _pipelines;
+    private readonly TimeProvider _time;
 
-    public UpstreamResilienceHandler(UpstreamPipelines pipelines, HttpMessageHandler inner) : base(inner) => _pipelines = pipelines;
+    public UpstreamResilienceHandler(UpstreamPipelines pipelines, TimeProvider time, HttpMessageHandler inner) : base(inner)
+    {
+        _pipelines = pipelines;
+        _time = time;
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -50,7 +60,7 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
         if (response.Content is { } answer && response.IsSuccessStatusCode)
         {
             feature.UpstreamSucceeded = true;
-            response.Content = new ObservedContent(answer, feature);
+            response.Content = new ObservedContent(answer, feature, _time);
         }
 
         return response;

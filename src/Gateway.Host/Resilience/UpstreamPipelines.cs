@@ -75,8 +75,8 @@ internal sealed class UpstreamPipelines
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = FirstRetryDelay,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome, _time.GetUtcNow())),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, _time.GetUtcNow())),
                 OnRetry = _ =>
                 {
                     retries.Inc();
@@ -120,11 +120,11 @@ internal sealed class UpstreamPipelines
     }
 
     /// <summary>Connection failures and 429/502/503: the upstream did not start work, so a retry is safe.</summary>
-    private static bool IsRetryable(Outcome<HttpResponseMessage> outcome) => outcome switch
+    private static bool IsRetryable(Outcome<HttpResponseMessage> outcome, DateTimeOffset now) => outcome switch
     {
         { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
         { Result.StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable } result
-            => RetryAfter(result.Result) is not { } delay || delay <= MaxRetryAfter,
+            => RetryAfter(result.Result, now) is not { } delay || delay <= MaxRetryAfter,
         _ => false,
     };
 
@@ -135,7 +135,7 @@ internal sealed class UpstreamPipelines
         _ => false,
     };
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now)
     {
         var header = response?.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -145,7 +145,7 @@ internal sealed class UpstreamPipelines
 
         if (header?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
@@ -153,8 +153,8 @@ internal sealed class UpstreamPipelines
     }
 
     /// <summary>The Retry-After to give a client, in whole seconds, or null.</summary>
-    public static string? RetryAfterSeconds(HttpResponseMessage response) =>
-        RetryAfter(response) is { } delay ? Math.Ceiling(delay.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null;
+    public static string? RetryAfterSeconds(HttpResponseMessage response, DateTimeOffset now) =>
+        RetryAfter(response, now) is { } delay ? Math.Ceiling(delay.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null;
 }
 
 /// <summary>A destination's pipeline and the state of its circuit.</summary>

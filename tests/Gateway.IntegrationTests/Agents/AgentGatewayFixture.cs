@@ -26,6 +26,9 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
     public FakeUpstream Scripted { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The first gateway's log: what it says when it refuses a reload is what a test waits on.</summary>
+    public ListLoggerProvider Log { get; } = new();
+
     public string ToolsetDirectory => Path.Combine(_directory, "toolsets");
 
     public async Task InitializeAsync()
@@ -48,7 +51,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         };
 
         Gateway = await GatewayTestHost.StartAsync(Settings(model, docs), new Dictionary<string, string> { ["agents.json"] = "{}" },
-            b => b.Services.AddSingleton<IAgentToolSource, TestToolSource>());
+            b => b.Services.AddSingleton<IAgentToolSource, TestToolSource>(), Log);
         Http = Gateway.CreateClient(AdminKey);
         Http.Timeout = TimeSpan.FromMinutes(3);
 

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
+using Gateway.Host.Configuration;
 using Gateway.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
@@ -254,30 +256,42 @@ public sealed class ReWooAgentTests(AgentGatewayFixture fixture) : IClassFixture
     [Fact]
     public async Task Agents_ConfigReload_NewAgentServedInvalidChangeKeepsLastGood()
     {
-        await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{"Agents":{"late":{"Kind":"react","Tools":["clock"]}}}}""");
-        Assert.True(await EventuallyListedAsync("agent:late", expected: true), "the new agent was not served after the reload");
+        await ReloadedAsync(() => fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{"Agents":{"late":{"Kind":"react","Tools":["clock"]}}}}"""));
+        Assert.True(await ListedAsync("agent:late"), "the new agent was not served after the reload");
 
         await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{"Agents":{"late":{"Kind":"magic"}}}}""");
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.True(await EventuallyListedAsync("agent:late", expected: true), "an invalid reload replaced the last good definitions");
-        await fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{}}""");
-        Assert.True(await EventuallyListedAsync("agent:late", expected: false), "removing the agent did not reload");
+        await fixture.Log.WhenLoggedAsync(l => l.Contains("Gateway.Agents: Configuration reload of 'Gateway:Agents' rejected", StringComparison.Ordinal)
+            && l.Contains("Kind 'magic' is not one of", StringComparison.Ordinal)).WaitAsync(ReloadBackstop);
+        Assert.True(await ListedAsync("agent:late"), "an invalid reload replaced the last good definitions");
+
+        await ReloadedAsync(() => fixture.Gateway.WriteConfigFileAsync("agents.json", """{"Gateway":{}}"""));
+        Assert.False(await ListedAsync("agent:late"), "removing the agent did not reload");
     }
 
-    private async Task<bool> EventuallyListedAsync(string id, bool expected)
+    private static readonly TimeSpan ReloadBackstop = TimeSpan.FromSeconds(30);
+
+    /// <summary>Writes a config file and waits until the agents' definitions were swapped for what it holds.</summary>
+    private async Task ReloadedAsync(Func<Task> write)
     {
-        for (var i = 0; i < 100; i++)
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(AgentSnapshot _) => reloaded.TrySetResult();
+        var snapshot = fixture.Gateway.Services.GetRequiredService<ReloadingSnapshot<AgentSnapshot>>();
+        snapshot.Changed += OnChanged;
+        try
         {
-            var list = await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/agents");
-            if (list.GetProperty("data").EnumerateArray().Any(a => a.GetProperty("id").GetString() == id) == expected)
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
+            await write();
+            await reloaded.Task.WaitAsync(ReloadBackstop);
         }
+        finally
+        {
+            snapshot.Changed -= OnChanged;
+        }
+    }
 
-        return false;
+    private async Task<bool> ListedAsync(string id)
+    {
+        var list = await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/agents");
+        return list.GetProperty("data").EnumerateArray().Any(a => a.GetProperty("id").GetString() == id);
     }
 
     [Fact]

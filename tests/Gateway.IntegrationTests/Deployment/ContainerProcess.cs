@@ -15,6 +15,7 @@ public sealed class ContainerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Signal)> _waiters = [];
 
     private ContainerProcess(Process process)
     {
@@ -121,35 +122,39 @@ public sealed class ContainerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits until <paramref name="url"/> answers 200, failing early if the process exits.</summary>
-    public async Task WaitUntilServingAsync(Uri url, TimeSpan timeout)
+    /// <summary>
+    /// Waits until <paramref name="url"/> answers 200, failing early if the process exits. A child process announces
+    /// nothing a test can await, so its health endpoint is read through one bounded poll; <paramref name="backstop"/>
+    /// only ends a test whose process never serves.
+    /// </summary>
+    public async Task WaitUntilServingAsync(Uri url, TimeSpan backstop)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var deadline = new CancellationTokenSource(backstop);
+        try
         {
-            if (_process.HasExited)
+            await Poll.UntilAsync(async () =>
             {
-                throw new InvalidOperationException($"The entry point exited with {_process.ExitCode}. Output:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(url);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The entry point exited with {_process.ExitCode}. Output:\n{Output}");
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(100);
+                try
+                {
+                    using var response = await client.GetAsync(url, deadline.Token);
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            }, $"{url} never answered 200.", backstop);
         }
-
-        throw new TimeoutException($"{url} did not answer within {timeout}. Output:\n{Output}");
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested))
+        {
+            throw new TimeoutException($"{url} never answered 200. Output:\n{Output}");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -173,6 +178,30 @@ public sealed class ContainerProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (line.Contains(_waiters[i].Text, StringComparison.Ordinal))
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once the process has printed a line containing <paramref name="text"/> (at once if it has).</summary>
+    public Task WhenOutputAsync(string text)
+    {
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, signal));
+            return signal.Task;
         }
     }
 

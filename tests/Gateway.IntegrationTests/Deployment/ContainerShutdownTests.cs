@@ -61,7 +61,8 @@ public sealed class ContainerShutdownTests
                 await kill.WaitForExitAsync();
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // The host says it is stopping once the signal reached it; it then waits for the open stream to finish.
+            await gateway.WhenOutputAsync("Application is shutting down").WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(gateway.HasExited, "the gateway exited with a stream still open");
             upstream.StreamGate.SetResult();
 

@@ -32,18 +32,19 @@ public sealed class ContainerStartTests(ContainerFixture container) : IClassFixt
         using var client = container.CreateClient();
         container.Config.Update(new Dictionary<string, string> { ["gateway.json"] = container.ConfigJson("model-a", "model-b") });
 
-        // The kubelet swaps a link; only the polling watcher (the image's DOTNET_USE_POLLING_FILE_WATCHER) sees it.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        HttpStatusCode status;
-        do
+        // The kubelet swaps a link; only the polling watcher (the image's DOTNET_USE_POLLING_FILE_WATCHER) sees it, and
+        // the gateway says so once the new catalog is in force.
+        try
         {
-            await Task.Delay(250);
-            using var models = await client.GetAsync("/v1/models/model-b");
-            status = models.StatusCode;
+            await container.GatewayProcess.WhenOutputAsync("Configuration 'Gateway:Models' reloaded").WaitAsync(TimeSpan.FromSeconds(60));
         }
-        while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        catch (TimeoutException)
+        {
+            Assert.Fail("model-b never appeared. Output:\n" + container.GatewayProcess.Output);
+        }
 
-        Assert.True(status == HttpStatusCode.OK, "model-b never appeared. Output:\n" + container.GatewayProcess.Output);
+        using var models = await client.GetAsync("/v1/models/model-b");
+        Assert.Equal(HttpStatusCode.OK, models.StatusCode);
         Assert.Equal("Hello from upstream as served-model-b", await ChatAsync(client, "model-b"));
         Assert.False(container.GatewayProcess.HasExited);
     }

@@ -21,33 +21,41 @@ public sealed class CatalogReloadTests
     {
         await using var first = await FakeUpstream.StartAsync("first");
         await using var second = await FakeUpstream.StartAsync("second");
+        var log = new ListLoggerProvider();
         await using var gateway = await GatewayTestHost.StartAsync(configFiles: new Dictionary<string, string>
         {
             ["models.json"] = Catalog(("one", first.BaseUrl)),
-        });
+        }, log: log);
         using var client = gateway.CreateClient();
         Assert.Equal("Hello from first as one", await ChatAsync(client, "one"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, "two"));
 
         // A valid change takes effect without a restart.
         await gateway.WriteConfigFileAsync("models.json", Catalog(("one", first.BaseUrl), ("two", second.BaseUrl)));
-        await WaitUntilAsync(async () => await StatusAsync(client, "two") == HttpStatusCode.OK);
+        await WhenLoggedAsync(log, "Configuration 'Gateway:Models' reloaded");
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "two"));
         Assert.Equal("Hello from second as two", await ChatAsync(client, "two"));
 
         // A file that does not parse, then a value that does not validate: both rejected, both models still served.
         await gateway.WriteConfigFileAsync("models.json", "{ \"Gateway\": { \"Models\": ");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await WhenLoggedAsync(log, "Configuration reload of 'Gateway:Models' rejected");
         Assert.Equal("Hello from second as two", await ChatAsync(client, "two"));
         await gateway.WriteConfigFileAsync("models.json", """{ "Gateway": { "Models": { "one": { "BaseUrl": "not a url" } } } }""");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await WhenLoggedAsync(log, "'not a url' is not an absolute http(s) URL");
         Assert.Equal("Hello from first as one", await ChatAsync(client, "one"));
         Assert.Equal("Hello from second as two", await ChatAsync(client, "two"));
 
         // And a good file after the bad ones is applied: removing a model takes it away.
         await gateway.WriteConfigFileAsync("models.json", Catalog(("one", second.BaseUrl)));
-        await WaitUntilAsync(async () => await StatusAsync(client, "two") == HttpStatusCode.NotFound);
+        await WhenLoggedAsync(log, "Configuration 'Gateway:Models' reloaded", times: 2);
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, "two"));
         Assert.Equal("Hello from second as one", await ChatAsync(client, "one"));
     }
+
+    /// <summary>Waits for the catalog's log line (the file watcher's news is what is waited on; the deadline is a backstop).</summary>
+    private static Task WhenLoggedAsync(ListLoggerProvider log, string text, int times = 1) =>
+        log.WhenLoggedAsync(l => l.Contains("Gateway.Catalog: ", StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal), times)
+            .WaitAsync(TimeSpan.FromSeconds(30));
 
     private static async Task<string> ChatAsync(HttpClient client, string model)
     {
@@ -62,15 +70,5 @@ public sealed class CatalogReloadTests
     {
         using var response = await client.GetAsync($"/v1/models/{model}");
         return response.StatusCode;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the configuration change was not applied in time");
-            await Task.Delay(100);
-        }
     }
 }

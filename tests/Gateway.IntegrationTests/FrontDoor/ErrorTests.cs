@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.TestUtilities;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
 
 namespace Gateway.IntegrationTests.FrontDoor;
@@ -18,20 +19,22 @@ public sealed class ErrorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _upstream = await FakeUpstream.StartAsync("alpha");
-        _gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:MaxRequestBodyBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gateway:Models:alpha:BaseUrl"] = _upstream.BaseUrl.ToString(),
-            ["Gateway:Models:beta:BaseUrl"] = _upstream.BaseUrl.ToString(),
-            ["Gateway:Models:down:BaseUrl"] = "http://127.0.0.1:1/v1",
-            ["Gateway:Models:slow:BaseUrl"] = _upstream.BaseUrl.ToString(),
-            ["Gateway:Models:slow:FirstByteTimeout"] = "00:00:00.500",
-            ["Gateway:Keys:alice:Hash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AliceKey))),
-            ["Gateway:Keys:alice:Models:0"] = "alpha",
-            ["Gateway:Keys:alice:Models:1"] = "down",
-            ["Gateway:Keys:alice:Models:2"] = "slow",
-        });
+        _gateway = await GatewayTestHost.StartAsync(Settings());
     }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Gateway:MaxRequestBodyBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Gateway:Models:alpha:BaseUrl"] = _upstream.BaseUrl.ToString(),
+        ["Gateway:Models:beta:BaseUrl"] = _upstream.BaseUrl.ToString(),
+        ["Gateway:Models:down:BaseUrl"] = "http://127.0.0.1:1/v1",
+        ["Gateway:Models:slow:BaseUrl"] = _upstream.BaseUrl.ToString(),
+        ["Gateway:Models:slow:FirstByteTimeout"] = "00:00:00.500",
+        ["Gateway:Keys:alice:Hash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AliceKey))),
+        ["Gateway:Keys:alice:Models:0"] = "alpha",
+        ["Gateway:Keys:alice:Models:1"] = "down",
+        ["Gateway:Keys:alice:Models:2"] = "slow",
+    };
 
     public async Task DisposeAsync()
     {
@@ -228,14 +231,23 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task Chat_UpstreamTooSlow_Returns504()
     {
+        // An upstream that never answers, and a gateway on a fake clock: the first-byte timeout is all that ends the wait.
+        var time = new TimerAwareTimeProvider();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _upstream.Handler = async context =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
-            await context.Response.WriteAsync("{}");
+            arrived.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
         };
-        using var client = _gateway.CreateClient(AliceKey);
+        await using var gateway = await GatewayTestHost.StartAsync(Settings(), configure: builder => builder.Services.AddSingleton<TimeProvider>(time));
+        using var client = gateway.CreateClient(AliceKey);
 
-        await AssertErrorAsync(await PostChatAsync(client, Valid("slow")), HttpStatusCode.GatewayTimeout, "upstream_error", "upstream_timeout");
+        var answer = PostChatAsync(client, Valid("slow"));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await time.WhenTimerArmedAsync(TimeSpan.FromMilliseconds(500)).WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMilliseconds(500));
+
+        await AssertErrorAsync(await answer.WaitAsync(TimeSpan.FromSeconds(30)), HttpStatusCode.GatewayTimeout, "upstream_error", "upstream_timeout");
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class MeteringTests : IAsyncLifetime
     private const string RotatedFirst = "sk-metering-rotated-1";
     private const string RotatedSecond = "sk-metering-rotated-2";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+    private readonly ListLoggerProvider _log = new();
     private FakeUpstream _upstream = null!;
     private GatewayTestHost _gateway = null!;
 
@@ -35,7 +36,7 @@ public sealed class MeteringTests : IAsyncLifetime
             // Settlements written at once, so a test can read them back as soon as its answer is complete.
             ["Gateway:Limits:UsageFlushInterval"] = "00:00:00",
         }, configFiles: new Dictionary<string, string> { ["rotating.json"] = RotatingKey(RotatedFirst) },
-        configure: builder => builder.Services.AddSingleton<TimeProvider>(_time));
+        configure: builder => builder.Services.AddSingleton<TimeProvider>(_time), log: _log);
     }
 
     public async Task DisposeAsync()
@@ -151,12 +152,9 @@ public sealed class MeteringTests : IAsyncLifetime
         // The caller is gone after the first chunk ("Hello"); the upstream's usage never came.
         // Charged: the prompt estimate (a token per 4 bytes of the body) and the chunk's 5 bytes of text (2 tokens).
         var expected = 100000 - (((Encoding.UTF8.GetByteCount(body) + 3) / 4) + 2);
-        // Until the request is settled its reservation (the prompt and 1,024 completion tokens) holds the window.
-        using var settled = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await RemainingAsync("hang-up", "tokens") < expected)
-        {
-            await Task.Delay(20, settled.Token);
-        }
+        // Until the request is settled its reservation (the prompt and 1,024 completion tokens) holds the window; it
+        // is settled once the gateway has seen the caller go and finished the request.
+        await _gateway.Finished.WhenFinishedAsync("/v1/chat/completions").WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(expected, await RemainingAsync("hang-up", "tokens"));
         _upstream.StreamGate.TrySetResult();
@@ -192,7 +190,8 @@ public sealed class MeteringTests : IAsyncLifetime
         // The operator replaces the key's secret; the name stays.
         await _gateway.WriteConfigFileAsync("rotating.json", RotatingKey(RotatedSecond));
         using var second = _gateway.CreateClient(RotatedSecond);
-        await UntilAuthenticatedAsync(second);
+        // The file watcher's news: the keys were reloaded.
+        await _log.WhenLoggedAsync(l => l.Contains("Gateway.Keys: Configuration 'Gateway' reloaded", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(30));
 
         using var response = await second.PostAsync("/v1/chat/completions", HostileCallerFixture.Json(HostileCallerFixture.Chat("metering")));
 
@@ -201,16 +200,6 @@ public sealed class MeteringTests : IAsyncLifetime
 
     private static string RotatingKey(string secret) =>
         "{\"Gateway\":{\"Keys\":{\"rotating\":{\"Hash\":\"" + HostileCallerFixture.Hash(secret) + "\",\"RequestsPerMinute\":1}}}}";
-
-    /// <summary>Waits for a configuration reload to take the key (an unmetered call that answers 200 once it has).</summary>
-    private static async Task UntilAuthenticatedAsync(HttpClient client)
-    {
-        using var reloaded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await client.GetAsync("/v1/models", reloaded.Token)).StatusCode != HttpStatusCode.OK)
-        {
-            await Task.Delay(50, reloaded.Token);
-        }
-    }
 
     [Fact]
     public async Task Mcp_ToolsScopedToTheKeyAndEveryCallCounted()

@@ -1,10 +1,13 @@
 using System.Net;
 using Gateway.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.IntegrationTests.FrontDoor;
 
 public sealed class ReplicaTests
 {
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Chat_ModelWithTwoBaseUrls_LoadBalancesOverBoth()
     {
@@ -32,10 +35,19 @@ public sealed class ReplicaTests
     [Fact]
     public async Task Chat_ActiveHealthCheckFails_ReplicaLeavesRotation()
     {
+        var time = new TimerAwareTimeProvider();
+        var interval = TimeSpan.FromSeconds(15);
         await using var sick = await FakeUpstream.StartAsync("sick");
         await using var well = await FakeUpstream.StartAsync("well");
+        var probes = 0;
+        var thirdProbe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sick.Handler = context =>
         {
+            if (context.Request.Path == "/v1/models" && Interlocked.Increment(ref probes) == 3)
+            {
+                thirdProbe.TrySetResult();
+            }
+
             context.Response.StatusCode = 500;
             return Task.CompletedTask;
         };
@@ -45,14 +57,18 @@ public sealed class ReplicaTests
             ["Gateway:Models:pair:BaseUrls:1"] = well.BaseUrl.ToString(),
             ["Gateway:Models:pair:LoadBalancing"] = "RoundRobin",
             ["Gateway:Models:pair:HealthCheck:Active"] = "true",
-            ["Gateway:Models:pair:HealthCheck:ActiveInterval"] = "00:00:00.200",
-        });
+            ["Gateway:Models:pair:HealthCheck:ActiveInterval"] = "00:00:15",
+        }, configure: builder => builder.Services.AddSingleton<TimeProvider>(time));
         using var client = gateway.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (sick.Requests.Count(r => r.Path == "/v1/models") < 3)
+
+        // Each round of probes is due an interval after the last one finished; a third probe means two have failed.
+        while (!thirdProbe.Task.IsCompleted)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the replica was never probed");
-            await Task.Delay(100);
+            await Task.WhenAny(time.WhenTimerArmedAsync(interval), thirdProbe.Task).WaitAsync(Backstop);
+            if (!thirdProbe.Task.IsCompleted)
+            {
+                time.Advance(interval);
+            }
         }
 
         var probesBefore = sick.Requests.Count;

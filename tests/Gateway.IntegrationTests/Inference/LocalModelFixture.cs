@@ -118,15 +118,13 @@ public sealed class LocalModelFixture : IAsyncLifetime
     /// <summary>Waits until no sequence of <paramref name="model"/> is decoding and nothing is queued (and <paramref name="also"/> holds).</summary>
     public async Task WaitForIdleAsync(string model, Func<JsonElement, bool>? also = null)
     {
-        // Generous for a loaded CI machine; an unfreed sequence would never come back at all.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var health = await HealthAsync(model);
-        while (health.GetProperty("active").GetInt32() > 0 || health.GetProperty("queued").GetInt32() > 0 || also?.Invoke(health) == false)
+        // The server announces nothing: its health is read until it is idle. An unfreed sequence would never come back
+        // at all, so the backstop only ends a broken run.
+        await Poll.UntilAsync(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"'{model}' still has active or queued requests: {health}");
-            await Task.Delay(20);
-            health = await HealthAsync(model);
-        }
+            var health = await HealthAsync(model);
+            return health.GetProperty("active").GetInt32() == 0 && health.GetProperty("queued").GetInt32() == 0 && also?.Invoke(health) != false;
+        }, $"'{model}' still has active or queued requests; pool log:\n{Log.Tail()}");
     }
 
     public async Task DisposeAsync()

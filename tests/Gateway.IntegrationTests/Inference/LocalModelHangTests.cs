@@ -26,8 +26,10 @@ public sealed class LocalModelHangTests : IAsyncLifetime
         {
             ["Gateway:Models:tiny:Path"] = model,
             ["Gateway:Models:tiny:ContextSize"] = "16384",
+            // The supervisor's probe times out on the real clock (a stopped child answers nothing); the timeout is
+            // generous so a busy machine's slow answer before the stop is not taken for the hang.
             ["Gateway:Pool:HealthInterval"] = "00:00:00.250",
-            ["Gateway:Pool:HealthTimeout"] = "00:00:01",
+            ["Gateway:Pool:HealthTimeout"] = "00:00:03",
             ["Gateway:Pool:HealthFailuresBeforeRestart"] = "2",
         }, _directory);
     }
@@ -57,10 +59,12 @@ public sealed class LocalModelHangTests : IAsyncLifetime
 
         // A long generation holds a sequence; once the server reports it decoding, the process is stopped.
         var held = http.PostAsJsonAsync("/v1/chat/completions", Chat.Body("Long story", 16000, 1, new { logit_bias = Chat.NoEnd }));
-        while ((await pool.ReadHealthAsync("tiny"))?.Active is not 1)
+        // The child announces nothing the test can await: its health endpoint is read through one bounded poll.
+        await Poll.UntilAsync(async () =>
         {
             Assert.False(held.IsCompleted, "the long request ended before the server was stopped");
-        }
+            return (await pool.ReadHealthAsync("tiny"))?.Active is 1;
+        }, "the long request never started decoding");
         await StopAsync(stopped.ProcessId!.Value);
 
         var newUri = await restarted.Task.WaitAsync(TimeSpan.FromSeconds(60));

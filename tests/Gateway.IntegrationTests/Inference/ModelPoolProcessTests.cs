@@ -43,12 +43,11 @@ public sealed class ModelPoolProcessTests(LocalModelFixture fixture)
     [Fact]
     public async Task MissingGgufPath_FailsFastWithAClearError()
     {
-        var watch = Stopwatch.StartNew();
-
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => fixture.Pool.EnsureStartedAsync("missing"));
 
+        // Fast: the path is checked before a process starts (a server that never came up would fail with the start timeout).
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("did not become healthy", error.Message, StringComparison.Ordinal);
         Assert.Equal(LocalModelState.Failed, fixture.Pool.Get("missing").State);
     }
 

@@ -229,10 +229,9 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
         var baseUri = await fixture.Pool.EnsureStartedAsync("tiny");
         var streams = await Task.WhenAll(Enumerable.Range(0, 2).Select(i =>
             Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body($"Busy {i}", 16000, i, new { stream = true, logit_bias = Chat.NoEnd }))));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         using var embedding = await fixture.Http.PostAsJsonAsync(new Uri(baseUri, "embeddings"), new { input = "while busy" });
-        var elapsed = watch.Elapsed;
+        // Still two decoding after the embedding's answer: it did not wait for the streams (16,000 tokens each).
         var busy = (await fixture.HealthAsync("tiny")).GetProperty("active").GetInt32();
         foreach (var stream in streams)
         {
@@ -241,7 +240,6 @@ public sealed class ModelServerBatchingTests(LocalModelFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
         Assert.Equal(2, busy);
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"embedding took {elapsed}");
         await fixture.WaitForIdleAsync("tiny");
     }
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Routing;
 
@@ -30,7 +32,9 @@ public sealed class RouteHardeningTests(RoutingFixture fixture) : IClassFixture<
             ["Gateway:Keys:limited:RequestsPerMinute"] = "2",
             ["Gateway:Keys:math-only:Hash"] = Hash(MathOnlyKey),
             ["Gateway:Keys:math-only:Models:0"] = "mathbot",
-        });
+        },
+        // Request limits count per calendar minute: on a fixed clock a test never straddles two.
+        configure: builder => builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(TimerAwareTimeProvider.DefaultStart)));
     }
 
     public async Task DisposeAsync()

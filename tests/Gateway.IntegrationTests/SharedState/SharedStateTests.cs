@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Host.Auth;
+using Gateway.Redis;
+using Gateway.State;
 using Gateway.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Gateway.IntegrationTests.SharedState;
 
@@ -10,6 +15,10 @@ namespace Gateway.IntegrationTests.SharedState;
 public sealed class SharedStateTests : IAsyncLifetime
 {
     private const string LimitedKey = "sk-limited-test";
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(30);
+
+    // Both replicas on one fake clock: request limits count per calendar minute, and a test must not straddle two.
+    private readonly TimerAwareTimeProvider _time = new();
     private RedisServer _redis = null!;
     private FakeUpstream _upstream = null!;
     private GatewayTestHost _a = null!;
@@ -33,8 +42,8 @@ public sealed class SharedStateTests : IAsyncLifetime
             ["Gateway:Keys:limited:RequestsPerMinute"] = "30",
             ["Gateway:Feedback:Record"] = "All",
         };
-        _a = await GatewayTestHost.StartAsync(settings);
-        _b = await GatewayTestHost.StartAsync(settings);
+        _a = await GatewayTestHost.StartAsync(settings, configure: b => b.Services.AddSingleton<TimeProvider>(_time));
+        _b = await GatewayTestHost.StartAsync(settings, configure: b => b.Services.AddSingleton<TimeProvider>(_time));
     }
 
     public async Task DisposeAsync()
@@ -91,16 +100,15 @@ public sealed class SharedStateTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(a)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(b)).StatusCode);
 
-        // Spend is counted as each answer completes; replicas see each other's within moments.
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (JsonNode.Parse(await admin.GetStringAsync("/admin/keys/budgeted/usage"))!["limits"]!.AsArray()
-            .Single(l => l!["limit"]!.GetValue<string>() == "budget")!["remaining"]!.GetValue<decimal>() > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the spend of both replicas was not counted");
-            await Task.Delay(20);
-        }
+        // Spend is settled as each request finishes, which may be a moment after its client has the answer.
+        await _a.Finished.WhenFinishedAsync("/v1/chat/completions").WaitAsync(Backstop);
+        await _b.Finished.WhenFinishedAsync("/v1/chat/completions").WaitAsync(Backstop);
+        var remaining = JsonNode.Parse(await admin.GetStringAsync("/admin/keys/budgeted/usage"))!["limits"]!.AsArray()
+            .Single(l => l!["limit"]!.GetValue<string>() == "budget")!["remaining"]!.GetValue<decimal>();
 
         using var third = await ChatAsync(a);
+
+        Assert.Equal(0m, remaining);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.Contains("budget_exceeded", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -160,16 +168,16 @@ public sealed class SharedStateTests : IAsyncLifetime
         var listed = JsonNode.Parse(await admin.GetStringAsync("/admin/keys"))!["data"]!.AsArray();
         Assert.Contains(listed, k => k!["name"]!.GetValue<string>() == "temp");
 
+        // The other replica hears of the revocation over Redis; it forgets the key it remembered as it does.
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _b.Services.GetRequiredService<IKeyStore>().KeyRevoked += hash => heard.TrySetResult(hash);
+
         using var revoked = await admin.DeleteAsync("/admin/keys/temp");
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await ChatAsync(a)).StatusCode);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while ((await ChatAsync(b)).StatusCode != HttpStatusCode.Unauthorized)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the revocation did not reach the other replica");
-            await Task.Delay(50);
-        }
+        Assert.Equal(KeyHasher.Hash(key), await heard.Task.WaitAsync(Backstop));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ChatAsync(b)).StatusCode);
     }
 
     [Fact]
@@ -219,18 +227,19 @@ public sealed class SharedStateTests : IAsyncLifetime
         var metrics = await admin.GetStringAsync("/metrics");
         Assert.Contains("gateway_state_store_errors_total{store=\"limits\",policy=\"fail_open\"}", metrics, StringComparison.Ordinal);
 
-        await _redis.StartAgainAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        HttpStatusCode status;
-        do
+        // The client reconnects on its own schedule and says so; a pause after a timeout during the outage ends too.
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _a.Services.GetRequiredService<RedisConnection>().Multiplexer.ConnectionRestored += (_, e) =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "limits were not enforced through Redis again");
-            await Task.Delay(200);
-            using var response = await ChatAsync(limited);
-            status = response.StatusCode;
-            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.TooManyRequests);
-        }
-        while (!await UsesRedisAsync());
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                restored.TrySetResult();
+            }
+        };
+        await _redis.StartAgainAsync();
+        await restored.Task.WaitAsync(Backstop);
+        _time.Advance(new RedisStateOptions().PauseAfterTimeout);
+        await Poll.UntilAsync(UsesRedisAsync, "limits were not enforced through Redis again");
 
         async Task<bool> UsesRedisAsync()
         {

@@ -1,9 +1,12 @@
 using Gateway.State;
+using Gateway.TestUtilities;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.State;
 
 public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
 {
+    private readonly FakeTimeProvider _time = new(TimerAwareTimeProvider.DefaultStart);
     private readonly string _prefix = RedisReplica.UniquePrefix();
     private readonly List<RedisReplica> _replicas = [];
 
@@ -20,15 +23,20 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
         var outcomes = await a.Feedback.ExportAsync(default).ToListAsync();
         Assert.Equal([0.8, 0.25], outcomes.Select(o => o.Score));
         Assert.All(outcomes, o => Assert.Equal(record, o.Request));
-        Assert.All(outcomes, o => Assert.InRange(o.ScoredAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.All(outcomes, o => Assert.Equal(_time.GetUtcNow(), o.ScoredAt));
     }
 
     [Fact]
     public async Task AddFeedbackAsync_UnknownOrExpiredRequest_ReturnsFalse()
     {
         var replica = Replica();
+        await replica.Feedback.RecordRequestAsync(Record("long"), TimeSpan.FromHours(1), default);
         await replica.Feedback.RecordRequestAsync(Record("short"), TimeSpan.FromMilliseconds(100), default);
-        await Task.Delay(300);
+        var ttl = await replica.Connection.Database.KeyTimeToLiveAsync(_prefix + "feedback:request:long");
+        // Redis expires the record on its own clock; the short record's TTL is not read, it may already be gone.
+        await Poll.UntilAsync(async () => !await replica.Connection.Database.KeyExistsAsync(_prefix + "feedback:request:short"), "Redis never expired the record");
+
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(30), TimeSpan.FromHours(1));
 
         Assert.False(await replica.Feedback.AddFeedbackAsync("short", 1, null, default));
         Assert.False(await replica.Feedback.AddFeedbackAsync("never", 1, null, default));
@@ -59,7 +67,7 @@ public sealed class RedisFeedbackStoreTests(RedisFixture redis) : IClassFixture<
 
     private RedisReplica Replica(StateOptions? bounds = null)
     {
-        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix, bounds: bounds);
+        var replica = new RedisReplica(redis.Server.ConnectionString, _prefix, _time, bounds: bounds);
         _replicas.Add(replica);
         return replica;
     }

@@ -16,12 +16,17 @@ namespace Gateway.IntegrationTests.State;
 /// </summary>
 internal sealed class RedisReplica : IDisposable
 {
-    public RedisReplica(string connectionString, string prefix, TimeProvider? time = null, RedisStateOptions? options = null, StateOptions? bounds = null)
+    /// <param name="time">The stores' clock: limit windows, feedback timestamps.</param>
+    /// <param name="connectionTime">
+    /// The connection's clock, for its pause after a timeout; real time unless a test plays the pause. The client
+    /// library measures the operation timeout itself, in real time.
+    /// </param>
+    public RedisReplica(string connectionString, string prefix, TimeProvider? time = null, RedisStateOptions? options = null, StateOptions? bounds = null,
+        TimeProvider? connectionTime = null)
     {
         time ??= TimeProvider.System;
         var settings = Options.Create((options ?? new RedisStateOptions()) with { ConnectionString = connectionString, Prefix = prefix });
-        // The connection measures its timeouts in real time, like the client library does.
-        Connection = new RedisConnection(settings, TimeProvider.System, NullLogger<RedisConnection>.Instance);
+        Connection = new RedisConnection(settings, connectionTime ?? TimeProvider.System, NullLogger<RedisConnection>.Instance);
         Limits = new RedisLimitStore(Connection, settings, time, Events, NullLogger<RedisLimitStore>.Instance);
         Cache = new RedisResponseCache(Connection, settings, time, Events, NullLogger<RedisResponseCache>.Instance);
         Keys = new RedisKeyStore(Connection, settings, time, Events, NullLogger<RedisKeyStore>.Instance);

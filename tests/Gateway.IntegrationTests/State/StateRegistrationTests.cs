@@ -1,7 +1,9 @@
 using Gateway.Redis;
 using Gateway.State;
+using Gateway.TestUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.State;
 
@@ -31,7 +33,9 @@ public sealed class StateRegistrationTests(RedisFixture redis) : IClassFixture<R
             ["Gateway:Redis:ConnectionString"] = redis.Server.ConnectionString,
             ["Gateway:Redis:Prefix"] = prefix,
         }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        // A fixed clock: request limits count per calendar minute, and the four acquires must share one.
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(TimerAwareTimeProvider.DefaultStart));
         services.AddGatewayState(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

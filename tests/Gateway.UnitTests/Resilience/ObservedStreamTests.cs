@@ -3,6 +3,7 @@ using System.Text;
 using Gateway.Host.Catalog;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Resilience;
+using Gateway.TestUtilities;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.UnitTests.Resilience;
@@ -84,12 +85,19 @@ public sealed class ObservedStreamTests
     [Fact]
     public async Task Read_EventStreamThatHangs_EndsWithErrorEventAfterIdleTimeout()
     {
-        var feature = Feature(timeout: "00:00:00.200");
+        var time = new TimerAwareTimeProvider();
+        var feature = Feature(timeout: "00:02:00");
         var inner = new BreakingStream(Encoding.UTF8.GetBytes("data: {}\n\n"), hang: true);
 
-        var text = await ReadAllAsync(new ObservedStream(inner, feature, eventStream: true));
+        var reading = ReadAllAsync(new ObservedStream(inner, feature, eventStream: true, time));
+        // The read that hangs armed its idle timer before it began; just short of the timeout it still waits.
+        await inner.Hanging.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromMilliseconds(1));
+        Assert.False(reading.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var text = await reading.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Contains("no data for 0.2 s", text, StringComparison.Ordinal);
+        Assert.Contains("no data for 120 s", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,7 +112,11 @@ public sealed class ObservedStreamTests
     /// <summary>Returns its bytes, then fails (or never answers) on the next read.</summary>
     private sealed class BreakingStream(byte[] first, bool hang = false) : Stream
     {
+        private readonly TaskCompletionSource _hanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _sent;
+
+        /// <summary>Completes when a read has begun to hang.</summary>
+        public Task Hanging => _hanging.Task;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -123,6 +135,7 @@ public sealed class ObservedStreamTests
 
             if (hang)
             {
+                _hanging.TrySetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 

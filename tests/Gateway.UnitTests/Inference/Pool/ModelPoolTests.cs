@@ -1,4 +1,5 @@
 using Gateway.Inference.Pool;
+using Gateway.TestUtilities;
 using Gateway.TestUtilities.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,11 @@ namespace Gateway.UnitTests.Inference.Pool;
 
 public sealed class ModelPoolTests : IAsyncDisposable
 {
+    /// <summary>A backstop for waits on the pool's own signals; none of them waits on the clock.</summary>
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TimerAwareTimeProvider _time = new();
     private readonly FakeModelServerLauncher _launcher = new();
     private readonly FakeModelServerProbe _probe = new();
     private ModelPool? _pool;
@@ -40,9 +46,9 @@ public sealed class ModelPoolTests : IAsyncDisposable
     {
         var pool = CreatePool(new ModelPoolOptions { MemoryBudgetBytes = 250 }, ("a", Model(100)), ("b", Model(100)), ("c", Model(100)));
         await pool.EnsureStartedAsync("a");
-        await Task.Delay(5);
+        _time.Advance(TimeSpan.FromSeconds(1));
         await pool.EnsureStartedAsync("b");
-        await Task.Delay(5);
+        _time.Advance(TimeSpan.FromSeconds(1));
         await pool.EnsureStartedAsync("a"); // a is now more recent than b
 
         await pool.EnsureStartedAsync("c");
@@ -92,7 +98,7 @@ public sealed class ModelPoolTests : IAsyncDisposable
         var restarted = NextEndpoint(pool);
 
         _launcher.Started[0].Crash();
-        var second = await restarted.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await restarted.WaitAsync(Backstop);
 
         Assert.NotEqual(first, second);
         Assert.Equal(second, await pool.EnsureStartedAsync("a"));
@@ -106,16 +112,17 @@ public sealed class ModelPoolTests : IAsyncDisposable
         await pool.EnsureStartedAsync("a");
         var restarted = NextEndpoint(pool);
         _launcher.Started[0].Crash();
-        await restarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await restarted.WaitAsync(Backstop);
 
         var down = NextEndpoint(pool, up: false);
         _launcher.Started[1].Crash();
-        await down.WaitAsync(TimeSpan.FromSeconds(10));
+        await down.WaitAsync(Backstop);
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
 
         Assert.Contains("exited unexpectedly", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_launcher.Started[1].RecentErrors, error.Message, StringComparison.Ordinal);
-        Assert.InRange(error.RetryAfter!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        // The second crash in a row waits RestartBackoff; no time has passed since.
+        Assert.Equal(TimeSpan.FromHours(1), error.RetryAfter);
         Assert.Equal(2, _launcher.Started.Count);
         Assert.Equal(2, pool.Get("a").Restarts);
     }
@@ -134,7 +141,7 @@ public sealed class ModelPoolTests : IAsyncDisposable
     [Fact]
     public async Task SuperviseAsync_ServerReportsItsDecodeLoopStalled_KillsAndRestartsIt()
     {
-        var pool = CreatePool(new ModelPoolOptions { HealthInterval = TimeSpan.FromMilliseconds(20), HealthFailuresBeforeRestart = 2 }, ("a", Model(100)));
+        var pool = CreatePool(new ModelPoolOptions { HealthInterval = HealthInterval, HealthFailuresBeforeRestart = 2 }, ("a", Model(100)));
         await pool.EnsureStartedAsync("a");
         var stalled = _launcher.Started[0].Address;
         _probe.Stalled = uri => uri == stalled;
@@ -142,7 +149,12 @@ public sealed class ModelPoolTests : IAsyncDisposable
         using var cts = new CancellationTokenSource();
         var loop = pool.SuperviseAsync(cts.Token);
 
-        await restarted.WaitAsync(TimeSpan.FromSeconds(10));
+        // One health check that finds the decode loop stalled is not enough; the second restarts the server.
+        await NextHealthCheckAsync();
+        await _time.WhenTimerArmedAsync(HealthInterval).WaitAsync(Backstop);
+        Assert.False(restarted.IsCompleted);
+        await NextHealthCheckAsync();
+        await restarted.WaitAsync(Backstop);
         await cts.CancelAsync();
         await loop;
 
@@ -167,17 +179,20 @@ public sealed class ModelPoolTests : IAsyncDisposable
     [Fact]
     public async Task EnsureStartedAsync_LoadFails_RecordsErrorAndRetriesAfterBackoff()
     {
-        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromMilliseconds(100) }, ("a", Model(100)));
+        var pool = CreatePool(new ModelPoolOptions { RestartBackoff = TimeSpan.FromSeconds(10) }, ("a", Model(100)));
         _launcher.FailWith = "bad magic";
 
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
-        var again = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
         _launcher.FailWith = null;
-        await Task.Delay(150);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        var again = await Assert.ThrowsAsync<ModelUnavailableException>(() => pool.EnsureStartedAsync("a"));
+        _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Contains("bad magic", error.Message, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), error.RetryAfter);
-        Assert.Contains("Retrying", again.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(10), error.RetryAfter);
+        // Within the backoff the pool does not try again, however the launch would go now.
+        Assert.Contains("Retrying in 1 s", again.Message, StringComparison.Ordinal);
+        Assert.Empty(_launcher.Started);
         Assert.Equal(LocalModelState.Failed, pool.Get("a").State);
         await pool.EnsureStartedAsync("a");
         Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
@@ -200,15 +215,22 @@ public sealed class ModelPoolTests : IAsyncDisposable
     [Fact]
     public async Task SuperviseAsync_IdleBeyondKeepAlive_UnloadsTheModel()
     {
-        var pool = CreatePool(new ModelPoolOptions { HealthInterval = TimeSpan.FromMilliseconds(20) }, ("a", Model(100) with { KeepAlive = TimeSpan.FromMilliseconds(50) }));
+        var pool = CreatePool(new ModelPoolOptions { HealthInterval = HealthInterval }, ("a", Model(100) with { KeepAlive = TimeSpan.FromSeconds(5) }));
         await pool.EnsureStartedAsync("a");
+        var unloaded = NextEndpoint(pool, up: false);
         using var cts = new CancellationTokenSource();
         var loop = pool.SuperviseAsync(cts.Token);
 
-        await WaitUntil(() => pool.Get("a").State == LocalModelState.Unloaded);
+        // A check within the keep-alive leaves the model; the one after it unloads it.
+        await NextHealthCheckAsync();
+        await _time.WhenTimerArmedAsync(HealthInterval).WaitAsync(Backstop);
+        Assert.Equal(LocalModelState.Ready, pool.Get("a").State);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await unloaded.WaitAsync(Backstop);
         await cts.CancelAsync();
         await loop;
 
+        Assert.Equal(LocalModelState.Unloaded, pool.Get("a").State);
         Assert.True(_launcher.Started[0].Disposed);
     }
 
@@ -217,20 +239,27 @@ public sealed class ModelPoolTests : IAsyncDisposable
     {
         var pool = CreatePool(new ModelPoolOptions
         {
-            HealthInterval = TimeSpan.FromMilliseconds(20),
+            HealthInterval = HealthInterval,
             HealthFailuresBeforeRestart = 2,
-            RestartBackoff = TimeSpan.FromMilliseconds(10),
+            RestartBackoff = TimeSpan.FromHours(1),
         }, ("a", Model(100)));
         await pool.EnsureStartedAsync("a");
         var sick = _launcher.Started[0].Address;
         _probe.Healthy = uri => uri != sick;
+        var restarted = NextEndpoint(pool);
         using var cts = new CancellationTokenSource();
         var loop = pool.SuperviseAsync(cts.Token);
 
-        await WaitUntil(() => pool.Get("a") is { State: LocalModelState.Ready, Restarts: 1 });
+        // The first failed check is not enough; the second kills the server, and a first crash restarts at once.
+        await NextHealthCheckAsync();
+        await _time.WhenTimerArmedAsync(HealthInterval).WaitAsync(Backstop);
+        Assert.False(restarted.IsCompleted);
+        await NextHealthCheckAsync();
+        await restarted.WaitAsync(Backstop);
         await cts.CancelAsync();
         await loop;
 
+        Assert.Equal((LocalModelState.Ready, 1), (pool.Get("a").State, pool.Get("a").Restarts));
         Assert.Equal(2, _launcher.Started.Count);
         Assert.True(_launcher.Started[0].Disposed);
     }
@@ -239,10 +268,13 @@ public sealed class ModelPoolTests : IAsyncDisposable
     public async Task StartEagerModels_EagerModel_StartsWithoutARequest()
     {
         var pool = CreatePool(new ModelPoolOptions(), ("eager", Model(100) with { Eager = true }), ("lazy", Model(100)));
+        var started = NextEndpoint(pool);
 
         pool.StartEagerModels();
+        var baseUri = await started.WaitAsync(Backstop);
 
-        await WaitUntil(() => pool.Get("eager").State == LocalModelState.Ready);
+        Assert.Equal(new Uri(Assert.Single(_launcher.Started).Address, "v1/"), baseUri);
+        Assert.Equal(LocalModelState.Ready, pool.Get("eager").State);
         Assert.Equal(LocalModelState.Unloaded, pool.Get("lazy").State);
     }
 
@@ -254,20 +286,17 @@ public sealed class ModelPoolTests : IAsyncDisposable
             catalog.Models[name] = model;
         }
         _pool = new ModelPool(new StaticOptionsMonitor<ModelPoolOptions>(options), new StaticOptionsMonitor<LocalModelCatalog>(catalog),
-            _launcher, _probe, TimeProvider.System, NullLogger<ModelPool>.Instance);
+            _launcher, _probe, _time, NullLogger<ModelPool>.Instance);
         return _pool;
     }
 
     private static LocalModelOptions Model(long memory) => new() { Provider = "local", Path = "/models/m.gguf", MemoryBytes = memory };
 
-    private static async Task WaitUntil(Func<bool> condition)
+    /// <summary>Lets the supervision loop run its next pass: once it waits for its interval, the interval passes.</summary>
+    private async Task NextHealthCheckAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(10);
-        }
+        await _time.WhenTimerArmedAsync(HealthInterval).WaitAsync(Backstop);
+        _time.Advance(HealthInterval);
     }
 
     public async ValueTask DisposeAsync()
