@@ -16,6 +16,9 @@ public static class GatewayApiKeys
     /// The key a verb calls the gateway with: <paramref name="given"/> (its <c>--key</c>) when set, else
     /// <see cref="Variable"/> when set and not empty, else <see cref="Development"/>.
     /// </summary>
-    public static string Resolve(string? given) =>
-        given ?? (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } fromEnvironment ? fromEnvironment : Development);
+    public static string Resolve(string? given) => Resolve(given, Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>As <see cref="Resolve(string?)"/>, with <paramref name="variable"/> as the value of <see cref="Variable"/>.</summary>
+    public static string Resolve(string? given, string? variable) =>
+        given ?? (string.IsNullOrEmpty(variable) ? Development : variable);
 }
