@@ -82,26 +82,25 @@ internal sealed partial class BatchScheduler
         foreach (var s in _active.ToArray())
         {
             s.PeakBatch = Math.Max(s.PeakBatch, inBatch);
-            if (s.PromptLogits.Count > 0)
-            {
-                ScorePrompt(s);
-            }
-            if (s.LogitIndex < 0)
-            {
-                continue;
-            }
             var index = s.LogitIndex;
             s.LogitIndex = -1;
             try
             {
-                Sample(s, index);
+                if (s.PromptLogits.Count > 0)
+                {
+                    ScorePrompt(s);
+                }
+                if (index >= 0)
+                {
+                    Sample(s, index);
+                }
             }
 #pragma warning disable CA1031 // One request's sampling failure must not end the others'.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 ModelServerLog.SequenceFailed(_logger, e);
-                s.Job.Emit(new GenerationEvent.Failed($"Sampling failed: {e.Message}"));
+                s.Job.Emit(new GenerationEvent.Failed("Generating this request failed; other requests on the model go on."));
                 Release(s);
             }
         }

@@ -136,7 +136,7 @@ internal sealed partial class BatchScheduler : IDisposable
             catch (Exception ex)
             {
                 ModelServerLog.LoopFailed(_logger, ex);
-                FailAll($"The model server failed while decoding: {ex.Message}");
+                FailAll("The model server failed while decoding; the request was not completed.");
             }
         }
         FailAll("The model server is shutting down.");
@@ -200,7 +200,8 @@ internal sealed partial class BatchScheduler : IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                job.Emit(new GenerationEvent.Failed($"The request could not start: {e.Message}"));
+                ModelServerLog.SequenceFailed(_logger, e);
+                job.Emit(new GenerationEvent.Failed("The request could not start on this model."));
                 ReleaseSlot(job);
                 job.Close();
                 continue;
