@@ -13,7 +13,6 @@ namespace Gateway.Bench.Inference;
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
-    private const string DevelopmentKey = "sk-gateway-dev";
 
     private readonly Process _process;
     private readonly string _configDirectory;
@@ -74,7 +73,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public static HttpClient CreateClient()
     {
         var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayApiKeys.Development);
         return client;
     }
 

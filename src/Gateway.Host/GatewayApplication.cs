@@ -121,7 +121,7 @@ public static partial class GatewayApplication
         var keys = app.Services.GetRequiredService<KeyStore>();
         if (keys.DevelopmentKeyActive)
         {
-            LogDevelopmentKey(logger, KeySnapshot.DevelopmentKey);
+            LogDevelopmentKey(logger, GatewayApiKeys.Development);
         }
         else if (keys.Current.Count == 0)
         {

@@ -14,7 +14,7 @@ namespace Gateway.TestUtilities;
 /// <summary>A real gateway on Kestrel, bound to a free loopback port, with its own config folder.</summary>
 public sealed class GatewayTestHost : IAsyncDisposable
 {
-    public const string DevelopmentKey = "sk-gateway-dev";
+    public const string DevelopmentKey = GatewayApiKeys.Development;
 
     private readonly WebApplication _app;
 

@@ -9,8 +9,6 @@ namespace Gateway.Cli.Craft;
 internal static class CraftCliCommon
 {
     public const string DefaultGateway = "http://localhost:8080";
-    public const string DevelopmentKey = "sk-gateway-dev";
-    public const string KeyVariable = "GATEWAY_API_KEY";
     public const string RedisVariable = "Gateway__Redis__ConnectionString";
 
     public static Option<string> ToolsetsOption() => new("--toolsets")

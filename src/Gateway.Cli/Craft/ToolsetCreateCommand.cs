@@ -26,7 +26,7 @@ internal static class ToolsetCreateCommand
         CraftCliCommon.ValidateName(name);
         var data = new Option<FileInfo>("--data") { Description = "JSONL of solved problems: {\"id\",\"problem\",\"answer\"} per line.", Required = true };
         var gateway = new Option<string>("--gateway") { Description = "The gateway's base URL.", DefaultValueFactory = _ => CraftCliCommon.DefaultGateway };
-        var key = new Option<string?>("--key") { Description = $"API key for the gateway (default: ${CraftCliCommon.KeyVariable}, else the development key)." };
+        var key = new Option<string?>("--key") { Description = $"API key for the gateway (default: ${GatewayApiKeys.Variable}, else the development key)." };
         var model = new Option<string>("--model") { Description = "The model that writes and abstracts the tools ('auto' lets the router choose).", DefaultValueFactory = _ => "auto" };
         var sample = CraftCliCommon.Positive(new Option<int>("--sample") { Description = "How many diverse problems to make tools from.", DefaultValueFactory = _ => 20 });
         var seed = new Option<int>("--seed") { Description = "Seeds the sample and the model's sampling.", DefaultValueFactory = _ => 0 };
@@ -49,7 +49,7 @@ internal static class ToolsetCreateCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var toolset = parse.GetValue(name)!;
-            var apiKey = parse.GetValue(key) ?? (Environment.GetEnvironmentVariable(CraftCliCommon.KeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : CraftCliCommon.DevelopmentKey);
+            var apiKey = GatewayApiKeys.Resolve(parse.GetValue(key));
             var options = new ToolCreationOptions
             {
                 SampleSize = parse.GetValue(sample),

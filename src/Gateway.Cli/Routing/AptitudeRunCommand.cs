@@ -13,14 +13,12 @@ namespace Gateway.Cli.Routing;
 internal static class AptitudeRunCommand
 {
     public const string DefaultGateway = "http://localhost:8080";
-    public const string DevelopmentKey = "sk-gateway-dev";
-    public const string KeyVariable = "GATEWAY_API_KEY";
 
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "The model to test, as the gateway names it.", Required = true };
         var gateway = new Option<string>("--gateway") { Description = "The gateway's base URL.", DefaultValueFactory = _ => DefaultGateway };
-        var key = new Option<string?>("--key") { Description = $"API key for the gateway (default: ${KeyVariable}, else the development key)." };
+        var key = new Option<string?>("--key") { Description = $"API key for the gateway (default: ${GatewayApiKeys.Variable}, else the development key)." };
         var seed = new Option<int>("--seed") { Description = "Suite seed; compare and combine runs of the same seed.", DefaultValueFactory = _ => AptitudeSuite.DefaultSeed };
         var items = Positive(new Option<int>("--items") { Description = "Items per task.", DefaultValueFactory = _ => AptitudeSuite.DefaultItemsPerTask });
         var concurrency = Positive(new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 });
@@ -59,7 +57,7 @@ internal static class AptitudeRunCommand
             var settings = new AptitudeRunSettings(
                 name,
                 new Uri(parse.GetValue(gateway)!.TrimEnd('/') + "/"),
-                parse.GetValue(key) ?? (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DevelopmentKey),
+                GatewayApiKeys.Resolve(parse.GetValue(key)),
                 parse.GetValue(seed),
                 parse.GetValue(items),
                 new AptitudeRunOptions(name, parse.GetValue(concurrency), parse.GetValue(maxTokens)),

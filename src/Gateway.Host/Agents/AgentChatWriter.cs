@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Agents.Runtime;
+using Gateway.Errors;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Agents;
 
@@ -15,6 +17,7 @@ namespace Gateway.Host.Agents;
 internal sealed class AgentChatWriter : IAgentAnswerSink
 {
     private readonly HttpResponse _response;
+    private readonly SseWriter _events;
     private readonly string _id;
     private readonly string _model;
     private readonly long _created;
@@ -25,6 +28,7 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
     public AgentChatWriter(HttpResponse response, string model, TimeProvider time)
     {
         _response = response;
+        _events = new SseWriter(response);
         _model = model;
         _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         _created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -91,13 +95,14 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
             await WriteAsync(Chunk(null, null, null, Usage(trace)), cancellationToken);
         }
 
-        await _response.WriteAsync("data: [DONE]\n\n", cancellationToken);
+        await _events.WriteDoneAsync(cancellationToken);
     }
 
-    public async Task FailAsync(object error, CancellationToken cancellationToken)
+    /// <summary>Ends the stream with the run's failure as an error event, then <c>[DONE]</c>.</summary>
+    public async Task FailAsync(GatewayError error, CancellationToken cancellationToken)
     {
-        await _response.WriteAsync("data: " + JsonSerializer.Serialize(error) + "\n\n", cancellationToken);
-        await _response.WriteAsync("data: [DONE]\n\n", cancellationToken);
+        await _events.WriteErrorAsync(error, cancellationToken);
+        await _events.WriteDoneAsync(cancellationToken);
     }
 
     private Task WriteChunkAsync(JsonObject delta, string? finishReason, JsonObject? gatewayEvent, CancellationToken cancellationToken) =>
@@ -136,12 +141,10 @@ internal sealed class AgentChatWriter : IAgentAnswerSink
             {
                 _started = true;
                 _response.StatusCode = StatusCodes.Status200OK;
-                _response.ContentType = "text/event-stream";
-                _response.Headers.CacheControl = "no-cache";
+                SseWriter.SetHeaders(_response);
             }
 
-            await _response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", cancellationToken);
-            await _response.Body.FlushAsync(cancellationToken);
+            await _events.WriteAsync(chunk.ToJsonString(), cancellationToken);
         }
         finally
         {

@@ -3,7 +3,6 @@ using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
 using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 
 namespace Gateway.Host.Agents;
@@ -95,8 +94,7 @@ internal sealed class AgentFrontDoor
         var streamed = await RunAsync(name, messages, clientTools, provider, writer, context.RequestAborted);
         if (streamed.ErrorCode is not null)
         {
-            var e = Failure(streamed);
-            await writer.FailAsync(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, context.RequestAborted);
+            await writer.FailAsync(Failure(streamed), context.RequestAborted);
             return;
         }
 

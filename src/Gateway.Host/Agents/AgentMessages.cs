@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Microsoft.Extensions.AI;
 
 namespace Gateway.Host.Agents;

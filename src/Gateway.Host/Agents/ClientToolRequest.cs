@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 

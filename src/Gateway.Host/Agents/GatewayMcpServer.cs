@@ -1,8 +1,8 @@
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Gateway.Agents.Tools.Mcp;
+using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.State;
 using Microsoft.Extensions.Options;
@@ -34,7 +34,7 @@ internal static class GatewayMcpServer
         app.MapMcp(Path).RequireAuthorization(GatewayPolicies.Key).AddEndpointFilter(async (invocation, next) =>
             invocation.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ToolsOptions>>().CurrentValue.ServeMcp
                 ? await next(invocation)
-                : new Api.ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)))
+                : new ErrorResult(GatewayError.NotFound(invocation.HttpContext.Request.Path)))
             .AddEndpointFilter(McpRequestGuard.InvokeAsync);
         return app;
     }

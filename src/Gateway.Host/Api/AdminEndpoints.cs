@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.Errors;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.State;
@@ -89,7 +89,7 @@ internal static class AdminEndpoints
         var stored = new StoredKey(name, KeyHasher.Hash(secret), request.Models ?? [], request.Admin, limits, time.GetUtcNow(), Cache: request.Cache);
         if (!await keys.Managed.CreateAsync(stored, context.RequestAborted))
         {
-            return new ErrorResult(new GatewayError(StatusCodes.Status409Conflict, $"A key named '{name}' exists.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_exists"));
+            return new ErrorResult(new GatewayError(StatusCodes.Status409Conflict, $"A key named '{name}' exists.", OpenAIErrorTypes.InvalidRequest, "name", "key_exists"));
         }
 
         // The development key is public: once a managed key exists it stops working (on other replicas within a second).
@@ -116,14 +116,14 @@ internal static class AdminEndpoints
     private static async Task<IResult> RevokeKeyAsync(HttpContext context, string name, KeyStore keys) =>
         await keys.Managed.RevokeAsync(name, context.RequestAborted)
             ? Results.Json(new { @object = "key.revoked", name })
-            : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
+            : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
 
     private static async Task<IResult> UsageAsync(HttpContext context, string name, KeyStore keys, ILimitStore limits)
     {
         var stored = (await keys.Managed.ListAsync(context.RequestAborted)).FirstOrDefault(k => k.Name == name);
         if (stored is null)
         {
-            return new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
+            return new ErrorResult(new GatewayError(StatusCodes.Status404NotFound, $"No managed key named '{name}'.", OpenAIErrorTypes.InvalidRequest, "name", "key_not_found"));
         }
 
         var states = await limits.PeekAsync(VirtualKey.FromStored(stored).Id, stored.Limits, context.RequestAborted);
@@ -154,10 +154,4 @@ internal static class AdminEndpoints
     }
 
     private static readonly JsonSerializerOptions SnakeCase = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-}
-
-/// <summary>An OpenAI-shaped error as a minimal-API result.</summary>
-internal sealed class ErrorResult(GatewayError error) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext) => GatewayErrorWriter.WriteAsync(httpContext, error);
 }

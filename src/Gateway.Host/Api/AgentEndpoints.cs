@@ -2,11 +2,11 @@ using System.Text.Json;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
+using Gateway.Errors;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
-using Gateway.Host.Errors;
 using Gateway.Host.State;
 
 namespace Gateway.Host.Api;

@@ -1,4 +1,4 @@
-using Gateway.Host.Errors;
+using Gateway.Errors;
 
 namespace Gateway.Host.Api;
 

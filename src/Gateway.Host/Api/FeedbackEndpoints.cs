@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.State;
 using Microsoft.Extensions.Options;
@@ -52,7 +52,7 @@ internal static class FeedbackEndpoints
             return await feedback.AddFeedbackAsync(requestId, score, key.Admin ? null : key.Id, context.RequestAborted)
                 ? Results.Json(new { @object = "feedback", request_id = requestId, score })
                 : new ErrorResult(new GatewayError(StatusCodes.Status404NotFound,
-                    $"No recent request with id '{requestId}' (it may have expired).", Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "request_id", "request_not_found"));
+                    $"No recent request with id '{requestId}' (it may have expired).", OpenAIErrorTypes.InvalidRequest, "request_id", "request_not_found"));
         }
         catch (StateStoreUnavailableException ex)
         {

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.Routing;
 
 namespace Gateway.Host.Api;

@@ -1,12 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
 using Gateway.Host.Responses;
+using Gateway.ServerSentEvents;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Api;
@@ -24,7 +25,7 @@ internal static class ResponsesEndpoints
         endpoints.MapPost("/v1/responses", AnswerAsync).RequireAuthorization(GatewayPolicies.Key);
         endpoints.MapGet("/v1/responses/{id}", (HttpContext context, string id) => GatewayErrorWriter.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"No response with id '{id}' is stored: this gateway does not keep responses.",
-                Gateway.Errors.OpenAIErrorTypes.InvalidRequest, "id", "not_found"))).RequireAuthorization(GatewayPolicies.Key);
+                OpenAIErrorTypes.InvalidRequest, "id", "not_found"))).RequireAuthorization(GatewayPolicies.Key);
         return endpoints;
     }
 
@@ -61,7 +62,7 @@ internal static class ResponsesEndpoints
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             }
 
-            if (!answer.IsSuccessStatusCode || answer.Content.Headers.ContentType?.MediaType is not ("application/json" or "text/event-stream"))
+            if (!answer.IsSuccessStatusCode || answer.Content.Headers.ContentType?.MediaType is not ("application/json" or SseFraming.ContentType))
             {
                 // The chat endpoint's OpenAI-shaped error is the Responses API's too; a retry hint stays with it.
                 context.Response.StatusCode = (int)answer.StatusCode;
@@ -75,7 +76,7 @@ internal static class ResponsesEndpoints
             }
 
             var response = new ResponseObject(root, time.GetUtcNow().ToUnixTimeSeconds());
-            if (answer.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            if (answer.Content.Headers.ContentType?.MediaType == SseFraming.ContentType)
             {
                 await using var body = await answer.Content.ReadAsStreamAsync(aborted);
                 await new ResponseEventStream(context.Response, response).RunAsync(body, aborted);
@@ -114,7 +115,7 @@ internal sealed class ResponsesLoopback(AgentEndpointAddress address) : IDisposa
 
         if (stream)
         {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseFraming.ContentType));
         }
 
         return await _http.SendAsync(request, stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, cancellationToken);

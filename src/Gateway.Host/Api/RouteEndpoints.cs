@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Routing;
 using Gateway.Host.State;

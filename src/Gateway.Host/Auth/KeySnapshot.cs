@@ -7,9 +7,6 @@ namespace Gateway.Host.Auth;
 /// <summary>The configured virtual keys by hash; replaced whole on reload.</summary>
 internal sealed class KeySnapshot
 {
-    /// <summary>The key the embedded default accepts when no keys are configured.</summary>
-    public const string DevelopmentKey = "sk-gateway-dev";
-
     public const string SectionPath = "Gateway:Keys";
 
     private readonly FrozenDictionary<string, VirtualKey> _byHash;
@@ -73,7 +70,7 @@ internal sealed class KeySnapshot
         var developmentKeyActive = keys.Count == 0 && allowDevelopmentKey;
         if (developmentKeyActive)
         {
-            var hash = KeyHasher.Hash(DevelopmentKey);
+            var hash = KeyHasher.Hash(GatewayApiKeys.Development);
             keys[hash] = new VirtualKey("development", null, Admin: true, Id: VirtualKey.IdOf(hash));
         }
 

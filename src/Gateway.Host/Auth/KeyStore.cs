@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Gateway.Errors;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.State;
 
 namespace Gateway.Host.Auth;
@@ -23,7 +23,7 @@ internal sealed class KeyStore : IDisposable
     private readonly ReloadingSnapshot<KeySnapshot> _snapshot;
     private readonly IKeyStore _managed;
     private readonly TimeProvider _time;
-    private readonly string _developmentKeyHash = KeyHasher.Hash(KeySnapshot.DevelopmentKey);
+    private readonly string _developmentKeyHash = KeyHasher.Hash(GatewayApiKeys.Development);
 
     // Valid keys and unknown ones apart: a flood of wrong keys may fill (and clear) only the second.
     private readonly ConcurrentDictionary<string, (VirtualKey Key, DateTimeOffset Until)> _known = new(StringComparer.Ordinal);

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Gateway.Host.FrontDoor;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
+using Gateway.Errors;
 using Gateway.Host.Agents;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.State;
 using Gateway.State;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Gateway.Errors;
 using Gateway.Host.Catalog;
-using Gateway.Host.Errors;
 using Gateway.Host.LocalModels;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;

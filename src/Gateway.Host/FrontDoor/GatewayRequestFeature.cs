@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
+using Gateway.Errors;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
-using Gateway.Host.Errors;
 
 namespace Gateway.Host.FrontDoor;
 

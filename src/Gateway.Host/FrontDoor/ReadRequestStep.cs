@@ -1,5 +1,5 @@
+using Gateway.Errors;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.FrontDoor;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Gateway.Inference.Protocol;
 
 namespace Gateway.Host.FrontDoor;

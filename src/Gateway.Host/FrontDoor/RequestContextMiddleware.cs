@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Gateway.Host.Metrics;
 
 namespace Gateway.Host.FrontDoor;

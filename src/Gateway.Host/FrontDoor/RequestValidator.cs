@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 
 namespace Gateway.Host.FrontDoor;
 

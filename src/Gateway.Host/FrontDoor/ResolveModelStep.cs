@@ -1,8 +1,8 @@
+using Gateway.Errors;
 using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.Routing;
 
 namespace Gateway.Host.FrontDoor;

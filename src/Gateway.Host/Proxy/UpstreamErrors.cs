@@ -1,5 +1,5 @@
+using Gateway.Errors;
 using Gateway.Host.Catalog;
-using Gateway.Host.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Host.Proxy;

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Host.FrontDoor;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Resilience;
 
@@ -28,7 +29,7 @@ internal sealed class ObservedContent : HttpContent
     }
 
     private static bool IsEventStream(HttpContent content) =>
-        string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        string.Equals(content.Headers.ContentType?.MediaType, SseFraming.ContentType, StringComparison.OrdinalIgnoreCase);
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
         new ObservedStream(await _inner.ReadAsStreamAsync(), _feature, IsEventStream(_inner), _time);

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 using Gateway.Host.FrontDoor;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Resilience;
 
@@ -16,7 +17,6 @@ internal sealed partial class ObservedStream : Stream
 {
     private const int CaptureLimit = 1024 * 1024;
     private const int TailLength = 1024;
-    private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
 
     private readonly Stream _inner;
     private readonly GatewayRequestFeature _feature;
@@ -165,13 +165,7 @@ internal sealed partial class ObservedStream : Stream
             throw new IOException(message, error);
         }
 
-        var payload = GatewayErrorWriter.Serialize(GatewayError.Upstream(502, message, "upstream_stream_error"));
-        var bytes = new byte[DataPrefix.Length + 1 + payload.Length + 2];
-        DataPrefix.CopyTo(bytes);
-        bytes[DataPrefix.Length] = (byte)' ';
-        payload.CopyTo(bytes.AsSpan(DataPrefix.Length + 1));
-        bytes[^2] = (byte)'\n';
-        bytes[^1] = (byte)'\n';
+        var bytes = SseFraming.ErrorEvent(GatewayError.Upstream(502, message, "upstream_stream_error"));
         // Events already complete go out first; the error event ends the stream after them.
         var pending = _outputEnd - _outputStart;
         var output = new byte[pending + bytes.Length];
@@ -222,7 +216,7 @@ internal sealed partial class ObservedStream : Stream
         var consumed = 0;
         while (true)
         {
-            var end = EventEnd(span[consumed..]);
+            var end = SseFraming.EventEnd(span[consumed..]);
             if (end < 0)
             {
                 break;
@@ -240,20 +234,6 @@ internal sealed partial class ObservedStream : Stream
         _eventsLength -= consumed;
     }
 
-    /// <summary>Length of the first complete event including its blank-line terminator, or -1.</summary>
-    private static int EventEnd(ReadOnlySpan<byte> span)
-    {
-        var lf = span.IndexOf("\n\n"u8);
-        var crlf = span.IndexOf("\r\n\r\n"u8);
-        return (lf, crlf) switch
-        {
-            (< 0, < 0) => -1,
-            (>= 0, < 0) => lf + 2,
-            (< 0, >= 0) => crlf + 4,
-            _ => lf < crlf ? lf + 2 : crlf + 4,
-        };
-    }
-
     /// <summary>Reads usage from an event; returns true when the event is to be dropped.</summary>
     private bool ObserveEvent(ReadOnlySpan<byte> @event)
     {
@@ -263,13 +243,12 @@ internal sealed partial class ObservedStream : Stream
             return false;
         }
 
-        var data = @event.TrimEnd("\r\n"u8);
-        if (!data.StartsWith(DataPrefix))
+        if (!SseFraming.TryGetData(@event, out var data))
         {
             return false;
         }
 
-        if (!UsageParser.TryParse(data[DataPrefix.Length..], out var usage, out var choicesEmpty) || usage.Total == 0)
+        if (!UsageParser.TryParse(data, out var usage, out var choicesEmpty) || usage.Total == 0)
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Responses;
 
@@ -12,6 +13,7 @@ namespace Gateway.Host.Responses;
 /// </summary>
 internal sealed class ResponseEventStream(HttpResponse http, ResponseObject response)
 {
+    private readonly SseWriter _events = new(http);
     private readonly Dictionary<int, ToolCallState> _calls = [];
     private int _sequence;
     private TextState? _text;
@@ -36,45 +38,32 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
 
     public async Task RunAsync(Stream chat, CancellationToken cancellationToken)
     {
-        http.ContentType = "text/event-stream";
-        http.Headers.CacheControl = "no-cache";
-        await WriteAsync("response.created", new JsonObject { ["response"] = response.ToJson("in_progress") }, cancellationToken);
-        await WriteAsync("response.in_progress", new JsonObject { ["response"] = response.ToJson("in_progress") }, cancellationToken);
-        await http.Body.FlushAsync(cancellationToken);
+        SseWriter.SetHeaders(http);
+        Write("response.created", new JsonObject { ["response"] = response.ToJson("in_progress") });
+        Write("response.in_progress", new JsonObject { ["response"] = response.ToJson("in_progress") });
+        await _events.FlushAsync(cancellationToken);
 
-        using var reader = new StreamReader(chat, Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var data in SseDataReader.ReadAsync(chat, cancellationToken))
         {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var data = line["data:".Length..].Trim();
-            if (data == "[DONE]")
-            {
-                break;
-            }
-
             using var chunk = JsonDocument.Parse(data);
             if (chunk.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                await FailAsync(error, cancellationToken);
+                Fail(error);
+                await _events.FlushAsync(cancellationToken);
                 return;
             }
 
-            await ChunkAsync(chunk.RootElement, cancellationToken);
-            await http.Body.FlushAsync(cancellationToken);
+            Chunk(chunk.RootElement);
+            await _events.FlushAsync(cancellationToken);
         }
 
-        await CloseItemsAsync(cancellationToken);
+        CloseItems();
         var final = response.ToJson();
-        await WriteAsync(final["status"]!.GetValue<string>() == "incomplete" ? "response.incomplete" : "response.completed",
-            new JsonObject { ["response"] = final }, cancellationToken);
-        await http.Body.FlushAsync(cancellationToken);
+        Write(final["status"]!.GetValue<string>() == "incomplete" ? "response.incomplete" : "response.completed", new JsonObject { ["response"] = final });
+        await _events.FlushAsync(cancellationToken);
     }
 
-    private async Task ChunkAsync(JsonElement chunk, CancellationToken cancellationToken)
+    private void Chunk(JsonElement chunk)
     {
         if (chunk.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
         {
@@ -96,14 +85,14 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         {
             if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
             {
-                await TextAsync(text, response.WantsLogprobs ? [.. ResponseObject.ChatLogprobs(choice)] : [], cancellationToken);
+                Text(text, response.WantsLogprobs ? [.. ResponseObject.ChatLogprobs(choice)] : []);
             }
 
             if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
             {
                 foreach (var call in calls.EnumerateArray())
                 {
-                    await ToolCallAsync(call, cancellationToken);
+                    ToolCall(call);
                 }
             }
         }
@@ -114,18 +103,18 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         }
     }
 
-    private async Task TextAsync(string text, JsonArray logprobs, CancellationToken cancellationToken)
+    private void Text(string text, JsonArray logprobs)
     {
         if (_text is null)
         {
             _text = new TextState(ResponseObject.NewItemId("msg"), response.Output.Count);
             response.Output.Add(ResponseObject.MessageItem(_text.Id, "", "in_progress"));
-            await WriteAsync("response.output_item.added", new JsonObject
+            Write("response.output_item.added", new JsonObject
             {
                 ["output_index"] = _text.OutputIndex,
                 ["item"] = ResponseObject.MessageItem(_text.Id, "", "in_progress"),
-            }, cancellationToken);
-            await WriteAsync("response.content_part.added", Part(_text, ResponseObject.TextPart("")), cancellationToken);
+            });
+            Write("response.content_part.added", Part(_text, ResponseObject.TextPart("")));
         }
 
         _text.Text.Append(text);
@@ -133,49 +122,49 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         {
             _text.Logprobs.Add(token?.DeepClone());
         }
-        await WriteAsync("response.output_text.delta", new JsonObject
+        Write("response.output_text.delta", new JsonObject
         {
             ["item_id"] = _text.Id,
             ["output_index"] = _text.OutputIndex,
             ["content_index"] = 0,
             ["delta"] = text,
             ["logprobs"] = logprobs,
-        }, cancellationToken);
+        });
     }
 
-    private async Task ToolCallAsync(JsonElement call, CancellationToken cancellationToken)
+    private void ToolCall(JsonElement call)
     {
         var index = call.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
         var function = call.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? f : default;
         if (!_calls.TryGetValue(index, out var state))
         {
-            await CloseTextAsync(cancellationToken);
+            CloseText();
             var callId = call.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : ResponseObject.NewItemId("call");
             var name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var nm) && nm.ValueKind == JsonValueKind.String ? nm.GetString()! : "";
             state = new ToolCallState(ResponseObject.NewItemId("fc"), response.Output.Count, callId, name);
             _calls[index] = state;
             response.Output.Add(ResponseObject.FunctionCallItem(state.Id, callId, name, "", "in_progress"));
-            await WriteAsync("response.output_item.added", new JsonObject
+            Write("response.output_item.added", new JsonObject
             {
                 ["output_index"] = state.OutputIndex,
                 ["item"] = ResponseObject.FunctionCallItem(state.Id, callId, name, "", "in_progress"),
-            }, cancellationToken);
+            });
         }
 
         if (function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var args)
             && args.ValueKind == JsonValueKind.String && args.GetString() is { Length: > 0 } fragment)
         {
             state.Arguments.Append(fragment);
-            await WriteAsync("response.function_call_arguments.delta", new JsonObject
+            Write("response.function_call_arguments.delta", new JsonObject
             {
                 ["item_id"] = state.Id,
                 ["output_index"] = state.OutputIndex,
                 ["delta"] = fragment,
-            }, cancellationToken);
+            });
         }
     }
 
-    private async Task CloseTextAsync(CancellationToken cancellationToken)
+    private void CloseText()
     {
         if (_text is null)
         {
@@ -184,42 +173,42 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
 
         var text = _text.Text.ToString();
         var logprobs = response.WantsLogprobs ? _text.Logprobs : null;
-        await WriteAsync("response.output_text.done", new JsonObject
+        Write("response.output_text.done", new JsonObject
         {
             ["item_id"] = _text.Id,
             ["output_index"] = _text.OutputIndex,
             ["content_index"] = 0,
             ["text"] = text,
             ["logprobs"] = _text.Logprobs.DeepClone(),
-        }, cancellationToken);
-        await WriteAsync("response.content_part.done", Part(_text, ResponseObject.TextPart(text, logprobs)), cancellationToken);
+        });
+        Write("response.content_part.done", Part(_text, ResponseObject.TextPart(text, logprobs)));
         var item = ResponseObject.MessageItem(_text.Id, text, "completed", logprobs);
         response.Output[_text.OutputIndex] = item;
-        await WriteAsync("response.output_item.done", new JsonObject { ["output_index"] = _text.OutputIndex, ["item"] = item.DeepClone() }, cancellationToken);
+        Write("response.output_item.done", new JsonObject { ["output_index"] = _text.OutputIndex, ["item"] = item.DeepClone() });
         _text = null;
     }
 
-    private async Task CloseItemsAsync(CancellationToken cancellationToken)
+    private void CloseItems()
     {
-        await CloseTextAsync(cancellationToken);
+        CloseText();
         foreach (var state in _calls.Values.Where(c => !c.Done).OrderBy(c => c.OutputIndex))
         {
             var arguments = state.Arguments.ToString();
-            await WriteAsync("response.function_call_arguments.done", new JsonObject
+            Write("response.function_call_arguments.done", new JsonObject
             {
                 ["item_id"] = state.Id,
                 ["output_index"] = state.OutputIndex,
                 ["name"] = state.Name,
                 ["arguments"] = arguments,
-            }, cancellationToken);
+            });
             var item = ResponseObject.FunctionCallItem(state.Id, state.CallId, state.Name, arguments, "completed");
             response.Output[state.OutputIndex] = item;
-            await WriteAsync("response.output_item.done", new JsonObject { ["output_index"] = state.OutputIndex, ["item"] = item.DeepClone() }, cancellationToken);
+            Write("response.output_item.done", new JsonObject { ["output_index"] = state.OutputIndex, ["item"] = item.DeepClone() });
             state.Done = true;
         }
     }
 
-    private async Task FailAsync(JsonElement error, CancellationToken cancellationToken)
+    private void Fail(JsonElement error)
     {
         var failed = response.ToJson("failed");
         failed["error"] = new JsonObject
@@ -227,8 +216,7 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
             ["code"] = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : "server_error",
             ["message"] = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : "The model failed.",
         };
-        await WriteAsync("response.failed", new JsonObject { ["response"] = failed }, cancellationToken);
-        await http.Body.FlushAsync(cancellationToken);
+        Write("response.failed", new JsonObject { ["response"] = failed });
     }
 
     private static JsonObject Part(TextState text, JsonObject part) => new()
@@ -239,7 +227,8 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
         ["part"] = part,
     };
 
-    private async Task WriteAsync(string type, JsonObject payload, CancellationToken cancellationToken)
+    /// <summary>Queues one event; the events a chunk makes go out together at the flush that follows it.</summary>
+    private void Write(string type, JsonObject payload)
     {
         var data = new JsonObject { ["type"] = type, ["sequence_number"] = _sequence++ };
         foreach (var (name, value) in payload.ToList())
@@ -248,6 +237,6 @@ internal sealed class ResponseEventStream(HttpResponse http, ResponseObject resp
             data[name] = value;
         }
 
-        await http.WriteAsync($"event: {type}\ndata: {data.ToJsonString()}\n\n", cancellationToken);
+        _events.Buffer(type, data.ToJsonString());
     }
 }

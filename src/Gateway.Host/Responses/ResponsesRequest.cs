@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Host.Errors;
+using Gateway.Errors;
 
 namespace Gateway.Host.Responses;
 

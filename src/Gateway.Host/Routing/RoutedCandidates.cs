@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
-using Gateway.Host.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
 using Gateway.Routing;

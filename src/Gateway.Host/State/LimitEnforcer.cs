@@ -1,6 +1,6 @@
 using System.Globalization;
+using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.Errors;
 using Gateway.Host.Metrics;
 using Gateway.State;
 
@@ -81,7 +81,7 @@ internal sealed class LimitEnforcer
             LimitKind.Tokens => $"Rate limit reached for key '{key.Name}': {limits.TokensPerMinute} tokens per minute.",
             _ => $"Budget exhausted for key '{key.Name}': {limits.BudgetUsd} USD per {limits.Period}.",
         };
-        return new LimitAdmission(new GatewayError(StatusCodes.Status429TooManyRequests, message, Gateway.Errors.OpenAIErrorTypes.RateLimit, null,
+        return new LimitAdmission(new GatewayError(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null,
             kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded") { RetryAfter = decision.RetryAfter }, null);
     }
 

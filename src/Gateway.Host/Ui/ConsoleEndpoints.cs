@@ -1,6 +1,6 @@
+using Gateway.Errors;
 using Gateway.Host.Api;
 using Gateway.Host.Auth;
-using Gateway.Host.Errors;
 
 namespace Gateway.Host.Ui;
 

@@ -1,3 +1,4 @@
+using Gateway.Errors;
 using Gateway.Inference.Pool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,8 +32,8 @@ public static class LocalModelAdminEndpoints
     /// <summary>The OpenAI-shaped error for a pool failure: 404 for an unknown model, 503 (with Retry-After) while one cannot serve.</summary>
     public static IResult ToResult(Exception exception) => exception switch
     {
-        UnknownModelException e => Error(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model_not_found", null),
-        ModelUnavailableException e => Error(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model_unavailable", e.RetryAfter),
+        UnknownModelException e => Error(StatusCodes.Status404NotFound, e.Message, OpenAIErrorTypes.InvalidRequest, "model_not_found", null),
+        ModelUnavailableException e => Error(StatusCodes.Status503ServiceUnavailable, e.Message, OpenAIErrorTypes.Server, "model_unavailable", e.RetryAfter),
         _ => throw new ArgumentException("Not a pool error.", nameof(exception)),
     };
 
@@ -60,18 +61,6 @@ public static class LocalModelAdminEndpoints
         }
     }
 
-    private static IResult Error(int status, string message, string type, string code, TimeSpan? retryAfter) =>
-        new ErrorResult(status, message, type, code, retryAfter);
-
-    private sealed class ErrorResult(int status, string message, string type, string code, TimeSpan? retryAfter) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (retryAfter is { } wait)
-            {
-                httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            return Results.Json(new { error = new { message, type, param = "model", code } }, statusCode: status).ExecuteAsync(httpContext);
-        }
-    }
+    private static ErrorResult Error(int status, string message, string type, string code, TimeSpan? retryAfter) =>
+        new(new GatewayError(status, message, type, "model", code) { RetryAfter = retryAfter });
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Errors;
 
 namespace Gateway.ModelServer.Api;
 
@@ -28,9 +29,7 @@ internal static class ApiKeyAuthentication
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(sent)), expected))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
-                await Results.Json(
-                    OpenAiErrors.Body("This model server needs its API key: send 'Authorization: Bearer KEY'.", "invalid_request_error", null, "invalid_api_key"),
-                    statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                await GatewayErrorWriter.WriteAsync(context, ModelServerErrors.MissingKey());
                 return;
             }
             await next(context);

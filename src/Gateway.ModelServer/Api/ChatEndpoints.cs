@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Inference.Protocol;
 using Gateway.ModelServer.Engine;
@@ -25,30 +25,21 @@ internal static class ChatEndpoints
             return;
         }
 
-        var text = new StringBuilder();
-        var tokens = new List<TokenLogprob>();
-        GenerationEvent.Finished? finished = null;
-        await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
+        var output = new GenerationOutput();
+        await GenerationAnswer.WriteAsync(http, [job], [output], finished =>
         {
-            switch (e)
-            {
-                case GenerationEvent.Text t: text.Append(t.Content); break;
-                case GenerationEvent.Logprob l: tokens.Add(l.Token); break;
-                case GenerationEvent.Finished f: finished = f; break;
-                case GenerationEvent.Failed failed:
-                    await Results.Json(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
-                    return;
-            }
-        }
-        if (finished is null)
-        {
-            return; // The client went away; nothing to answer.
-        }
+            http.Response.Headers["x-gateway-batch-peak"] = finished[0].PeakBatch.ToString(CultureInfo.InvariantCulture);
+            return Completion(request, output, finished[0], id, created, model);
+        });
+    }
 
+    private static JsonObject Completion(ChatRequest request, GenerationOutput output, GenerationEvent.Finished finished, string id, long created, string model)
+    {
+        var text = output.Text.ToString();
         var message = new JsonObject { ["role"] = "assistant" };
         var reason = finished.FinishReason;
         JsonNode? logprobs;
-        if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text.ToString(), out var name, out var args))
+        if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text, out var name, out var args))
         {
             message["content"] = null;
             message["tool_calls"] = new JsonArray(ToolCall(name, args));
@@ -59,11 +50,10 @@ internal static class ChatEndpoints
         }
         else
         {
-            message["content"] = text.ToString();
-            logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(tokens);
+            message["content"] = text;
+            logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(output.Tokens);
         }
-        http.Response.Headers["x-gateway-batch-peak"] = finished.PeakBatch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Results.Json(new JsonObject
+        return new JsonObject
         {
             ["id"] = id,
             ["object"] = "chat.completion",
@@ -77,7 +67,7 @@ internal static class ChatEndpoints
                 ["finish_reason"] = reason,
             }),
             ["usage"] = Usage(finished),
-        }).ExecuteAsync(http);
+        };
     }
 
     internal static JsonObject ToolCall(string name, string args) => new()

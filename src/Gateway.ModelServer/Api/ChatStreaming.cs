@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Inference.Protocol;
 using Gateway.ModelServer.Engine;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.ModelServer.Api;
 
@@ -10,7 +11,7 @@ internal static class ChatStreaming
 {
     public static async Task WriteAsync(HttpContext http, GenerationJob job, ChatRequest request, string id, long created, string model)
     {
-        var sse = await Sse.StartAsync(http);
+        var sse = await SseWriter.StartAsync(http);
         var aborted = http.RequestAborted;
         var parser = request.ToolMode != ToolMode.None ? new ToolCallStreamParser() : null;
         var tokens = new List<TokenLogprob>();
@@ -34,7 +35,7 @@ internal static class ChatStreaming
 
         try
         {
-            await sse.WriteAsync(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }), aborted);
+            await sse.WriteAsync(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }).ToJsonString(), aborted);
             var textChunk = TextChunkTemplate(id, created, model);
             while (await job.Events.WaitToReadAsync(aborted))
             {
@@ -74,7 +75,7 @@ internal static class ChatStreaming
                     case GenerationEvent.Finished f:
                         foreach (var delta in parser?.Complete() ?? [])
                         {
-                            await sse.WriteAsync(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text), aborted);
+                            await sse.WriteAsync(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text).ToJsonString(), aborted);
                         }
                         if (parser is { IsToolCall: true })
                         {
@@ -83,21 +84,21 @@ internal static class ChatStreaming
                         var reason = parser is { IsToolCall: true } && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
 
                         // Tokens whose text never went out (those that made up a stop sequence) ride on the last chunk.
-                        await sse.WriteAsync(Chunk([], reason, withLogprobs: true), aborted);
+                        await sse.WriteAsync(Chunk([], reason, withLogprobs: true).ToJsonString(), aborted);
                         if (request.IncludeUsage)
                         {
                             var usage = Chunk([]);
                             usage["choices"] = new JsonArray();
                             usage["usage"] = ChatEndpoints.Usage(f);
-                            await sse.WriteAsync(usage, aborted);
+                            await sse.WriteAsync(usage.ToJsonString(), aborted);
                         }
                         break;
                     case GenerationEvent.Failed failed:
-                        await sse.WriteAsync(OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"), aborted);
+                        await sse.WriteErrorAsync(ModelServerErrors.GenerationFailed(failed.Message), aborted);
                         break;
                 }
             }
-            await sse.DoneAsync(aborted);
+            await sse.WriteDoneAsync(aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.ModelServer.Engine;
+using Gateway.ServerSentEvents;
 
 namespace Gateway.ModelServer.Api;
 
@@ -37,14 +37,21 @@ internal static class CompletionEndpoints
 
         if (request.Stream)
         {
-            var sse = await Sse.StartAsync(http);
+            var sse = await SseWriter.StartAsync(http);
             using var writing = new SemaphoreSlim(1);
-            async Task WriteAsync(JsonObject data)
+            async Task WriteAsync(GenerationEvent.Failed? failed, JsonObject? data)
             {
                 await writing.WaitAsync(aborted);
                 try
                 {
-                    await sse.WriteAsync(data, aborted);
+                    if (failed is not null)
+                    {
+                        await sse.WriteErrorAsync(ModelServerErrors.GenerationFailed(failed.Message), aborted);
+                    }
+                    else
+                    {
+                        await sse.WriteAsync(data!.ToJsonString(), aborted);
+                    }
                 }
                 finally
                 {
@@ -56,17 +63,22 @@ internal static class CompletionEndpoints
             {
                 await foreach (var e in job.Events.ReadAllAsync(aborted))
                 {
+                    if (e is GenerationEvent.Failed failed)
+                    {
+                        await WriteAsync(failed, null);
+                        continue;
+                    }
+
                     var chunk = e switch
                     {
                         GenerationEvent.Logprob l => choice.Add(l.Token),
                         GenerationEvent.Text t => Envelope([choice.Json(t.Content, null, stream: true)]),
                         GenerationEvent.Finished f => Envelope([choice.Finish(f)]),
-                        GenerationEvent.Failed failed => OpenAiErrors.Body(failed.Message, "server_error", null, "generation_failed"),
                         _ => null,
                     };
                     if (chunk is not null)
                     {
-                        await WriteAsync(chunk);
+                        await WriteAsync(null, chunk);
                     }
                 }
             }
@@ -78,9 +90,9 @@ internal static class CompletionEndpoints
                 {
                     var usage = Envelope([]);
                     usage["usage"] = Usage(choices);
-                    await WriteAsync(usage);
+                    await WriteAsync(null, usage);
                 }
-                await sse.DoneAsync(aborted);
+                await sse.WriteDoneAsync(aborted);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
@@ -88,33 +100,17 @@ internal static class CompletionEndpoints
             return;
         }
 
-        string? failure = null;
-        await Task.WhenAll(jobs.Select(async (job, i) =>
+        await GenerationAnswer.WriteAsync(http, jobs, [.. choices.Select(c => c.Output)], finished =>
         {
-            await foreach (var e in job.Events.ReadAllAsync(CancellationToken.None))
+            for (var i = 0; i < choices.Length; i++)
             {
-                switch (e)
-                {
-                    case GenerationEvent.Text t: choices[i].Text.Append(t.Content); break;
-                    case GenerationEvent.Logprob l: choices[i].Add(l.Token); break;
-                    case GenerationEvent.Failed f: failure ??= f.Message; break;
-                    case GenerationEvent.Finished f: choices[i].Finished = f; break;
-                }
+                choices[i].Finished = finished[i];
             }
-        }));
-        if (failure is not null)
-        {
-            await Results.Json(OpenAiErrors.Body(failure, "server_error", null, "generation_failed"), statusCode: 500).ExecuteAsync(http);
-            return;
-        }
-        if (choices.Any(c => c.Finished is null))
-        {
-            return; // The client went away; nothing to answer.
-        }
 
-        var response = Envelope([.. choices.Select(c => c.Json(c.Text.ToString(), c.Finished!.FinishReason, stream: false))]);
-        response["usage"] = Usage(choices);
-        await Results.Json(response).ExecuteAsync(http);
+            var response = Envelope([.. choices.Select(c => c.Json(c.Output.Text.ToString(), c.Finished!.FinishReason, stream: false))]);
+            response["usage"] = Usage(choices);
+            return response;
+        });
     }
 
     private static JsonObject Usage(Choice[] choices)
@@ -133,17 +129,19 @@ internal static class CompletionEndpoints
     /// <summary>One prompt's answer as it is built: its echo, its pending log probabilities and where its text is.</summary>
     private sealed class Choice(int index, ChatRequest request, string prompt)
     {
-        private readonly List<TokenLogprob> _tokens = [];
         private int _offset = request.Echo ? 0 : prompt.Length;
         private string? _echo = request.Echo ? prompt : null;
 
-        public StringBuilder Text { get; } = new(request.Echo ? prompt : "");
+        /// <summary>The text so far (the echoed prompt first) and the log probabilities not yet sent.</summary>
+        public GenerationOutput Output { get; } = new(request.Echo ? prompt : "");
+
+        private List<TokenLogprob> Tokens => Output.Tokens;
         public GenerationEvent.Finished? Finished { get; set; }
 
         /// <summary>Holds a token's log probability until the chunk that carries its text; nothing to send yet.</summary>
         public JsonObject? Add(TokenLogprob token)
         {
-            _tokens.Add(token);
+            Tokens.Add(token);
             return null;
         }
 
@@ -166,10 +164,10 @@ internal static class CompletionEndpoints
                 _echo = null;
             }
             JsonNode? logprobs = null;
-            if (request.Logprobs is not null && (_tokens.Count > 0 || finish is null || !stream))
+            if (request.Logprobs is not null && (Tokens.Count > 0 || finish is null || !stream))
             {
-                logprobs = LogprobsJson.Completion(_tokens, ref _offset);
-                _tokens.Clear();
+                logprobs = LogprobsJson.Completion(Tokens, ref _offset);
+                Tokens.Clear();
             }
             return new JsonObject { ["index"] = index, ["text"] = text, ["logprobs"] = logprobs, ["finish_reason"] = finish };
         }

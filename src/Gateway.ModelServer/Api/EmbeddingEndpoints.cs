@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Errors;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
@@ -55,7 +56,7 @@ internal static class EmbeddingEndpoints
         }
         catch (ApiException e)
         {
-            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            await GatewayErrorWriter.WriteAsync(http, e.Error);
         }
     }
 

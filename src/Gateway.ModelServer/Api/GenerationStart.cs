@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Errors;
 using Gateway.Inference.Grammar;
 using Gateway.ModelServer.Engine;
 
@@ -25,13 +26,13 @@ internal static class GenerationStart
         }
         catch (ApiException e)
         {
-            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            await GatewayErrorWriter.WriteAsync(http, e.Error);
             return null;
         }
 
         if (job is null)
         {
-            await OpenAiErrors.Overloaded().ExecuteAsync(http);
+            await GatewayErrorWriter.WriteAsync(http, ModelServerErrors.Overloaded());
             return null;
         }
 
@@ -57,7 +58,7 @@ internal static class GenerationStart
                 if (service.Start(request with { Prompt = prompt }, cancel.Token) is not { } job)
                 {
                     await cancel.CancelAsync();
-                    await OpenAiErrors.Overloaded().ExecuteAsync(http);
+                    await GatewayErrorWriter.WriteAsync(http, ModelServerErrors.Overloaded());
                     return null;
                 }
                 jobs.Add(job);
@@ -66,7 +67,7 @@ internal static class GenerationStart
         catch (ApiException e)
         {
             await cancel.CancelAsync();
-            await OpenAiErrors.Result(e).ExecuteAsync(http);
+            await GatewayErrorWriter.WriteAsync(http, e.Error);
             return null;
         }
 

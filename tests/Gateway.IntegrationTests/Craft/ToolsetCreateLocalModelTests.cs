@@ -37,7 +37,7 @@ public sealed class ToolsetCreateLocalModelTests(GatewayLocalModelFixture fixtur
         var toolsets = Path.Combine(_dir, "toolsets");
 
         var exit = await GatewayCli.InvokeAsync(["toolset", "create", "--name", "tiny_tools", "--data", data,
-            "--gateway", fixture.Gateway.BaseAddress.ToString(), "--key", "sk-gateway-dev", "--model", "tiny",
+            "--gateway", fixture.Gateway.BaseAddress.ToString(), "--key", GatewayApiKeys.Development, "--model", "tiny",
             "--sample", "2", "--seed", "5", "--max-tokens", "48", "--timeout", "120", "--report", report, "--toolsets", toolsets]);
 
         Assert.Equal(1, exit);
@@ -64,7 +64,7 @@ public sealed class ToolsetCreateLocalModelTests(GatewayLocalModelFixture fixtur
     public async Task CraftAgent_TinyLocalModelThroughTheGateway_RetrievesToolsAndTracesEveryFailedAttempt()
     {
         using var sandbox = new JsSandbox();
-        using var chat = GatewayChatClient.Create(fixture.Gateway.BaseAddress, "sk-gateway-dev", "tiny");
+        using var chat = GatewayChatClient.Create(fixture.Gateway.BaseAddress, GatewayApiKeys.Development, "tiny");
         var agent = new CraftAgent(new FileToolsetStore(Repository.PathOf("config/toolsets")), sandbox, PromptEncoders.Default);
 
         var answer = await agent.RunAsync("What is the greatest common divisor of 84 and 36?", chat,

@@ -12,6 +12,7 @@ public sealed class ProjectGraphTests
     private const string Cli = "Gateway.Cli";
     private const string Host = "Gateway.Host";
     private const string ModelServer = "Gateway.ModelServer";
+    private const string OpenAI = "Gateway.OpenAI";
 
     /// <summary>Packages that make a command line; the server's libraries need none of them.</summary>
     private static readonly string[] CommandLinePackages = ["System.CommandLine", "Spectre.Console"];
@@ -86,6 +87,27 @@ public sealed class ProjectGraphTests
                 .Select(r => $"{p.Name} -> {r.Project}"));
 
         Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void ProjectReferences_OpenAIWireModule_ReferencesAtMostTheAbstractionsAndNoPackage()
+    {
+        // Everything that speaks the wire references the module, so it must sit at the bottom of the graph.
+        var references = Projects[OpenAI].References.Select(r => r.Project).Where(r => r != "Gateway.Abstractions");
+
+        Assert.Empty(references);
+        Assert.Empty(Projects[OpenAI].Packages);
+        Assert.False(Projects[OpenAI].IsExecutable);
+    }
+
+    [Theory]
+    [InlineData(Host)]
+    [InlineData(ModelServer)]
+    [InlineData("Gateway.Inference")]
+    [InlineData(Cli)]
+    public void ProjectReferences_ProjectsThatSpeakTheWire_ReachTheOpenAIWireModule(string project)
+    {
+        Assert.Contains(OpenAI, ConsumedClosure(project));
     }
 
     private static bool IsCommandLinePackage(string package) =>

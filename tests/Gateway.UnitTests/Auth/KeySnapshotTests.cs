@@ -17,7 +17,7 @@ public sealed class KeySnapshotTests
         var keys = Build([]);
 
         Assert.False(keys.DevelopmentKeyActive);
-        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+        Assert.False(keys.TryAuthenticate(GatewayApiKeys.Development, out _));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class KeySnapshotTests
         var keys = Build(new() { ["Gateway:AllowDevelopmentKey"] = "true" });
 
         Assert.True(keys.DevelopmentKeyActive);
-        Assert.True(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out var key));
+        Assert.True(keys.TryAuthenticate(GatewayApiKeys.Development, out var key));
         Assert.True(key.Admin);
         Assert.True(key.Allows("anything"));
     }
@@ -36,7 +36,7 @@ public sealed class KeySnapshotTests
     {
         var keys = Build(new() { ["Gateway:AllowDevelopmentKey"] = "false" });
 
-        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+        Assert.False(keys.TryAuthenticate(GatewayApiKeys.Development, out _));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class KeySnapshotTests
         });
 
         Assert.False(keys.DevelopmentKeyActive);
-        Assert.False(keys.TryAuthenticate(KeySnapshot.DevelopmentKey, out _));
+        Assert.False(keys.TryAuthenticate(GatewayApiKeys.Development, out _));
         Assert.False(keys.TryAuthenticate("sk-carol", out _));
         Assert.True(keys.TryAuthenticate("sk-alice", out var alice));
         Assert.Equal("alice", alice.Name);

@@ -75,14 +75,14 @@ public sealed class KeyStoreTests
         var managed = new CountingKeyStore();
         var time = new FakeTimeProvider();
         using var keys = Create(managed, time, developmentKey: true);
-        Assert.NotNull((await keys.AuthenticateAsync(Bearer(KeySnapshot.DevelopmentKey), default)).Key);
+        Assert.NotNull((await keys.AuthenticateAsync(Bearer(GatewayApiKeys.Development), default)).Key);
 
         // Created on another replica: seen at the next check, a second later.
         var hash = KeyHasher.Hash("sk-other");
         managed.Keys[hash] = new StoredKey("other", hash, [], true, KeyLimits.None, DateTimeOffset.UnixEpoch);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal("invalid_api_key", (await keys.AuthenticateAsync(Bearer(KeySnapshot.DevelopmentKey), default)).Error!.Code);
+        Assert.Equal("invalid_api_key", (await keys.AuthenticateAsync(Bearer(GatewayApiKeys.Development), default)).Error!.Code);
         Assert.False(keys.DevelopmentKeyActive);
     }
 }

@@ -86,7 +86,7 @@ public sealed class RequestValidatorTests
 
 public sealed class RequestValidatorLimitsTests
 {
-    private static (Gateway.Host.Errors.GatewayError? Error, ParsedRequest Parsed) Validate(string body)
+    private static (Gateway.Errors.GatewayError? Error, ParsedRequest Parsed) Validate(string body)
     {
         var error = RequestValidator.Validate(Encoding.UTF8.GetBytes(body), OpenAIOperation.ChatCompletions, out var parsed);
         return (error, parsed);

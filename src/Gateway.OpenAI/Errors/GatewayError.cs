@@ -1,9 +1,13 @@
-using Gateway.Errors;
+using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Host.Errors;
+namespace Gateway.Errors;
 
-/// <summary>An OpenAI-shaped error: HTTP status plus the <c>error</c> object's fields.</summary>
-internal sealed record GatewayError(int Status, string Message, string Type, string? Param = null, string? Code = null)
+/// <summary>
+/// An OpenAI-shaped error: HTTP status plus the <c>error</c> object's fields, written by <see cref="GatewayErrorWriter"/>
+/// as a response body or a server-sent error event. The factories are the gateway's own answers; the ModelServer and
+/// the agents build theirs with the constructor.
+/// </summary>
+public sealed record GatewayError(int Status, string Message, string Type, string? Param = null, string? Code = null)
 {
     /// <summary>Sent as <c>Retry-After</c> when set.</summary>
     public TimeSpan? RetryAfter { get; init; }

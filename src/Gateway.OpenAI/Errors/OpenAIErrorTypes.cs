@@ -1,6 +1,6 @@
 namespace Gateway.Errors;
 
-/// <summary>The <c>error.type</c> values the gateway returns, following the OpenAI API.</summary>
+/// <summary>The <c>error.type</c> values the gateway and the ModelServer return, following the OpenAI API.</summary>
 public static class OpenAIErrorTypes
 {
     /// <summary>The request is malformed or refers to something that does not exist.</summary>
