@@ -24,7 +24,7 @@ public interface IAgentAnswerSink : IAgentEventSink
 }
 
 /// <summary>Drops every event.</summary>
-public sealed class NullAgentEventSink : IAgentEventSink
+internal sealed class NullAgentEventSink : IAgentEventSink
 {
     public static NullAgentEventSink Instance { get; } = new();
 

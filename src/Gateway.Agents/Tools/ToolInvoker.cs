@@ -24,7 +24,7 @@ public sealed record ToolOutcome(ToolStatus Status, string Output, TimeSpan Dura
 /// Calls tools with a time limit and turns every failure (an exception, a timeout, an unknown
 /// tool, bad arguments) into an outcome whose text says so: a failing tool is evidence, never an abort.
 /// </summary>
-public static class ToolInvoker
+internal static class ToolInvoker
 {
     /// <summary>Calls <paramref name="tool"/> with a plain-text input: a JSON object binds by name, anything else binds to the primary parameter.</summary>
     public static Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool? tool, string toolName, string input, TimeSpan timeout, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Gateway.Craft.Creation;
 
 /// <summary>Stages of tool creation, as named in rejects.</summary>
-public static class CreationStage
+internal static class CreationStage
 {
     public const string Solution = "solution";
     public const string Verification = "verification";

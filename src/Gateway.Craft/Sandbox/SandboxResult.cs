@@ -37,7 +37,7 @@ public sealed record SandboxResult
 }
 
 /// <summary>A tool run in the sandbox failed; <see cref="Kind"/> says why.</summary>
-public sealed class SandboxException : Exception
+internal sealed class SandboxException : Exception
 {
     public SandboxException(SandboxErrorKind kind, string message)
         : base($"Tool error ({kind}): {message}")

@@ -44,7 +44,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
             return null;
         }
 
-        var manifest = ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false), manifestPath);
+        var manifest = ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken), manifestPath);
         var tools = new List<CraftTool>();
         foreach (var tool in manifest.Tools)
         {
@@ -59,7 +59,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
                 throw new ToolsetFormatException($"{manifestPath} lists '{tool}', but {path} does not exist.");
             }
 
-            var read = ToolsetJson.Read<CraftTool>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+            var read = ToolsetJson.Read<CraftTool>(await File.ReadAllTextAsync(path, cancellationToken), path);
             if (read.Name != tool)
             {
                 throw new ToolsetFormatException($"{path} holds a tool named '{read.Name}', not '{tool}'.");
@@ -77,7 +77,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         ToolsetJson.Validate(toolset, $"Toolset '{toolset.Name}'");
         var folder = Path.Combine(Root, toolset.Name);
         Directory.CreateDirectory(folder);
-        var previous = await ReadManifestAsync(folder, cancellationToken).ConfigureAwait(false);
+        var previous = await ReadManifestAsync(folder, cancellationToken);
         var manifest = toolset.Manifest with
         {
             Format = ToolsetManifest.CurrentFormat,
@@ -87,10 +87,10 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         };
         foreach (var tool in toolset.Tools)
         {
-            await WriteAsync(Path.Combine(folder, tool.Name + ".json"), JsonSerializer.Serialize(tool, ToolsetJson.Options), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(Path.Combine(folder, tool.Name + ".json"), JsonSerializer.Serialize(tool, ToolsetJson.Options), cancellationToken);
         }
 
-        await WriteAsync(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, ToolsetJson.Options), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, ToolsetJson.Options), cancellationToken);
 
         // Tools of the previous version that this one dropped.
         foreach (var stale in (previous?.Tools ?? []).Except(manifest.Tools).Where(Toolset.IsValidToolName))
@@ -111,7 +111,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
 
         try
         {
-            return ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+            return ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(path, cancellationToken), path);
         }
         catch (ToolsetFormatException)
         {
@@ -122,7 +122,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
     private static async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, text + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(temporary, text + "\n", cancellationToken);
         File.Move(temporary, path, overwrite: true);
     }
 }

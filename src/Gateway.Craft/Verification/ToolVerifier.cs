@@ -21,14 +21,14 @@ public sealed class ToolVerifier(JsSandbox sandbox)
 
     /// <summary>Runs a program defining <c>solve()</c> and checks its value.</summary>
     public async Task<Verification> VerifySolutionAsync(string code, JsonNode? expected, CancellationToken cancellationToken = default) =>
-        Judge(await sandbox.RunProgramAsync(code, null, cancellationToken).ConfigureAwait(false), expected);
+        Judge(await sandbox.RunProgramAsync(code, null, cancellationToken), expected);
 
     /// <summary>Calls the tool with <paramref name="arguments"/> and checks its value against <paramref name="expected"/>.</summary>
     public async Task<Verification> VerifyToolAsync(CraftTool tool, JsonObject arguments, JsonNode? expected, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(arguments);
-        return Judge(await sandbox.RunToolAsync(tool.Code, tool.Name, arguments.ToJsonString(), cancellationToken).ConfigureAwait(false), expected);
+        return Judge(await sandbox.RunToolAsync(tool.Code, tool.Name, arguments.ToJsonString(), cancellationToken), expected);
     }
 
     /// <summary>Checks the tool's own example call.</summary>
