@@ -21,6 +21,16 @@ public sealed record CreationResult(Toolset Toolset, CreationReport Report);
 /// </summary>
 public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPromptEncoder encoder)
 {
+    /// <summary>
+    /// Makes tools from a diverse sample of <paramref name="problems"/>. Nothing is stored: the caller saves the
+    /// returned toolset (when it has tools) and shows the report. Each stage's failures become rejects, not exceptions.
+    /// </summary>
+    /// <param name="toolsetName">Name of the toolset to make; a letter, then letters, digits or <c>_</c>.</param>
+    /// <param name="problems">Solved problems with their expected answers.</param>
+    /// <param name="options">Sample size, seed, model and sampling settings of the run.</param>
+    /// <param name="progress">Told after each sampled problem; null for none.</param>
+    /// <param name="cancellationToken">Stops the run between model and sandbox calls.</param>
+    /// <exception cref="ArgumentException"><paramref name="toolsetName"/> is not a valid toolset name.</exception>
     public async Task<CreationResult> CreateAsync(
         string toolsetName,
         IReadOnlyList<CreationProblem> problems,

@@ -29,6 +29,7 @@ public sealed class ToolIndex
     /// <summary>The toolsets indexed, with the versions read.</summary>
     public IReadOnlyList<(string Name, int Version)> Toolsets { get; }
 
+    /// <summary>The number of tools indexed, over every toolset.</summary>
     public int Count => _entries.Length;
 
     /// <summary>Embeds every tool of <paramref name="toolsets"/> (MiniLM in production: <see cref="PromptEncoders.Default"/>).</summary>

@@ -9,13 +9,19 @@ namespace Gateway.Craft.Toolsets;
 /// </summary>
 public sealed class FileToolsetStore(string root, TimeProvider? time = null) : IToolsetStore
 {
+    /// <summary>The manifest's file name in each toolset folder; a folder without one is not a toolset.</summary>
     public const string ManifestFile = "toolset.json";
+
+    /// <summary>The root the CLI uses when none is given, relative to the working directory.</summary>
     public const string DefaultRoot = "config/toolsets";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>The folder holding one folder per toolset, as a full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <inheritdoc />
+    /// <remarks>Folders without a manifest, or whose name is not a valid toolset name, are skipped.</remarks>
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string> names = Directory.Exists(Root)
@@ -30,6 +36,8 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         return Task.FromResult(names);
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ToolsetFormatException">The manifest or a tool file it lists is missing, unreadable or invalid.</exception>
     public async Task<Toolset?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!Toolset.IsValidName(name))
@@ -71,6 +79,8 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         return ToolsetJson.Validate(new Toolset(manifest with { Name = name }, tools), folder);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Tool files the previous version listed and this one drops are deleted after the manifest is written.</remarks>
     public async Task<Toolset> SaveAsync(Toolset toolset, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toolset);

@@ -17,6 +17,7 @@ public sealed record Verification(bool Passed, SandboxResult Result, string Reas
 /// <summary>Runs solutions and tools in the sandbox and compares what they return with the expected answer.</summary>
 public sealed class ToolVerifier(JsSandbox sandbox)
 {
+    /// <summary>The sandbox every verification runs in.</summary>
     public JsSandbox Sandbox => sandbox;
 
     /// <summary>Runs a program defining <c>solve()</c> and checks its value.</summary>

@@ -11,6 +11,10 @@ namespace Gateway.Agents.Tools.BuiltIn;
 /// <see cref="HttpGetConnector"/>. The whole fetch is bounded in time and the body in size.
 /// </summary>
 /// <param name="http">A client built by <see cref="HttpGetConnector.CreateClient"/> (no redirects of its own).</param>
+/// <param name="allowList">The hosts and ports the first URL and every redirect must match.</param>
+/// <param name="maxChars">Most characters of the body read and returned; the rest is never read.</param>
+/// <param name="timeout">Longest the whole fetch may take, redirects and body included.</param>
+/// <param name="time">The clock the deadline runs on, so tests can control it.</param>
 internal sealed class HttpGetPlugin(HttpClient http, HttpGetAllowList allowList, int maxChars, TimeSpan timeout, TimeProvider time)
 {
     /// <summary>Most redirects one fetch follows.</summary>
