@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Agents;
 
+/// <summary>Registers the agent runtime in a host's container.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>

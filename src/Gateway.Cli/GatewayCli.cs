@@ -15,6 +15,10 @@ namespace Gateway.Cli;
 /// </summary>
 public static class GatewayCli
 {
+    /// <summary>
+    /// The command tree of every verb (<c>keys</c>, <c>router</c>, <c>model</c>, <c>aptitude</c>, <c>toolset</c>,
+    /// <c>tools</c>), newly built on each call so a caller can parse it or inspect its verbs without sharing state.
+    /// </summary>
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("Gateway: an OpenAI-compatible LLM gateway with a learned router. Run without a verb to serve (e.g. --urls http://0.0.0.0:8080).");
@@ -39,6 +43,10 @@ public static class GatewayCli
         return args[0] is "--help" or "-h" or "-?" || CreateRootCommand().Subcommands.Any(c => c.Name == args[0]);
     }
 
+    /// <summary>
+    /// Parses and runs a verb, returning the process exit code (0 on success). The host calls it when
+    /// <see cref="Handles"/> is true; tests call it in process to drive the verbs.
+    /// </summary>
     public static Task<int> InvokeAsync(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();
 
     private static Command CreateKeysCommand()

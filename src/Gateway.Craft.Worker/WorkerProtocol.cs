@@ -70,7 +70,7 @@ internal static class WorkerProtocol
     public static async Task<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
         var header = new byte[HeaderBytes];
-        var got = await stream.ReadAtLeastAsync(header, HeaderBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var got = await stream.ReadAtLeastAsync(header, HeaderBytes, throwOnEndOfStream: false, cancellationToken);
         if (got == 0)
         {
             return null;
@@ -79,7 +79,7 @@ internal static class WorkerProtocol
         var payload = new byte[Length(header, got, maxBytes)];
         try
         {
-            await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
+            await stream.ReadExactlyAsync(payload, cancellationToken);
         }
         catch (EndOfStreamException e)
         {

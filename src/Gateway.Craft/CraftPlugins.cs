@@ -10,15 +10,15 @@ public sealed class CraftPlugins(IToolsetStore store, JsSandbox sandbox)
 {
     /// <summary>The toolset's plugin; null when there is no toolset of that name.</summary>
     public async Task<KernelPlugin?> GetAsync(string toolset, CancellationToken cancellationToken = default) =>
-        await store.GetAsync(toolset, cancellationToken).ConfigureAwait(false) is { } found ? ToolsetPlugin.Create(found, sandbox) : null;
+        await store.GetAsync(toolset, cancellationToken) is { } found ? ToolsetPlugin.Create(found, sandbox) : null;
 
     /// <summary>One plugin per stored toolset.</summary>
     public async Task<IReadOnlyList<KernelPlugin>> GetAllAsync(CancellationToken cancellationToken = default)
     {
         var plugins = new List<KernelPlugin>();
-        foreach (var name in await store.ListAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var name in await store.ListAsync(cancellationToken))
         {
-            if (await GetAsync(name, cancellationToken).ConfigureAwait(false) is { } plugin)
+            if (await GetAsync(name, cancellationToken) is { } plugin)
             {
                 plugins.Add(plugin);
             }

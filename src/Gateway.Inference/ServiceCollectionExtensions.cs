@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Inference;
 
+/// <summary>Registers the local inference services in a host's container.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>

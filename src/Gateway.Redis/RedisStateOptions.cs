@@ -18,6 +18,7 @@ public enum StateFailurePolicy
 /// </summary>
 public sealed record RedisStateOptions
 {
+    /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Gateway:Redis";
 
     /// <summary>A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=...</c>; empty for in-memory state.</summary>

@@ -5,6 +5,7 @@ namespace Gateway.State;
 /// <summary>Bounds of the state stores kept in process memory (section <c>Gateway:State</c>).</summary>
 public sealed record StateOptions
 {
+    /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Gateway:State";
 
     /// <summary>Most responses the in-memory cache holds; the least recently used go first. Default 10,000.</summary>

@@ -32,5 +32,9 @@ public interface IFeedbackStore
     /// </summary>
     ValueTask<bool> AddFeedbackAsync(string requestId, double score, string? keyId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every scored request the store still holds, in the order the scores arrived, streamed so an admin export of <c>outcomes.jsonl</c> never holds
+    /// the whole set in memory. A store that cannot be read throws <see cref="StateStoreUnavailableException"/>.
+    /// </summary>
     IAsyncEnumerable<FeedbackOutcome> ExportAsync(CancellationToken cancellationToken);
 }

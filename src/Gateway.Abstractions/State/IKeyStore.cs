@@ -24,6 +24,7 @@ public interface IKeyStore
     /// <summary>Stores a new key; false when the name is taken.</summary>
     ValueTask<bool> CreateAsync(StoredKey key, CancellationToken cancellationToken);
 
+    /// <summary>Every managed key, revoked ones included, ordered by name (ordinal), for the admin listing.</summary>
     ValueTask<IReadOnlyList<StoredKey>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>Revokes by name; false when there is no such key.</summary>

@@ -19,17 +19,24 @@ public interface IStateStoreEvents
 /// </summary>
 public sealed class StateStoreUnavailableException : Exception
 {
+    /// <summary>Creates the exception for the named store, with a standard message and the failure that caused it.</summary>
+    /// <param name="store">Which store failed: <c>limits</c>, <c>cache</c>, <c>keys</c> or <c>feedback</c>.</param>
+    /// <param name="innerException">The store's own failure (for example a Redis connection error), or null.</param>
     public StateStoreUnavailableException(string store, Exception? innerException = null)
         : base($"The {store} store is unavailable.", innerException)
     {
         Store = store;
     }
 
+    /// <summary>Creates the exception for an unnamed store (<see cref="Store"/> is <c>state</c>).</summary>
     public StateStoreUnavailableException()
         : this("state")
     {
     }
 
+    /// <summary>Creates the exception with a specific message for the named store.</summary>
+    /// <param name="message">What could not be done, shown to the caller of the admin operation.</param>
+    /// <param name="store">Which store failed: <c>limits</c>, <c>cache</c>, <c>keys</c> or <c>feedback</c>.</param>
     public StateStoreUnavailableException(string message, string store)
         : base(message)
     {

@@ -7,10 +7,16 @@ namespace Gateway.State;
 /// <param name="BudgetPeriod">Length of a budget period (periods are aligned to the Unix epoch). Default one day.</param>
 public sealed record KeyLimits(int? RequestsPerMinute = null, long? TokensPerMinute = null, decimal? BudgetUsd = null, TimeSpan? BudgetPeriod = null)
 {
+    /// <summary>No limit of any kind: what a key configured without limits is checked against.</summary>
     public static readonly KeyLimits None = new();
 
+    /// <summary>
+    /// True when no request, token or budget limit is set, so the limit store admits the request without counting it
+    /// (<see cref="BudgetPeriod"/> alone limits nothing).
+    /// </summary>
     public bool IsUnlimited => RequestsPerMinute is null && TokensPerMinute is null && BudgetUsd is null;
 
+    /// <summary>The budget period in effect: <see cref="BudgetPeriod"/>, or one day when it is null.</summary>
     public TimeSpan Period => BudgetPeriod ?? TimeSpan.FromDays(1);
 }
 
@@ -38,6 +44,7 @@ public readonly record struct LimitState(LimitKind Kind, decimal Limit, decimal 
 /// </summary>
 public sealed record LimitDecision(bool Allowed, LimitKind? Rejected, TimeSpan RetryAfter, IReadOnlyList<LimitState> States, string? Reason = null)
 {
+    /// <summary>The decision for a key without limits: allowed, with no states and no reservation to settle.</summary>
     public static readonly LimitDecision Unlimited = new(true, null, TimeSpan.Zero, []);
 
     /// <summary>

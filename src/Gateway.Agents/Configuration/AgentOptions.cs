@@ -15,6 +15,7 @@ public sealed class AgentOptions
     /// <summary>Tool names the agent may use; empty means every tool the gateway has.</summary>
     public List<string> Tools { get; set; } = [];
 
+    /// <summary>Bounds of one run of this agent (steps, turns, tokens, timeouts). Default: the <see cref="AgentLimitsOptions"/> defaults.</summary>
     public AgentLimitsOptions Limits { get; set; } = new();
 
     /// <summary><c>json</c> (default): ask the planner for a plan under a JSON schema (a grammar on local models); <c>text</c>: the <c>#E1 = Tool[input]</c> form.</summary>
@@ -33,8 +34,10 @@ public sealed class RoleOptions
     /// <summary>A catalog model, <c>auto</c> or <c>auto:&lt;profile&gt;</c> (the router picks under that profile's constraints).</summary>
     public string Model { get; set; } = "auto";
 
+    /// <summary>Most completion tokens of one model call in this role, unless the call sets its own; 1 to 1,000,000. Default 512.</summary>
     public int MaxTokens { get; set; } = 512;
 
+    /// <summary>Sampling temperature of this role's calls, unless the call sets its own; null (the default) leaves the model's.</summary>
     public float? Temperature { get; set; }
 
     /// <summary>Sampling seed, for reproducible runs on models that honour it.</summary>

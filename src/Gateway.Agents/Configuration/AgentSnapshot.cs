@@ -5,11 +5,13 @@ namespace Gateway.Agents.Configuration;
 /// <summary>The validated agent definitions, <c>Gateway:Agents</c>; replaced whole on reload.</summary>
 public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Agents)
 {
+    /// <summary>The configuration section agents are defined in, one child per agent.</summary>
     public const string SectionPath = "Gateway:Agents";
 
     /// <summary>The prefix that makes a model name an agent.</summary>
     public const string ModelPrefix = "agent:";
 
+    /// <summary>No agents: the snapshot before the first successful build.</summary>
     public static AgentSnapshot Empty { get; } = new(new Dictionary<string, AgentOptions>());
 
     /// <summary>

@@ -3,11 +3,13 @@ namespace Gateway.Agents.Configuration;
 /// <summary>The gateway's tools, <c>Gateway:Tools</c>.</summary>
 public sealed class ToolsOptions
 {
+    /// <summary>The configuration section these options bind to.</summary>
     public const string SectionPath = "Gateway:Tools";
 
     /// <summary>BM25 search over a folder of documents; off while <see cref="SearchOptions.Directory"/> is empty.</summary>
     public SearchOptions Search { get; set; } = new();
 
+    /// <summary>The <c>http_get</c> tool; off while <see cref="HttpGetOptions.AllowedHosts"/> is empty (the default).</summary>
     public HttpGetOptions Http { get; set; } = new();
 
     /// <summary>MCP servers whose tools agents may call, by name; their tools are named <c>&lt;server&gt;_&lt;tool&gt;</c>.</summary>
@@ -20,11 +22,13 @@ public sealed class ToolsOptions
     public TimeSpan ServeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
+/// <summary>The document search tool, <c>Gateway:Tools:Search</c>: BM25 over a folder of documents, reloaded when the settings or files change.</summary>
 public sealed class SearchOptions
 {
     /// <summary>Folder of <c>.txt</c> and <c>.md</c> files (relative to the content root); each file is a document.</summary>
     public string Directory { get; set; } = "";
 
+    /// <summary>Most documents one search returns; values below 1 count as 1. Default 3.</summary>
     public int TopK { get; set; } = 3;
 
     /// <summary>Longest excerpt returned per hit, in characters.</summary>
@@ -55,15 +59,19 @@ public sealed class HttpGetOptions
     public bool AllowPrivateAddresses { get; set; }
 }
 
+/// <summary>One MCP server whose tools agents may call, <c>Gateway:Tools:Mcp:&lt;server&gt;</c>.</summary>
 public sealed class McpServerOptions
 {
     /// <summary><c>stdio</c> (a child process) or <c>http</c> (Streamable HTTP / SSE).</summary>
     public string Transport { get; set; } = "stdio";
 
+    /// <summary>For <c>stdio</c>: the executable the gateway starts as the server. Ignored for <c>http</c>.</summary>
     public string Command { get; set; } = "";
 
+    /// <summary>For <c>stdio</c>: the command-line arguments of <see cref="Command"/>, each passed as is. Default none.</summary>
     public List<string> Arguments { get; set; } = [];
 
+    /// <summary>For <c>http</c>: the server's endpoint, an absolute URL. Ignored for <c>stdio</c>.</summary>
     public string Url { get; set; } = "";
 
     /// <summary>Environment variable holding a bearer token for an HTTP server.</summary>

@@ -14,16 +14,21 @@ namespace Gateway.Agents.ReAct;
 /// </summary>
 public sealed class ReActAgent : IAgentKind
 {
+    /// <summary>The role whose model thinks, calls tools and answers; configured under <c>Roles:actor</c>.</summary>
     public const string ActorRole = "actor";
 
+    /// <summary>The system message the run starts with; the caller's own system messages are dropped in its favour.</summary>
     public const string SystemPrompt =
         "Solve the user's task. Think step by step: reason about what to do next, call a tool when you need information (Action), " +
         "read its result (Observation), and repeat. When you know the answer, reply with it directly and call no tool.";
 
+    /// <inheritdoc />
     public string Kind => "react";
 
+    /// <inheritdoc />
     public bool SupportsClientTools => true;
 
+    /// <inheritdoc />
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage> { new(ChatRole.System, SystemPrompt) };

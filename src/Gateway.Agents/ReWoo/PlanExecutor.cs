@@ -4,10 +4,10 @@ using Gateway.Agents.Tools;
 namespace Gateway.Agents.ReWoo;
 
 /// <summary>A step of the caller's own tool that is ready to run: its dependencies have evidence, its input is substituted.</summary>
-public sealed record WaitingStep(PlannedStep Step, string Input);
+internal sealed record WaitingStep(PlannedStep Step, string Input);
 
 /// <summary>Where a plan stands: every step's evidence so far, and the caller's steps that are ready for the caller to run.</summary>
-public sealed record PlanProgress(IReadOnlyDictionary<string, string> Evidence, IReadOnlyList<WaitingStep> Waiting);
+internal sealed record PlanProgress(IReadOnlyDictionary<string, string> Evidence, IReadOnlyList<WaitingStep> Waiting);
 
 /// <summary>
 /// Runs a plan as a DAG: a step starts as soon as every step it refers to has finished, so
@@ -16,7 +16,7 @@ public sealed record PlanProgress(IReadOnlyDictionary<string, string> Evidence, 
 /// evidence that says so, and the steps after it still run. A step of the caller's own tool does not run
 /// here: once its dependencies have evidence it waits for the caller, and the steps that refer to it wait too.
 /// </summary>
-public static class PlanExecutor
+internal static class PlanExecutor
 {
     /// <summary>
     /// Runs every step that can run now and has no evidence in <paramref name="known"/> (a resumed plan's steps that

@@ -6,7 +6,7 @@ using Gateway.Agents.Runtime;
 namespace Gateway.Agents.ReWoo;
 
 /// <summary>A plan that cannot be executed, with a message saying why.</summary>
-public sealed class PlanParseException(string message) : Exception(message);
+internal sealed class PlanParseException(string message) : Exception(message);
 
 /// <summary>
 /// Parses a ReWOO plan in either form: the structured JSON
@@ -15,7 +15,7 @@ public sealed class PlanParseException(string message) : Exception(message);
 /// (<c>#E1</c> never matches inside <c>#E12</c>). The result is validated: unique ids, references to
 /// defined steps only, no cycles, at most the step limit.
 /// </summary>
-public static partial class PlanParser
+internal static partial class PlanParser
 {
     [GeneratedRegex(@"#E(\d+)(?!\d)")]
     public static partial Regex Reference();

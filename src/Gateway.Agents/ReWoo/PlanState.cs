@@ -11,7 +11,7 @@ namespace Gateway.Agents.ReWoo;
 /// <c>Evidence: "…"</c> (a JSON string, so any output fits on one line) for a step that has run. It is the content of
 /// the answer that asks the caller to run its tools, and a resumed run reads plan and evidence back from it.
 /// </summary>
-public static partial class PlanState
+internal static partial class PlanState
 {
     private const string EvidencePrefix = "Evidence: ";
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

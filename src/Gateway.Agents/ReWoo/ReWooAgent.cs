@@ -19,11 +19,16 @@ namespace Gateway.Agents.ReWoo;
 /// </summary>
 public sealed partial class ReWooAgent : IAgentKind
 {
+    /// <summary>The role whose model writes the plan; configured under <c>Roles:planner</c>.</summary>
     public const string PlannerRole = "planner";
+
+    /// <summary>The role whose model answers from the plan and its evidence; configured under <c>Roles:solver</c>.</summary>
     public const string SolverRole = "solver";
 
+    /// <inheritdoc />
     public string Kind => "rewoo";
 
+    /// <inheritdoc />
     public bool SupportsClientTools => true;
 
     [GeneratedRegex(@"^call_(E\d+)_")]
@@ -61,6 +66,7 @@ public sealed partial class ReWooAgent : IAgentKind
         }
     }
 
+    /// <inheritdoc />
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
         var (plan, known) = Resume(run) ?? (await NewPlanAsync(run, cancellationToken), new Dictionary<string, string>());

@@ -7,7 +7,7 @@ using Gateway.Agents.Tools;
 namespace Gateway.Agents.ReWoo;
 
 /// <summary>The planner's and solver's prompts (after the ReWOO paper) and the plan's JSON schema.</summary>
-public static class ReWooPrompts
+internal static class ReWooPrompts
 {
     /// <summary>Longest input or plan text the schema admits per step.</summary>
     public const int MaxFieldLength = 200;

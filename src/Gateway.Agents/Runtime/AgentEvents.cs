@@ -11,6 +11,10 @@ public sealed record AgentEvent(string Type, JsonObject Data);
 /// <summary>Receives a run's events as they happen (the SSE writer, or nothing).</summary>
 public interface IAgentEventSink
 {
+    /// <summary>
+    /// Takes one event. Called from the run's own flow, also from parallel tool steps, so an implementation that
+    /// writes to one stream must serialise its writes.
+    /// </summary>
     ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken);
 }
 
@@ -20,11 +24,12 @@ public interface IAgentEventSink
 /// </summary>
 public interface IAgentAnswerSink : IAgentEventSink
 {
+    /// <summary>Takes the next piece of the answer's text (never empty); the pieces in order make the whole answer.</summary>
     ValueTask AnswerDeltaAsync(string text, CancellationToken cancellationToken);
 }
 
 /// <summary>Drops every event.</summary>
-public sealed class NullAgentEventSink : IAgentEventSink
+internal sealed class NullAgentEventSink : IAgentEventSink
 {
     public static NullAgentEventSink Instance { get; } = new();
 

@@ -1,7 +1,7 @@
 namespace Gateway.Agents.Runtime;
 
 /// <summary>A run hit one of its limits (token budget, run time); the agent answers with what it has.</summary>
-public sealed class AgentLimitException(string message) : Exception(message);
+internal sealed class AgentLimitException(string message) : Exception(message);
 
 /// <summary>A run cannot go on (a plan that does not parse, a model that failed); carries a message for the caller.</summary>
 public sealed class AgentRunException(string message, string code, Exception? inner = null, int? callerStatus = null) : Exception(message, inner)

@@ -12,13 +12,16 @@ public sealed class AgentRun
     /// <summary>The trace status of a step the caller runs.</summary>
     public const string ClientStepStatus = "client";
 
+    /// <summary>The agent's name, without the <c>agent:</c> prefix.</summary>
     public required string Name { get; init; }
 
+    /// <summary>The agent's definition, from the snapshot the run started with (a reload mid-run does not change it).</summary>
     public required AgentOptions Definition { get; init; }
 
     /// <summary>The caller's conversation; the last user message is the task.</summary>
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
 
+    /// <summary>The model of each role, with the role's settings, the run's token budget and usage accounting applied.</summary>
     public required RoleModels Models { get; init; }
 
     /// <summary>The agent's own tools, which the gateway runs.</summary>
@@ -36,15 +39,19 @@ public sealed class AgentRun
     /// <summary>Every tool the run may choose, as declarations for OpenAI tool calling.</summary>
     public IReadOnlyList<AITool> Declarations => [.. Offered.Select(t => t.Declaration)];
 
+    /// <summary>The Semantic Kernel the agent's tools are invoked with; it carries no model (see <see cref="KernelFor"/> for one that does).</summary>
     public required Kernel Kernel { get; init; }
 
+    /// <summary>Where the run records its plan, steps, turns, usage and timings; safe to use from parallel steps.</summary>
     public required AgentTraceBuilder Trace { get; init; }
 
+    /// <summary>Where the run's events go as they happen; a sink that drops them unless the caller streams.</summary>
     public IAgentEventSink Events { get; init; } = NullAgentEventSink.Instance;
 
     /// <summary>The task: the last user message's text.</summary>
     public string Task => Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
 
+    /// <summary>The agent's own tool named <paramref name="name"/> (case-sensitive), or null.</summary>
     public AgentTool? FindTool(string name) => Tools.FirstOrDefault(t => t.Name == name);
 
     /// <summary>The caller's tool named <paramref name="name"/>, or null (also when the agent has its own tool of that name).</summary>

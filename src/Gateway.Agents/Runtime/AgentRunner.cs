@@ -26,6 +26,11 @@ public sealed partial class AgentRunner
     private readonly ToolCatalog _tools;
     private readonly ILogger<AgentRunner> _logger;
 
+    /// <summary>Creates the runner; registered as a singleton by <c>AddAgentRuntime</c>.</summary>
+    /// <param name="definitions">The current agent definitions, read afresh for each run.</param>
+    /// <param name="kinds">The agent algorithms, by <see cref="IAgentKind.Kind"/> (case-insensitive); every kind a definition names must be here.</param>
+    /// <param name="tools">Where each run's tools come from.</param>
+    /// <param name="logger">Where failed runs are logged.</param>
     public AgentRunner(IAgentDefinitions definitions, IEnumerable<IAgentKind> kinds, ToolCatalog tools, ILogger<AgentRunner> logger)
     {
         _definitions = definitions;
@@ -60,6 +65,15 @@ public sealed partial class AgentRunner
         return clientTools.Check(name, _kinds[definition.Kind], tools);
     }
 
+    /// <summary>
+    /// Runs the agent <paramref name="name"/> (without the <c>agent:</c> prefix) on <paramref name="messages"/>, with only
+    /// its own tools. Never throws for a failed run: the result's trace and error code say what happened.
+    /// </summary>
+    /// <param name="name">The agent's name; an unknown name gives a failed run with <c>model_not_found</c> (404).</param>
+    /// <param name="messages">The caller's conversation; the last user message is the task.</param>
+    /// <param name="models">Gives each role's chat client, routed as the caller's own requests are.</param>
+    /// <param name="events">Receives the run's events as they happen; null to drop them.</param>
+    /// <param name="cancellationToken">The caller's cancellation; the run's own time limit is applied on top.</param>
     public Task<AgentRunResult> RunAsync(string name, IReadOnlyList<ChatMessage> messages, IAgentModelProvider models,
         IAgentEventSink? events, CancellationToken cancellationToken) =>
         RunAsync(name, messages, ClientToolOffer.None, models, events, cancellationToken);
@@ -134,5 +148,6 @@ public sealed partial class AgentRunner
 /// <summary>The current agent definitions (reloaded with the configuration).</summary>
 public interface IAgentDefinitions
 {
+    /// <summary>The last valid snapshot; an invalid reload leaves it in place. Read once per use, since it may change between reads.</summary>
     AgentSnapshot Current { get; }
 }

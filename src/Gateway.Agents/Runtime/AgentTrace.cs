@@ -6,11 +6,13 @@ namespace Gateway.Agents.Runtime;
 [JsonConverter(typeof(JsonStringEnumConverter<AgentRunStatus>))]
 public enum AgentRunStatus
 {
+    /// <summary>The agent answered.</summary>
     [JsonStringEnumMemberName("completed")] Completed,
     /// <summary>The planner gave up (alpha-UMi's <c>give up</c>); the answer says so.</summary>
     [JsonStringEnumMemberName("gave_up")] GaveUp,
     /// <summary>A limit (iterations, tokens, run time) ended the run early; the answer is the best available.</summary>
     [JsonStringEnumMemberName("limit_reached")] LimitReached,
+    /// <summary>The run could not answer (an unusable plan, a model error, an unknown agent); <c>error</c> says why.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
     /// <summary>The agent called the caller's own tools (<c>tool_calls</c>); the caller runs them and sends the results back to resume.</summary>
     [JsonStringEnumMemberName("awaiting_client")] AwaitingClient,
@@ -63,6 +65,10 @@ public sealed record AgentTrace(
     [property: JsonPropertyName("timings")] IReadOnlyDictionary<string, double> TimingsMilliseconds,
     [property: JsonPropertyName("tool_calls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClientToolCall>? ToolCalls = null);
 
+/// <summary>Tokens spent by every model call of a run, over all roles, as in an OpenAI <c>usage</c> object.</summary>
+/// <param name="PromptTokens">Prompt tokens of every call.</param>
+/// <param name="CompletionTokens">Completion tokens of every call.</param>
+/// <param name="TotalTokens">Prompt plus completion tokens.</param>
 public sealed record TraceUsage(
     [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
     [property: JsonPropertyName("completion_tokens")] long CompletionTokens,

@@ -14,13 +14,17 @@ public sealed class AgentTraceBuilder
     private readonly HashSet<string> _gatewayTools = new(StringComparer.Ordinal);
     private IReadOnlyList<PlannedStep>? _plan;
 
+    /// <summary>Starts a trace; the run's clock (<see cref="ElapsedMilliseconds"/>) starts now.</summary>
+    /// <param name="id">The run's id, <c>run_</c> and 32 hex digits for runs the runner starts.</param>
     public AgentTraceBuilder(string id) => Id = id;
 
+    /// <summary>The run's id, returned to the caller and written in logs.</summary>
     public string Id { get; }
 
     /// <summary>Milliseconds since the run started.</summary>
     public double ElapsedMilliseconds => Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
 
+    /// <summary>Prompt plus completion tokens spent so far by every role: what the run's token budget is checked against.</summary>
     public long TotalTokens
     {
         get
@@ -56,6 +60,7 @@ public sealed class AgentTraceBuilder
         }
     }
 
+    /// <summary>Records the ReWOO plan, replacing any earlier one (a resumed run sets the plan it read back).</summary>
     public void SetPlan(IReadOnlyList<PlannedStep> plan)
     {
         lock (_gate)
@@ -64,6 +69,7 @@ public sealed class AgentTraceBuilder
         }
     }
 
+    /// <summary>Records a tool step; steps are ordered by their start time when the trace is built.</summary>
     public void AddStep(StepTrace step)
     {
         lock (_gate)
@@ -72,6 +78,7 @@ public sealed class AgentTraceBuilder
         }
     }
 
+    /// <summary>Records a model turn that is not a tool call, in the order turns are added.</summary>
     public void AddTurn(TurnTrace turn)
     {
         lock (_gate)
@@ -80,6 +87,7 @@ public sealed class AgentTraceBuilder
         }
     }
 
+    /// <summary>Counts one model call of <paramref name="role"/>: the model that answered and the tokens it spent.</summary>
     public void AddUsage(string role, string model, long promptTokens, long completionTokens)
     {
         lock (_gate)
@@ -99,6 +107,16 @@ public sealed class AgentTraceBuilder
         }
     }
 
+    /// <summary>
+    /// The trace as it stands, with per-role and total usage and a <c>total</c> timing; the builder may go on
+    /// collecting afterwards.
+    /// </summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="kind">The agent's kind; empty when the run never started (unknown agent).</param>
+    /// <param name="status">How the run ended.</param>
+    /// <param name="answer">The answer, or for a paused run the content the caller sends back.</param>
+    /// <param name="error">Why the run failed or stopped early; null otherwise.</param>
+    /// <param name="toolCalls">Calls of the caller's tools the run is waiting on; null or empty for none.</param>
     public AgentTrace Build(string agent, string kind, AgentRunStatus status, string answer, string? error, IReadOnlyList<ClientToolCall>? toolCalls = null)
     {
         lock (_gate)

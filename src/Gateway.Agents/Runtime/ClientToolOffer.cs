@@ -9,6 +9,7 @@ namespace Gateway.Agents.Runtime;
 /// </summary>
 public sealed record ClientToolOffer(IReadOnlyList<ClientTool> Tools, bool ParallelCalls = true)
 {
+    /// <summary>No caller tools: what every run without a <c>tools</c> request field gets.</summary>
     public static ClientToolOffer None { get; } = new([]);
 
     /// <summary>
@@ -40,6 +41,7 @@ public sealed record ClientToolRejection(string Message, string Code);
 
 /// <summary>A call of one of the caller's tools that the run hands back to the caller (an OpenAI <c>tool_calls</c> entry).</summary>
 /// <param name="Id">The <c>tool_call_id</c> the caller answers with.</param>
+/// <param name="Name">The caller's tool to run, as the caller declared it.</param>
 /// <param name="Arguments">The arguments as a JSON object in a string, as OpenAI sends them.</param>
 /// <param name="Step">The run's step that made the call (<c>E3</c>, <c>T2</c>), as in the trace's steps.</param>
 public sealed record ClientToolCall(

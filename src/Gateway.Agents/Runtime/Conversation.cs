@@ -39,6 +39,7 @@ public static class Conversation
     public static IEnumerable<FunctionCallContent> Calls(IEnumerable<ChatMessage> messages) =>
         messages.Where(m => m.Role == ChatRole.Assistant).SelectMany(m => m.Contents).OfType<FunctionCallContent>();
 
+    /// <summary>A tool result as the text a model reads: a string as is, anything else as JSON, null as empty.</summary>
     public static string ResultText(FunctionResultContent result) => result.Result switch
     {
         null => "",

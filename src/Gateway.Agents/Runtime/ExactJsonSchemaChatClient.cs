@@ -9,7 +9,7 @@ namespace Gateway.Agents.Runtime;
 /// moving <c>minItems</c>, <c>maxItems</c> and <c>maxLength</c> into descriptions; a grammar-backed
 /// server (the gateway's ModelServer) needs those bounds to close a plan within its token budget.
 /// </summary>
-public sealed class ExactJsonSchemaChatClient(IChatClient inner) : DelegatingChatClient(inner)
+internal sealed class ExactJsonSchemaChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         base.GetResponseAsync(messages, Rewrite(options), cancellationToken);
@@ -34,7 +34,7 @@ public sealed class ExactJsonSchemaChatClient(IChatClient inner) : DelegatingCha
     }
 }
 
-public static class ExactJsonSchemaChatClientBuilderExtensions
+internal static class ExactJsonSchemaChatClientBuilderExtensions
 {
     /// <summary>Adds <see cref="ExactJsonSchemaChatClient"/> to the pipeline.</summary>
     public static ChatClientBuilder UseExactJsonSchema(this ChatClientBuilder builder) =>

@@ -9,5 +9,9 @@ namespace Gateway.Agents.Runtime;
 /// </summary>
 public interface IAgentModelProvider
 {
+    /// <summary>
+    /// A chat client whose calls go to <paramref name="model"/> (a catalog name, <c>auto</c> or <c>auto:&lt;profile&gt;</c>).
+    /// Called once per role per run; the client may be shared and is not disposed by the run.
+    /// </summary>
     IChatClient GetChatClient(string model);
 }

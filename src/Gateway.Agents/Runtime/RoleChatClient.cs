@@ -11,7 +11,7 @@ namespace Gateway.Agents.Runtime;
 /// spent, records each call's usage and time under the role, and turns a model failure into an
 /// <see cref="AgentRunException"/>. Semantic Kernel code gets the same client through <see cref="AgentRun.KernelFor"/>.
 /// </summary>
-public sealed class RoleChatClient : DelegatingChatClient
+internal sealed class RoleChatClient : DelegatingChatClient
 {
     private readonly string _role;
     private readonly RoleOptions _settings;

@@ -11,6 +11,10 @@ public sealed class RoleModels
     private readonly AgentTraceBuilder _trace;
     private readonly Dictionary<string, RoleChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Creates the role models of one run; each role's client is made on first use.</summary>
+    /// <param name="agent">The agent's definition: its roles, default role and token budget.</param>
+    /// <param name="provider">Gives the chat client of each role's model.</param>
+    /// <param name="trace">Where every call's usage and time are recorded, and the budget is checked against.</param>
     public RoleModels(AgentOptions agent, IAgentModelProvider provider, AgentTraceBuilder trace)
     {
         _agent = agent;
@@ -18,6 +22,7 @@ public sealed class RoleModels
         _trace = trace;
     }
 
+    /// <summary>The settings of <paramref name="role"/> (case-insensitive), or the agent's default role when it lists none for it.</summary>
     public RoleOptions Settings(string role) => _agent.Roles.TryGetValue(role, out var options) ? options : _agent.DefaultRole;
 
     /// <summary>The chat client of <paramref name="role"/>: its model, settings, budget and usage accounting.</summary>

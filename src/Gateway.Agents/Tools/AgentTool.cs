@@ -7,6 +7,7 @@ namespace Gateway.Agents.Tools;
 /// <summary>One tool an agent can call: a Semantic Kernel function under a unique name.</summary>
 public sealed record AgentTool(string Name, string Source, KernelFunction Function) : IToolDescription
 {
+    /// <summary>What the tool does, from its Semantic Kernel function; shown to models in prompts and declarations.</summary>
     public string Description => Function.Description;
 
     /// <summary>The JSON schema of the tool's arguments.</summary>

@@ -11,6 +11,7 @@ namespace Gateway.Agents.Tools;
 /// </summary>
 public sealed record ClientTool(string Name, string Description, JsonElement ParametersSchema) : IToolDescription
 {
+    /// <inheritdoc />
     public AITool Declaration => AIFunctionFactory.CreateDeclaration(Name, Description, ParametersSchema);
 
     /// <summary>The parameter a plain-text input (a ReWOO step's input) binds to: the first required one, else the first.</summary>
@@ -39,6 +40,8 @@ public sealed record ClientTool(string Name, string Description, JsonElement Par
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Without a description the line is only <c>name[input]</c>.</remarks>
     public string PromptLine => string.IsNullOrWhiteSpace(Description)
         ? $"{Name}[{PrimaryParameter ?? ""}]"
         : $"{Name}[{PrimaryParameter ?? ""}]: {Description}";

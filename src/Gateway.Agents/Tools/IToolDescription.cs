@@ -8,6 +8,7 @@ namespace Gateway.Agents.Tools;
 /// </summary>
 public interface IToolDescription
 {
+    /// <summary>The tool's name, unique among the tools one run is offered; models call the tool by it.</summary>
     string Name { get; }
 
     /// <summary>A declaration for OpenAI tool calling (<c>tools</c>), under the tool's name.</summary>

@@ -8,6 +8,9 @@ public sealed partial class ToolCatalog
     private readonly IEnumerable<IAgentToolSource> _sources;
     private readonly ILogger<ToolCatalog> _logger;
 
+    /// <summary>Creates the catalog; registered as a singleton by <c>AddAgentRuntime</c>.</summary>
+    /// <param name="sources">Every registered tool source, asked afresh on each call so reloaded settings apply.</param>
+    /// <param name="logger">Where a failing source is logged; its tools are left out rather than failing the run.</param>
     public ToolCatalog(IEnumerable<IAgentToolSource> sources, ILogger<ToolCatalog> logger)
     {
         _sources = sources;

@@ -7,16 +7,26 @@ namespace Gateway.Agents.Tools;
 /// <summary>How one tool call ended.</summary>
 public enum ToolStatus
 {
+    /// <summary>The tool returned; its output is the result.</summary>
     Ok,
+
+    /// <summary>The tool threw or its arguments were unusable; the output says why.</summary>
     Error,
+
+    /// <summary>The tool did not answer within the agent's <c>ToolTimeout</c>.</summary>
     Timeout,
+
+    /// <summary>The model named a tool the run does not have.</summary>
     UnknownTool,
+
+    /// <summary>The call was not made; no part of the runtime produces this status today.</summary>
     Skipped,
 }
 
 /// <summary>A tool call's result: what the agent reads as evidence or observation.</summary>
 public sealed record ToolOutcome(ToolStatus Status, string Output, TimeSpan Duration)
 {
+    /// <summary>True for <see cref="ToolStatus.Ok"/>; an MCP caller gets any other status as an error result.</summary>
     public bool Succeeded => Status == ToolStatus.Ok;
 }
 
@@ -24,7 +34,7 @@ public sealed record ToolOutcome(ToolStatus Status, string Output, TimeSpan Dura
 /// Calls tools with a time limit and turns every failure (an exception, a timeout, an unknown
 /// tool, bad arguments) into an outcome whose text says so: a failing tool is evidence, never an abort.
 /// </summary>
-public static class ToolInvoker
+internal static class ToolInvoker
 {
     /// <summary>Calls <paramref name="tool"/> with a plain-text input: a JSON object binds by name, anything else binds to the primary parameter.</summary>
     public static Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool? tool, string toolName, string input, TimeSpan timeout, CancellationToken cancellationToken)

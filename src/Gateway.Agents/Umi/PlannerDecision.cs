@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Gateway.Agents.Umi;
 
 /// <summary>What the planner decided at the end of its turn.</summary>
-public sealed partial record PlannerDecision(string Thought, string Next)
+internal sealed partial record PlannerDecision(string Thought, string Next)
 {
     /// <summary>
     /// Reads <c>{"thought":…,"next":…}</c> or text ending in <c>Next: caller|conclusion|give up</c>.

@@ -16,7 +16,7 @@ namespace Gateway.Agents.Umi;
 /// content, and resumes from the conversation sent back (the call is the history's action, its result the observation).
 /// Roles: <c>planner</c>, <c>caller</c>, <c>summarizer</c>.
 /// </summary>
-public sealed partial class UmiAgent : IAgentKind
+internal sealed partial class UmiAgent : IAgentKind
 {
     public const string PlannerRole = "planner";
     public const string CallerRole = "caller";

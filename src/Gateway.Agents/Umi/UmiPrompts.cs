@@ -6,7 +6,7 @@ using Gateway.Agents.Tools;
 namespace Gateway.Agents.Umi;
 
 /// <summary>Prompts of the planner, caller and summarizer (after alpha-UMi) and the planner's decision schema.</summary>
-public static class UmiPrompts
+internal static class UmiPrompts
 {
     public const string Caller = "caller";
     public const string Conclusion = "conclusion";

@@ -14,7 +14,7 @@ namespace Gateway.Cli.Craft;
 /// <c>show</c>, <c>search</c>, <c>verify</c>, <c>import</c> and <c>export</c>. Attach the returned command to an
 /// executable's root command.
 /// </summary>
-public static class ToolsetCommands
+internal static class ToolsetCommands
 {
     public static Command Create()
     {

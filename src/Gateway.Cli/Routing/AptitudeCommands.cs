@@ -7,7 +7,7 @@ namespace Gateway.Cli.Routing;
 /// The <c>aptitude</c> command line verbs: <c>run</c> (test a model through the gateway) and <c>list</c>
 /// (show the task families). Attach the returned command to an executable's root command.
 /// </summary>
-public static class AptitudeCommands
+internal static class AptitudeCommands
 {
     /// <summary>Creates the <c>aptitude</c> command with its subcommands.</summary>
     public static Command Create()

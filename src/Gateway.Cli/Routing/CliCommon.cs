@@ -77,7 +77,7 @@ internal static class CliCommon
     }
 
     /// <summary>A synchronous <see cref="IProgress{T}"/>, so progress bars update in order.</summary>
-    public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
     }

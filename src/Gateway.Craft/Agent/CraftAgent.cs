@@ -25,8 +25,8 @@ public sealed class CraftAgent(IToolsetStore store, JsSandbox sandbox, IPromptEn
         ArgumentException.ThrowIfNullOrWhiteSpace(problem);
         ArgumentNullException.ThrowIfNull(chat);
         options ??= _defaults;
-        var index = await IndexAsync(options.Toolsets, cancellationToken).ConfigureAwait(false);
-        var retrieval = await index.RetrieveAsync(problem, chat, options.Retrieval, options.Model, cancellationToken).ConfigureAwait(false);
+        var index = await IndexAsync(options.Toolsets, cancellationToken);
+        var retrieval = await index.RetrieveAsync(problem, chat, options.Retrieval, options.Model, cancellationToken);
         var tools = retrieval.Selected.Select(t => t.Tool).ToList();
 
         var messages = CraftPrompts.Agent(problem, tools);
@@ -38,9 +38,9 @@ public sealed class CraftAgent(IToolsetStore store, JsSandbox sandbox, IPromptEn
                 ModelId = options.Model,
                 MaxOutputTokens = options.MaxOutputTokens,
                 Temperature = options.Temperature,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             var code = LlmReplies.ExtractCode(response.Text);
-            var result = code is null ? null : await sandbox.RunProgramAsync(code, tools.Select(t => t.Code), cancellationToken).ConfigureAwait(false);
+            var result = code is null ? null : await sandbox.RunProgramAsync(code, tools.Select(t => t.Code), cancellationToken);
             var tried = new CraftAttempt(response.Text, code, result);
             attempts.Add(tried);
             if (result is { Succeeded: true })
@@ -59,11 +59,11 @@ public sealed class CraftAgent(IToolsetStore store, JsSandbox sandbox, IPromptEn
     /// <summary>The index over the chosen toolsets, rebuilt only when one of them changed version.</summary>
     private async Task<ToolIndex> IndexAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        var wanted = names.Count > 0 ? names : await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var wanted = names.Count > 0 ? names : await store.ListAsync(cancellationToken);
         var toolsets = new List<Toolset>();
         foreach (var name in wanted)
         {
-            toolsets.Add(await store.GetAsync(name, cancellationToken).ConfigureAwait(false)
+            toolsets.Add(await store.GetAsync(name, cancellationToken)
                 ?? throw new InvalidOperationException($"There is no toolset '{name}'."));
         }
 

@@ -17,7 +17,9 @@ public sealed record CraftAgentOptions
     /// <summary>Tokens of each code reply. Default 1024.</summary>
     public int MaxOutputTokens { get; init; } = 1024;
 
+    /// <summary>Sampling temperature of each code reply. Default 0: the most likely code.</summary>
     public float Temperature { get; init; }
 
+    /// <summary>How tools are retrieved for a problem (<c>Gateway:Craft:Agent:Retrieval</c>). Default: the <see cref="RetrievalOptions"/> defaults.</summary>
     public RetrievalOptions Retrieval { get; init; } = new();
 }

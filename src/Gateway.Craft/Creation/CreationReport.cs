@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Gateway.Craft.Creation;
 
 /// <summary>Stages of tool creation, as named in rejects.</summary>
-public static class CreationStage
+internal static class CreationStage
 {
     public const string Solution = "solution";
     public const string Verification = "verification";
@@ -23,12 +23,15 @@ public sealed record CreationReject(
 /// <summary>What <c>toolset create</c> did: how many problems passed each stage, the tools kept, and every reject.</summary>
 public sealed record CreationReport
 {
+    /// <summary>Name of the toolset the kept tools are stored in.</summary>
     [JsonPropertyName("toolset")]
     public required string Toolset { get; init; }
 
+    /// <summary>Solved problems given to the run.</summary>
     [JsonPropertyName("problems")]
     public int Problems { get; init; }
 
+    /// <summary>Problems in the diverse sample tools were made from: at most <see cref="ToolCreationOptions.SampleSize"/>.</summary>
     [JsonPropertyName("sampled")]
     public int Sampled { get; init; }
 
@@ -48,9 +51,11 @@ public sealed record CreationReport
     [JsonPropertyName("kept")]
     public int Kept { get; init; }
 
+    /// <summary>Names of the kept tools, in the order they are stored.</summary>
     [JsonPropertyName("tools")]
     public IReadOnlyList<string> Tools { get; init; } = [];
 
+    /// <summary>Every sampled problem whose tool was not kept, and every duplicate merged away.</summary>
     [JsonPropertyName("rejects")]
     public IReadOnlyList<CreationReject> Rejects { get; init; } = [];
 }

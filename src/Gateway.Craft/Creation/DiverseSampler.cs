@@ -6,7 +6,7 @@ namespace Gateway.Craft.Creation;
 /// Picks a diverse sample by greedy k-center over embeddings: a seeded first point, then again and again the
 /// point farthest (by cosine distance) from everything picked so far.
 /// </summary>
-public static class DiverseSampler
+internal static class DiverseSampler
 {
     /// <summary>Indices of <paramref name="count"/> diverse vectors, in the order picked.</summary>
     public static IReadOnlyList<int> Sample(IReadOnlyList<float[]> vectors, int count, int seed)

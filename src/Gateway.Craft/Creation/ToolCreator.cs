@@ -21,6 +21,16 @@ public sealed record CreationResult(Toolset Toolset, CreationReport Report);
 /// </summary>
 public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPromptEncoder encoder)
 {
+    /// <summary>
+    /// Makes tools from a diverse sample of <paramref name="problems"/>. Nothing is stored: the caller saves the
+    /// returned toolset (when it has tools) and shows the report. Each stage's failures become rejects, not exceptions.
+    /// </summary>
+    /// <param name="toolsetName">Name of the toolset to make; a letter, then letters, digits or <c>_</c>.</param>
+    /// <param name="problems">Solved problems with their expected answers.</param>
+    /// <param name="options">Sample size, seed, model and sampling settings of the run.</param>
+    /// <param name="progress">Told after each sampled problem; null for none.</param>
+    /// <param name="cancellationToken">Stops the run between model and sandbox calls.</param>
+    /// <exception cref="ArgumentException"><paramref name="toolsetName"/> is not a valid toolset name.</exception>
     public async Task<CreationResult> CreateAsync(
         string toolsetName,
         IReadOnlyList<CreationProblem> problems,
@@ -43,7 +53,7 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
         for (var i = 0; i < sample.Count; i++)
         {
             var problem = sample[i];
-            var (outcome, tool) = await CreateOneAsync(problem, options, rejects, cancellationToken).ConfigureAwait(false);
+            var (outcome, tool) = await CreateOneAsync(problem, options, rejects, cancellationToken);
             generated += outcome >= Outcome.Generated ? 1 : 0;
             verified += outcome >= Outcome.Verified ? 1 : 0;
             progress?.Report(new CreationProgress(i + 1, sample.Count, problem.Id));
@@ -53,7 +63,7 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
             }
         }
 
-        var (kept, merged) = await new ToolDeduplicator(verifier, encoder, options.DuplicateSimilarity).DeduplicateAsync(tools, cancellationToken).ConfigureAwait(false);
+        var (kept, merged) = await new ToolDeduplicator(verifier, encoder, options.DuplicateSimilarity).DeduplicateAsync(tools, cancellationToken);
         rejects.AddRange(merged.Select(m => new CreationReject(m.Dropped.SourceId ?? "", CreationStage.Deduplication, "duplicate", m.Reason, m.Dropped.Name)));
         var toolset = Toolset.Create(toolsetName, kept, options.Description);
         var report = new CreationReport
@@ -83,7 +93,7 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
     {
         void Reject(string stage, string kind, string reason, string? tool = null) => rejects.Add(new CreationReject(problem.Id, stage, kind, reason, tool));
 
-        var reply = await AskAsync(CraftPrompts.Solution(problem.Problem), options, cancellationToken).ConfigureAwait(false);
+        var reply = await AskAsync(CraftPrompts.Solution(problem.Problem), options, cancellationToken);
         if (reply.Error is { } solutionError)
         {
             Reject(CreationStage.Solution, "llm_error", solutionError);
@@ -97,14 +107,14 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
             return (Outcome.Failed, null);
         }
 
-        var solution = await verifier.VerifySolutionAsync(code, problem.Answer, cancellationToken).ConfigureAwait(false);
+        var solution = await verifier.VerifySolutionAsync(code, problem.Answer, cancellationToken);
         if (!solution.Passed)
         {
             Reject(CreationStage.Verification, solution.Kind, solution.Reason);
             return (Outcome.Generated, null);
         }
 
-        var abstraction = await AskAsync(CraftPrompts.Abstraction(problem.Problem, solution.Result.Json!, code), options, cancellationToken).ConfigureAwait(false);
+        var abstraction = await AskAsync(CraftPrompts.Abstraction(problem.Problem, solution.Result.Json!, code), options, cancellationToken);
         if (abstraction.Error is { } abstractionError)
         {
             Reject(CreationStage.Abstraction, "llm_error", abstractionError);
@@ -122,7 +132,7 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
             return (Outcome.Verified, null);
         }
 
-        var again = await verifier.VerifyExampleAsync(tool, cancellationToken).ConfigureAwait(false);
+        var again = await verifier.VerifyExampleAsync(tool, cancellationToken);
         if (!again.Passed)
         {
             Reject(CreationStage.Reverification, again.Kind, again.Reason, tool.Name);
@@ -143,7 +153,7 @@ public sealed class ToolCreator(IChatClient chat, ToolVerifier verifier, IPrompt
                 MaxOutputTokens = options.MaxOutputTokens,
                 Temperature = options.Temperature,
                 Seed = options.Seed,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             return (response.Text, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

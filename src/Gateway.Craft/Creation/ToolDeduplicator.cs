@@ -6,14 +6,14 @@ using Gateway.Embeddings;
 namespace Gateway.Craft.Creation;
 
 /// <summary>A tool dropped as a duplicate of the one kept.</summary>
-public sealed record MergedTool(CraftTool Dropped, CraftTool Kept, string Reason);
+internal sealed record MergedTool(CraftTool Dropped, CraftTool Kept, string Reason);
 
 /// <summary>
 /// Merges duplicates: tools with the same name, or whose name and docstring embed nearly alike, form a group, and
 /// the group keeps its most general tool: the one that returns the right answer for the most of the group's
 /// source problems (each member's example call), ties going to the earlier tool.
 /// </summary>
-public sealed class ToolDeduplicator(ToolVerifier verifier, IPromptEncoder encoder, double similarity = 0.95)
+internal sealed class ToolDeduplicator(ToolVerifier verifier, IPromptEncoder encoder, double similarity = 0.95)
 {
     public async Task<(IReadOnlyList<CraftTool> Kept, IReadOnlyList<MergedTool> Merged)> DeduplicateAsync(
         IReadOnlyList<CraftTool> tools, CancellationToken cancellationToken = default)
@@ -48,7 +48,7 @@ public sealed class ToolDeduplicator(ToolVerifier verifier, IPromptEncoder encod
             {
                 foreach (var source in members)
                 {
-                    if ((await verifier.VerifyToolAsync(members[m], source.Example.Arguments, source.Example.Result, cancellationToken).ConfigureAwait(false)).Passed)
+                    if ((await verifier.VerifyToolAsync(members[m], source.Example.Arguments, source.Example.Result, cancellationToken)).Passed)
                     {
                         scores[m]++;
                     }

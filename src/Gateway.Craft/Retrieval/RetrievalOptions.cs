@@ -1,6 +1,6 @@
 namespace Gateway.Craft.Retrieval;
 
-/// <summary>Settings of tool retrieval (section <c>Gateway:Craft:Retrieval</c>).</summary>
+/// <summary>Settings of tool retrieval (section <c>Gateway:Craft:Agent:Retrieval</c>).</summary>
 public sealed record RetrievalOptions
 {
     /// <summary>Candidates each of the three views (docstring, name, source problem) nominates. Default 5.</summary>

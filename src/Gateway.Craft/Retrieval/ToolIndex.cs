@@ -29,6 +29,7 @@ public sealed class ToolIndex
     /// <summary>The toolsets indexed, with the versions read.</summary>
     public IReadOnlyList<(string Name, int Version)> Toolsets { get; }
 
+    /// <summary>The number of tools indexed, over every toolset.</summary>
     public int Count => _entries.Length;
 
     /// <summary>Embeds every tool of <paramref name="toolsets"/> (MiniLM in production: <see cref="PromptEncoders.Default"/>).</summary>
@@ -49,11 +50,11 @@ public sealed class ToolIndex
     public async Task<RetrievalResult> RetrieveAsync(string problem, IChatClient? chat, RetrievalOptions? options = null, string? model = null, CancellationToken cancellationToken = default)
     {
         options ??= new RetrievalOptions();
-        var guess = chat is null ? Fallback(problem) : await GuessAsync(problem, chat, options, model, cancellationToken).ConfigureAwait(false);
+        var guess = chat is null ? Fallback(problem) : await GuessAsync(problem, chat, options, model, cancellationToken);
 
         // Encoding the queries is CPU work (milliseconds with MiniLM): on the thread pool, never on the I/O thread
         // the model's reply completed on.
-        return await Task.Run(() => Rank(problem, guess, options), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => Rank(problem, guess, options), cancellationToken);
     }
 
     /// <summary>
@@ -67,7 +68,7 @@ public sealed class ToolIndex
         try
         {
             var response = await chat.GetResponseAsync(CraftPrompts.Guess(problem),
-                new ChatOptions { ModelId = model, MaxOutputTokens = options.MaxGuessTokens, Temperature = 0 }, cancellationToken).ConfigureAwait(false);
+                new ChatOptions { ModelId = model, MaxOutputTokens = options.MaxGuessTokens, Temperature = 0 }, cancellationToken);
             var json = LlmReplies.ExtractJsonObject(response.Text);
             var names = (json?["names"] as JsonArray ?? [])
                 .Select(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>().Trim() : null)

@@ -15,7 +15,7 @@ public sealed partial class JsSandbox
             return SandboxResult.Failure(SandboxErrorKind.BadInput, $"The code is {script.Length} characters; the sandbox accepts at most {Options.MaxCodeChars}.");
         }
 
-        if (!await _slots.WaitAsync(Options.Timeout, cancellationToken).ConfigureAwait(false))
+        if (!await _slots.WaitAsync(Options.Timeout, cancellationToken))
         {
             return SandboxResult.Failure(SandboxErrorKind.Timeout, "Every sandbox slot stayed busy for the whole time limit.");
         }
@@ -25,7 +25,7 @@ public sealed partial class JsSandbox
         SandboxWorker worker;
         try
         {
-            worker = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            worker = await _pool.RentAsync(cancellationToken);
         }
         catch (SandboxWorkerException e)
         {
@@ -44,12 +44,12 @@ public sealed partial class JsSandbox
         {
             var run = worker.RunAsync(script, input, Options.Timeout + Grace, cancellationToken);
             RunHandedToWorker?.Invoke(worker.ProcessId);
-            reply = await run.ConfigureAwait(false);
+            reply = await run;
         }
         catch (TimeoutException)
         {
             // The engine did not stop at its deadline, e.g. inside one long built-in call: only the process can go.
-            await StopAsync(worker, "the run outlived its time limit").ConfigureAwait(false);
+            await StopAsync(worker, "the run outlived its time limit");
             return SandboxResult.Failure(SandboxErrorKind.Timeout, $"The script did not stop within {Options.Timeout.TotalSeconds:0.###} s.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -59,7 +59,7 @@ public sealed partial class JsSandbox
         }
         catch (SandboxWorkerException e)
         {
-            await StopAsync(worker, e.Message).ConfigureAwait(false);
+            await StopAsync(worker, e.Message);
             SandboxLog.WorkerFailed(_logger, worker.ProcessId, worker.ExitCode, e.Message);
             return worker.RanOutOfMemory
                 ? SandboxResult.Failure(SandboxErrorKind.Memory, "The script used more memory than the sandbox allows.")
@@ -68,13 +68,13 @@ public sealed partial class JsSandbox
 
         if (ToResult(reply) is not { } result)
         {
-            await StopAsync(worker, "its reply broke the protocol").ConfigureAwait(false);
+            await StopAsync(worker, "its reply broke the protocol");
             return SandboxResult.Failure(SandboxErrorKind.WorkerFailed, "The sandbox worker answered out of protocol.");
         }
 
         if (reply.Recycle)
         {
-            await StopAsync(worker, "it asked to be replaced after " + reply.Error).ConfigureAwait(false);
+            await StopAsync(worker, "it asked to be replaced after " + reply.Error);
         }
         else
         {
@@ -97,7 +97,7 @@ public sealed partial class JsSandbox
         try
         {
             // Awaited, so the slot is back before the caller has its answer.
-            await exited.WaitAsync(ExitWait).ConfigureAwait(false);
+            await exited.WaitAsync(ExitWait);
             ReleaseAfterExit();
         }
         catch (TimeoutException)

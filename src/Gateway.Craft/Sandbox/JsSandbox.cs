@@ -28,6 +28,9 @@ public sealed partial class JsSandbox : IDisposable
     private readonly SandboxWorkerPool _pool;
     private readonly ILogger _logger;
 
+    /// <summary>Creates a sandbox. No worker process starts until the first run; at most <see cref="SandboxOptions.MaxConcurrentRuns"/> runs proceed at once, later ones wait.</summary>
+    /// <param name="options">The limits; null for the <see cref="SandboxOptions"/> defaults.</param>
+    /// <param name="logger">Where worker failures are logged; null for none.</param>
     public JsSandbox(SandboxOptions? options = null, ILogger<JsSandbox>? logger = null)
     {
         Options = options ?? new SandboxOptions();
@@ -36,6 +39,7 @@ public sealed partial class JsSandbox : IDisposable
         _pool = new SandboxWorkerPool(Options, _logger);
     }
 
+    /// <summary>The limits every run and worker of this sandbox has.</summary>
     public SandboxOptions Options { get; }
 
     /// <summary>

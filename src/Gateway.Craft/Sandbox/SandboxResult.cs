@@ -21,23 +21,27 @@ public sealed record SandboxResult
     /// <summary>A message for people and models, e.g. the script's exception.</summary>
     public string? Message { get; }
 
+    /// <summary>True when the run returned a value (<see cref="Json"/> is set).</summary>
     public bool Succeeded => Error is null;
 
     /// <summary>The returned value parsed; null for a failed run or a JSON <c>null</c>.</summary>
     public JsonNode? Value => Json is null ? null : JsonNode.Parse(Json);
 
+    /// <summary>A run that returned <paramref name="json"/>.</summary>
     public static SandboxResult Success(string json) => new(json, null, null);
 
+    /// <summary>A run that failed for <paramref name="error"/>, with a message fit to show the model that wrote the code.</summary>
     public static SandboxResult Failure(SandboxErrorKind error, string message) => new(null, error, message);
 
     /// <summary>Returns the JSON, or throws <see cref="SandboxException"/> for a failed run.</summary>
     public string EnsureSuccess() => Json ?? throw new SandboxException(Error!.Value, Message!);
 
+    /// <summary>The JSON of a successful run, or <c>Kind: message</c> of a failed one, for logs and traces.</summary>
     public override string ToString() => Succeeded ? Json! : $"{Error}: {Message}";
 }
 
 /// <summary>A tool run in the sandbox failed; <see cref="Kind"/> says why.</summary>
-public sealed class SandboxException : Exception
+internal sealed class SandboxException : Exception
 {
     public SandboxException(SandboxErrorKind kind, string message)
         : base($"Tool error ({kind}): {message}")

@@ -103,7 +103,7 @@ internal sealed class SandboxWorker
         worker.Watch();
         try
         {
-            var reply = await worker.ExchangeAsync(WorkerProtocol.Serialize(limits, WorkerJsonContext.Default.WorkerLimits), WorkerProtocol.WarmUpId, timeout, cancellationToken).ConfigureAwait(false);
+            var reply = await worker.ExchangeAsync(WorkerProtocol.Serialize(limits, WorkerJsonContext.Default.WorkerLimits), WorkerProtocol.WarmUpId, timeout, cancellationToken);
             if (reply.Json != WorkerProtocol.WarmUpResult)
             {
                 throw new SandboxWorkerException($"The worker's warm-up run failed: {reply.Error}.");
@@ -113,7 +113,7 @@ internal sealed class SandboxWorker
         }
         catch (Exception e)
         {
-            await worker.KillAsync().ConfigureAwait(false);
+            await worker.KillAsync();
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 throw;
@@ -158,14 +158,14 @@ internal sealed class SandboxWorker
         // WaitAsync, not tokens on the pipe calls: a worker that stops reading or writing cannot hold the caller.
         var exchange = Task.Run(async () =>
         {
-            await _input.WriteAsync(frame).ConfigureAwait(false);
-            await _input.FlushAsync().ConfigureAwait(false);
-            return await WorkerProtocol.ReadAsync(_output, _maxReplyBytes, CancellationToken.None).ConfigureAwait(false);
+            await _input.WriteAsync(frame);
+            await _input.FlushAsync();
+            return await WorkerProtocol.ReadAsync(_output, _maxReplyBytes, CancellationToken.None);
         }, CancellationToken.None);
         byte[]? payload;
         try
         {
-            payload = await exchange.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            payload = await exchange.WaitAsync(timeout, cancellationToken);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
         {
@@ -206,7 +206,7 @@ internal sealed class SandboxWorker
         try
         {
             // Lets the stderr reader reach the end, so the tail is complete when Exited completes.
-            await _process.WaitForExitAsync().ConfigureAwait(false);
+            await _process.WaitForExitAsync();
         }
         catch (InvalidOperationException)
         {

@@ -51,7 +51,7 @@ internal sealed class SandboxWorkerPool : IDisposable
             }
         }
 
-        return await StartAsync(cancellationToken).ConfigureAwait(false);
+        return await StartAsync(cancellationToken);
     }
 
     /// <summary>Takes back a worker whose run ended normally; keeps it idle, or ends it if enough are idle.</summary>
@@ -92,7 +92,7 @@ internal sealed class SandboxWorkerPool : IDisposable
     {
         try
         {
-            var worker = await StartAsync(CancellationToken.None).ConfigureAwait(false);
+            var worker = await StartAsync(CancellationToken.None);
             Return(worker);
         }
         catch (SandboxWorkerException e)
@@ -116,7 +116,7 @@ internal sealed class SandboxWorkerPool : IDisposable
     {
         var start = SandboxWorkerLauncher.CreateStartInfo(_options);
         var watch = Stopwatch.StartNew();
-        var worker = await SandboxWorker.StartAsync(start, _limits, _maxReplyBytes, _options.WorkerStartTimeout, cancellationToken).ConfigureAwait(false);
+        var worker = await SandboxWorker.StartAsync(start, _limits, _maxReplyBytes, _options.WorkerStartTimeout, cancellationToken);
         bool disposed;
         lock (_lock)
         {
@@ -129,7 +129,7 @@ internal sealed class SandboxWorkerPool : IDisposable
 
         if (disposed)
         {
-            await worker.KillAsync().ConfigureAwait(false);
+            await worker.KillAsync();
             throw new ObjectDisposedException(nameof(JsSandbox));
         }
 

@@ -12,7 +12,7 @@ namespace Gateway.Craft.SemanticKernel;
 /// fails raises <see cref="SandboxException"/> with the kind of failure. A kernel function is also a Microsoft.Extensions.AI
 /// <c>AIFunction</c>, so the same functions serve <c>IChatClient</c> tool calling.
 /// </summary>
-public static class ToolsetPlugin
+internal static class ToolsetPlugin
 {
     public static KernelPlugin Create(Toolset toolset, JsSandbox sandbox)
     {
@@ -34,7 +34,7 @@ public static class ToolsetPlugin
                 json[name] = ToNode(value, parameters.FirstOrDefault(p => p.Name == name));
             }
 
-            return (await sandbox.RunToolAsync(tool.Code, tool.Name, json.ToJsonString(), cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+            return (await sandbox.RunToolAsync(tool.Code, tool.Name, json.ToJsonString(), cancellationToken)).EnsureSuccess();
         }
 
         return KernelFunctionFactory.CreateFromMethod(RunAsync, JsonSerializerOptions.Default, new KernelFunctionFromMethodOptions

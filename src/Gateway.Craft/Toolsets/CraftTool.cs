@@ -42,9 +42,11 @@ public sealed record CraftTool
 /// <summary>An example call of a tool and the result it must return.</summary>
 public sealed record ToolExample
 {
+    /// <summary>The arguments object the tool's function is called with.</summary>
     [JsonPropertyName("arguments")]
     public required JsonObject Arguments { get; init; }
 
+    /// <summary>The value the call must return; null when it must return JSON <c>null</c>.</summary>
     [JsonPropertyName("result")]
     public JsonNode? Result { get; init; }
 }

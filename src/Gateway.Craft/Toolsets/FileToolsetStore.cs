@@ -9,13 +9,19 @@ namespace Gateway.Craft.Toolsets;
 /// </summary>
 public sealed class FileToolsetStore(string root, TimeProvider? time = null) : IToolsetStore
 {
+    /// <summary>The manifest's file name in each toolset folder; a folder without one is not a toolset.</summary>
     public const string ManifestFile = "toolset.json";
+
+    /// <summary>The root the CLI uses when none is given, relative to the working directory.</summary>
     public const string DefaultRoot = "config/toolsets";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>The folder holding one folder per toolset, as a full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <inheritdoc />
+    /// <remarks>Folders without a manifest, or whose name is not a valid toolset name, are skipped.</remarks>
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string> names = Directory.Exists(Root)
@@ -30,6 +36,8 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         return Task.FromResult(names);
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ToolsetFormatException">The manifest or a tool file it lists is missing, unreadable or invalid.</exception>
     public async Task<Toolset?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!Toolset.IsValidName(name))
@@ -44,7 +52,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
             return null;
         }
 
-        var manifest = ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false), manifestPath);
+        var manifest = ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken), manifestPath);
         var tools = new List<CraftTool>();
         foreach (var tool in manifest.Tools)
         {
@@ -59,7 +67,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
                 throw new ToolsetFormatException($"{manifestPath} lists '{tool}', but {path} does not exist.");
             }
 
-            var read = ToolsetJson.Read<CraftTool>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+            var read = ToolsetJson.Read<CraftTool>(await File.ReadAllTextAsync(path, cancellationToken), path);
             if (read.Name != tool)
             {
                 throw new ToolsetFormatException($"{path} holds a tool named '{read.Name}', not '{tool}'.");
@@ -71,13 +79,15 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         return ToolsetJson.Validate(new Toolset(manifest with { Name = name }, tools), folder);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Tool files the previous version listed and this one drops are deleted after the manifest is written.</remarks>
     public async Task<Toolset> SaveAsync(Toolset toolset, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toolset);
         ToolsetJson.Validate(toolset, $"Toolset '{toolset.Name}'");
         var folder = Path.Combine(Root, toolset.Name);
         Directory.CreateDirectory(folder);
-        var previous = await ReadManifestAsync(folder, cancellationToken).ConfigureAwait(false);
+        var previous = await ReadManifestAsync(folder, cancellationToken);
         var manifest = toolset.Manifest with
         {
             Format = ToolsetManifest.CurrentFormat,
@@ -87,10 +97,10 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
         };
         foreach (var tool in toolset.Tools)
         {
-            await WriteAsync(Path.Combine(folder, tool.Name + ".json"), JsonSerializer.Serialize(tool, ToolsetJson.Options), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(Path.Combine(folder, tool.Name + ".json"), JsonSerializer.Serialize(tool, ToolsetJson.Options), cancellationToken);
         }
 
-        await WriteAsync(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, ToolsetJson.Options), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, ToolsetJson.Options), cancellationToken);
 
         // Tools of the previous version that this one dropped.
         foreach (var stale in (previous?.Tools ?? []).Except(manifest.Tools).Where(Toolset.IsValidToolName))
@@ -111,7 +121,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
 
         try
         {
-            return ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+            return ToolsetJson.Read<ToolsetManifest>(await File.ReadAllTextAsync(path, cancellationToken), path);
         }
         catch (ToolsetFormatException)
         {
@@ -122,7 +132,7 @@ public sealed class FileToolsetStore(string root, TimeProvider? time = null) : I
     private static async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, text + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(temporary, text + "\n", cancellationToken);
         File.Move(temporary, path, overwrite: true);
     }
 }

@@ -16,15 +16,18 @@ public interface IToolsetStore
 /// <summary>A toolset file or record that cannot be read.</summary>
 public sealed class ToolsetFormatException : Exception
 {
+    /// <summary>Creates the exception with the default message.</summary>
     public ToolsetFormatException()
     {
     }
 
+    /// <summary>Creates the exception with a message that names the file or record and what is wrong with it.</summary>
     public ToolsetFormatException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with a message and the failure (usually a JSON error) that revealed the problem.</summary>
     public ToolsetFormatException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -6,11 +6,14 @@ namespace Gateway.Craft.Toolsets;
 /// <summary>The manifest of a toolset (<c>config/toolsets/&lt;name&gt;/toolset.json</c>).</summary>
 public sealed record ToolsetManifest
 {
+    /// <summary>The manifest layout this code writes.</summary>
     public const int CurrentFormat = 1;
 
+    /// <summary>The layout version the manifest was written in; every save writes <see cref="CurrentFormat"/>.</summary>
     [JsonPropertyName("format")]
     public int Format { get; init; } = CurrentFormat;
 
+    /// <summary>The toolset's name; <see cref="FileToolsetStore"/> takes it from the folder's name when reading.</summary>
     [JsonPropertyName("name")]
     public required string Name { get; init; }
 
@@ -18,9 +21,11 @@ public sealed record ToolsetManifest
     [JsonPropertyName("version")]
     public int Version { get; init; }
 
+    /// <summary>What the toolset's tools are for, for people listing toolsets. Default empty.</summary>
     [JsonPropertyName("description")]
     public string Description { get; init; } = "";
 
+    /// <summary>When the store saved this version (from the store's <see cref="TimeProvider"/>).</summary>
     [JsonPropertyName("updated_at")]
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -32,10 +37,13 @@ public sealed record ToolsetManifest
 /// <summary>A toolset: its manifest and its tools.</summary>
 public sealed partial record Toolset(ToolsetManifest Manifest, IReadOnlyList<CraftTool> Tools)
 {
+    /// <summary>The toolset's name, from its manifest.</summary>
     public string Name => Manifest.Name;
 
+    /// <summary>The stored version, from its manifest; 0 for a toolset not yet saved.</summary>
     public int Version => Manifest.Version;
 
+    /// <summary>The tool of that exact (case-sensitive) name, or null.</summary>
     public CraftTool? Find(string tool) => Tools.FirstOrDefault(t => t.Name == tool);
 
     /// <summary>A toolset with these tools, its manifest listing them.</summary>

@@ -8,6 +8,7 @@ namespace Gateway.Craft.Toolsets;
 /// </summary>
 public static class ToolsetArchive
 {
+    /// <summary>The toolset as one JSON archive: its manifest (version included) and every tool in full.</summary>
     public static string Serialize(Toolset toolset)
     {
         ArgumentNullException.ThrowIfNull(toolset);

@@ -9,7 +9,7 @@ namespace Gateway.Craft.Verification;
 /// written as a string counts as that number), strings trimmed and compared without case, booleans against
 /// <c>true</c>/<c>false</c> text, arrays element by element, objects key by key.
 /// </summary>
-public static class AnswerMatcher
+internal static class AnswerMatcher
 {
     private const double Tolerance = 1e-6;
 

@@ -17,18 +17,19 @@ public sealed record Verification(bool Passed, SandboxResult Result, string Reas
 /// <summary>Runs solutions and tools in the sandbox and compares what they return with the expected answer.</summary>
 public sealed class ToolVerifier(JsSandbox sandbox)
 {
+    /// <summary>The sandbox every verification runs in.</summary>
     public JsSandbox Sandbox => sandbox;
 
     /// <summary>Runs a program defining <c>solve()</c> and checks its value.</summary>
     public async Task<Verification> VerifySolutionAsync(string code, JsonNode? expected, CancellationToken cancellationToken = default) =>
-        Judge(await sandbox.RunProgramAsync(code, null, cancellationToken).ConfigureAwait(false), expected);
+        Judge(await sandbox.RunProgramAsync(code, null, cancellationToken), expected);
 
     /// <summary>Calls the tool with <paramref name="arguments"/> and checks its value against <paramref name="expected"/>.</summary>
     public async Task<Verification> VerifyToolAsync(CraftTool tool, JsonObject arguments, JsonNode? expected, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(arguments);
-        return Judge(await sandbox.RunToolAsync(tool.Code, tool.Name, arguments.ToJsonString(), cancellationToken).ConfigureAwait(false), expected);
+        return Judge(await sandbox.RunToolAsync(tool.Code, tool.Name, arguments.ToJsonString(), cancellationToken), expected);
     }
 
     /// <summary>Checks the tool's own example call.</summary>

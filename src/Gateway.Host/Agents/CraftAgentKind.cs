@@ -52,7 +52,7 @@ internal sealed class CraftAgentKind(IServiceProvider services) : IAgentKind
         CraftAnswer answer;
         try
         {
-            answer = await _agent.Value.RunAsync(task, run.Models.For(Role), options, cancellationToken).ConfigureAwait(false);
+            answer = await _agent.Value.RunAsync(task, run.Models.For(Role), options, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
         {
@@ -85,5 +85,5 @@ internal sealed class CraftToolSource(CraftPlugins plugins) : IAgentToolSource
     public string Name => "toolsets";
 
     public async ValueTask<IReadOnlyList<KernelPlugin>> GetPluginsAsync(CancellationToken cancellationToken) =>
-        await plugins.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        await plugins.GetAllAsync(cancellationToken);
 }

@@ -82,7 +82,7 @@ internal sealed class GatewayRequestFeature
     public Resilience.TokenUsage? Usage { get; set; }
 
     /// <summary>
-    /// Completion tokens forwarded to the caller so far by the documented estimate (<see cref="Resilience.UsageEstimate"/>),
+    /// Completion tokens forwarded to the caller so far by the documented estimate (<see cref="UsageEstimate"/>),
     /// charged when the upstream's own usage never arrives (the caller hung up, the stream broke).
     /// </summary>
     public long ForwardedTokenEstimate { get; set; }

@@ -9,7 +9,7 @@ namespace Gateway.Host.Proxy;
 
 /// <summary>
 /// Request and response transforms for every proxied call: forward only the caller headers the
-/// model allows (<see cref="CatalogModel.ForwardHeaders"/>; never the caller's virtual key) and send
+/// model allows (<see cref="Gateway.Host.Catalog.CatalogModel.ForwardHeaders"/>; never the caller's virtual key) and send
 /// the upstream's own key, map <c>/v1/x</c> onto the model's base URL, time the upstream, and
 /// catch upstream server errors so the front door can answer with one that names the model.
 /// </summary>

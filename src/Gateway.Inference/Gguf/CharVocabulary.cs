@@ -10,12 +10,22 @@ namespace Gateway.Inference.Gguf;
 /// </summary>
 public static class CharVocabulary
 {
+    /// <summary>Id of <c>&lt;unk&gt;</c>; never produced by <see cref="Tokenize"/>, since unknown characters become byte tokens.</summary>
     public const int UnknownId = 0;
+
+    /// <summary>Id of <c>&lt;s&gt;</c>, the beginning-of-sequence token.</summary>
     public const int BosId = 1;
+
+    /// <summary>Id of <c>&lt;/s&gt;</c>, the end-of-sequence token.</summary>
     public const int EosId = 2;
+
+    /// <summary>Id of <c>&lt;|im_start|&gt;</c>, which opens a ChatML message.</summary>
     public const int ImStartId = 3;
+
+    /// <summary>Id of <c>&lt;|im_end|&gt;</c>, which closes a ChatML message and is the vocabulary's end-of-turn token.</summary>
     public const int ImEndId = 4;
     private const int FirstByteId = SentencePieceHead.FirstByteId;
+    /// <summary>Id of the SentencePiece space <c>▁</c>, right after the 256 byte tokens.</summary>
     public const int SpaceId = FirstByteId + 256;
     private const int FirstCharId = SpaceId + 1;
     private const char FirstChar = '!';
@@ -24,8 +34,10 @@ public static class CharVocabulary
 
     private static string[] Specials => SentencePieceHead.ControlTokens;
 
+    /// <summary>The number of tokens: control tokens, byte tokens, the space and the 94 printable ASCII characters.</summary>
     public static int Size => FirstCharId + (LastChar - FirstChar + 1);
 
+    /// <summary>The vocabulary as GGUF stores it (every score zero), to write into a model file.</summary>
     public static GgufVocabulary Build()
     {
         var tokens = new List<string>();

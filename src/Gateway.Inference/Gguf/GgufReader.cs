@@ -3,17 +3,17 @@ using System.Text;
 namespace Gateway.Inference.Gguf;
 
 /// <summary>The header, metadata and tensor table of a GGUF file (tensor data is not read).</summary>
-public sealed record GgufFileInfo(
+internal sealed record GgufFileInfo(
     uint Version,
     IReadOnlyDictionary<string, object> Metadata,
     IReadOnlyList<GgufTensorInfo> Tensors,
     long DataOffset);
 
 /// <summary>One tensor's name, shape (ggml order), type and offset from the start of the data section.</summary>
-public sealed record GgufTensorInfo(string Name, ulong[] Dims, uint Type, ulong Offset);
+internal sealed record GgufTensorInfo(string Name, ulong[] Dims, uint Type, ulong Offset);
 
 /// <summary>Reads the header, metadata and tensor table of a GGUF file; used to inspect models cheaply.</summary>
-public static class GgufReader
+internal static class GgufReader
 {
     public static GgufFileInfo Read(string path)
     {

@@ -15,6 +15,9 @@ public sealed class GgufWriter
     private readonly List<KeyValuePair<string, GgufValue>> _metadata = [];
     private readonly List<(string Name, ulong[] Dims, GgufTensorType Type, float[] Data)> _tensors = [];
 
+    /// <summary>Creates an empty file with <c>general.alignment</c> already set.</summary>
+    /// <param name="alignment">Byte alignment of each tensor's data; a power of two, default 32 (llama.cpp's default).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alignment"/> is not a power of two.</exception>
     public GgufWriter(uint alignment = 32)
     {
         if (alignment == 0 || (alignment & (alignment - 1)) != 0)
@@ -25,8 +28,10 @@ public sealed class GgufWriter
         Add("general.alignment", GgufValue.Of(alignment));
     }
 
+    /// <summary>Byte alignment of each tensor's data, as given to the constructor.</summary>
     public uint Alignment { get; }
 
+    /// <summary>Sets a metadata entry, replacing any of the same key; returns this writer so calls chain.</summary>
     public GgufWriter Add(string key, GgufValue value)
     {
         _metadata.RemoveAll(kv => kv.Key == key);
@@ -50,12 +55,14 @@ public sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Writes the file to <paramref name="path"/>, replacing any file there.</summary>
     public void Write(string path)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         Write(stream);
     }
 
+    /// <summary>Writes the file at the stream's position; the stream is left open.</summary>
     public void Write(Stream stream)
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);

@@ -3,13 +3,22 @@ namespace Gateway.Inference.Gguf;
 /// <summary>The shape of a llama-architecture model (llama.cpp's <c>LLM_ARCH_LLAMA</c>).</summary>
 public sealed record LlamaShape(int EmbeddingLength, int BlockCount, int HeadCount, int HeadCountKv, int FeedForwardLength, int ContextLength)
 {
+    /// <summary>Base frequency of the rotary position embedding (<c>llama.rope.freq_base</c>), fixed for every model written.</summary>
     public const float RopeFreqBase = 10000f;
+
+    /// <summary>Epsilon of the RMS norms (<c>llama.attention.layer_norm_rms_epsilon</c>), fixed for every model written.</summary>
     public const float RmsEpsilon = 1e-5f;
 
+    /// <summary>Size of one attention head: the embedding length divided by the head count.</summary>
     public int HeadDim => EmbeddingLength / HeadCount;
 
+    /// <summary>Width of the key and value projections: one head size per key/value head (smaller than the embedding under grouped-query attention).</summary>
     public int KvDim => HeadDim * HeadCountKv;
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless every dimension is positive, the heads divide the embedding into
+    /// an even head size (rotary pairs) and the key/value heads divide the heads, which llama.cpp requires to load.
+    /// </summary>
     public void Validate()
     {
         if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
@@ -99,11 +108,19 @@ public static class LlamaGguf
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
+    /// <summary>Lays out a model with F32 or F16 matrices; see the other overload.</summary>
+    /// <param name="name">The model's <c>general.name</c>.</param>
+    /// <param name="shape">The model's dimensions; validated before anything is laid out.</param>
+    /// <param name="vocabulary">The tokenizer, whose size sets the embedding and output rows.</param>
     /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
     /// <param name="halfPrecision">Matrices as F16 (norms stay F32).</param>
     public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision) =>
         Build(name, shape, vocabulary, tensors, halfPrecision ? GgufTensorType.F16 : GgufTensorType.F32);
 
+    /// <summary>A writer holding the model's metadata, tokenizer, ChatML template and tensors, ready to write.</summary>
+    /// <param name="name">The model's <c>general.name</c>.</param>
+    /// <param name="shape">The model's dimensions; validated before anything is laid out.</param>
+    /// <param name="vocabulary">The tokenizer, whose size sets the embedding and output rows.</param>
     /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
     /// <param name="matrixType">Element type of the matrices (norms stay F32).</param>
     public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, GgufTensorType matrixType)

@@ -14,7 +14,7 @@ namespace Gateway.Inference.Grammar;
 /// with quickly: ambiguous nested repetitions and wide alternations multiply the parse stacks each token is checked
 /// against, on the thread that decodes every sequence of the model.
 /// </remarks>
-public static class GrammarBounds
+internal static class GrammarBounds
 {
     /// <summary>Characters of GBNF text.</summary>
     public const int MaxLength = 256 * 1024;

@@ -20,8 +20,10 @@ public sealed record JsonGrammarLimits
     /// <summary>Free-form JSON (<c>json_object</c>, schemas without properties) nests at most one object deep.</summary>
     public bool ShallowObjects { get; init; }
 
+    /// <summary>No bounds beyond the schema's: the limits for real models.</summary>
     public static JsonGrammarLimits Full { get; } = new();
 
+    /// <summary>Plain strings of at most 16 characters, at most 3 items, objects one level deep: for noise-writing test models.</summary>
     public static JsonGrammarLimits Compact { get; } = new() { MaxStringLength = 16, MaxItems = 3, PlainStrings = true, ShallowObjects = true };
 
     /// <summary>Repetitions a pattern's <c>*</c>, <c>+</c> or <c>{n,}</c> adds at most; null for no bound.</summary>

@@ -1,7 +1,7 @@
 namespace Gateway.Inference.Pool;
 
 /// <summary>The catalog entries under <c>Gateway:Models</c>; the pool serves those that are local.</summary>
-public sealed record LocalModelCatalog
+internal sealed record LocalModelCatalog
 {
     public Dictionary<string, LocalModelOptions> Models { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }

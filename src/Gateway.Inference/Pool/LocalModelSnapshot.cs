@@ -38,6 +38,9 @@ public sealed record LocalModelSnapshot(
 /// <summary>A model's OpenAI base URL changed: it started, restarted on a new port, or stopped (<see cref="BaseUri"/> null).</summary>
 public sealed class ModelEndpointChangedEventArgs(string model, Uri? baseUri) : EventArgs
 {
+    /// <summary>The local model's name, as in the catalog.</summary>
     public string Model { get; } = model;
+
+    /// <summary>The model's new OpenAI base URL, or null when it stopped and no longer serves.</summary>
     public Uri? BaseUri { get; } = baseUri;
 }

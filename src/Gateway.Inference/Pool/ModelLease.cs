@@ -17,6 +17,7 @@ public sealed class ModelLease : IDisposable
         _release = release;
     }
 
+    /// <summary>The name of the leased local model.</summary>
     public string Model { get; }
 
     /// <summary>The model's OpenAI base URL, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
@@ -28,6 +29,7 @@ public sealed class ModelLease : IDisposable
     /// </summary>
     public string Authorization { get; }
 
+    /// <summary>Releases the lease so the model may again be evicted or unloaded; calling it again does nothing.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)

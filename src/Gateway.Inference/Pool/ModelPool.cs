@@ -300,6 +300,10 @@ public sealed partial class ModelPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops every model server process the pool started, so none outlives the gateway; later calls do nothing.
+    /// Called by the host's container on shutdown.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposing.IsCancellationRequested)

@@ -7,6 +7,7 @@ namespace Gateway.Inference.Pool;
 public sealed class ModelUnavailableException(string model, string message, TimeSpan? retryAfter = null, Exception? inner = null)
     : Exception(message, inner)
 {
+    /// <summary>The name of the local model that cannot serve.</summary>
     public string Model { get; } = model;
 
     /// <summary>When a retry may succeed, if known (for a Retry-After header).</summary>
@@ -17,5 +18,6 @@ public sealed class ModelUnavailableException(string model, string message, Time
 public sealed class UnknownModelException(string model)
     : Exception($"No local model named '{model}' is configured.")
 {
+    /// <summary>The model name that was asked for.</summary>
     public string Model { get; } = model;
 }

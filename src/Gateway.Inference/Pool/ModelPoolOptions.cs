@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Gateway.Inference.Pool;
 
 /// <summary>The local model pool's own settings, bound from <c>Gateway:Pool</c>.</summary>
-public sealed record ModelPoolOptions
+internal sealed record ModelPoolOptions
 {
     public const string SectionName = "Gateway:Pool";
 

@@ -9,6 +9,7 @@ public sealed class StopSequenceBuffer(IReadOnlyList<string> stops)
     private readonly string[] _stops = stops.Where(s => s.Length > 0).ToArray();
     private string _pending = "";
 
+    /// <summary>True once a stop sequence has matched: generation should end, and further pushes release nothing.</summary>
     public bool Stopped { get; private set; }
 
     /// <summary>Adds generated text and returns what may be sent now.</summary>

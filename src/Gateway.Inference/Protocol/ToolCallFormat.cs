@@ -8,9 +8,16 @@ namespace Gateway.Inference.Protocol;
 /// </summary>
 public static class ToolCallFormat
 {
+    /// <summary>The tag that opens a tool call; a generation that starts with it (after whitespace) is a call.</summary>
     public const string Open = "<tool_call>";
+
+    /// <summary>The tag that closes a tool call.</summary>
     public const string Close = "</tool_call>";
+
+    /// <summary>What separates the quoted name from the arguments JSON, exactly as <see cref="Format"/> writes it.</summary>
     public const string ArgumentsMarker = "\", \"arguments\": ";
+
+    /// <summary>What ends a call after its arguments: the object's closing brace and <see cref="Close"/>.</summary>
     public const string Suffix = "}" + Close;
 
     /// <summary>Formats a call as the model would write it (used when replaying assistant history).</summary>

@@ -3,8 +3,16 @@ namespace Gateway.Inference.Protocol;
 /// <summary>What a chunk of generated text turned out to be once the stream parser has seen enough of it.</summary>
 public abstract record ToolStreamEvent
 {
+    /// <summary>Plain content for the client.</summary>
+    /// <param name="Content">The text, released once it cannot be the start of a tool call.</param>
     public sealed record Text(string Content) : ToolStreamEvent;
+
+    /// <summary>A tool call has begun; emitted once per call, before any of its arguments.</summary>
+    /// <param name="Name">The tool's name as the model wrote it (still JSON-escaped).</param>
     public sealed record CallStarted(string Name) : ToolStreamEvent;
+
+    /// <summary>The next piece of the call's arguments JSON.</summary>
+    /// <param name="Fragment">Raw JSON text; the fragments concatenated give the whole arguments object.</param>
     public sealed record Arguments(string Fragment) : ToolStreamEvent;
 }
 
@@ -19,8 +27,13 @@ public sealed class ToolCallStreamParser
     private State _state = State.Undecided;
     private string _buffer = "";
 
+    /// <summary>True once the text has turned out to be a tool call (its opening tag has been seen).</summary>
     public bool IsToolCall => _state is State.Header or State.Arguments;
 
+    /// <summary>
+    /// Adds generated text and returns the events it settles. Text that may still be the start of
+    /// <see cref="ToolCallFormat.Open"/>, or of a call's closing suffix, is held until more arrives.
+    /// </summary>
     public IEnumerable<ToolStreamEvent> Push(string chunk)
     {
         _buffer += chunk;
@@ -29,6 +42,7 @@ public sealed class ToolCallStreamParser
         return events;
     }
 
+    /// <summary>Ends the stream: releases whatever was held back, without a call's closing suffix.</summary>
     public IEnumerable<ToolStreamEvent> Complete()
     {
         var events = new List<ToolStreamEvent>();

@@ -26,7 +26,7 @@ internal sealed class RedisToolsetStore(RedisConnection redis, TimeProvider time
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var members = await redis.Database.SetMembersAsync(NamesKey).ConfigureAwait(false);
+        var members = await redis.Database.SetMembersAsync(NamesKey);
         return members.Select(m => (string)m!).Order(StringComparer.Ordinal).ToList();
     }
 
@@ -37,7 +37,7 @@ internal sealed class RedisToolsetStore(RedisConnection redis, TimeProvider time
             return null;
         }
 
-        var value = await redis.Database.StringGetAsync(ToolsetKey(name)).ConfigureAwait(false);
+        var value = await redis.Database.StringGetAsync(ToolsetKey(name));
         return value.IsNullOrEmpty ? null : ToolsetArchive.Deserialize(value!, $"Toolset '{name}' in Redis");
     }
 
@@ -53,7 +53,7 @@ internal sealed class RedisToolsetStore(RedisConnection redis, TimeProvider time
             Tools = toolset.Tools.Select(t => t.Name).ToList(),
         };
         var archive = ToolsetArchive.Serialize(new Toolset(manifest, toolset.Tools));
-        var version = (int)await redis.Database.ScriptEvaluateAsync(SaveScript, [ToolsetKey(toolset.Name), NamesKey], [toolset.Name, archive]).ConfigureAwait(false);
+        var version = (int)await redis.Database.ScriptEvaluateAsync(SaveScript, [ToolsetKey(toolset.Name), NamesKey], [toolset.Name, archive]);
         return new Toolset(manifest with { Version = version }, toolset.Tools);
     }
 

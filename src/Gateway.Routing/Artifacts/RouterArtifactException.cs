@@ -6,11 +6,16 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class RouterArtifactException : Exception
 {
+    /// <summary>Creates the exception with a message that names the artefact and what is wrong with it.</summary>
+    /// <param name="message">What is missing, corrupt or mismatched.</param>
     public RouterArtifactException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with a message and the failure (an I/O or JSON error) that revealed the problem.</summary>
+    /// <param name="message">What is missing, corrupt or mismatched.</param>
+    /// <param name="innerException">The failure met while reading the artefact.</param>
     public RouterArtifactException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -57,6 +57,9 @@ internal readonly record struct LimitUsage(long Requests, long Tokens, decimal S
         return states;
     }
 
+    /// <summary>The decision to return for this usage, with the state of every configured limit for the rate-limit headers.</summary>
+    /// <param name="limits">The key's limits.</param>
+    /// <param name="clock">The windows the usage was counted in, which give each limit's reset time.</param>
     /// <param name="rejected">The limit that refused the request, or null when it was allowed (and counted in this usage).</param>
     public LimitDecision Decide(KeyLimits limits, LimitClock clock, LimitKind? rejected) => rejected is { } kind
         ? new LimitDecision(false, kind, clock.ResetIn(kind), States(limits, clock))

@@ -1,7 +1,7 @@
 namespace Gateway.Agents.Tools.BuiltIn;
 
 /// <summary>An Okapi BM25 index over passages (k1 = 1.2, b = 0.75).</summary>
-public sealed class Bm25Index
+internal sealed class Bm25Index
 {
     private const double K1 = 1.2;
     private const double B = 0.75;

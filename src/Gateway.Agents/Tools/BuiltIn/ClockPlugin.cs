@@ -5,7 +5,7 @@ using Microsoft.SemanticKernel;
 namespace Gateway.Agents.Tools.BuiltIn;
 
 /// <summary>The <c>clock</c> tool.</summary>
-public sealed class ClockPlugin(TimeProvider time)
+internal sealed class ClockPlugin(TimeProvider time)
 {
     [KernelFunction("clock")]
     [Description("The current date and time (ISO 8601), in UTC or in the given IANA time zone such as Europe/Paris.")]

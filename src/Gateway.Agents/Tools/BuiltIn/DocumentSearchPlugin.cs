@@ -5,7 +5,7 @@ using Microsoft.SemanticKernel;
 namespace Gateway.Agents.Tools.BuiltIn;
 
 /// <summary>The <c>search</c> tool: BM25 over the paragraphs of the <c>.txt</c>/<c>.md</c> files in a folder.</summary>
-public sealed class DocumentSearchPlugin
+internal sealed class DocumentSearchPlugin
 {
     private readonly Bm25Index _index;
     private readonly int _top;

@@ -6,7 +6,7 @@ namespace Gateway.Agents.Tools.BuiltIn;
 /// A safe arithmetic evaluator (recursive descent; no reflection, no code execution): numbers,
 /// <c>+ - * / % ^</c>, parentheses, <c>pi</c>, <c>e</c> and a fixed set of functions.
 /// </summary>
-public sealed class ExpressionEvaluator
+internal sealed class ExpressionEvaluator
 {
     private const int MaxLength = 1000;
     private const int MaxDepth = 64;

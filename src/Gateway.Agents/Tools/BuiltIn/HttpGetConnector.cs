@@ -39,7 +39,7 @@ internal sealed class HttpGetConnector(bool allowPrivateAddresses, HostResolver?
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await _resolve(host, cancellationToken).ConfigureAwait(false);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await _resolve(host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);
@@ -62,7 +62,7 @@ internal sealed class HttpGetConnector(bool allowPrivateAddresses, HostResolver?
         {
             try
             {
-                return await _dial(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return await _dial(new IPEndPoint(address, port), cancellationToken);
             }
             catch (SocketException ex)
             {
@@ -78,7 +78,7 @@ internal sealed class HttpGetConnector(bool allowPrivateAddresses, HostResolver?
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(endpoint, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -11,6 +11,10 @@ namespace Gateway.Agents.Tools.BuiltIn;
 /// <see cref="HttpGetConnector"/>. The whole fetch is bounded in time and the body in size.
 /// </summary>
 /// <param name="http">A client built by <see cref="HttpGetConnector.CreateClient"/> (no redirects of its own).</param>
+/// <param name="allowList">The hosts and ports the first URL and every redirect must match.</param>
+/// <param name="maxChars">Most characters of the body read and returned; the rest is never read.</param>
+/// <param name="timeout">Longest the whole fetch may take, redirects and body included.</param>
+/// <param name="time">The clock the deadline runs on, so tests can control it.</param>
 internal sealed class HttpGetPlugin(HttpClient http, HttpGetAllowList allowList, int maxChars, TimeSpan timeout, TimeProvider time)
 {
     /// <summary>Most redirects one fetch follows.</summary>
@@ -31,7 +35,7 @@ internal sealed class HttpGetPlugin(HttpClient http, HttpGetAllowList allowList,
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await FetchAsync(uri, linked.Token).ConfigureAwait(false);
+            return await FetchAsync(uri, linked.Token);
         }
         catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
             && ex is OperationCanceledException or IOException or HttpRequestException)
@@ -49,10 +53,10 @@ internal sealed class HttpGetPlugin(HttpClient http, HttpGetAllowList allowList,
     {
         for (var hop = 0; ; hop++)
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
             {
-                return await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(response, cancellationToken);
             }
 
             if (hop == MaxRedirects)
@@ -84,13 +88,13 @@ internal sealed class HttpGetPlugin(HttpClient http, HttpGetAllowList allowList,
     private async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using (stream)
         {
             // A small read buffer: what is taken off the socket stays within a few KiB of the characters kept.
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096);
             var buffer = new char[maxChars];
-            var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+            var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
             var body = new string(buffer, 0, read);
             return status is >= 200 and < 300 ? body : $"HTTP {status}: {body}";
         }
