@@ -63,8 +63,13 @@ internal static class BenchCommand
                     var e = parse.GetValue(embedding);
                     var options = new TinyModelOptions
                     {
-                        EmbeddingLength = e, FeedForwardLength = e * 3, BlockCount = parse.GetValue(layers),
-                        HeadCount = Math.Max(1, e / 64), HeadCountKv = Math.Max(1, e / 64), HalfPrecision = parse.GetValue(f16), MatrixType = parse.GetValue(matrixType),
+                        EmbeddingLength = e,
+                        FeedForwardLength = e * 3,
+                        BlockCount = parse.GetValue(layers),
+                        HeadCount = Math.Max(1, e / 64),
+                        HeadCountKv = Math.Max(1, e / 64),
+                        HalfPrecision = parse.GetValue(f16),
+                        MatrixType = parse.GetValue(matrixType),
                         VocabularySize = parse.GetValue(vocabulary),
                     };
                     TinyModel.Write(path, options);

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Globalization;
+using System.Net.Http.Json;
 using Gateway.Inference;
 using Gateway.Inference.Pool;
 using LLama;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LLama;
-using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using LLama;
 using LLama.Batched;
-using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
 

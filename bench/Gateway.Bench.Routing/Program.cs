@@ -4,7 +4,6 @@ using BenchmarkDotNet.Running;
 using Gateway.Bench.Routing;
 using Gateway.Cli.Routing;
 using Gateway.Embeddings;
-using Gateway.Routing;
 
 // `router …`: the router verbs (train/eval/onboard/loo), for offline runs without the gateway host.
 // `p99 [N]`: per-call latency percentiles. `p99-data DATA ROUTER [SPLIT]`: the same over a data set's prompts. `tune DATA CACHE k=v…`: hyper-parameter comparisons.

@@ -24,12 +24,18 @@ internal static class RouterData
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 await outcomes.WriteLineAsync(JsonSerializer.Serialize(new
                 {
-                    id = "math-" + n, split, task = "arithmetic", prompt = $"What is {i * 7 % 97} plus {i * 13 % 89}? Answer with the number.",
+                    id = "math-" + n,
+                    split,
+                    task = "arithmetic",
+                    prompt = $"What is {i * 7 % 97} plus {i * 13 % 89}? Answer with the number.",
                     scores = new Dictionary<string, double> { [Bodies.Remote] = 1, [Bodies.Local] = i % 4 == 0 ? 1 : 0 },
                 }));
                 await outcomes.WriteLineAsync(JsonSerializer.Serialize(new
                 {
-                    id = "word-" + n, split, task = "strings", prompt = $"Reverse the word '{Words[i % Words.Length]}'.",
+                    id = "word-" + n,
+                    split,
+                    task = "strings",
+                    prompt = $"Reverse the word '{Words[i % Words.Length]}'.",
                     scores = new Dictionary<string, double> { [Bodies.Remote] = i % 4 == 0 ? 1 : 0, [Bodies.Local] = 1 },
                 }));
             }

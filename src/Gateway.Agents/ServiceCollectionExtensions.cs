@@ -22,7 +22,11 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAgentRuntime(this IServiceCollection services)
     {
-        services.AddOptions<ToolsOptions>().BindConfiguration(ToolsOptions.SectionPath);
+        services.AddOptions<ToolsOptions>()
+            .BindConfiguration(ToolsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.ServeTimeout > TimeSpan.Zero, $"{ToolsOptions.SectionName}:ServeTimeout must be positive.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentKind, ReWooAgent>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentKind, UmiAgent>());

@@ -21,8 +21,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddCraft(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<CraftOptions>().BindConfiguration(CraftOptions.SectionName);
-        services.AddOptions<SandboxOptions>().BindConfiguration(CraftOptions.SectionName + ":Sandbox").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CraftOptions>().BindConfiguration(CraftOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => new JsSandbox(sp.GetRequiredService<IOptions<SandboxOptions>>().Value, sp.GetService<ILogger<JsSandbox>>()));
         services.TryAddSingleton<IToolsetStore>(sp => new FileToolsetStore(ToolsetDirectory(configuration, sp.GetRequiredService<IOptions<CraftOptions>>().Value, contentRoot)));
         services.TryAddSingleton(sp => new CraftAgent(

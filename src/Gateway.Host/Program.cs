@@ -1,5 +1,5 @@
-using Gateway.Host;
 using Gateway.Cli;
+using Gateway.Host;
 
 if (GatewayCli.Handles(args))
 {

@@ -8,21 +8,21 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
+using Gateway.Host.LocalModels;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Resilience;
 using Gateway.Host.Routing;
-using Gateway.Host.LocalModels;
 using Gateway.Host.State;
 using Gateway.Host.Ui;
 using Gateway.Inference;
 using Gateway.Inference.Pool;
 using Gateway.Redis;
 using Gateway.State;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Host;
 
@@ -43,7 +43,7 @@ public static class ServiceCollectionExtensions
             : new ConfigurationFiles();
         services.TryAddSingleton(files);
         services.TryAddSingleton(sp => new ReloadingSnapshot<CatalogSnapshot>(
-            sp.GetRequiredService<IConfiguration>(), CatalogBuilder.SectionPath,
+            sp.GetRequiredService<IConfiguration>(), CatalogBuilder.SectionName,
             c => CatalogBuilder.Build(c, Environment.GetEnvironmentVariable, sp.GetRequiredService<ModelPool>().List().Select(m => m.Name)),
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Catalog")));
         services.TryAddSingleton(sp => new ReloadingSnapshot<KeySnapshot>(
@@ -51,7 +51,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Keys")));
         services.TryAddSingleton<KeyStore>();
         services.TryAddSingleton(sp => new ReloadingSnapshot<RoutingSnapshot>(
-            sp.GetRequiredService<IConfiguration>(), RoutingOptions.SectionPath,
+            sp.GetRequiredService<IConfiguration>(), RoutingOptions.SectionName,
             c => RoutingSnapshot.Build(c, contentRoot),
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Routing")));
         return services;
@@ -94,7 +94,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddAgentRuntime();
         services.TryAddSingleton(sp => new ReloadingSnapshot<AgentSnapshot>(
-            sp.GetRequiredService<IConfiguration>(), AgentSnapshot.SectionPath,
+            sp.GetRequiredService<IConfiguration>(), AgentSnapshot.SectionName,
             c => AgentSnapshot.Build(c, [.. sp.GetServices<IAgentKind>().Select(k => k.Kind)]),
             sp.GetRequiredService<ConfigurationFiles>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Agents")));
         services.TryAddSingleton<IAgentDefinitions, AgentDefinitions>();

@@ -27,7 +27,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.RestartBackoff >= TimeSpan.Zero && o.MaxRestartBackoff >= o.RestartBackoff,
                 "RestartBackoff must not be negative and MaxRestartBackoff must be at least RestartBackoff.")
             .ValidateOnStart();
-        services.AddOptions<LocalModelCatalog>().Bind(configuration.GetSection("Gateway"));
+        services.AddOptions<LocalModelCatalog>().Bind(configuration.GetSection(LocalModelCatalog.SectionName));
         services.TryAddSingleton<IModelServerLauncher, ModelServerLauncher>();
         services.TryAddSingleton<IModelServerProbe, HttpModelServerProbe>();
         services.TryAddSingleton(sp => new ModelPool(

@@ -4,7 +4,6 @@ using Gateway.ModelServer.Api;
 using Gateway.ModelServer.Engine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.ModelServer;
 

@@ -1,7 +1,7 @@
+using Gateway.Craft.Toolsets;
 using Gateway.Redis.Cache;
 using Gateway.Redis.Feedback;
 using Gateway.Redis.Keys;
-using Gateway.Craft.Toolsets;
 using Gateway.Redis.Limits;
 using Gateway.Redis.Toolsets;
 using Gateway.State;

@@ -2,13 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.TestUtilities;
 
@@ -101,7 +96,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             case "/v1/completions":
                 await context.Response.WriteAsJsonAsync(new
                 {
-                    id = "cmpl-1", @object = "text_completion", created = 1, model,
+                    id = "cmpl-1",
+                    @object = "text_completion",
+                    created = 1,
+                    model,
                     choices = new[] { new { index = 0, text = $"completion from {Name}", finish_reason = "stop" } },
                     usage = new { prompt_tokens = 3, completion_tokens = 3, total_tokens = 6 },
                 });
@@ -110,7 +108,8 @@ public sealed class FakeUpstream : IAsyncDisposable
                 var inputs = request["input"] is JsonArray array ? array.Count : 1;
                 await context.Response.WriteAsJsonAsync(new
                 {
-                    @object = "list", model,
+                    @object = "list",
+                    model,
                     data = Enumerable.Range(0, inputs).Select(i => new { @object = "embedding", index = i, embedding = new[] { 0.1f * (i + 1), 0.2f, 0.3f } }),
                     usage = new { prompt_tokens = 2, total_tokens = 2 },
                 });
@@ -140,7 +139,10 @@ public sealed class FakeUpstream : IAsyncDisposable
         var finish = request["tools"] is JsonArray { Count: > 0 } ? "tool_calls" : "stop";
         return new
         {
-            id = "chatcmpl-1", @object = "chat.completion", created = 1, model,
+            id = "chatcmpl-1",
+            @object = "chat.completion",
+            created = 1,
+            model,
             choices = new[] { new { index = 0, message, finish_reason = finish } },
             usage = new { prompt_tokens = 5, completion_tokens = 4, total_tokens = 9 },
         };
@@ -156,7 +158,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             var delta = i == 0 ? (object)new { role = "assistant", content = pieces[i] } : new { content = pieces[i] };
             await WriteEventAsync(context, new
             {
-                id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model,
+                id = "chatcmpl-1",
+                @object = "chat.completion.chunk",
+                created = 1,
+                model,
                 choices = new[] { new { index = 0, delta, finish_reason = (string?)null } },
             });
             if (i == 0 && StreamGate is { } gate)
@@ -167,14 +172,20 @@ public sealed class FakeUpstream : IAsyncDisposable
 
         await WriteEventAsync(context, new
         {
-            id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model,
+            id = "chatcmpl-1",
+            @object = "chat.completion.chunk",
+            created = 1,
+            model,
             choices = new[] { new { index = 0, delta = new { }, finish_reason = "stop" } },
         });
         if (request["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
         {
             await WriteEventAsync(context, new
             {
-                id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model,
+                id = "chatcmpl-1",
+                @object = "chat.completion.chunk",
+                created = 1,
+                model,
                 choices = Array.Empty<object>(),
                 usage = new { prompt_tokens = 5, completion_tokens = 4, total_tokens = 9 },
             });

@@ -26,12 +26,18 @@ public static class RoutingDataset
                 var split = i % 5 == 0 ? "test" : "train";
                 outcomes.WriteLine(JsonSerializer.Serialize(new
                 {
-                    id = "math-" + i.ToString(CultureInfo.InvariantCulture), split, task = "arithmetic", prompt = ArithmeticPrompt(i),
+                    id = "math-" + i.ToString(CultureInfo.InvariantCulture),
+                    split,
+                    task = "arithmetic",
+                    prompt = ArithmeticPrompt(i),
                     scores = new Dictionary<string, double> { ["mathbot"] = 1, ["wordbot"] = i % 4 == 0 ? 1 : 0 },
                 }));
                 outcomes.WriteLine(JsonSerializer.Serialize(new
                 {
-                    id = "word-" + i.ToString(CultureInfo.InvariantCulture), split, task = "strings", prompt = StringPrompt(i),
+                    id = "word-" + i.ToString(CultureInfo.InvariantCulture),
+                    split,
+                    task = "strings",
+                    prompt = StringPrompt(i),
                     scores = new Dictionary<string, double> { ["mathbot"] = i % 4 == 0 ? 1 : 0, ["wordbot"] = 1 },
                 }));
             }

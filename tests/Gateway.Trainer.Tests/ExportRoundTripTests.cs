@@ -54,7 +54,12 @@ public sealed class ExportRoundTripTests : IDisposable
         // An F32 key/value cache, so llama.cpp computes in the precision TorchSharp does (the server's default is F16).
         var parameters = new ModelParams(options.OutputPath)
         {
-            ContextSize = 256, BatchSize = 256, UBatchSize = 256, Threads = 1, TypeK = GGMLType.GGML_TYPE_F32, TypeV = GGMLType.GGML_TYPE_F32,
+            ContextSize = 256,
+            BatchSize = 256,
+            UBatchSize = 256,
+            Threads = 1,
+            TypeK = GGMLType.GGML_TYPE_F32,
+            TypeV = GGMLType.GGML_TYPE_F32,
             FlashAttention = false,
         };
         using var weights = LLamaWeights.LoadFromFile(parameters);

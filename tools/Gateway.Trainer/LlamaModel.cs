@@ -1,5 +1,4 @@
 using Gateway.Inference.Gguf;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gateway.Trainer;

@@ -6,7 +6,7 @@ namespace Gateway.Agents.Configuration;
 public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Agents)
 {
     /// <summary>The configuration section agents are defined in, one child per agent.</summary>
-    public const string SectionPath = "Gateway:Agents";
+    public const string SectionName = "Gateway:Agents";
 
     /// <summary>The prefix that makes a model name an agent.</summary>
     public const string ModelPrefix = "agent:";
@@ -22,7 +22,7 @@ public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Age
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var agents = new Dictionary<string, AgentOptions>(StringComparer.Ordinal);
-        foreach (var section in configuration.GetSection(SectionPath).GetChildren())
+        foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
             var options = section.Get<AgentOptions>() ?? new AgentOptions();
             Validate(section.Key, options, kinds);
@@ -37,7 +37,7 @@ public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Age
 
     private static void Validate(string name, AgentOptions options, IReadOnlyCollection<string> kinds)
     {
-        var path = $"{SectionPath}:{name}";
+        var path = $"{SectionName}:{name}";
         if (string.IsNullOrWhiteSpace(name) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
             throw new InvalidOperationException($"{path}: agent names use letters, digits, '-', '_' and '.'.");

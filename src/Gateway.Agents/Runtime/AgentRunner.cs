@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Microsoft.Extensions.AI;

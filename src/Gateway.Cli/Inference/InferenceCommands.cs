@@ -44,7 +44,10 @@ public static class InferenceCommands
             var file = parse.GetValue(output)!;
             var options = new TinyModelOptions
             {
-                Seed = parse.GetValue(seed), HalfPrecision = parse.GetValue(half), MatrixType = parse.GetValue(matrixType), VocabularySize = parse.GetValue(vocabulary),
+                Seed = parse.GetValue(seed),
+                HalfPrecision = parse.GetValue(half),
+                MatrixType = parse.GetValue(matrixType),
+                VocabularySize = parse.GetValue(vocabulary),
             };
             long size;
             try

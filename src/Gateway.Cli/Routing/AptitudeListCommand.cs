@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 

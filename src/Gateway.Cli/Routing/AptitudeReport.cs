@@ -1,4 +1,3 @@
-using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
-using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Spectre.Console;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Gateway.Routing;
 using Gateway.Routing.Prediction;
 using Spectre.Console;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Gateway.Routing;
 
 namespace Gateway.Cli.Routing;
 

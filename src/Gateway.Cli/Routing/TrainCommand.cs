@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Gateway.Embeddings;
-using Gateway.Routing;
 using Gateway.Routing.Aptitude;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Data;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Gateway.Routing;
 using Gateway.Routing.Prediction;
 
 namespace Gateway.Cli.Routing;

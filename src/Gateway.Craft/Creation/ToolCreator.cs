@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Gateway.Craft.Llm;
 using Gateway.Craft.Toolsets;
 using Gateway.Craft.Verification;

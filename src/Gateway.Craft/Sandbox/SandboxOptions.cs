@@ -8,6 +8,9 @@ namespace Gateway.Craft.Sandbox;
 /// </summary>
 public sealed record SandboxOptions : IValidatableObject
 {
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = CraftOptions.SectionName + ":Sandbox";
+
     /// <summary>The worker's heap beyond <see cref="MemoryLimitBytes"/>: the runtime, the engine and one run's garbage.</summary>
     public const long WorkerMemoryHeadroomBytes = 64_000_000;
 

@@ -3,7 +3,6 @@ using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
 using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.FrontDoor;
 
 namespace Gateway.Host.Agents;
 

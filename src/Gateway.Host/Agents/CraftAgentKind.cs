@@ -4,7 +4,6 @@ using Gateway.Agents.Tools;
 using Gateway.Craft;
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace Gateway.Host.Agents;

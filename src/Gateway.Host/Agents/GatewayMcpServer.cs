@@ -3,7 +3,6 @@ using Gateway.Agents.Tools;
 using Gateway.Agents.Tools.Mcp;
 using Gateway.Errors;
 using Gateway.Host.Auth;
-using Gateway.Host.FrontDoor;
 using Gateway.Host.State;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;

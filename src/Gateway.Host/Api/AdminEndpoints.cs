@@ -106,8 +106,13 @@ internal static class AdminEndpoints
             @object = "list",
             data = managed.Select(k => new
             {
-                name = k.Name, models = k.Models, admin = k.Admin, revoked = k.Revoked, created_at = k.CreatedAt,
-                hash_prefix = k.Hash[..8], source = "managed",
+                name = k.Name,
+                models = k.Models,
+                admin = k.Admin,
+                revoked = k.Revoked,
+                created_at = k.CreatedAt,
+                hash_prefix = k.Hash[..8],
+                source = "managed",
                 limits = new { requests_per_minute = k.Limits.RequestsPerMinute, tokens_per_minute = k.Limits.TokensPerMinute, budget_usd = k.Limits.BudgetUsd },
             }),
         });

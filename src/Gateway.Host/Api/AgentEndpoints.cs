@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Agents.Configuration;
-using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
 using Gateway.Errors;
 using Gateway.Host.Agents;

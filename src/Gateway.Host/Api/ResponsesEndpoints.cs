@@ -5,7 +5,6 @@ using Gateway.Host.Agents;
 using Gateway.Host.Auth;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
-using Gateway.Host.Metrics;
 using Gateway.Host.Responses;
 using Gateway.ServerSentEvents;
 using Microsoft.Extensions.Options;

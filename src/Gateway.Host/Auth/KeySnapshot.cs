@@ -7,7 +7,7 @@ namespace Gateway.Host.Auth;
 /// <summary>The configured virtual keys by hash; replaced whole on reload.</summary>
 internal sealed class KeySnapshot
 {
-    public const string SectionPath = "Gateway:Keys";
+    public const string SectionName = "Gateway:Keys";
 
     private readonly FrozenDictionary<string, VirtualKey> _byHash;
 
@@ -34,7 +34,7 @@ internal sealed class KeySnapshot
     {
         var allowDevelopmentKey = configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.AllowDevelopmentKey)}", false);
         var keys = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
-        foreach (var section in configuration.GetSection(SectionPath).GetChildren())
+        foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
             KeyOptions options;
             try

@@ -7,7 +7,7 @@ namespace Gateway.Host.Catalog;
 /// <summary>Builds and validates a <see cref="CatalogSnapshot"/> from <c>Gateway:Models</c>.</summary>
 internal static class CatalogBuilder
 {
-    public const string SectionPath = "Gateway:Models";
+    public const string SectionName = "Gateway:Models";
 
     private static readonly HashSet<string> LoadBalancingPolicies = new(StringComparer.Ordinal)
     {
@@ -17,7 +17,7 @@ internal static class CatalogBuilder
     public static CatalogSnapshot Build(IConfiguration configuration, Func<string, string?> environment, IEnumerable<string>? poolModels = null)
     {
         var models = new List<CatalogModel>();
-        foreach (var section in configuration.GetSection(SectionPath).GetChildren())
+        foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
             ModelOptions options;
             try
@@ -37,7 +37,7 @@ internal static class CatalogBuilder
         {
             if (!models.Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             {
-                models.Add(BuildModel(name, $"{SectionPath}:{name}", new ModelOptions { Provider = ModelProviders.Local, Tags = ["local"] }, environment));
+                models.Add(BuildModel(name, $"{SectionName}:{name}", new ModelOptions { Provider = ModelProviders.Local, Tags = ["local"] }, environment));
             }
         }
 
@@ -46,7 +46,7 @@ internal static class CatalogBuilder
         {
             if (model.Fallbacks.FirstOrDefault(f => !names.Contains(f)) is { } unknown)
             {
-                throw new ConfigurationException($"{SectionPath}:{model.Name}:Fallbacks: unknown model '{unknown}'.");
+                throw new ConfigurationException($"{SectionName}:{model.Name}:Fallbacks: unknown model '{unknown}'.");
             }
         }
 

@@ -1,5 +1,3 @@
-using Yarp.ReverseProxy.Model;
-
 namespace Gateway.Host.FrontDoor;
 
 /// <summary>

@@ -82,7 +82,8 @@ internal sealed partial class RequestAccounting
             var text = PromptOf(feature.Operation!.Value, feature.Body);
             var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
             var entry = new RequestRecord(feature.RequestId, hash, options.StorePrompts ? text : null, model.Name,
-                usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, _time.GetUtcNow()) { KeyId = key.Id };
+                usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, _time.GetUtcNow())
+            { KeyId = key.Id };
             await _feedback.RecordRequestAsync(entry, options.TimeToLive, CancellationToken.None);
         }
         catch (StateStoreUnavailableException)

@@ -25,7 +25,8 @@ internal sealed class LocalModelLeases
         catch (ModelUnavailableException ex)
         {
             feature.UpstreamError = GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
-                ex.Message, "model_unavailable") with { RetryAfter = ex.RetryAfter };
+                ex.Message, "model_unavailable") with
+            { RetryAfter = ex.RetryAfter };
         }
         catch (UnknownModelException ex)
         {

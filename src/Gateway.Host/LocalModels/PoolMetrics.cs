@@ -1,5 +1,5 @@
-using Gateway.Inference.Pool;
 using Gateway.Host.Metrics;
+using Gateway.Inference.Pool;
 
 namespace Gateway.Host.LocalModels;
 

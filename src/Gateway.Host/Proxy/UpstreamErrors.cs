@@ -27,7 +27,8 @@ internal static class UpstreamErrors
             // The model's own server went away under the request (it crashed, or the pool restarted it as hung).
             return GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                 $"The local model '{model.Name}' stopped while answering this request; its server is being restarted. Retry shortly.", "model_unavailable")
-                with { RetryAfter = TimeSpan.FromSeconds(1) };
+                with
+            { RetryAfter = TimeSpan.FromSeconds(1) };
         }
 
         return error.Error switch

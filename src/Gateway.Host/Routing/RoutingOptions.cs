@@ -6,7 +6,7 @@ namespace Gateway.Host.Routing;
 /// </summary>
 public sealed class RoutingOptions
 {
-    public const string SectionPath = "Gateway:Routing";
+    public const string SectionName = "Gateway:Routing";
 
     /// <summary>Folder of the router artefact (<c>router.json</c> + weights); relative to the content root.</summary>
     public string ArtifactDirectory { get; set; } = "config/router/pool";

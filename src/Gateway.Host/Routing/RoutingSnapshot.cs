@@ -15,7 +15,7 @@ internal sealed record RoutingSnapshot(string ArtifactDirectory, string? Default
         RoutingOptions options;
         try
         {
-            options = configuration.GetSection(RoutingOptions.SectionPath).Get<RoutingOptions>() ?? new RoutingOptions();
+            options = configuration.GetSection(RoutingOptions.SectionName).Get<RoutingOptions>() ?? new RoutingOptions();
         }
         catch (InvalidOperationException ex)
         {
@@ -24,26 +24,26 @@ internal sealed record RoutingSnapshot(string ArtifactDirectory, string? Default
 
         if (options.MaxCandidates is < 1 or > 20)
         {
-            throw new ConfigurationException($"{RoutingOptions.SectionPath}:MaxCandidates must be between 1 and 20.");
+            throw new ConfigurationException($"{RoutingOptions.SectionName}:MaxCandidates must be between 1 and 20.");
         }
 
         if (options.MaxPromptChars is < 256 or > 10_000_000)
         {
-            throw new ConfigurationException($"{RoutingOptions.SectionPath}:MaxPromptChars must be between 256 and 10,000,000.");
+            throw new ConfigurationException($"{RoutingOptions.SectionName}:MaxPromptChars must be between 256 and 10,000,000.");
         }
 
         foreach (var (name, profile) in options.Profiles)
         {
             if (name.Contains(':', StringComparison.Ordinal) || string.IsNullOrWhiteSpace(name))
             {
-                throw new ConfigurationException($"{RoutingOptions.SectionPath}:Profiles: '{name}' is not a valid profile name.");
+                throw new ConfigurationException($"{RoutingOptions.SectionName}:Profiles: '{name}' is not a valid profile name.");
             }
 
             if (new[] { profile.Cost, profile.Size, profile.Latency, profile.Age }.Any(w => w is < 0 or > 100 || double.IsNaN(w))
                 || profile.ExpectedOutputTokens is < 1 or > 1_000_000 || profile.MaxPricePerMTok is < 0)
             {
                 throw new ConfigurationException(
-                    $"{RoutingOptions.SectionPath}:Profiles:{name}: weights must be in [0, 100], ExpectedOutputTokens positive, MaxPricePerMTok not negative.");
+                    $"{RoutingOptions.SectionName}:Profiles:{name}: weights must be in [0, 100], ExpectedOutputTokens positive, MaxPricePerMTok not negative.");
             }
         }
 

@@ -71,7 +71,8 @@ internal sealed class LimitEnforcer
             _metrics.LimitRejections.WithLabels("unavailable").Inc();
             return new LimitAdmission(GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                 $"Limits cannot be checked right now ({decision.Reason ?? "limit store unavailable"}); retry shortly.", "limits_unavailable")
-                with { RetryAfter = decision.RetryAfter }, null);
+                with
+            { RetryAfter = decision.RetryAfter }, null);
         }
 
         _metrics.LimitRejections.WithLabels(Label(kind)).Inc();
@@ -82,7 +83,8 @@ internal sealed class LimitEnforcer
             _ => $"Budget exhausted for key '{key.Name}': {limits.BudgetUsd} USD per {limits.Period}.",
         };
         return new LimitAdmission(new GatewayError(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, null,
-            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded") { RetryAfter = decision.RetryAfter }, null);
+            kind == LimitKind.Budget ? "budget_exceeded" : "rate_limit_exceeded")
+        { RetryAfter = decision.RetryAfter }, null);
     }
 
     /// <summary>

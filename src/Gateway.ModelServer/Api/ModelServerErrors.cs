@@ -8,7 +8,8 @@ internal static class ModelServerErrors
     /// <summary>429 with <c>Retry-After: 1</c>: the queue is full; the client should come back shortly.</summary>
     public static GatewayError Overloaded() =>
         new(StatusCodes.Status429TooManyRequests, "The model is busy: all sequences are decoding and the queue is full. Retry shortly.",
-            OpenAIErrorTypes.RateLimit, null, "model_overloaded") { RetryAfter = TimeSpan.FromSeconds(1) };
+            OpenAIErrorTypes.RateLimit, null, "model_overloaded")
+        { RetryAfter = TimeSpan.FromSeconds(1) };
 
     /// <summary>A generation the engine could not finish: the answer of a non-streamed request, the last event of a streamed one.</summary>
     public static GatewayError GenerationFailed(string message) =>

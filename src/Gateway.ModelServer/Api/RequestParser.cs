@@ -69,7 +69,12 @@ internal static class RequestParser
         }
         return common with
         {
-            Messages = list, Grammar = grammar, GrammarParam = grammarParam, Tools = offered, ToolMode = offered.Count > 0 ? mode : ToolMode.None, Logprobs = ChatLogprobs(body),
+            Messages = list,
+            Grammar = grammar,
+            GrammarParam = grammarParam,
+            Tools = offered,
+            ToolMode = offered.Count > 0 ? mode : ToolMode.None,
+            Logprobs = ChatLogprobs(body),
         };
     }
 
@@ -92,7 +97,12 @@ internal static class RequestParser
         var (grammar, grammarParam) = StructuredOutput.ResponseFormat(body, limits);
         return ParseCommon(body, minMaxTokens: echo ? 0 : 1) with
         {
-            Prompt = prompts[0], Prompts = prompts, Grammar = grammar, GrammarParam = grammarParam, Logprobs = CompletionLogprobs(body), Echo = echo,
+            Prompt = prompts[0],
+            Prompts = prompts,
+            Grammar = grammar,
+            GrammarParam = grammarParam,
+            Logprobs = CompletionLogprobs(body),
+            Echo = echo,
         };
     }
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Gateway.Inference.Grammar;
 using LLama;
 using LLama.Common;
-using Gateway.Inference.Grammar;
 using LLama.Native;
 
 namespace Gateway.ModelServer.Engine;

@@ -62,5 +62,6 @@ public static class GatewayErrorWriter
 /// <summary>An OpenAI-shaped error as a minimal-API result.</summary>
 public sealed class ErrorResult(GatewayError error) : IResult
 {
+    /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext) => GatewayErrorWriter.WriteAsync(httpContext, error);
 }

@@ -11,6 +11,7 @@ namespace Gateway.ServerSentEvents;
 /// </summary>
 public static class SseFraming
 {
+    /// <summary>The media type of an event stream, as sent in <c>Content-Type</c>.</summary>
     public const string ContentType = "text/event-stream";
 
     /// <summary>The field that carries an event's payload, as readers match it: the space after the colon is optional.</summary>
@@ -44,9 +45,9 @@ public static class SseFraming
         var crlf = buffer.IndexOf("\r\n\r\n"u8);
         return (lf, crlf) switch
         {
-            (< 0, < 0) => -1,
-            (>= 0, < 0) => lf + 2,
-            (< 0, >= 0) => crlf + 4,
+            ( < 0, < 0) => -1,
+            ( >= 0, < 0) => lf + 2,
+            ( < 0, >= 0) => crlf + 4,
             _ => lf < crlf ? lf + 2 : crlf + 4,
         };
     }

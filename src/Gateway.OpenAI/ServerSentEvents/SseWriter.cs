@@ -16,6 +16,7 @@ public sealed class SseWriter
     private readonly HttpResponse _response;
     private readonly StringBuilder _pending = new();
 
+    /// <summary>A writer for <paramref name="response"/>; call <see cref="StartAsync"/> (or <see cref="SetHeaders"/>) before the first event.</summary>
     public SseWriter(HttpResponse response) => _response = response;
 
     /// <summary>Marks the response as an event stream (<c>text/event-stream</c>, <c>no-cache</c>); nothing is sent yet.</summary>

@@ -1,7 +1,6 @@
 using Gateway.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gateway.Redis.Cache;
 

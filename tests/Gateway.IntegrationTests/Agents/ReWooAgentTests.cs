@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Gateway.Host.Configuration;
-using Gateway.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
 

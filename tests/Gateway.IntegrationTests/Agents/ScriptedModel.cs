@@ -38,7 +38,10 @@ internal static class ScriptedModel
         {
             await context.Response.WriteAsJsonAsync(new
             {
-                id = "chatcmpl-scripted", @object = "chat.completion", created = 1, model,
+                id = "chatcmpl-scripted",
+                @object = "chat.completion",
+                created = 1,
+                model,
                 choices = new[]
                 {
                     new
@@ -85,7 +88,10 @@ internal static class ScriptedModel
 
         await context.Response.WriteAsJsonAsync(new
         {
-            id = "chatcmpl-scripted", @object = "chat.completion", created = 1, model,
+            id = "chatcmpl-scripted",
+            @object = "chat.completion",
+            created = 1,
+            model,
             choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
             usage,
         });

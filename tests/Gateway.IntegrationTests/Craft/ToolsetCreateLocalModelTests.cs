@@ -1,10 +1,10 @@
 using System.Text.Json;
+using Gateway.Cli;
 using Gateway.Craft;
 using Gateway.Craft.Agent;
 using Gateway.Craft.Sandbox;
 using Gateway.Craft.Toolsets;
 using Gateway.Embeddings;
-using Gateway.Cli;
 using Gateway.IntegrationTests.Inference;
 using Gateway.IntegrationTests.Routing;
 using Gateway.TestUtilities;

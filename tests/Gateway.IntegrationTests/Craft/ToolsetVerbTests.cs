@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Craft.Toolsets;
 using Gateway.Cli;
+using Gateway.Craft.Toolsets;
 using Gateway.IntegrationTests.Routing;
 using Gateway.TestUtilities;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
 using Gateway.TestUtilities;
+using YamlDotNet.RepresentationModel;
 
 namespace Gateway.IntegrationTests.Deployment;
 

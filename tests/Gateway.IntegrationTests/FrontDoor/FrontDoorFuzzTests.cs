@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Gateway.Cli;
 using Gateway.Inference.Gguf;
 using Gateway.Inference.Pool;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.TestUtilities;
@@ -72,7 +71,10 @@ public sealed class MeteringTests : IAsyncLifetime
             await gate.Task;
             await context.Response.WriteAsJsonAsync(new
             {
-                id = "c", @object = "chat.completion", created = 1, model = "metering",
+                id = "c",
+                @object = "chat.completion",
+                created = 1,
+                model = "metering",
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = "ok" }, finish_reason = "stop" } },
                 usage = new { prompt_tokens = 5, completion_tokens = 4, total_tokens = 9 },
             });

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Gateway.Inference;
 using Gateway.Inference.Gguf;
 using Gateway.Inference.Pool;
+using Gateway.TestUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Gateway.TestUtilities;
 
 namespace Gateway.IntegrationTests.Inference;
 

@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Inference.Pool;
 using Gateway.TestUtilities;

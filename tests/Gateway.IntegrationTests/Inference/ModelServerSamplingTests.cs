@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Gateway.ModelServer.Engine;
 using LLama;
 using LLama.Common;
 using LLama.Native;
-using Gateway.ModelServer.Engine;
 
 namespace Gateway.IntegrationTests.Inference;
 
@@ -110,7 +110,12 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
         {
             Content = JsonContent.Create(new
             {
-                prompt = "The city of", max_tokens = 12, seed = 2, logprobs = 1, logit_bias = Chat.NoEnd, stream = true,
+                prompt = "The city of",
+                max_tokens = 12,
+                seed = 2,
+                logprobs = 1,
+                logit_bias = Chat.NoEnd,
+                stream = true,
                 stream_options = new { include_usage = true },
             }),
         };
@@ -246,7 +251,12 @@ public sealed class ModelServerSamplingTests(LocalModelFixture fixture)
         {
             Content = JsonContent.Create(new
             {
-                prompt = prompts, max_tokens = 6, seed = 5, echo = true, logit_bias = Chat.NoEnd, stream = true,
+                prompt = prompts,
+                max_tokens = 6,
+                seed = 5,
+                echo = true,
+                logit_bias = Chat.NoEnd,
+                stream = true,
                 stream_options = new { include_usage = true },
             }),
         };

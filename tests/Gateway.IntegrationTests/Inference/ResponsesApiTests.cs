@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Gateway.TestUtilities;
 using OpenAI.Responses;
 
 #pragma warning disable OPENAI001 // The Responses API client is marked experimental in the SDK.
@@ -44,7 +43,11 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
     {
         using var response = await fixture.Http.PostAsJsonAsync("/v1/responses", new
         {
-            model = "tiny", input = "Once upon a time", max_output_tokens = 6, seed = 3, logit_bias = Chat.NoEnd,
+            model = "tiny",
+            input = "Once upon a time",
+            max_output_tokens = 6,
+            seed = 3,
+            logit_bias = Chat.NoEnd,
         });
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -61,8 +64,14 @@ public sealed class ResponsesApiTests(GatewayLocalModelFixture fixture) : IClass
     {
         object Body(bool stream) => new
         {
-            model = "tiny", input = "Once upon a time", max_output_tokens = 6, seed = 4, logit_bias = Chat.NoEnd,
-            include = new[] { "message.output_text.logprobs" }, top_logprobs = 2, stream,
+            model = "tiny",
+            input = "Once upon a time",
+            max_output_tokens = 6,
+            seed = 4,
+            logit_bias = Chat.NoEnd,
+            include = new[] { "message.output_text.logprobs" },
+            top_logprobs = 2,
+            stream,
         };
 
         using var whole = await fixture.Http.PostAsJsonAsync("/v1/responses", Body(false));

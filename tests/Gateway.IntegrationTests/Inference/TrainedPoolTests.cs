@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.IntegrationTests.Deployment;
 using Gateway.Routing.Aptitude;
 using Gateway.TestUtilities;
 

@@ -131,7 +131,10 @@ public sealed class AptitudeRunTests : IAsyncLifetime
             var content = solves(item.Task) ? $"Let me see.\nAnswer: {item.Expected}" : "Answer: I am not sure.";
             return context.Response.WriteAsJsonAsync(new
             {
-                id = "chatcmpl-1", @object = "chat.completion", created = 1, model = name,
+                id = "chatcmpl-1",
+                @object = "chat.completion",
+                created = 1,
+                model = name,
                 choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
                 usage = new { prompt_tokens = 50, completion_tokens = 5, total_tokens = 55 },
             });

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.Host.Auth;
 using Gateway.Redis;
 using Gateway.State;
 using Gateway.TestUtilities;

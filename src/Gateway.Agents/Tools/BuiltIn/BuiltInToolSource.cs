@@ -73,7 +73,7 @@ internal sealed partial class BuiltInToolSource : IAgentToolSource, IDisposable
         var directory = Path.GetFullPath(options.Directory, _contentRoot);
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"{ToolsOptions.SectionPath}:Search:Directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"{ToolsOptions.SectionName}:Search:Directory '{directory}' does not exist.");
         }
 
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

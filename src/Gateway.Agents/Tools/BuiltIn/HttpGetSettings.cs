@@ -11,7 +11,7 @@ internal sealed record HttpGetSettings(HttpGetAllowList AllowList, int MaxRespon
     /// <summary>The settings, or a <see cref="FormatException"/> saying which one is out of range.</summary>
     public static HttpGetSettings From(HttpGetOptions options)
     {
-        var section = ToolsOptions.SectionPath + ":Http";
+        var section = ToolsOptions.SectionName + ":Http";
         if (options.MaxResponseChars is < 1 or > MaxResponseCharsLimit)
         {
             throw new FormatException($"{section}:MaxResponseChars is {options.MaxResponseChars}; it must be 1 to {MaxResponseCharsLimit}.");

@@ -1,5 +1,4 @@
 using Gateway.Cli.Routing;
-using Gateway.Routing;
 
 namespace Gateway.UnitTests.Cli.Routing;
 

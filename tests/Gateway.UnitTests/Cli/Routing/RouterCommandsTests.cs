@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Cli.Routing;
-using Gateway.Routing;
 using Gateway.Routing.Artifacts;
 using Gateway.Routing.Evaluation;
 using Gateway.Routing.Prediction;

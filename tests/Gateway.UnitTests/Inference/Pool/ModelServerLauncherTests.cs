@@ -10,8 +10,16 @@ public sealed class ModelServerLauncherTests
         var pool = new ModelPoolOptions { ModelServerPath = "/opt/gw/Gateway.ModelServer.dll", DotnetPath = "/usr/bin/dotnet" };
         var model = new LocalModelOptions
         {
-            Path = "/models/m.gguf", ContextSize = 4096, ParallelSequences = 2, GpuLayers = 10, NativeLibraryPath = "/opt/cuda", Threads = 3,
-            SharedKvCache = true, KvCacheType = "q8_0", FlashAttention = "on", PrefixCache = false,
+            Path = "/models/m.gguf",
+            ContextSize = 4096,
+            ParallelSequences = 2,
+            GpuLayers = 10,
+            NativeLibraryPath = "/opt/cuda",
+            Threads = 3,
+            SharedKvCache = true,
+            KvCacheType = "q8_0",
+            FlashAttention = "on",
+            PrefixCache = false,
         };
 
         var start = ModelServerLauncher.CreateStartInfo(pool, "m", model);
