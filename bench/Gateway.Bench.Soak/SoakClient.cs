@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Gateway.Usage;
 
 namespace Gateway.Bench.Soak;
 
@@ -65,7 +66,7 @@ internal sealed class SoakClient(Uri baseAddress) : IDisposable
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var status = (int)response.StatusCode;
             var reachedModel = response.Headers.Contains("x-gateway-model");
-            var prompt = Tokens(body.Length);
+            var prompt = TokenEstimate.TokensOf(body.Length);
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream" && !options.Mcp)
             {
                 await using var stream = await response.Content.ReadAsStreamAsync();
@@ -81,7 +82,7 @@ internal sealed class SoakClient(Uri baseAddress) : IDisposable
                     }
 
                     events++;
-                    chunks += TokensOfChunk(Encoding.UTF8.GetBytes(line[6..]));
+                    chunks += TokenEstimate.TokensOfChunk(Encoding.UTF8.GetBytes(line[6..]));
                     usage ??= UsageOf(line[6..]);
                     if (options.HangUpAfter is { } after && events >= after)
                     {
@@ -104,38 +105,6 @@ internal sealed class SoakClient(Uri baseAddress) : IDisposable
         {
             return Outcome.Failed(id, e.GetType().Name + ": " + e.Message);
         }
-    }
-
-    /// <summary>A prompt or a JSON answer: a token per 4 bytes, rounded up.</summary>
-    public static long Tokens(long bytes) => (bytes + 3) / 4;
-
-    /// <summary>A streamed chunk: the bytes of its text strings (content, reasoning, tool-call arguments, text), a token per 4, at least one.</summary>
-    public static long TokensOfChunk(ReadOnlySpan<byte> chunk)
-    {
-        var bytes = StringBytes(chunk, "\"content\":\""u8) + StringBytes(chunk, "\"reasoning_content\":\""u8)
-            + StringBytes(chunk, "\"arguments\":\""u8) + StringBytes(chunk, "\"text\":\""u8);
-        return bytes == 0 ? 0 : Math.Max(1, Tokens(bytes));
-    }
-
-    private static long StringBytes(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> name)
-    {
-        long total = 0;
-        var at = chunk.IndexOf(name);
-        while (at >= 0)
-        {
-            var rest = chunk[(at + name.Length)..];
-            var end = 0;
-            while (end < rest.Length && rest[end] != (byte)'"')
-            {
-                end += rest[end] == (byte)'\\' ? 2 : 1;
-            }
-
-            total += Math.Min(end, rest.Length);
-            chunk = rest[Math.Min(end, rest.Length)..];
-            at = chunk.IndexOf(name);
-        }
-
-        return total;
     }
 
     private static long? UsageOf(string json)

@@ -2,17 +2,18 @@ using Gateway.Host.Auth;
 using Gateway.Host.Catalog;
 using Gateway.Host.Resilience;
 using Gateway.State;
+using Gateway.Usage;
 
 namespace Gateway.Host.FrontDoor;
 
 /// <summary>
 /// The gateway's documented token estimates, used where no upstream has counted yet:
 /// <list type="bullet">
-/// <item>a prompt is one token per <see cref="BytesPerToken"/> bytes of the request body (the body's JSON and tool
+/// <item>a prompt is one token per <see cref="TokenEstimate.BytesPerToken"/> bytes of the request body (the body's JSON and tool
 /// schemas included, which upstreams also count as prompt), rounded up;</item>
 /// <item>a streamed answer is, per chunk that carries text (content, reasoning or tool-call arguments), one token, or
-/// one per <see cref="BytesPerToken"/> bytes of that text when it is longer; a JSON answer is one token per
-/// <see cref="BytesPerToken"/> bytes of the body (embeddings: none).</item>
+/// one per <see cref="TokenEstimate.BytesPerToken"/> bytes of that text when it is longer; a JSON answer is one token per
+/// <see cref="TokenEstimate.BytesPerToken"/> bytes of the body (embeddings: none).</item>
 /// </list>
 /// Admission reserves the prompt estimate plus the request's <c>max_completion_tokens</c>/<c>max_tokens</c> (or
 /// <see cref="State.LimitsOptions.DefaultReservedCompletionTokens"/>) times <c>n</c>, priced at the dearest model the request may reach.
@@ -21,50 +22,11 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal static class UsageEstimate
 {
-    public const int BytesPerToken = 4;
-
-    public static long TokensOf(long bytes) => (bytes + BytesPerToken - 1) / BytesPerToken;
-
-    private static ReadOnlySpan<byte> Content => "\"content\":\""u8;
-    private static ReadOnlySpan<byte> Reasoning => "\"reasoning_content\":\""u8;
-    private static ReadOnlySpan<byte> Arguments => "\"arguments\":\""u8;
-    private static ReadOnlySpan<byte> Text => "\"text\":\""u8;
-
-    /// <summary>The estimate for one streamed chunk: 0 without text, else one token per <see cref="BytesPerToken"/> bytes of it, at least one.</summary>
-    public static long TokensOfChunk(ReadOnlySpan<byte> chunk)
-    {
-        var bytes = StringBytes(chunk, Content) + StringBytes(chunk, Reasoning) + StringBytes(chunk, Arguments) + StringBytes(chunk, Text);
-        return bytes == 0 ? 0 : Math.Max(1, TokensOf(bytes));
-    }
-
-    /// <summary>Bytes of every JSON string value after <paramref name="name"/> in the chunk (0 when there is none).</summary>
-    private static long StringBytes(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> name)
-    {
-        long total = 0;
-        var at = chunk.IndexOf(name);
-        while (at >= 0)
-        {
-            var rest = chunk[(at + name.Length)..];
-            var end = 0;
-            while (end < rest.Length && rest[end] != (byte)'"')
-            {
-                end += rest[end] == (byte)'\\' ? 2 : 1;
-            }
-
-            total += Math.Min(end, rest.Length);
-
-            chunk = rest[Math.Min(end, rest.Length)..];
-            at = chunk.IndexOf(name);
-        }
-
-        return total;
-    }
-
     /// <summary>Tokens and spend to reserve for a request at admission.</summary>
     public static LimitCharge Reservation(GatewayRequestFeature feature, CatalogSnapshot catalog, VirtualKey key, int defaultCompletionTokens)
     {
         var parsed = feature.Parsed;
-        var prompt = TokensOf(feature.Body.Length);
+        var prompt = TokenEstimate.TokensOf(feature.Body.Length);
         var completion = feature.Operation == OpenAIOperation.Embeddings ? 0 : (parsed.MaxTokens ?? defaultCompletionTokens) * parsed.Choices;
         decimal input = 0, output = 0;
         foreach (var model in Reachable(parsed, catalog, key))
@@ -78,7 +40,7 @@ internal static class UsageEstimate
 
     /// <summary>What was used when the upstream's own count never came: the prompt estimate and what was forwarded.</summary>
     public static TokenUsage Fallback(GatewayRequestFeature feature) =>
-        new(TokensOf(feature.Body.Length), feature.Operation == OpenAIOperation.Embeddings ? 0 : feature.ForwardedTokenEstimate);
+        new(TokenEstimate.TokensOf(feature.Body.Length), feature.Operation == OpenAIOperation.Embeddings ? 0 : feature.ForwardedTokenEstimate);
 
     /// <summary>The catalog models a request may end up on: the named one and its fallbacks, or any the key may use when routed.</summary>
     private static IEnumerable<CatalogModel> Reachable(ParsedRequest parsed, CatalogSnapshot catalog, VirtualKey key)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Gateway.Errors;
 using Gateway.Host.FrontDoor;
 using Gateway.ServerSentEvents;
+using Gateway.Usage;
 
 namespace Gateway.Host.Resilience;
 
@@ -98,7 +99,7 @@ internal sealed partial class ObservedStream : Stream
                 Capture(buffer.Span[..read]);
                 KeepTail(buffer.Span[..read]);
                 _bodyBytes += read;
-                _feature.ForwardedTokenEstimate = UsageEstimate.TokensOf(_bodyBytes);
+                _feature.ForwardedTokenEstimate = TokenEstimate.TokensOf(_bodyBytes);
                 return read;
             }
 
@@ -239,7 +240,7 @@ internal sealed partial class ObservedStream : Stream
     {
         if (!UsageParser.MayContainUsage(@event))
         {
-            _feature.ForwardedTokenEstimate += UsageEstimate.TokensOfChunk(@event);
+            _feature.ForwardedTokenEstimate += TokenEstimate.TokensOfChunk(@event);
             return false;
         }
 

@@ -1,11 +1,11 @@
 using System.Text;
-using Gateway.Host.FrontDoor;
+using Gateway.Usage;
 
-namespace Gateway.UnitTests.FrontDoor;
+namespace Gateway.UnitTests.OpenAI.Usage;
 
-public sealed class UsageEstimateTests
+public sealed class TokenEstimateTests
 {
-    private static long Chunk(string json) => UsageEstimate.TokensOfChunk(Encoding.UTF8.GetBytes("data: " + json + "\n\n"));
+    private static long Chunk(string json) => TokenEstimate.TokensOfChunk(Encoding.UTF8.GetBytes("data: " + json + "\n\n"));
 
     [Fact]
     public void TokensOfChunk_ShortContent_IsOneTokenPerFourBytesAtLeastOne()
