@@ -41,8 +41,8 @@ internal static class Benchmark
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", lease.Authorization);
         using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
         using var decodeThread = new DecodeThread();
-        await using var gateway = settings.Gateway is { } dll ? await GatewayProcess.StartAsync(dll, path, settings, cancellation) : null;
-        using var gatewayClient = GatewayProcess.CreateClient();
+        await using var gateway = settings.Gateway is { } dll ? await BenchGateway.StartAsync(dll, path, settings, cancellation) : null;
+        using var gatewayClient = BenchGateway.CreateClient();
 
         // Warm-up: a full run of the fewest and the most streams through every path, so that the first measured round
         // does not time the servers' first compilation tier (its single stream came out slow and its gain high).

@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Bench.Soak;
+namespace Gateway.Bench;
 
 /// <summary>
 /// A real gateway (a built <c>Gateway.Host.dll</c>) in its own process on a free loopback port, configured through its
-/// environment as a deployment would be; its resident memory is read from <c>/proc/PID/status</c>.
+/// environment as a deployment would be; its resident memory is read from <c>/proc/PID/status</c>. Shared by the
+/// benches that drive a whole gateway (linked into each project from <c>bench/Shared</c>).
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
