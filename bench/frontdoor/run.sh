@@ -32,5 +32,8 @@ trap 'kill $gw 2>/dev/null || true; rm -rf "$cfg"' EXIT
 gw=$!
 
 targets=${TARGETS:-direct nginx${PORTKEY_DIR:+ portkey}}
+# The gateway's tiered JIT (with its instrumented tier) needs several seconds of traffic on two cores before its
+# code reaches the optimised tier; the harness's 5-second warm-up then measures part of the JIT's work as overhead.
+export WARMUP=${WARMUP:-20}
 GATEWAY_API_KEY=$key GATEWAY_PID=$gw BENCH_MODEL=bench-mock \
   "$harness" $targets gateway="http://127.0.0.1:$port"

@@ -16,27 +16,30 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal sealed class AdmissionStep(RequestDelegate next, LimitEnforcer limits, ReloadingSnapshot<CatalogSnapshot> catalog, IOptionsMonitor<LimitsOptions> options)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async where it has nothing to wait for: a key without limits costs no state machine on the hot path.
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Feature();
-        var key = feature.Key!;
-        if (key.Limits is not null)
-        {
-            // An agent's own model calls come back through this door with the same key and are metered there.
-            var charge = AgentFrontDoor.IsAgent(feature.Parsed.Model)
-                ? LimitCharge.None
-                : UsageEstimate.Reservation(feature, catalog.Current, key, options.CurrentValue.DefaultReservedCompletionTokens);
-            var (error, reservation) = await limits.AcquireAsync(context, key, charge);
-            if (error is not null)
-            {
-                await GatewayErrorWriter.WriteAsync(context, error);
-                return;
-            }
+        return feature.Key!.Limits is null ? next(context) : AdmitAsync(context, feature);
+    }
 
-            feature.Admitted = true;
-            feature.Reservation = reservation;
+    private async Task AdmitAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var key = feature.Key!;
+
+        // An agent's own model calls come back through this door with the same key and are metered there.
+        var charge = AgentFrontDoor.IsAgent(feature.Parsed.Model)
+            ? LimitCharge.None
+            : UsageEstimate.Reservation(feature, catalog.Current, key, options.CurrentValue.DefaultReservedCompletionTokens);
+        var (error, reservation) = await limits.AcquireAsync(context, key, charge);
+        if (error is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
         }
 
+        feature.Admitted = true;
+        feature.Reservation = reservation;
         await next(context);
     }
 }

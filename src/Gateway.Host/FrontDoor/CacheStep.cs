@@ -8,16 +8,16 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal sealed class CacheStep(RequestDelegate next, ResponseCaching cache)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async for a request the cache does not take: no state machine on the common path.
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Feature();
         var cacheKey = cache.KeyFor(context, feature.Operation!.Value, feature.Body.Span, feature.Key!);
-        if (cacheKey is null)
-        {
-            await next(context);
-            return;
-        }
+        return cacheKey is null ? next(context) : ServeOrCaptureAsync(context, feature, cacheKey);
+    }
 
+    private async Task ServeOrCaptureAsync(HttpContext context, GatewayRequestFeature feature, string cacheKey)
+    {
         if (await cache.TryServeAsync(context, feature, cacheKey))
         {
             return;

@@ -10,16 +10,23 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal sealed class ReadRequestStep(RequestDelegate next, IOptionsMonitor<GatewayOptions> options)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async when the body has already arrived (the common case for a small request): no state machine then.
+    public Task InvokeAsync(HttpContext context)
     {
-        var feature = context.Feature();
-        var body = await RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        var read = RequestBodyReader.ReadAsync(context.Request, options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
+        return read.IsCompletedSuccessfully ? Continue(context, read.Result) : ContinueAsync(context, read);
+    }
+
+    private async Task ContinueAsync(HttpContext context, ValueTask<BodyReadResult> read) => await Continue(context, await read);
+
+    private Task Continue(HttpContext context, BodyReadResult body)
+    {
         if (body.Error is not null)
         {
-            await GatewayErrorWriter.WriteAsync(context, body.Error);
-            return;
+            return GatewayErrorWriter.WriteAsync(context, body.Error);
         }
 
+        var feature = context.Feature();
         feature.SetBody(body.Buffer!, body.Length);
         var operation = feature.Operation!.Value;
         var error = RequestValidator.Validate(feature.Body.Span, operation, out var parsed);
@@ -32,13 +39,12 @@ internal sealed class ReadRequestStep(RequestDelegate next, IOptionsMonitor<Gate
 
         if (error is not null)
         {
-            await GatewayErrorWriter.WriteAsync(context, error);
-            return;
+            return GatewayErrorWriter.WriteAsync(context, error);
         }
 
         feature.Parsed = parsed;
         feature.Stream = parsed.Stream;
         feature.StripUsageChunk = parsed.Stream && !parsed.IncludeUsage;
-        await next(context);
+        return next(context);
     }
 }

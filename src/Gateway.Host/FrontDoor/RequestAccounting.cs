@@ -105,6 +105,7 @@ internal sealed partial class RequestAccounting
             return;
         }
 
+        // Labels go in as spans (collection expressions): no label array per request.
         var modelName = model.Name;
         _traffic.Record(modelName, context.Response.StatusCode, usage?.Total ?? 0);
         if (feature.SentTimestamp == 0)
@@ -112,20 +113,20 @@ internal sealed partial class RequestAccounting
             return;
         }
 
-        _metrics.Overhead.WithLabels(modelName).Observe(feature.OverheadMilliseconds(feature.SentTimestamp) / 1000);
+        _metrics.Overhead.WithLabels([modelName]).Observe(feature.OverheadMilliseconds(feature.SentTimestamp) / 1000);
         if (feature.FirstByteTimestamp != 0)
         {
-            _metrics.TimeToFirstToken.WithLabels(modelName).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp, feature.FirstByteTimestamp).TotalSeconds);
+            _metrics.TimeToFirstToken.WithLabels([modelName]).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp, feature.FirstByteTimestamp).TotalSeconds);
         }
 
-        _metrics.Duration.WithLabels(modelName).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp).TotalSeconds);
+        _metrics.Duration.WithLabels([modelName]).Observe(Stopwatch.GetElapsedTime(feature.StartTimestamp).TotalSeconds);
         if (usage is { } counted)
         {
-            _metrics.Tokens.WithLabels(modelName, "input").Inc(counted.PromptTokens);
-            _metrics.Tokens.WithLabels(modelName, "output").Inc(counted.CompletionTokens);
+            _metrics.Tokens.WithLabels([modelName, "input"]).Inc(counted.PromptTokens);
+            _metrics.Tokens.WithLabels([modelName, "output"]).Inc(counted.CompletionTokens);
             if (spend > 0)
             {
-                _metrics.Spend.WithLabels(modelName, feature.Key?.Name ?? "none").Inc((double)spend);
+                _metrics.Spend.WithLabels([modelName, feature.Key?.Name ?? "none"]).Inc((double)spend);
             }
         }
     }

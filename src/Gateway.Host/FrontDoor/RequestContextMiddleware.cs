@@ -69,7 +69,7 @@ internal sealed partial class RequestContextMiddleware
         // Labels come from the gateway, never from the caller: a catalog model, an agent that exists, or "none".
         var status = context.Response.StatusCode;
         var model = feature.Model?.Name ?? (context.Response.Headers["x-gateway-model"] is { Count: 1 } header ? header.ToString() : "none");
-        _metrics.Requests.WithLabels(route, model, status is >= 0 and < 600 ? StatusLabels[status] : "other").Inc();
+        _metrics.Requests.WithLabels([route, model, status is >= 0 and < 600 ? StatusLabels[status] : "other"]).Inc();
     }
 
     /// <summary>The metric's route label: the API a request was for, or null for health probes and console files.</summary>

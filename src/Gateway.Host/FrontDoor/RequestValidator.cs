@@ -44,7 +44,7 @@ internal static class RequestValidator
         long? maxTokens = null, maxCompletionTokens = null;
         var choices = 1;
         var required = RequiredField(operation);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new PropertyNames();
 
         while (reader.Read())
         {

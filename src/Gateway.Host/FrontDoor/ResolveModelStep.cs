@@ -14,9 +14,28 @@ namespace Gateway.Host.FrontDoor;
 /// </summary>
 internal sealed class ResolveModelStep(RequestDelegate next, ReloadingSnapshot<CatalogSnapshot> catalog, RoutedCandidates routing, AgentFrontDoor agents)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async for a named model, the common case: it costs no state machine on the hot path.
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Feature();
+        var parsed = feature.Parsed;
+        if (AgentFrontDoor.IsAgent(parsed.Model) || parsed.IsRouted)
+        {
+            return ResolveAsync(context, feature);
+        }
+
+        var error = Explicit(catalog.Current, parsed.Model, feature.Key!, out var candidates);
+        if (error is not null)
+        {
+            return GatewayErrorWriter.WriteAsync(context, error);
+        }
+
+        feature.Candidates = candidates;
+        return next(context);
+    }
+
+    private async Task ResolveAsync(HttpContext context, GatewayRequestFeature feature)
+    {
         var parsed = feature.Parsed;
         var key = feature.Key!;
         var operation = feature.Operation!.Value;
@@ -36,17 +55,7 @@ internal sealed class ResolveModelStep(RequestDelegate next, ReloadingSnapshot<C
             return;
         }
 
-        GatewayError? error;
-        IReadOnlyList<CatalogModel>? candidates;
-        if (parsed.IsRouted)
-        {
-            (error, candidates) = await routing.ResolveAsync(context, feature.OriginalBody, parsed, operation, key);
-        }
-        else
-        {
-            error = Explicit(catalog.Current, parsed.Model, key, out candidates);
-        }
-
+        var (error, candidates) = await routing.ResolveAsync(context, feature.OriginalBody, parsed, operation, key);
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
@@ -54,7 +63,7 @@ internal sealed class ResolveModelStep(RequestDelegate next, ReloadingSnapshot<C
         }
 
         feature.Candidates = candidates;
-        feature.Routed = parsed.IsRouted;
+        feature.Routed = true;
         await next(context);
     }
 

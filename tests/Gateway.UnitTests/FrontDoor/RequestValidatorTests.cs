@@ -106,6 +106,32 @@ public sealed class RequestValidatorLimitsTests
         Assert.Equal("duplicate_parameter", error.Code);
     }
 
+    [Theory]
+    [InlineData(3, 10)]
+    [InlineData(3, 40)]
+    [InlineData(30, 40)]
+    public void Validate_DuplicateAmongManyKeys_Refused(int duplicateOf, int extraKeys)
+    {
+        // Past the names kept inline, the check goes on in a set; a duplicate is found on either side of that line.
+        var extras = string.Concat(Enumerable.Range(0, extraKeys).Select(i => $",\"x_{i}\":{i}"));
+        var body = $$"""{"model":"m","messages":[{"role":"user","content":"x"}]{{extras}},"x_{{duplicateOf}}":0}""";
+
+        var (error, _) = Validate(body);
+
+        Assert.Equal("duplicate_parameter", error!.Code);
+        Assert.Equal($"x_{duplicateOf}", error.Param);
+    }
+
+    [Fact]
+    public void Validate_ManyDistinctKeys_Accepted()
+    {
+        var extras = string.Concat(Enumerable.Range(0, 40).Select(i => $",\"x_{i}\":{i}"));
+
+        var (error, _) = Validate($$"""{"model":"m","messages":[{"role":"user","content":"x"}]{{extras}}}""");
+
+        Assert.Null(error);
+    }
+
     [Fact]
     public void Validate_MaxTokensAndChoices_Read()
     {
