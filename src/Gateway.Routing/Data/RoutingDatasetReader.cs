@@ -67,7 +67,6 @@ internal static class RoutingDatasetReader
     public static IReadOnlyList<OutcomeRecord> ReadOutcomes(string path, IReadOnlyList<DatasetModel> models)
     {
         var known = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         var outcomes = new List<OutcomeRecord>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
@@ -90,13 +89,8 @@ internal static class RoutingDatasetReader
 
             using (document)
             {
-                var record = ReadRecord(document.RootElement, known, path, lineNumber);
-                if (!ids.Add(record.Id))
-                {
-                    throw new RoutingDataException(path, lineNumber, "id", $"the id '{record.Id}' is used by an earlier line");
-                }
-
-                outcomes.Add(record);
+                // Repeated ids are allowed: public sets repeat prompts (routellm-2 has 105 twice).
+                outcomes.Add(ReadRecord(document.RootElement, known, path, lineNumber));
             }
         }
 

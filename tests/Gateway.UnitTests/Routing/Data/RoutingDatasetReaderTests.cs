@@ -27,7 +27,6 @@ public sealed class RoutingDatasetReaderTests : IDisposable
     [InlineData("""{"id": "2", "split": "train", "task": "t", "prompt": "p", "scores": {"a": 1}, "costs": {"a": "cheap"}}""", "costs.a", "non-negative")]
     [InlineData("""{"id": "2", "split": "train", "task": "t", "scores": {"a": 1}}""", "prompt", "missing")]
     [InlineData("""{"id": "2", "split": "validation", "task": "t", "prompt": "p", "scores": {"a": 1}}""", "split", "not one of")]
-    [InlineData("""{"id": "1", "split": "train", "task": "t", "prompt": "p", "scores": {"a": 1}}""", "id", "earlier line")]
     public void Load_BadLine_NamesFileLineAndField(string badLine, string? field, string problem)
     {
         var dir = Write(Models, Good, badLine);
