@@ -14,6 +14,7 @@ namespace Gateway.Bench.Routing;
 [Config(typeof(PercentileConfig))]
 public class ScoringBenchmarks
 {
+    private LearnedRouter _router50 = null!;
     private LearnedRouter _router20 = null!;
     private LearnedRouter _router5 = null!;
     private float[] _embedding = null!;
@@ -24,6 +25,7 @@ public class ScoringBenchmarks
     public void Setup()
     {
         var encoder = new HashingPromptEncoder(384);
+        _router50 = BenchmarkRouters.Create(encoder, 50);
         _router20 = BenchmarkRouters.Create(encoder, 20);
         _router5 = BenchmarkRouters.Create(encoder, 5);
         _embedding = encoder.Encode(BenchmarkRouters.Prompt500Tokens);
@@ -36,6 +38,9 @@ public class ScoringBenchmarks
 
     [Benchmark(Description = "score 20 candidates")]
     public RouteDecision Score20() => _router20.Decide(_embedding, _tokens, _request);
+
+    [Benchmark(Description = "score 50 candidates")]
+    public RouteDecision Score50() => _router50.Decide(_embedding, _tokens, _request);
 }
 
 /// <summary>

@@ -76,6 +76,23 @@ internal static class CliCommon
         return vectors;
     }
 
+    /// <summary>
+    /// Runs a verb's action; bad data, a bad artefact or a bad argument ends it with the problem on standard error
+    /// and exit code 1, not a stack trace.
+    /// </summary>
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex) when (ex is RoutingDataException or RouterArtifactException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
     /// <summary>A synchronous <see cref="IProgress{T}"/>, so progress bars update in order.</summary>
     internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {

@@ -18,10 +18,15 @@ internal static class EvalCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Router artefact directory.", Required = true };
         var split = new Option<string>("--split") { Description = "Split to evaluate on.", DefaultValueFactory = _ => "test" };
         var choicesOut = new Option<FileInfo?>("--choices-out") { Description = "Write one JSON line per prompt and cost weight: {\"id\",\"lambda\",\"model\"}." };
-        var command = new Command("eval", "Evaluate a router on a split: routed quality, baselines, AIQ, APGR/CPT for two-model data.") { data, model, split, choicesOut };
-        command.SetAction(parse =>
+        var knn = new Option<bool>("--knn")
         {
-            var report = Run(parse.GetValue(data)!.FullName, parse.GetValue(model)!.FullName, parse.GetValue(split)!);
+            Description = "Also score a k-nearest-neighbours router on the same embeddings (k chosen on a validation part of train); '--knn false' skips it.",
+            DefaultValueFactory = _ => true,
+        };
+        var command = new Command("eval", "Evaluate a router on a split: routed quality, baselines (best single, oracle, kNN), AIQ, APGR/CPT for two-model data.") { data, model, split, choicesOut, knn };
+        command.SetAction(parse => CliCommon.Guard(() =>
+        {
+            var report = Run(parse.GetValue(data)!.FullName, parse.GetValue(model)!.FullName, parse.GetValue(split)!, parse.GetValue(knn));
             Print(report);
             if (parse.GetValue(choicesOut) is { } file)
             {
@@ -29,25 +34,32 @@ internal static class EvalCommand
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 
-    public static EvaluationReport Run(string dataDir, string modelDir, string split)
+    public static EvaluationReport Run(string dataDir, string modelDir, string split, bool knn = false)
     {
         var artifact = RouterArtifactStore.Load(modelDir);
         var dataset = RoutingDataset.Load(dataDir);
-        var records = dataset.Split(split);
-        if (records.Count == 0)
-        {
-            throw new ArgumentException($"'{dataDir}' has no '{split}' prompts.");
-        }
-
+        var records = dataset.RequireSplit(split);
         var encoder = CliCommon.EncoderFor(artifact.EncoderId);
         using var disposeEncoder = encoder as IDisposable;
-        var embeddings = CliCommon.Embed(records, encoder, Path.Combine(modelDir, CliCommon.EmbeddingCacheFile));
-        var router = RouterFactory.Create(artifact, dataset.Models.Select(m => new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray(), encoder);
-        return RouterEvaluator.Evaluate(dataset, split, records, embeddings, router);
+        var cache = Path.Combine(modelDir, CliCommon.EmbeddingCacheFile);
+        var embeddings = CliCommon.Embed(records, encoder, cache);
+        KnnBaseline? baseline = null;
+        if (knn)
+        {
+            var train = dataset.RequireSplit("train");
+            baseline = KnnBaseline.Fit(
+                train.Select(o => o.Id).ToArray(),
+                CliCommon.Embed(train, encoder, cache),
+                RouterEvaluator.Scores(dataset, train),
+                RouterEvaluator.CallCosts(dataset, train, artifact.Costs));
+        }
+
+        var router = RouterFactory.Create(artifact, RouterEvaluator.Candidates(dataset, artifact.Costs), encoder);
+        return RouterEvaluator.Evaluate(dataset, split, records, embeddings, router, learnedCosts: artifact.Costs, knn: baseline);
     }
 
     public static void Print(EvaluationReport r)
@@ -58,23 +70,42 @@ internal static class EvalCommand
             AnsiConsole.MarkupLineInterpolated($"[yellow]No capability vector (never chosen): {string.Join(", ", r.Unroutable)}[/]");
         }
 
-        var summary = new Table().AddColumns("policy", "quality", "mean $/Mtok", "mean cost $");
-        summary.AddRow("random", F(r.Random), "", "");
-        summary.AddRow($"best single ({r.BestSingle.Name})", F(r.BestSingle.Quality), F(r.BestSingle.MeanPricePerMTok), F(r.BestSingle.MeanCostUsd, 8));
-        summary.AddRow("oracle", F(r.Oracle.Quality), F(r.Oracle.MeanPricePerMTok), F(r.Oracle.MeanCostUsd, 8));
-        summary.AddRow("[bold]router λ=0[/]", F(r.AtZero.Quality), F(r.AtZero.MeanPricePerMTok), F(r.AtZero.MeanCostUsd, 8));
+        var summary = new Table().AddColumns("policy", "quality λ=0", "gap closed", "AIQ", "$/M prompt tok", "mean cost $");
+        summary.AddRow("random", F(r.Random), "", "", "", "");
+        summary.AddRow($"best single ({r.BestSingle.Name})", F(r.BestSingle.Quality), "0.0 %", "", F(r.BestSingle.MeanPricePerMTok), F(r.BestSingle.MeanCostUsd, 8));
+        summary.AddRow("single models' hull", "", "", F(r.SinglesAiq), "", "");
+        summary.AddRow("oracle", F(r.Oracle.Quality), "100.0 %", "", F(r.Oracle.MeanPricePerMTok), F(r.Oracle.MeanCostUsd, 8));
+        if (r.Knn is { } knn)
+        {
+            summary.AddRow($"kNN (k={knn.K})", F(knn.AtZero.Quality), P(r.Closed(knn.AtZero.Quality)), F(knn.Aiq), F(knn.AtZero.MeanPricePerMTok), F(knn.AtZero.MeanCostUsd, 8));
+        }
+
+        summary.AddRow("[bold]router[/]", F(r.AtZero.Quality), P(r.GapClosed), F(r.Aiq), F(r.AtZero.MeanPricePerMTok), F(r.AtZero.MeanCostUsd, 8));
         AnsiConsole.Write(summary);
 
         AnsiConsole.MarkupLineInterpolated($"routed quality {F(r.AtZero.Quality)}, selection accuracy {F(r.AtZero.SelectionAccuracy)}, gap closed {r.GapClosed:P1}, AIQ {F(r.Aiq)}");
         if (r.HalfPrice is { } half)
         {
-            AnsiConsole.MarkupLineInterpolated($"at half the best single model's price (λ={half.Lambda}): quality {F(half.Quality)}, mean $/Mtok {F(half.MeanPricePerMTok)}");
+            AnsiConsole.MarkupLineInterpolated($"at half the best single model's cost (λ={half.Lambda}): quality {F(half.Quality)}, mean cost $ {F(half.MeanCostUsd, 8)}");
         }
 
-        var sweep = new Table().AddColumns("λ", "quality", "sel. acc.", "mean $/Mtok", "mean cost $");
-        foreach (var p in r.Sweep)
+        if (r.CostError is { } error)
         {
-            sweep.AddRow(p.Lambda.ToString(CultureInfo.InvariantCulture), F(p.Quality), F(p.SelectionAccuracy), F(p.MeanPricePerMTok), F(p.MeanCostUsd, 8));
+            AnsiConsole.MarkupLineInterpolated(
+                $"learned call costs over {error.Calls} recorded calls: mean absolute error $ {F(error.MeanAbsoluteErrorUsd, 8)} (each model's mean cost on these calls: $ {F(error.MeanOnlyErrorUsd, 8)})");
+        }
+
+        var sweep = new Table().AddColumns("λ", "quality", "sel. acc.", "$/M prompt tok", "mean cost $");
+        if (r.Knn is not null)
+        {
+            sweep.AddColumns("kNN quality", "kNN mean cost $");
+        }
+
+        for (var i = 0; i < r.Sweep.Count; i++)
+        {
+            var p = r.Sweep[i];
+            string[] row = [p.Lambda.ToString(CultureInfo.InvariantCulture), F(p.Quality), F(p.SelectionAccuracy), F(p.MeanPricePerMTok), F(p.MeanCostUsd, 8)];
+            sweep.AddRow(r.Knn is { } k ? [.. row, F(k.Sweep[i].Quality), F(k.Sweep[i].MeanCostUsd, 8)] : row);
         }
 
         AnsiConsole.Write(sweep);
@@ -110,4 +141,6 @@ internal static class EvalCommand
     }
 
     private static string F(double x, int digits = 4) => x.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    private static string P(double x) => x.ToString("P1", CultureInfo.InvariantCulture);
 }

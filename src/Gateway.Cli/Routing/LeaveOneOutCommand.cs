@@ -34,12 +34,12 @@ internal static class LeaveOneOutCommand
         var shrink = CliCommon.ShrinkOption();
         var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, seeds, encoder, shrink };
         training.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(parse => CliCommon.Guard(() =>
         {
             Run(parse.GetValue(data)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(models) ?? [], parse.GetValue(split)!, parse.GetValue(encoder)!,
                 training.Read(parse), parse.GetValue(shrink), parse.GetValue(seeds));
             return 0;
-        });
+        }));
         return command;
     }
 

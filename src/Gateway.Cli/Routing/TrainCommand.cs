@@ -40,7 +40,7 @@ internal static class TrainCommand
                 result.AddError("Give exactly one of --data and --aptitude-results.");
             }
         });
-        command.SetAction(parse =>
+        command.SetAction(parse => CliCommon.Guard(() =>
         {
             var options = training.Read(parse);
             var outDir = parse.GetValue(output)!.FullName;
@@ -49,7 +49,7 @@ internal static class TrainCommand
                 : RoutingDataset.Load(parse.GetValue(data)!.FullName);
             Run(dataset, outDir, parse.GetValue(leaveOut) ?? [], parse.GetValue(encoder)!, options, parse.GetValue(maxTokens));
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -64,7 +64,7 @@ internal static class TrainCommand
             throw new ArgumentException($"Unknown models to leave out: {string.Join(", ", unknown)}.");
         }
 
-        var train = dataset.Split("train");
+        var train = dataset.RequireSplit("train");
         var promptEncoder = CliCommon.CreateEncoder(encoderName, maxTokens);
         using var disposeEncoder = promptEncoder as IDisposable;
         var embeddings = CliCommon.Embed(train, promptEncoder, Path.Combine(outDir, CliCommon.EmbeddingCacheFile));

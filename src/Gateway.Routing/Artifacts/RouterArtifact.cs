@@ -1,3 +1,4 @@
+using Gateway.Routing.Costs;
 using Gateway.Routing.Prediction;
 
 namespace Gateway.Routing.Artifacts;
@@ -15,7 +16,15 @@ internal sealed record RouterArtifact(
     string Dataset,
     DateTimeOffset CreatedUtc)
 {
+    private static readonly IReadOnlyDictionary<string, CallCostFit> NoCosts = new Dictionary<string, CallCostFit>(StringComparer.Ordinal);
+
     public IReadOnlyList<string> Tasks => Weights.Tasks;
+
+    /// <summary>
+    /// Expected cost of a call per model, learned from the data's per-call costs; empty when the data had none
+    /// (then every model is priced from its price per million tokens).
+    /// </summary>
+    public IReadOnlyDictionary<string, CallCostFit> Costs { get; init; } = NoCosts;
 
     /// <summary>A copy with one more (or a replaced) capability vector: onboarding, no retraining.</summary>
     public RouterArtifact WithCapability(string model, float[] vector)

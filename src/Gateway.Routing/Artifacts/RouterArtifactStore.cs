@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gateway.Routing.Costs;
 using Gateway.Routing.Prediction;
 
 namespace Gateway.Routing.Artifacts;
@@ -25,6 +26,8 @@ internal static class RouterArtifactStore
             Tasks = [.. w.Tasks],
             Predictor = new() { Hidden = w.Hidden, Alpha = w.Alpha, Bias = w.Bias, ContrastFeatures = w.Head?.Features ?? 0, Ensemble = w.Members.Count > 0 ? w.Members.Count + 1 : 0, WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) },
             Capabilities = artifact.Capabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+            Costs = artifact.Costs.Count == 0 ? null : artifact.Costs.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(
+                p => p.Key, p => new RouterManifest.CostInfo { PerCallUsd = p.Value.PerCallUsd, PerPromptTokenUsd = p.Value.PerPromptTokenUsd, Calls = p.Value.Calls }),
         };
 
         // Weights first, manifest last: a reader never sees a manifest pointing at weights that are not there yet.
@@ -107,7 +110,19 @@ internal static class RouterArtifactStore
             }
         }
 
-        return new RouterArtifact(manifest.Encoder.Id, weights, manifest.Capabilities, manifest.Dataset, manifest.CreatedUtc);
+        var costs = new Dictionary<string, CallCostFit>(StringComparer.Ordinal);
+        foreach (var (model, info) in manifest.Costs ?? [])
+        {
+            var fit = info is null ? null : new CallCostFit(info.PerCallUsd, info.PerPromptTokenUsd, info.Calls);
+            if (fit is null || !fit.IsValid)
+            {
+                throw new RouterArtifactException($"The expected cost of '{model}' in '{manifestPath}' must have finite, non-negative perCallUsd and perPromptTokenUsd and a positive call count.");
+            }
+
+            costs[model] = fit;
+        }
+
+        return new RouterArtifact(manifest.Encoder.Id, weights, manifest.Capabilities, manifest.Dataset, manifest.CreatedUtc) { Costs = costs };
     }
 
     private static void WriteAtomically(string path, byte[] bytes)

@@ -17,6 +17,18 @@ internal sealed record RouterManifest
     [JsonPropertyName("predictor")] public PredictorInfo Predictor { get; init; } = new();
     [JsonPropertyName("capabilities")] public Dictionary<string, float[]> Capabilities { get; init; } = [];
 
+    /// <summary>Learned expected cost of a call per model; omitted when the training data had no per-call costs.</summary>
+    [JsonPropertyName("costs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, CostInfo>? Costs { get; init; }
+
+    internal sealed record CostInfo
+    {
+        [JsonPropertyName("perCallUsd")] public double PerCallUsd { get; init; }
+        [JsonPropertyName("perPromptTokenUsd")] public double PerPromptTokenUsd { get; init; }
+        [JsonPropertyName("calls")] public int Calls { get; init; }
+    }
+
     internal sealed record EncoderInfo
     {
         [JsonPropertyName("id")] public string Id { get; init; } = "";

@@ -11,7 +11,10 @@ public sealed record CostTerms(double Cost, double Size, double Latency, double 
 /// <param name="Name">The model name.</param>
 /// <param name="PredictedQuality">Predicted quality of this model's answer to the prompt, in [0, 1].</param>
 /// <param name="Terms">Normalised cost terms.</param>
-/// <param name="ExpectedCostUsd">Expected price of the call in US dollars (prompt estimate plus reserved output).</param>
+/// <param name="ExpectedCostUsd">
+/// Expected price of the call in US dollars: the catalog's prices for the prompt's tokens and the reserved output, or,
+/// for a model the catalog does not price, the router artefact's cost learned from recorded per-call costs.
+/// </param>
 /// <param name="Score">Final objective: quality minus the weighted cost terms. Higher is better.</param>
 public sealed record RankedCandidate(string Name, double PredictedQuality, CostTerms Terms, double ExpectedCostUsd, double Score);
 

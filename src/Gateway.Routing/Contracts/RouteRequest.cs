@@ -18,7 +18,10 @@ public sealed record CostWeights(double Cost = 0, double Size = 0, double Latenc
 /// <param name="Allow">When set, only these models are eligible.</param>
 /// <param name="Deny">Models that are never eligible.</param>
 /// <param name="AllowedByKey">When set, the models the caller's key may use.</param>
-/// <param name="MaxPricePerMTok">When set, candidates whose input or output price exceeds it are dropped.</param>
+/// <param name="MaxPricePerMTok">
+/// When set, candidates whose input or output price exceeds it are dropped; a candidate priced by the router's
+/// learned costs is checked by its expected cost of this call per million of the call's tokens.
+/// </param>
 public sealed record RouteConstraints(
     IReadOnlySet<string>? Allow = null,
     IReadOnlySet<string>? Deny = null,

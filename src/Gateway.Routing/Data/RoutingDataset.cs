@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Gateway.Routing.Data;
@@ -31,27 +30,35 @@ internal sealed record RoutingDataset(string Name, IReadOnlyList<DatasetModel> M
 {
     public IReadOnlyList<string> ModelNames => Models.Select(m => m.Name).ToArray();
 
+    /// <summary>The outcomes file the data was read from, for messages; null for data built in memory.</summary>
+    public string? OutcomesPath { get; init; }
+
     public IReadOnlyList<OutcomeRecord> Split(string split) => Outcomes.Where(o => o.Split == split).ToArray();
 
+    /// <summary>The split's records; a split with none is an error that names the file and the split.</summary>
+    public IReadOnlyList<OutcomeRecord> RequireSplit(string split)
+    {
+        var records = Split(split);
+        return records.Count > 0
+            ? records
+            : throw new RoutingDataException(OutcomesPath ?? Name, null, "split", $"no line has split '{split}'");
+    }
+
+    /// <summary>Reads a data set folder; throws <see cref="RoutingDataException"/> at the first line or field that breaks the format.</summary>
     public static RoutingDataset Load(string directory)
     {
         var modelsPath = Path.Combine(directory, "models.json");
         var outcomesPath = Path.Combine(directory, "outcomes.jsonl");
-        if (!File.Exists(modelsPath) || !File.Exists(outcomesPath))
+        foreach (var path in new[] { modelsPath, outcomesPath })
         {
-            throw new FileNotFoundException($"'{directory}' must hold models.json and outcomes.jsonl.");
+            if (!File.Exists(path))
+            {
+                throw new RoutingDataException(path, null, null, "does not exist: a routing data folder holds models.json and outcomes.jsonl");
+            }
         }
 
-        using var modelsStream = File.OpenRead(modelsPath);
-        var models = JsonSerializer.Deserialize<ModelsFile>(modelsStream)?.Models
-            ?? throw new InvalidDataException($"'{modelsPath}' has no models.");
-        var outcomes = File.ReadLines(outcomesPath)
-            .Where(line => !string.IsNullOrWhiteSpace(line))
-            .Select(line => JsonSerializer.Deserialize<OutcomeRecord>(line)
-                ?? throw new InvalidDataException($"'{outcomesPath}' has an empty record."))
-            .ToArray();
-        return new RoutingDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), models, outcomes);
+        var models = RoutingDatasetReader.ReadModels(modelsPath);
+        var outcomes = RoutingDatasetReader.ReadOutcomes(outcomesPath, models);
+        return new RoutingDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), models, outcomes) { OutcomesPath = outcomesPath };
     }
-
-    private sealed record ModelsFile([property: JsonPropertyName("models")] List<DatasetModel> Models);
 }

@@ -11,8 +11,12 @@ internal static class HardConstraints
     public const string ContextTooSmall = "context-too-small";
     public const string OverMaxPrice = "over-max-price";
 
-    /// <summary>Returns null when the candidate is eligible, else the constraint it breaks.</summary>
-    public static string? Check(CandidateDescriptor candidate, bool hasCapability, RouteConstraints constraints, int promptTokens, int expectedOutputTokens)
+    /// <summary>
+    /// Returns null when the candidate is eligible, else the constraint it breaks. <paramref name="pricePerMTok"/> is
+    /// the price <c>max_price</c> is checked against (<see cref="Costs.CallPricing"/>); null: the larger of the
+    /// catalog's input and output prices.
+    /// </summary>
+    public static string? Check(CandidateDescriptor candidate, bool hasCapability, RouteConstraints constraints, int promptTokens, int expectedOutputTokens, double? pricePerMTok = null)
     {
         if (!hasCapability)
         {
@@ -44,7 +48,7 @@ internal static class HardConstraints
             return ContextTooSmall;
         }
 
-        if (constraints.MaxPricePerMTok is { } max && Math.Max(candidate.PricePerMTokInput, candidate.PricePerMTokOutput) > max)
+        if (constraints.MaxPricePerMTok is { } max && (pricePerMTok ?? Math.Max(candidate.PricePerMTokInput, candidate.PricePerMTokOutput)) > max)
         {
             return OverMaxPrice;
         }

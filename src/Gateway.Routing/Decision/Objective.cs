@@ -7,10 +7,18 @@ namespace Gateway.Routing.Decision;
 /// </summary>
 internal static class Objective
 {
+    /// <summary>Ranks candidates priced from the catalog alone.</summary>
     public static RankedCandidate[] Rank(
         IReadOnlyList<(CandidateDescriptor Candidate, double Quality)> eligible,
         int promptTokens,
         int expectedOutputTokens,
+        CostWeights weights,
+        DateOnly today) =>
+        Rank(eligible.Select(e => (e.Candidate, e.Quality, ExpectedCostUsd(e.Candidate, promptTokens, expectedOutputTokens))).ToArray(), weights, today);
+
+    /// <summary>Ranks candidates whose expected cost of this call is already known (<see cref="Costs.CallPricing"/>).</summary>
+    public static RankedCandidate[] Rank(
+        IReadOnlyList<(CandidateDescriptor Candidate, double Quality, double CostUsd)> eligible,
         CostWeights weights,
         DateOnly today)
     {
@@ -22,7 +30,7 @@ internal static class Objective
         for (var i = 0; i < n; i++)
         {
             var c = eligible[i].Candidate;
-            cost[i] = ExpectedCostUsd(c, promptTokens, expectedOutputTokens);
+            cost[i] = eligible[i].CostUsd;
             size[i] = c.ParamsB is { } p ? Math.Log(1 + p) : 0;
             latency[i] = c.ExpectedLatencyMs ?? 0;
             age[i] = c.ReleaseDate is { } released ? Math.Max(0, today.DayNumber - released.DayNumber) : 0;

@@ -1,15 +1,40 @@
+using Gateway.Routing.Costs;
 using Gateway.Routing.Data;
 using Gateway.Routing.Decision;
 
 namespace Gateway.Routing.Evaluation;
 
 /// <summary>
-/// Scores a router on a split of a routing data set. Each model is a candidate priced at its
-/// <c>price_per_mtok</c> for prompt tokens only; a call's cost is the record's real cost where the data has
-/// one, else price × the prompt's token estimate.
+/// Scores a router on a split of a routing data set. A model with learned call costs is a candidate priced by them;
+/// any other is priced at its <c>price_per_mtok</c> for prompt tokens only. A call's cost is the record's real cost
+/// where the data has one, else the learned cost of the prompt, else price × the prompt's token estimate: recorded
+/// costs win over a price list because they are what the calls cost, completions included.
 /// </summary>
 internal static class RouterEvaluator
 {
+    /// <summary>The data set's models as candidates: those with learned costs unpriced, so the learned costs price them.</summary>
+    public static CandidateDescriptor[] Candidates(RoutingDataset dataset, IReadOnlyDictionary<string, CallCostFit> learned) =>
+        dataset.Models.Select(m => learned.ContainsKey(m.Name)
+            ? new CandidateDescriptor(m.Name, m.ParamsB)
+            : new CandidateDescriptor(m.Name, m.ParamsB, m.EffectivePrice, m.EffectivePrice)).ToArray();
+
+    /// <summary>Each record's cost of a call to each model: recorded, else learned, else price × prompt tokens.</summary>
+    public static double[][] CallCosts(RoutingDataset dataset, IReadOnlyList<OutcomeRecord> records, IReadOnlyDictionary<string, CallCostFit> learned)
+    {
+        var models = dataset.Models;
+        return records.Select(o =>
+        {
+            var tokens = TokenEstimator.Estimate(o.Prompt);
+            return models.Select(m => o.Costs is { } costs && costs.TryGetValue(m.Name, out var recorded) ? recorded
+                : learned.TryGetValue(m.Name, out var fit) ? fit.Predict(tokens)
+                : m.EffectivePrice * tokens / 1e6).ToArray();
+        }).ToArray();
+    }
+
+    /// <summary>Each record's score per model (0 where a model has none).</summary>
+    public static double[][] Scores(RoutingDataset dataset, IReadOnlyList<OutcomeRecord> records) =>
+        records.Select(o => dataset.ModelNames.Select(m => o.Scores.GetValueOrDefault(m)).ToArray()).ToArray();
+
     public static readonly double[] DefaultLambdas =
         [0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 
@@ -19,15 +44,17 @@ internal static class RouterEvaluator
         IReadOnlyList<OutcomeRecord> records,
         float[][] embeddings,
         LearnedRouter router,
-        IReadOnlyList<double>? lambdas = null)
+        IReadOnlyList<double>? lambdas = null,
+        IReadOnlyDictionary<string, CallCostFit>? learnedCosts = null,
+        KnnBaseline? knn = null)
     {
         lambdas ??= DefaultLambdas;
+        learnedCosts ??= new Dictionary<string, CallCostFit>();
         var models = dataset.ModelNames;
-        var prices = dataset.Models.Select(m => m.EffectivePrice).ToArray();
         var index = models.Select((m, i) => (m, i)).ToDictionary(p => p.m, p => p.i);
-        var scores = records.Select(o => models.Select(m => o.Scores.GetValueOrDefault(m)).ToArray()).ToArray();
+        var scores = Scores(dataset, records);
         var tokens = records.Select(o => TokenEstimator.Estimate(o.Prompt)).ToArray();
-        var costs = records.Select((o, i) => models.Select((m, j) => o.Costs?.GetValueOrDefault(m) ?? prices[j] * tokens[i] / 1e6).ToArray()).ToArray();
+        var costs = CallCosts(dataset, records, learnedCosts);
         var n = records.Count;
 
         var predictions = new double[n][];
@@ -47,13 +74,14 @@ internal static class RouterEvaluator
             return choices;
         }
 
-        var sweep = lambdas.Select(lambda => Point(lambda, scores, costs, prices, Choose(lambda))).ToList();
+        var sweep = lambdas.Select(lambda => Point(lambda, scores, costs, tokens, Choose(lambda))).ToList();
 
-        var bestSingle = BestSingle(dataset, models, prices);
+        var bestSingle = BestSingle(dataset, learnedCosts);
         var single = Enumerable.Repeat(bestSingle, n).ToArray();
         var oracle = scores.Select((row, i) => RoutingMetrics.OracleChoice(row, costs[i])).ToArray();
-        var singlePoint = Point(0, scores, costs, prices, single);
-        var oraclePoint = Point(0, scores, costs, prices, oracle);
+        var singlePoint = Point(0, scores, costs, tokens, single);
+        var oraclePoint = Point(0, scores, costs, tokens, oracle);
+        var singles = Enumerable.Range(0, models.Count).Select(m => Point(0, scores, costs, tokens, Enumerable.Repeat(m, n).ToArray())).ToArray();
 
         var perTask = records.Select((o, i) => (o.Task, i)).GroupBy(p => p.Task).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new TaskResult(g.Key, g.Count(), g.Average(p => scores[p.i][sweep[0].Choices[p.i]]), g.Average(p => scores[p.i][bestSingle]), g.Average(p => scores[p.i][oracle[p.i]])))
@@ -69,13 +97,25 @@ internal static class RouterEvaluator
             RoutingMetrics.Aiq(sweep.Select(p => (p.MeanCostUsd, p.Quality)).ToArray()),
             perTask,
             models.Count == 2 ? TwoModel(dataset, records, scores, predictions) : [],
-            HalfPrice(sweep, singlePoint.MeanPricePerMTok / 2, lambda => Point(lambda, scores, costs, prices, Choose(lambda))));
+            HalfPrice(sweep, singlePoint.MeanCostUsd / 2, lambda => Point(lambda, scores, costs, tokens, Choose(lambda))))
+        {
+            SinglesAiq = RoutingMetrics.Aiq(singles.Select(p => (p.MeanCostUsd, p.Quality)).ToArray()),
+            Knn = knn is null ? null : Knn(knn, embeddings, scores, costs, tokens, lambdas),
+            CostError = CallCostModel.Error(learnedCosts, records) is { } error ? new CostModelError(error.Calls, error.Fitted, error.MeanOnly) : null,
+        };
     }
 
-    /// <summary>The point at the smallest λ whose mean price is at most <paramref name="target"/>, to 1e-4 in λ.</summary>
+    private static KnnResult Knn(KnnBaseline knn, float[][] embeddings, double[][] scores, double[][] costs, int[] tokens, IReadOnlyList<double> lambdas)
+    {
+        var estimates = embeddings.Select(knn.Estimate).ToArray();
+        var sweep = lambdas.Select(lambda => Point(lambda, scores, costs, tokens, estimates.Select(e => KnnBaseline.Choose(e.Quality, e.Cost, lambda)).ToArray())).ToArray();
+        return new KnnResult(knn.K, sweep, RoutingMetrics.Aiq(sweep.Select(p => (p.MeanCostUsd, p.Quality)).ToArray()));
+    }
+
+    /// <summary>The point at the smallest λ whose mean cost is at most <paramref name="target"/>, to 1e-4 in λ.</summary>
     private static SweepPoint? HalfPrice(IReadOnlyList<SweepPoint> sweep, double target, Func<double, SweepPoint> at)
     {
-        var first = sweep.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.MeanPricePerMTok <= target + 1e-12);
+        var first = sweep.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.MeanCostUsd <= target + 1e-15);
         if (first.p is null || first.i == 0)
         {
             return first.p;
@@ -87,7 +127,7 @@ internal static class RouterEvaluator
         {
             var mid = (low + high) / 2;
             var point = at(mid);
-            if (point.MeanPricePerMTok <= target + 1e-12)
+            if (point.MeanCostUsd <= target + 1e-15)
             {
                 (high, best) = (mid, point);
             }
@@ -100,21 +140,27 @@ internal static class RouterEvaluator
         return best;
     }
 
-    private static SweepPoint Point(double lambda, double[][] scores, double[][] costs, double[] prices, int[] choices) => new(
-        lambda,
-        RoutingMetrics.RoutedQuality(scores, choices),
-        RoutingMetrics.SelectionAccuracy(scores, choices),
-        choices.Select((c, i) => costs[i][c]).DefaultIfEmpty().Average(),
-        choices.Select(c => prices[c]).DefaultIfEmpty().Average(),
-        choices);
+    private static SweepPoint Point(double lambda, double[][] scores, double[][] costs, int[] tokens, int[] choices)
+    {
+        var total = choices.Select((c, i) => costs[i][c]).Sum();
+        return new(
+            lambda,
+            RoutingMetrics.RoutedQuality(scores, choices),
+            RoutingMetrics.SelectionAccuracy(scores, choices),
+            choices.Length == 0 ? 0 : total / choices.Length,
+            tokens.Length == 0 ? 0 : total * 1e6 / tokens.Sum(t => (double)t),
+            choices);
+    }
 
-    /// <summary>The model with the best mean score on the train split, the cheaper on ties.</summary>
-    private static int BestSingle(RoutingDataset dataset, IReadOnlyList<string> models, double[] prices)
+    /// <summary>The model with the best mean score on the train split, the cheaper (mean cost of a train call) on ties.</summary>
+    public static int BestSingle(RoutingDataset dataset, IReadOnlyDictionary<string, CallCostFit> learned)
     {
         var train = dataset.Split("train");
-        return Enumerable.Range(0, models.Count)
-            .OrderByDescending(m => Math.Round(train.Average(o => o.Scores.GetValueOrDefault(models[m])), 9))
-            .ThenBy(m => prices[m])
+        var scores = Scores(dataset, train);
+        var costs = CallCosts(dataset, train, learned);
+        return Enumerable.Range(0, dataset.Models.Count)
+            .OrderByDescending(m => Math.Round(scores.Average(row => row[m]), 9))
+            .ThenBy(m => costs.Average(row => row[m]))
             .First();
     }
 

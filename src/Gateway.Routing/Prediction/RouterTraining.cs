@@ -1,4 +1,5 @@
 using Gateway.Routing.Artifacts;
+using Gateway.Routing.Costs;
 using Gateway.Routing.Data;
 
 namespace Gateway.Routing.Prediction;
@@ -58,7 +59,12 @@ internal static class RouterTraining
             .ToArray();
         var weights = members[0] with { Members = members[1..] };
         var capabilities = models.ToDictionary(m => m, m => vectors[m], StringComparer.Ordinal);
-        var artifact = new RouterArtifact(encoderId, weights, capabilities, dataset.Name, timeProvider.GetUtcNow());
+        // Costs are fitted for every model of the data, the left-out ones too: what a call costs is known from its
+        // price or its bill, without training the predictor on the model's outcomes.
+        var artifact = new RouterArtifact(encoderId, weights, capabilities, dataset.Name, timeProvider.GetUtcNow())
+        {
+            Costs = CallCostModel.Fit(train, dataset.ModelNames),
+        };
         return new TrainingResult(artifact, vectors);
     }
 

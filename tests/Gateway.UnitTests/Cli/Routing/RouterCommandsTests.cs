@@ -78,6 +78,73 @@ public sealed class RouterCommandsTests : IDisposable
         Assert.True(File.Exists(Path.Combine(model, "aptitude", "generalist.json")));
     }
 
+    [Theory]
+    [InlineData("train", """{"id": "bad", "split": "train", "task": "math", "prompt": "p", "scores": {"math-model": 1, "unknown-model": 0}}""", "field 'scores.unknown-model'")]
+    [InlineData("train", """{"id": "bad", "split": "train", "task": "math", "prompt": "p", "scores": {"math-model": 1}, "costs": {"math-model": -1}}""", "field 'costs.math-model'")]
+    [InlineData("eval", """{"id": "bad", "split": "test", "task": "math", "prompt": "p", "scores": {"math-model": 1}, "costs": {}}""", "field 'costs.math-model'")]
+    [InlineData("eval", "{not json", "not valid JSON")]
+    public void Invoke_BadDataLine_ExitsNonZeroNamingFileLineAndFieldWithoutStackTrace(string verb, string badLine, string expected)
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(5));
+        var model = Path.Combine(_dir, "model");
+        if (verb == "eval")
+        {
+            Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "1"]).Invoke());
+        }
+
+        var outcomes = Path.Combine(data, "outcomes.jsonl");
+        File.AppendAllLines(outcomes, [badLine]);
+        var line = File.ReadAllLines(outcomes).Length;
+
+        var (exit, error) = InvokeCapturingErrors(verb == "eval"
+            ? ["eval", "--data", data, "--model", model, "--knn", "false"]
+            : ["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "1"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{outcomes}:{line}: ", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("train", "train")]
+    [InlineData("eval", "ood")]
+    public void Invoke_SplitWithNoLines_ExitsNonZeroNamingTheSplit(string verb, string split)
+    {
+        var dataset = SyntheticRoutingData.Create(5);
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), dataset);
+        var model = Path.Combine(_dir, "model");
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "1"]).Invoke());
+        if (verb == "train")
+        {
+            SyntheticRoutingData.WriteTo(data, dataset with { Outcomes = [.. dataset.Outcomes.Where(o => o.Split != "train")] });
+        }
+
+        var (exit, error) = InvokeCapturingErrors(verb == "eval"
+            ? ["eval", "--data", data, "--model", model, "--split", split]
+            : ["train", "--data", data, "--out", model, "--encoder", "hashing"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"no line has split '{split}'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invoke_EvalWithKnn_ReportsTheBaselineNextToTheRouter()
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(40));
+        var model = Path.Combine(_dir, "model");
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--encoder", "hashing", "--epochs", "3"]).Invoke());
+
+        var report = EvalCommand.Run(data, model, "test", knn: true);
+
+        // Math and poem prompts share no words: their nearest train prompts are of their own task, whose
+        // specialist is always right, so kNN routes every test prompt to a model that answers it.
+        Assert.NotNull(report.Knn);
+        Assert.Contains(report.Knn!.K, KnnBaseline.Candidates);
+        Assert.Equal(1.0, report.Knn.AtZero.Quality, 9);
+    }
+
     [Fact]
     public void Invoke_LeaveOneOutOverTwoSeeds_TrainsEachRunInItsOwnDirectoryWithSeedsThatDoNotOverlap()
     {
@@ -116,6 +183,21 @@ public sealed class RouterCommandsTests : IDisposable
         var options = set.Read(command.Parse(args));
 
         Assert.Equal(matched, options.MatchedAptitudeItems);
+    }
+
+    private static (int Exit, string Error) InvokeCapturingErrors(string[] args)
+    {
+        var original = Console.Error;
+        using var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            return (RouterCommands.Create().Parse(args).Invoke(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
     }
 
     public void Dispose()
