@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using Gateway.Errors;
 using Gateway.Host.FrontDoor;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Auth;
@@ -26,6 +28,14 @@ internal static class GatewayPolicies
 
     public static IServiceCollection AddVirtualKeyAuthentication(this IServiceCollection services)
     {
+        // ASP.NET Core registers the authorization services as transient, so every request would build the evaluator's
+        // whole object graph again through the container. The default implementations hold no per-request state, so
+        // one instance each serves every request (registered first: AddAuthorization only adds what is missing).
+        services.AddSingleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>();
+        services.AddSingleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>();
+        services.AddSingleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>();
+        services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        services.AddSingleton<IPolicyEvaluator, PolicyEvaluator>();
         services.AddAuthentication(GatewayPolicies.Scheme)
             .AddScheme<AuthenticationSchemeOptions, VirtualKeyAuthenticationHandler>(Scheme, null);
         services.AddAuthorizationBuilder()
