@@ -29,10 +29,10 @@ internal static class LeaveOneOutCommand
                 r.AddError("--seeds must be from 1 to 20.");
             }
         });
-        var encoder = CliCommon.EncoderOption();
         var training = new TrainingOptionSet();
+        var encoder = training.Encoder;
         var shrink = CliCommon.ShrinkOption();
-        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, seeds, encoder, shrink };
+        var command = new Command("loo", "Leave-one-model-out: onboarding by aptitude vector versus training with the model.") { data, work, models, split, seeds, shrink };
         training.AddTo(command);
         command.SetAction(parse => CliCommon.Guard(() =>
         {

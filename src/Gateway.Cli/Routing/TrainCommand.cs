@@ -26,11 +26,11 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write the router artefact to.", Required = true };
         var leaveOut = new Option<string[]>("--leave-out") { Description = "Models to train without (onboard them later from aptitude/<model>.json).", AllowMultipleArgumentsPerToken = true };
         var training = new TrainingOptionSet();
-        var encoder = CliCommon.EncoderOption();
+        var encoder = training.Encoder;
         var maxTokens = CliCommon.MaxTokensOption();
         var command = new Command("train", "Train the router on the train split of a routing data set, or on aptitude runs.")
         {
-            data, aptitudeResults, output, leaveOut, encoder, maxTokens,
+            data, aptitudeResults, output, leaveOut, maxTokens,
         };
         training.AddTo(command);
         command.Validators.Add(result =>

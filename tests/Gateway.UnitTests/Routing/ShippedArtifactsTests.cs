@@ -7,9 +7,9 @@ public sealed class ShippedArtifactsTests
 {
     [Theory]
     [InlineData("llmrouter-9", 9, 14)]
-    [InlineData("llmrouter-9-fast", 9, 14)]
+    [InlineData("llmrouter-9-minilm", 9, 14)]
     [InlineData("routellm-2", 2, 2)]
-    [InlineData("routellm-2-fast", 2, 2)]
+    [InlineData("routellm-2-minilm", 2, 2)]
     [InlineData("pool", 3, 4)]
     public void Load_ShippedArtifact_IsValid(string name, int models, int tasks)
     {

@@ -185,6 +185,43 @@ public sealed class RouterCommandsTests : IDisposable
         Assert.Equal(matched, options.MatchedAptitudeItems);
     }
 
+    [Theory]
+    [InlineData(new string[0], "hashing:4096+shape", true)]
+    [InlineData(new[] { "--encoder", "hashing" }, "hashing", false)]
+    [InlineData(new[] { "--encoder", "minilm+shape" }, "minilm+shape", true)]
+    [InlineData(new[] { "--contrast-head", "false" }, "hashing:4096+shape", false)]
+    [InlineData(new[] { "--encoder", "hashing", "--contrast-head" }, "hashing", true)]
+    public void Read_EncoderAndContrastHead_HeadFollowsShapeFeaturesUnlessSet(string[] args, string encoder, bool contrastHead)
+    {
+        var set = new TrainingOptionSet();
+        var command = new System.CommandLine.Command("train");
+        set.AddTo(command);
+        var parse = command.Parse(args);
+
+        var options = set.Read(parse);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(encoder, parse.GetValue(set.Encoder));
+        Assert.Equal(contrastHead, options.ContrastHead);
+    }
+
+    [Fact]
+    public void Invoke_TrainWithNoOptions_WritesTheValidatedConfiguration()
+    {
+        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
+        var model = Path.Combine(_dir, "model");
+
+        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model]).Invoke());
+
+        // Hashed n-grams (4,096) with the 30 shape features, a contrast head over those features, three predictors.
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "router.json")));
+        var manifest = document.RootElement;
+        Assert.Equal("hashing-ngrams-v1/4096+shape-v1", manifest.GetProperty("encoder").GetProperty("id").GetString());
+        Assert.Equal(4096 + 30, manifest.GetProperty("encoder").GetProperty("dimension").GetInt32());
+        Assert.Equal(30, manifest.GetProperty("predictor").GetProperty("contrastFeatures").GetInt32());
+        Assert.Equal(3, manifest.GetProperty("predictor").GetProperty("ensemble").GetInt32());
+    }
+
     private static (int Exit, string Error) InvokeCapturingErrors(string[] args)
     {
         var original = Console.Error;
