@@ -50,7 +50,7 @@ internal static class RouterData
             },
         }), cancellation);
         var (exit, output) = await GatewayProcess.RunVerbAsync(gateway, directory,
-            ["router", "train", "--data", data, "--out", artifact, "--encoder", "hashing", "--epochs", "3"], cancellation);
+            ["router", "train", "--data", data, "--out", artifact, "--encoder", "hashing", "--ensemble", "1", "--epochs", "3"], cancellation);
         return exit == 0 ? artifact : throw new InvalidOperationException($"router train exited with {exit}:\n{output}");
     }
 }

@@ -42,7 +42,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var data = Path.Combine(_root, "data");
         var router = Path.Combine(_root, "router");
         RoutingDataset.Write(data);
-        Assert.Equal(0, await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", router, "--encoder", "hashing", "--epochs", "15"]));
+        Assert.Equal(0, await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", router, "--encoder", "hashing", "--ensemble", "1", "--epochs", "15"]));
         var tiny = Path.Combine(_root, "tiny.gguf");
         TinyModel.Write(tiny);
 

@@ -231,7 +231,7 @@ public sealed class FrontDoorFuzzTests(ITestOutputHelper output) : IAsyncLifetim
                 .Replace("wordbot", FrontDoorFuzzCorpus.Local, StringComparison.Ordinal));
         }
 
-        Assert.Equal(0, await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", artifact, "--encoder", "hashing", "--epochs", "3"]));
+        Assert.Equal(0, await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", artifact, "--encoder", "hashing", "--ensemble", "1", "--epochs", "3"]));
         return artifact;
     }
 

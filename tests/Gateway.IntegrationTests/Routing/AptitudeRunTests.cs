@@ -87,7 +87,7 @@ public sealed class AptitudeRunTests : IAsyncLifetime
         Assert.Equal(0, await RunAsync("wordbot", "4", Path.Combine(_dir, "wordbot.json"), Path.Combine(runs, "wordbot.jsonl")));
         var routerDir = Path.Combine(_dir, "router");
 
-        var exit = await GatewayCli.InvokeAsync(["router", "train", "--aptitude-results", runs, "--out", routerDir, "--encoder", "hashing", "--epochs", "3"]);
+        var exit = await GatewayCli.InvokeAsync(["router", "train", "--aptitude-results", runs, "--out", routerDir, "--encoder", "hashing", "--ensemble", "1", "--epochs", "3"]);
 
         Assert.Equal(0, exit);
         var artifact = RouterArtifactStore.Load(routerDir);

@@ -16,7 +16,7 @@ public sealed class RoutingFixture : IAsyncLifetime
         var data = Path.Combine(_root, "data");
         ArtifactDirectory = Path.Combine(_root, "router");
         RoutingDataset.Write(data);
-        var exit = await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", ArtifactDirectory, "--encoder", "hashing", "--epochs", "15"]);
+        var exit = await GatewayCli.InvokeAsync(["router", "train", "--data", data, "--out", ArtifactDirectory, "--encoder", "hashing", "--ensemble", "1", "--epochs", "15"]);
         Assert.Equal(0, exit);
     }
 
