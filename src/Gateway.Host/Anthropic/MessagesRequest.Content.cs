@@ -21,9 +21,9 @@ internal static partial class MessagesRequest
         {
             var param = $"messages.{index++}";
             var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            if (role is not ("user" or "assistant"))
+            if (role is not ("user" or "assistant" or "system"))
             {
-                error = GatewayError.BadRequest($"{param}.role: must be 'user' or 'assistant' (the system prompt goes in 'system').", param);
+                error = GatewayError.BadRequest($"{param}.role: must be 'user', 'assistant' or 'system'.", param);
                 return false;
             }
 
@@ -31,6 +31,17 @@ internal static partial class MessagesRequest
             {
                 error = GatewayError.BadRequest($"{param}.content: Field required.", param);
                 return false;
+            }
+
+            if (role == "system")
+            {
+                // A system message between turns, as the Messages API allows: a string or text blocks, as 'system' takes.
+                if (!SystemPrompt(content, messages, out error))
+                {
+                    error = GatewayError.BadRequest($"{param}.content: a system message takes a string or text blocks.", param);
+                    return false;
+                }
+                continue;
             }
 
             if (content.ValueKind == JsonValueKind.String)

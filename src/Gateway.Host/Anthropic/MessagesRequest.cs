@@ -210,7 +210,7 @@ internal static partial class MessagesRequest
 
     /// <summary>
     /// <c>thinking: {"type":"enabled","budget_tokens":N}</c> becomes <c>reasoning_effort</c>: <c>low</c> below 4096
-    /// tokens, <c>medium</c> below 16384, <c>high</c> from there; <c>disabled</c> sends nothing. A model without
+    /// tokens, <c>medium</c> below 16384, <c>high</c> from there; <c>adaptive</c> is <c>medium</c>; <c>disabled</c> sends nothing. A model without
     /// reasoning ignores the effort or refuses it; one that reasons returns its reasoning as thinking blocks.
     /// </summary>
     private static bool Thinking(JsonElement value, JsonObject chat, out bool enabled, out GatewayError? error)
@@ -226,8 +226,12 @@ internal static partial class MessagesRequest
                 enabled = true;
                 chat["reasoning_effort"] = budget switch { < 4096 => "low", < 16384 => "medium", _ => "high" };
                 return true;
+            case "adaptive":
+                enabled = true;
+                chat["reasoning_effort"] = "medium";
+                return true;
             default:
-                error = GatewayError.BadRequest("thinking: must be {\"type\":\"enabled\",\"budget_tokens\":N} or {\"type\":\"disabled\"}.", "thinking");
+                error = GatewayError.BadRequest("thinking: must be {\"type\":\"enabled\",\"budget_tokens\":N}, {\"type\":\"adaptive\"} or {\"type\":\"disabled\"}.", "thinking");
                 return false;
         }
     }
