@@ -105,8 +105,8 @@ public sealed class MessagesRequestTests
     [InlineData("""{"type": "tool", "name": "w"}""", """{"type":"function","function":{"name":"w"}}""")]
     public void Translate_ToolChoice_MapsToTheChatChoice(string choice, string expected)
     {
-        var request = Translate($$"""
-            {"model": "m", "max_tokens": 5, "tools": [{"name": "w", "input_schema": {"type": "object"}}], "tool_choice": {{choice}},
+        var request = Translate($$$"""
+            {"model": "m", "max_tokens": 5, "tools": [{"name": "w", "input_schema": {"type": "object"}}], "tool_choice": {{{choice}}},
              "messages": [{"role": "user", "content": "Hi"}]}
             """);
 
