@@ -62,6 +62,7 @@ public static partial class GatewayApplication
         app.MapAdminEndpoints();
         app.MapAgentEndpoints();
         app.MapResponsesEndpoints();
+        app.MapMessagesEndpoints();
         app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").RequireAuthorization(GatewayPolicies.Admin).AddEndpointFilter(AdminEndpoints.StateStoreOutageAsync);
         app.MapConsole();

@@ -94,14 +94,18 @@ internal sealed class ResponsesLoopback(AgentEndpointAddress address) : IDisposa
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 
-    public async Task<HttpResponseMessage> SendAsync(HttpRequest caller, System.Text.Json.Nodes.JsonObject chat, bool stream, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(HttpRequest caller, System.Text.Json.Nodes.JsonObject chat, bool stream, CancellationToken cancellationToken) =>
+        SendAsync(caller, chat.ToJsonString(), stream, cancellationToken);
+
+    /// <summary>Sends <paramref name="chat"/>, a chat completion request's JSON, with the caller's key (<c>Authorization</c> or <c>x-api-key</c>) and route.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequest caller, string chat, bool stream, CancellationToken cancellationToken)
     {
         var uri = new Uri(address.ApiBase() + "/chat/completions");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            Content = new StringContent(chat.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(chat, System.Text.Encoding.UTF8, "application/json"),
         };
-        foreach (var name in new[] { "Authorization", "x-gateway-route" })
+        foreach (var name in new[] { "Authorization", "x-api-key", "x-gateway-route" })
         {
             if (caller.Headers.TryGetValue(name, out var value))
             {

@@ -6,7 +6,7 @@ using Gateway.State;
 namespace Gateway.Host.Auth;
 
 /// <summary>
-/// Authenticates callers (<c>Authorization: Bearer &lt;key&gt;</c>) against the configured keys, then
+/// Authenticates callers (<c>Authorization: Bearer &lt;key&gt;</c>, or <c>x-api-key: &lt;key&gt;</c> as Anthropic's clients send it) against the configured keys, then
 /// against keys managed through the admin API (<see cref="IKeyStore"/>, shared through Redis when
 /// configured). Managed keys found are remembered briefly; a revocation on any replica evicts them.
 /// The development key is refused as soon as any managed key exists, on any replica.
@@ -46,22 +46,34 @@ internal sealed class KeyStore : IDisposable
     /// <summary>True while the development key is accepted: none configured, allowed, and no managed key known to exist.</summary>
     public bool DevelopmentKeyActive => _snapshot.Current.DevelopmentKeyActive && !_managedKeysExist;
 
+    /// <summary>The header Anthropic's API takes the key in, accepted besides <c>Authorization: Bearer</c>.</summary>
+    public const string ApiKeyHeader = "x-api-key";
+
     /// <summary>Returns the caller's key, or the 401 (or 503 when the key store is unreachable) to send.</summary>
     public async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        ReadOnlySpan<char> presented;
         var header = request.Headers.Authorization;
-        if (header.Count == 0)
+        if (header.Count > 0)
+        {
+            var value = header[0].AsSpan().Trim();
+            if (!value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, GatewayError.MissingKey());
+            }
+
+            presented = value["Bearer ".Length..].Trim();
+        }
+        else if (request.Headers[ApiKeyHeader] is { Count: > 0 } apiKey)
+        {
+            // Anthropic's clients send the key this way; Authorization wins when both come.
+            presented = apiKey[0].AsSpan().Trim();
+        }
+        else
         {
             return (null, GatewayError.MissingKey());
         }
 
-        var value = header[0].AsSpan().Trim();
-        if (!value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, GatewayError.MissingKey());
-        }
-
-        var presented = value["Bearer ".Length..].Trim();
         if (presented.IsEmpty || presented.Length > 1024)
         {
             return (null, GatewayError.InvalidKey());

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Gateway.Errors;
+using Gateway.Host.Anthropic;
 using Gateway.Host.FrontDoor;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -54,9 +55,9 @@ internal sealed class VirtualKeyIdentity(VirtualKey key) : ClaimsIdentity(Gatewa
 }
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="KeyStore"/>. A request without the
-/// header is anonymous (an endpoint that names a policy then answers 401); a wrong key, or a key store that cannot
-/// be reached (503), fails with the OpenAI-shaped error the challenge writes. Forbidden answers say an admin key is
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> (or <c>x-api-key: &lt;key&gt;</c>) against <see cref="KeyStore"/>.
+/// A request without either header is anonymous (an endpoint that names a policy then answers 401); a wrong key, or a key store that cannot
+/// be reached (503), fails with the error the challenge writes (OpenAI-shaped; Anthropic-shaped on the Messages API). Forbidden answers say an admin key is
 /// needed.
 /// </summary>
 internal sealed class VirtualKeyAuthenticationHandler(
@@ -65,7 +66,7 @@ internal sealed class VirtualKeyAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Headers.Authorization.Count == 0)
+        if (Request.Headers.Authorization.Count == 0 && !Request.Headers.ContainsKey(KeyStore.ApiKeyHeader))
         {
             return AuthenticateResult.NoResult();
         }
@@ -88,11 +89,18 @@ internal sealed class VirtualKeyAuthenticationHandler(
     {
         var result = await HandleAuthenticateOnceSafeAsync();
         var error = (result.Failure as KeyAuthenticationException)?.Error ?? GatewayError.MissingKey();
-        await GatewayErrorWriter.WriteAsync(Context, error);
+        await WriteAsync(error);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        GatewayErrorWriter.WriteAsync(Context, GatewayError.AdminRequired());
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(GatewayError.AdminRequired());
+
+    /// <summary>In the shape of the API the endpoint speaks: Anthropic's for the Messages API, OpenAI's elsewhere.</summary>
+    private Task WriteAsync(GatewayError error) =>
+        Context.GetEndpoint()?.Metadata.GetMetadata<AnthropicApiEndpoint>() is not null
+            ? AnthropicErrors.WriteAsync(Context, error.Code == "missing_api_key"
+                ? error with { Message = "You didn't provide an API key. Send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'." }
+                : error)
+            : GatewayErrorWriter.WriteAsync(Context, error);
 }
 
 /// <summary>An authentication failure that carries the answer to send.</summary>

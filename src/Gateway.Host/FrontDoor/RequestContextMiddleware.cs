@@ -92,6 +92,7 @@ internal sealed partial class RequestContextMiddleware
             _ when value.StartsWith("/v1/completions", StringComparison.OrdinalIgnoreCase) => "completions",
             _ when value.StartsWith("/v1/embeddings", StringComparison.OrdinalIgnoreCase) => "embeddings",
             _ when value.StartsWith("/v1/responses", StringComparison.OrdinalIgnoreCase) => "responses",
+            _ when value.StartsWith("/v1/messages", StringComparison.OrdinalIgnoreCase) => "messages",
             _ when value.StartsWith("/v1/route", StringComparison.OrdinalIgnoreCase) => "route",
             _ when value.StartsWith("/v1/feedback", StringComparison.OrdinalIgnoreCase) => "feedback",
             _ when value.StartsWith("/v1/models", StringComparison.OrdinalIgnoreCase) => "models",

@@ -51,6 +51,22 @@ public sealed class KeyStoreTests
     }
 
     [Fact]
+    public async Task AuthenticateAsync_XApiKeyHeader_AuthenticatesAndAuthorizationWinsOverIt()
+    {
+        var managed = new CountingKeyStore();
+        var hash = KeyHasher.Hash("sk-valid");
+        managed.Keys[hash] = new StoredKey("valid", hash, [], false, KeyLimits.None, DateTimeOffset.UnixEpoch);
+        using var keys = Create(managed, new FakeTimeProvider());
+        var apiKey = new DefaultHttpContext().Request;
+        apiKey.Headers["x-api-key"] = "sk-valid";
+        var both = Bearer("sk-wrong");
+        both.Headers["x-api-key"] = "sk-valid";
+
+        Assert.Equal("valid", (await keys.AuthenticateAsync(apiKey, default)).Key?.Name);
+        Assert.Equal("invalid_api_key", (await keys.AuthenticateAsync(both, default)).Error?.Code);
+    }
+
+    [Fact]
     public async Task AuthenticateAsync_FloodOfUnknownKeys_ValidKeyStaysRemembered()
     {
         var managed = new CountingKeyStore();
