@@ -12,6 +12,7 @@ namespace Gateway.Host.Telemetry;
 internal static class TelemetryServiceCollectionExtensions
 {
     private const string TracesPath = "v1/traces";
+    private const string HttpClientSource = "System.Net.Http";
 
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +37,9 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
                 .AddSource(GatewayTracing.SourceName)
+                // HttpClient's own span per request: without it recorded, the span an upstream receives in its
+                // traceparent (HttpClient starts one under the gateway's try span) would be missing from the trace.
+                .AddSource(HttpClientSource)
                 .SetSampler(Sampler(options))
                 // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))

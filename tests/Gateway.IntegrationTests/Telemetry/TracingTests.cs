@@ -73,8 +73,9 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
         Assert.Equal([1, 2], mathTries.Select(s => (int)s.GetTagItem("gateway.upstream.try")!));
         Assert.All(mathTries, t => Assert.Equal(503, t.GetTagItem("http.response.status_code")));
         var wordTry = Assert.Single(tree, s => s.ParentSpanId == attempts[1].SpanId);
-        // The upstream was told the try's span as its parent.
-        Assert.Equal($"00-{trace}-{wordTry.SpanId}-01", Assert.Single(word.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Headers["traceparent"]);
+        // The upstream was told, as its parent, the HTTP client's span of that try.
+        var sent = Assert.Single(tree, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == wordTry.SpanId);
+        Assert.Equal($"00-{trace}-{sent.SpanId}-01", Assert.Single(word.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Headers["traceparent"]);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
         {
             var model = (string)role.GetTagItem("gen_ai.request.model")!;
             var inner = Assert.Single(tree, s => s.DisplayName == "chat " + model);
-            Assert.True(IsUnder(tree, inner, role), model);
+            Assert.True(IsUnder(tree, inner, role), Dump(tree));
         }
     }
 
@@ -142,8 +143,10 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
 
         // The model server exports on its own schedule; its span arrives at the receiver in the same trace.
         var served = await sink.WaitForAsync(s => s.ServiceName == "gateway-modelserver" && s.TraceId == trace.ToHexString()).WaitAsync(Backstop);
-        var tryToServer = Assert.Single(spans.Trace(trace), s => s.GetTagItem("gateway.upstream.try") is not null);
-        Assert.Equal(tryToServer.SpanId.ToHexString(), served.ParentSpanId);
+        var tree = spans.Trace(trace);
+        var tryToServer = Assert.Single(tree, s => s.GetTagItem("gateway.upstream.try") is not null);
+        var sent = Assert.Single(tree, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == tryToServer.SpanId);
+        Assert.Equal(sent.SpanId.ToHexString(), served.ParentSpanId);
         Directory.Delete(directory, recursive: true);
     }
 
@@ -194,6 +197,9 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
     /// <summary>The gateway's server span for the test's request: it ends after every span inside the request.</summary>
     private static Task<Activity> WaitForServerSpanAsync(SignalingSpanExporter spans, ActivityTraceId trace, ActivitySpanId parent) =>
         spans.WaitForAsync(s => s.TraceId == trace && s.ParentSpanId == parent && s.Kind == ActivityKind.Server).WaitAsync(Backstop);
+
+    private static string Dump(IReadOnlyList<Activity> tree) =>
+        string.Join("\n", tree.Select(s => $"{s.Source.Name} {s.DisplayName} {s.SpanId} <- {s.ParentSpanId}"));
 
     private static bool IsUnder(IReadOnlyList<Activity> tree, Activity span, Activity ancestor)
     {
