@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Gateway.Host.Telemetry;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
-using OpenTelemetry.Trace;
 
 namespace Gateway.UnitTests.Telemetry;
 
