@@ -6,6 +6,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
+using Gateway.Host.Telemetry;
 using Gateway.Host.Ui;
 using Gateway.Inference.Admin;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -48,6 +49,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayAgents();
         builder.Services.AddGatewayCraft(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddGatewayConsole();
+        builder.Services.AddGatewayTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestContextMiddleware>();

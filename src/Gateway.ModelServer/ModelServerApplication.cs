@@ -84,6 +84,7 @@ public static class ModelServerApplication
         using (model)
         {
             builder.Services.AddModelServer(options, model);
+            builder.Services.AddModelServerTracing(builder.Configuration, options.ModelId);
             await using var app = builder.Build();
             if (!string.IsNullOrEmpty(options.ApiKey))
             {

@@ -12,6 +12,9 @@ public sealed record RequestRecord(
 {
     /// <summary>The id of the key that made the request: only that key (or an admin) may score it.</summary>
     public string? KeyId { get; init; }
+
+    /// <summary>The W3C trace id of the request's span (32 hex digits) when tracing was on, to find its trace from a feedback record.</summary>
+    public string? TraceId { get; init; }
 }
 
 /// <summary>A request with the score a caller gave it: one training outcome for the router.</summary>

@@ -30,6 +30,7 @@ internal sealed class RoleChatClient : DelegatingChatClient
     {
         var effective = Prepare(options);
         var start = Stopwatch.GetTimestamp();
+        using var span = AgentTracing.StartRoleCall(_role, _settings.Model);
         ChatResponse response;
         try
         {
@@ -37,10 +38,12 @@ internal sealed class RoleChatClient : DelegatingChatClient
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not AgentLimitException and not AgentRunException)
         {
+            AgentTracing.RoleCallEnded(span, null, 0, 0, ex);
             throw Failure(ex);
         }
 
         Record(start, response.ModelId, response.Usage);
+        AgentTracing.RoleCallEnded(span, response.ModelId, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, null);
         return response;
     }
 
@@ -51,6 +54,7 @@ internal sealed class RoleChatClient : DelegatingChatClient
         var start = Stopwatch.GetTimestamp();
         var usage = new UsageDetails();
         string? model = null;
+        using var span = AgentTracing.StartRoleCall(_role, _settings.Model);
         await using var updates = base.GetStreamingResponseAsync(messages, effective, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -63,6 +67,7 @@ internal sealed class RoleChatClient : DelegatingChatClient
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not AgentLimitException and not AgentRunException)
             {
+                AgentTracing.RoleCallEnded(span, model, 0, 0, ex);
                 throw Failure(ex);
             }
 
@@ -76,6 +81,7 @@ internal sealed class RoleChatClient : DelegatingChatClient
         }
 
         Record(start, model, usage);
+        AgentTracing.RoleCallEnded(span, model, usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, null);
     }
 
     private ChatOptions Prepare(ChatOptions? options)

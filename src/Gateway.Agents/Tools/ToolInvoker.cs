@@ -64,6 +64,14 @@ internal static class ToolInvoker
     /// <summary>Calls <paramref name="tool"/> with named arguments (an OpenAI tool call's).</summary>
     public static async Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool tool, KernelArguments arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var span = Runtime.AgentTracing.StartToolCall(tool.Name);
+        var outcome = await InvokeCoreAsync(kernel, tool, arguments, timeout, cancellationToken);
+        Runtime.AgentTracing.ToolCallEnded(span, outcome);
+        return outcome;
+    }
+
+    private static async Task<ToolOutcome> InvokeCoreAsync(Kernel kernel, AgentTool tool, KernelArguments arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var start = Stopwatch.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);

@@ -4,6 +4,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.LocalModels;
 using Gateway.Host.Metrics;
 using Gateway.Host.Proxy;
+using Gateway.Host.Telemetry;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -30,6 +31,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             var model = candidates[i];
             feature.Model = model;
             feature.HasMoreCandidates = i < candidates.Count - 1;
+            using var attempt = UpstreamSpans.StartAttempt(feature, model, i);
             var acquiring = Stopwatch.GetTimestamp();
             using var lease = model.IsLocal ? await localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
             feature.LocalModelAuthorization = lease?.Authorization;
@@ -39,6 +41,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             {
                 feature.UpstreamError ??= GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                     $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
+                UpstreamSpans.Failed(attempt, "unavailable");
                 if (!feature.HasMoreCandidates)
                 {
                     break;
@@ -56,6 +59,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             await next(context);
 
             var failure = FailureReason(context, feature);
+            UpstreamSpans.Completed(attempt, context, feature, failure);
             if (failure is null || context.Response.HasStarted || !feature.HasMoreCandidates)
             {
                 break;

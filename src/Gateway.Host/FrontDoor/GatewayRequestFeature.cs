@@ -137,7 +137,17 @@ internal sealed class GatewayRequestFeature
         StreamFailure = null;
         CapturedBody = null;
         LocalModelAuthorization = null;
+        UpstreamTries = 0;
     }
+
+    /// <summary>The request's span while tracing is on and samples it; null otherwise (no span was created).</summary>
+    public Activity? Span { get; set; }
+
+    /// <summary>The current candidate's span (one per model tried), the parent of each HTTP try's span.</summary>
+    public Activity? AttemptSpan { get; set; }
+
+    /// <summary>HTTP tries of the current candidate so far (retries included), numbered on their spans.</summary>
+    public int UpstreamTries { get; set; }
 
     /// <summary>Time before the upstream call that belongs to the upstream (starting a local model), in timestamp ticks.</summary>
     public long UpstreamStartTicks { get; set; }

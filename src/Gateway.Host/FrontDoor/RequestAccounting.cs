@@ -83,7 +83,7 @@ internal sealed partial class RequestAccounting
             var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
             var entry = new RequestRecord(feature.RequestId, hash, options.StorePrompts ? text : null, model.Name,
                 usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, _time.GetUtcNow())
-            { KeyId = key.Id };
+            { KeyId = key.Id, TraceId = feature.Span?.TraceId.ToHexString() };
             await _feedback.RecordRequestAsync(entry, options.TimeToLive, CancellationToken.None);
         }
         catch (StateStoreUnavailableException)

@@ -53,8 +53,8 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
         var destination = request.RequestUri!.GetLeftPart(UriPartial.Authority);
         var pipeline = _pipelines.Get(model, destination).Pipeline;
         var response = await pipeline.ExecuteAsync(
-            static (state, token) => new ValueTask<HttpResponseMessage>(state.Handler.SendCoreAsync(state.Request, token)),
-            (Handler: this, Request: request),
+            static (state, token) => new ValueTask<HttpResponseMessage>(state.Handler.SendTryAsync(state.Request, state.Feature, token)),
+            (Handler: this, Request: request, Feature: feature),
             cancellationToken);
         feature.FirstByteTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         if (response.Content is { } answer && response.IsSuccessStatusCode)
@@ -66,6 +66,33 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
         return response;
     }
 
-    private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>One HTTP try (the pipeline calls it again for a retry); traced, its span is current while it is sent.</summary>
+    private Task<HttpResponseMessage> SendTryAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken) =>
+        feature.AttemptSpan is null ? base.SendAsync(request, cancellationToken) : SendTracedAsync(request, feature, cancellationToken);
+
+    // Async, so the try's span is current only inside it: the next try's span is the attempt's child, not this one's.
+    private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken)
+    {
+        if (Telemetry.UpstreamSpans.StartTry(feature, request) is not { } span)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        HttpResponseMessage? response = null;
+        Exception? failure = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            Telemetry.UpstreamSpans.TryEnded(span, response, failure);
+        }
+    }
 }

@@ -7,6 +7,7 @@ using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
 using Gateway.Host.Metrics;
+using Gateway.Host.Telemetry;
 using Gateway.Routing;
 
 namespace Gateway.Host.Routing;
@@ -36,12 +37,14 @@ internal sealed class RoutedCandidates
         OpenAIOperation operation, VirtualKey key) =>
         Task.Run(() =>
         {
-            var error = Resolve(context, body.Span, parsed, operation, key, out var candidates);
+            using var span = context.Feature().Span is null ? null : GatewayTracing.Source.StartActivity("route");
+            var error = Resolve(context, body.Span, parsed, operation, key, span, out var candidates);
+            RouteSpans.Ended(span, error);
             return (error, candidates);
         });
 
     private GatewayError? Resolve(HttpContext context, ReadOnlySpan<byte> body, ParsedRequest parsed, OpenAIOperation operation,
-        VirtualKey key, out IReadOnlyList<CatalogModel>? candidates)
+        VirtualKey key, System.Diagnostics.Activity? span, out IReadOnlyList<CatalogModel>? candidates)
     {
         candidates = null;
         if (operation == OpenAIOperation.Embeddings)
@@ -72,6 +75,11 @@ internal sealed class RoutedCandidates
 
         var (prompt, promptTokens) = settings.PromptOf(document.RootElement, operation);
         var decision = _router.Route(prompt, promptTokens, profile, overrides, key, out _);
+        if (span is not null)
+        {
+            RouteSpans.Decided(span, profileName, promptTokens, decision, key);
+        }
+
         if (decision is null)
         {
             return Fallback(context, settings, key, out candidates);

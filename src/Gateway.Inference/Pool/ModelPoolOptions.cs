@@ -67,4 +67,16 @@ internal sealed record ModelPoolOptions
 
     /// <summary>A model that stays up this long has its restart backoff reset.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Where model servers export their spans (OTLP, the full traces URL); unset (the default), they create none. The
+    /// gateway sets it from <c>Gateway:Telemetry</c> so that a model server's spans join the gateway's traces.
+    /// </summary>
+    public Uri? TracesEndpoint { get; set; }
+
+    /// <summary>The OTLP transport for <see cref="TracesEndpoint"/>: <c>http/protobuf</c> (default) or <c>grpc</c>.</summary>
+    public string TracesProtocol { get; set; } = "http/protobuf";
+
+    /// <summary>Headers for the model servers' exports (<c>key=value,…</c>), as the gateway's; default none.</summary>
+    public string? TracesHeaders { get; set; }
 }

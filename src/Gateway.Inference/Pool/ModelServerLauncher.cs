@@ -15,6 +15,11 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
     /// <summary>The variable the child reads its API key from (the ModelServer's <c>ApiKeyVariable</c>).</summary>
     internal const string ApiKeyVariable = "GATEWAY_MODELSERVER_API_KEY";
 
+    /// <summary>The variables the child reads its trace export from (the ModelServer's <c>ModelServerTracing</c>).</summary>
+    internal const string TracesEndpointVariable = "GATEWAY_MODELSERVER_OTLP_TRACES_ENDPOINT";
+    internal const string TracesProtocolVariable = "GATEWAY_MODELSERVER_OTLP_TRACES_PROTOCOL";
+    internal const string TracesHeadersVariable = "GATEWAY_MODELSERVER_OTLP_TRACES_HEADERS";
+
     /// <summary>Exit code of a ModelServer that could not load its model (the ModelServer's <c>LoadFailedExitCode</c>).</summary>
     internal const int LoadFailedExitCode = 2;
 
@@ -117,6 +122,13 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("ParentProcessId", Environment.ProcessId);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.Environment[ApiKeyVariable] = apiKey;
+        if (pool.TracesEndpoint is { } traces)
+        {
+            // In the environment, like the key: export headers may hold a vendor's credentials.
+            start.Environment[TracesEndpointVariable] = traces.ToString();
+            start.Environment[TracesProtocolVariable] = pool.TracesProtocol;
+            start.Environment[TracesHeadersVariable] = pool.TracesHeaders ?? "";
+        }
         return start;
     }
 

@@ -1,0 +1,104 @@
+using Gateway.Inference.Pool;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Gateway.Host.Telemetry;
+
+/// <summary>
+/// OpenTelemetry tracing of the gateway (<see cref="TelemetryOptions"/>). With no endpoint configured nothing is
+/// registered: no tracer provider, no listener on <see cref="GatewayTracing.Source"/>, so no request creates a span.
+/// </summary>
+internal static class TelemetryServiceCollectionExtensions
+{
+    private const string TracesPath = "v1/traces";
+    private const string HttpClientSource = "System.Net.Http";
+
+    public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Every log record written inside a request carries its trace and span ids in its scope.
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions |=
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (TracesEndpoint(options, configuration) is not { } export)
+        {
+            return services;
+        }
+
+        services.PostConfigure<ModelPoolOptions>(pool =>
+        {
+            pool.TracesEndpoint = export.Endpoint;
+            pool.TracesProtocol = export.Protocol == OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf";
+            pool.TracesHeaders = export.Headers;
+        });
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(options.ServiceName))
+            .WithTracing(tracing => tracing
+                .AddSource(GatewayTracing.SourceName)
+                // HttpClient's own span per request: without it recorded, the span an upstream receives in its
+                // traceparent (HttpClient starts one under the gateway's try span) would be missing from the trace.
+                .AddSource(HttpClientSource)
+                .SetSampler(Sampler(options))
+                // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))
+                .AddOtlpExporter(o =>
+                {
+                    o.Endpoint = export.Endpoint;
+                    o.Protocol = export.Protocol;
+                    if (export.Headers is { Length: > 0 } headers)
+                    {
+                        o.Headers = headers;
+                    }
+                }));
+        return services;
+    }
+
+    /// <summary>Health probes, metrics scrapes and console files are not traced: they would drown the requests.</summary>
+    internal static bool IsTraced(PathString path) =>
+        !(path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/ui"));
+
+    internal static Sampler Sampler(TelemetryOptions options)
+    {
+        var ratio = Math.Clamp(options.SamplingRatio, 0, 1);
+        Sampler root = ratio >= 1 ? new AlwaysOnSampler() : ratio <= 0 ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
+        return options.ParentBased ? new ParentBasedSampler(root) : root;
+    }
+
+    /// <summary>
+    /// The full traces URL and transport: <c>Gateway:Telemetry:Otlp</c>, else <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>
+    /// (used as is), else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (with <c>/v1/traces</c> added for OTLP/HTTP, as the
+    /// specification says); <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_EXPORTER_OTLP_HEADERS</c> apply to the variables. Null: tracing off.
+    /// </summary>
+    internal static (Uri Endpoint, OtlpExportProtocol Protocol, string? Headers)? TracesEndpoint(TelemetryOptions options, IConfiguration configuration)
+    {
+        if (options.Otlp.Endpoint is { IsAbsoluteUri: true } configured)
+        {
+            var protocol = options.Otlp.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+            return (protocol == OtlpExportProtocol.Grpc ? configured : WithTracesPath(configured), protocol, options.Otlp.Headers);
+        }
+
+        var variableProtocol = (configuration["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]) == "grpc"
+            ? OtlpExportProtocol.Grpc
+            : OtlpExportProtocol.HttpProtobuf;
+        var headers = configuration["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] ?? configuration["OTEL_EXPORTER_OTLP_HEADERS"];
+        if (Uri.TryCreate(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"], UriKind.Absolute, out var traces))
+        {
+            return (traces, variableProtocol, headers);
+        }
+
+        if (Uri.TryCreate(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var endpoint))
+        {
+            return (variableProtocol == OtlpExportProtocol.Grpc ? endpoint : WithTracesPath(endpoint), variableProtocol, headers);
+        }
+
+        return null;
+    }
+
+    private static Uri WithTracesPath(Uri endpoint)
+    {
+        var text = endpoint.ToString();
+        return new Uri(text.EndsWith('/') ? text + TracesPath : text + "/" + TracesPath);
+    }
+}
