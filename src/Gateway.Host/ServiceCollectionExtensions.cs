@@ -73,6 +73,9 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.TryAddSingleton<LimitEnforcer>();
         services.TryAddSingleton<ResponseCaching>();
+        services.AddOptions<SemanticCacheOptions>().BindConfiguration(SemanticCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(_ => SemanticCacheEncoder.MiniLm());
+        services.TryAddSingleton<SemanticCaching>();
         return services;
     }
 

@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddStateOptions();
         services.TryAddSingleton<ILimitStore, InMemoryLimitStore>();
         services.TryAddSingleton<IResponseCache, InMemoryResponseCache>();
+        services.TryAddSingleton<ISemanticCache, InMemorySemanticCache>();
         services.TryAddSingleton<IKeyStore, InMemoryKeyStore>();
         services.TryAddSingleton<IFeedbackStore, InMemoryFeedbackStore>();
         return services;

@@ -16,6 +16,18 @@ public sealed record StateOptions
     [Range(1, long.MaxValue)]
     public long CacheMaxBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Most answers the in-memory semantic cache holds in all partitions together; the oldest go first. Default 100,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int SemanticCacheMaxEntries { get; set; } = 100_000;
+
+    /// <summary>Most answers one semantic cache partition holds (in memory, and in Redis); the oldest go first. Default 10,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int SemanticCacheMaxEntriesPerPartition { get; set; } = 10_000;
+
+    /// <summary>Most bytes (answers plus their 388-byte vectors) the in-memory semantic cache holds. Default 64 MiB.</summary>
+    [Range(1, long.MaxValue)]
+    public long SemanticCacheMaxBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Most request records the in-memory feedback store keeps while they wait for a score. Default 100,000.</summary>
     [Range(1, int.MaxValue)]
     public int FeedbackMaxRequests { get; set; } = 100_000;

@@ -32,4 +32,19 @@ public sealed class KeyOptions
 
     /// <summary>Cache this key's deterministic requests (temperature 0) in the response cache.</summary>
     public bool Cache { get; set; }
+
+    /// <summary>
+    /// Serve this key's deterministic chat requests (temperature 0) from the semantic cache: a question close enough
+    /// in meaning to one the key (or its <see cref="CacheTenant"/>) asked before gets the earlier answer.
+    /// </summary>
+    public bool SemanticCache { get; set; }
+
+    /// <summary>This key's semantic cache similarity threshold, from 0.5 to 1 (unset: the model's or the global one).</summary>
+    public double? SemanticCacheThreshold { get; set; }
+
+    /// <summary>
+    /// Keys naming the same tenant share semantic cache entries (unset: the key's entries are its own). Keys of
+    /// different tenants never share one.
+    /// </summary>
+    public string? CacheTenant { get; set; }
 }

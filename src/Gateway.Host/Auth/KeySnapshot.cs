@@ -61,7 +61,15 @@ internal sealed class KeySnapshot
             }
 
             var limits = new Gateway.State.KeyLimits(options.RequestsPerMinute, options.TokensPerMinute, options.BudgetUsd, options.BudgetPeriod);
-            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache, VirtualKey.IdOf(hash))))
+            if (options.SemanticCacheThreshold is { } threshold && !(threshold >= State.SemanticCacheOptions.MinThreshold && threshold <= 1))
+            {
+                throw new ConfigurationException($"{section.Path}:SemanticCacheThreshold must be from {State.SemanticCacheOptions.MinThreshold} to 1.");
+            }
+
+            var semantic = options.SemanticCache || options.SemanticCacheThreshold is not null || !string.IsNullOrWhiteSpace(options.CacheTenant)
+                ? new SemanticCacheKeySettings(options.SemanticCache, options.SemanticCacheThreshold, string.IsNullOrWhiteSpace(options.CacheTenant) ? null : options.CacheTenant)
+                : null;
+            if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache, VirtualKey.IdOf(hash), semantic)))
             {
                 throw new ConfigurationException($"{section.Path}: the same key hash is configured twice.");
             }

@@ -8,7 +8,9 @@ namespace Gateway.Host.Auth;
 /// A stable id of this key's secret (a prefix of its SHA-256): limits, spend, the response cache and feedback are
 /// kept under it, so a key revoked and created again under the same name starts afresh and two keys never share state.
 /// </param>
-internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels, bool Admin, KeyLimits? Limits = null, bool Cache = false, string Id = "")
+/// <param name="Semantic">The key's semantic cache settings (null: it has none of its own and does not opt in).</param>
+internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels, bool Admin, KeyLimits? Limits = null, bool Cache = false, string Id = "",
+    SemanticCacheKeySettings? Semantic = null)
 {
     /// <summary>Hex digits of the key's SHA-256 that make its <see cref="Id"/> (128 bits).</summary>
     public const int IdLength = 32;
@@ -25,3 +27,6 @@ internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels,
         return new VirtualKey(key.Name, allowed, key.Admin, key.Limits, key.Cache, IdOf(key.Hash.ToLowerInvariant()));
     }
 }
+
+/// <summary>A key's semantic cache settings: whether it opts in by default, its threshold, the tenant whose entries it shares.</summary>
+internal sealed record SemanticCacheKeySettings(bool Enabled, double? Threshold, string? Tenant);

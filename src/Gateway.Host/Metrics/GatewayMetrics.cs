@@ -52,6 +52,17 @@ public sealed class GatewayMetrics
         "gateway_cache_requests_total", "Response cache lookups by result (hit, miss).",
         new CounterConfiguration { LabelNames = ["result"] });
 
+    public Counter SemanticCacheRequests { get; } = Prometheus.Metrics.CreateCounter(
+        "gateway_cache_semantic_requests_total", "Semantic cache lookups by result (hit, miss).",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    public Counter SemanticCacheStores { get; } = Prometheus.Metrics.CreateCounter(
+        "gateway_cache_semantic_stores_total", "Answers stored in the semantic cache.");
+
+    public Histogram SemanticCacheLookup { get; } = Prometheus.Metrics.CreateHistogram(
+        "gateway_cache_semantic_lookup_seconds", "Time a semantic cache lookup adds: embedding the question and searching its partition.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
     public Counter LimitRejections { get; } = Prometheus.Metrics.CreateCounter(
         "gateway_limit_rejections_total", "Requests rejected by a per-key limit, by limit.",
         new CounterConfiguration { LabelNames = ["limit"] });
