@@ -38,7 +38,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<ILimitStore, RedisLimitStore>();
         services.TryAddSingleton<IResponseCache, RedisResponseCache>();
-        services.TryAddSingleton<ISemanticCache, Gateway.State.Cache.InMemorySemanticCache>();
+        services.TryAddSingleton<ISemanticCache, RedisSemanticCache>();
         services.TryAddSingleton<IKeyStore, RedisKeyStore>();
         services.TryAddSingleton<IFeedbackStore, RedisFeedbackStore>();
         services.TryAddSingleton<IToolsetStore, RedisToolsetStore>();
