@@ -42,10 +42,14 @@ Print(validationScores, t => t is 0.80f or 0.85f or 0.88f or 0.90f or 0.92f or 0
 // The lowest threshold whose served answers are at most 1 % wrong on the validation half.
 var chosen = validationScores.Where(s => s.WrongShareOfServed <= 0.01).Select(s => s.Threshold).DefaultIfEmpty(0.99f).Min();
 Console.WriteLine($"\nchosen threshold (lowest with <= 1 % of served answers wrong on validation): {chosen:0.00}");
+Examples.Threshold = chosen;
+Examples.Count = 8;
 var heldOutScores = Score(heldOut, vectors, thresholds);
 Console.WriteLine($"\nheld out ({heldOut.Count} concepts, {heldOut.Count * 2} queries)");
 Print(heldOutScores, t => Math.Abs(t - chosen) < 0.001 || t is 0.85f or 0.90f or 0.98f);
 
+Console.WriteLine($"\nheld out: the most similar wrong answers served at {chosen:0.00}");
+Examples.Found.ForEach(e => Console.WriteLine("  " + e));
 Console.WriteLine($"\nload average: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
 Latency.Run(entries, lookups, encoder, texts.OrderBy(_ => random.Next()).Take(200).Select(t => t + " Please answer briefly.").ToList());
 return 0;
@@ -73,7 +77,7 @@ static List<Scores> Score(List<Concept> concepts, Dictionary<string, float[]> ve
         stored.Add(c.Id);
     }
 
-    var results = new List<(bool Paraphrase, string? Expected, string Found, float Similarity)>();
+    var results = new List<(bool Paraphrase, string? Expected, string Found, float Similarity, string Query)>();
     var codes = new sbyte[384];
     foreach (var c in concepts)
     {
@@ -81,8 +85,14 @@ static List<Scores> Score(List<Concept> concepts, Dictionary<string, float[]> ve
         {
             var scale = QuantizedVector.Quantize(vectors[text], codes);
             var (slot, similarity) = partition.Nearest(codes, scale, 0);
-            results.Add((paraphrase, expected, partition[slot], similarity));
+            results.Add((paraphrase, expected, partition[slot], similarity, text));
         }
+    }
+
+    var storedText = concepts.ToDictionary(c => c.Id, c => c.Stored);
+    foreach (var wrong in results.Where(r => r.Similarity >= Examples.Threshold && r.Found != r.Expected).OrderByDescending(r => r.Similarity).Take(Examples.Count))
+    {
+        Examples.Found.Add($"{wrong.Similarity:0.000}  \"{wrong.Query}\" served the answer to \"{storedText[wrong.Found]}\"");
     }
 
     return thresholds.Select(t =>
@@ -106,6 +116,15 @@ static void Print(List<Scores> scores, Func<float, bool> show)
     {
         Console.WriteLine($"| {s.Threshold:0.00} | {s.HitRate:P1} | {s.WrongRate:P2} | {s.WrongShareOfServed:P2} | {s.SiblingServed:P2} |");
     }
+}
+
+internal static class Examples
+{
+    public static float Threshold { get; set; } = 2f;
+
+    public static int Count { get; set; }
+
+    public static List<string> Found { get; } = [];
 }
 
 internal sealed record Scores(float Threshold, double HitRate, double WrongRate, double WrongShareOfServed, double SiblingServed);

@@ -16,11 +16,11 @@ public sealed class SemanticCacheOptions : IValidatableObject
 
     /// <summary>
     /// Cosine similarity (all-MiniLM-L6-v2) a new question needs with a cached one to be served its answer, unless the
-    /// key or <see cref="ModelThresholds"/> set another. Default 0.95, chosen on the validation half of
+    /// key or <see cref="ModelThresholds"/> set another. Default 0.92, chosen on the validation half of
     /// <c>bench/semcache</c> (see <c>docs/cache.md</c>); from 0.5 to 1.
     /// </summary>
     [Range(MinThreshold, 1.0)]
-    public double Threshold { get; set; } = 0.95;
+    public double Threshold { get; set; } = 0.92;
 
     /// <summary>Thresholds per model name (as the request names it), each from 0.5 to 1; a key's own threshold wins.</summary>
     public Dictionary<string, double> ModelThresholds { get; set; } = new(StringComparer.Ordinal);

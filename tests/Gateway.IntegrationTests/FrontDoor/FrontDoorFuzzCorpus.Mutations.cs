@@ -19,7 +19,7 @@ internal sealed partial class FrontDoorFuzzCorpus
         var headers = new List<(string, string)>();
         if (_random.Next(6) == 0)
         {
-            headers.Add(("x-gateway-cache", Pick("true", "false", "yes", "")));
+            headers.Add(("x-gateway-cache", Pick("true", "false", "yes", "", "semantic")));
         }
 
         if (_random.Next(6) == 0)

@@ -20,6 +20,7 @@ public sealed class SemanticCacheTests : IAsyncLifetime
     private const string KeyA = "sk-semantic-a";
     private const string KeyB = "sk-semantic-b";
     private const string PlainKey = "sk-semantic-plain";
+    private const string AdminKey = "sk-semantic-admin";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
     private FakeUpstream _upstream = null!;
@@ -39,6 +40,8 @@ public sealed class SemanticCacheTests : IAsyncLifetime
             // The most lenient threshold allowed: even so, b never sees a's answers.
             ["Gateway:Keys:b:SemanticCacheThreshold"] = "0.5",
             ["Gateway:Keys:plain:Hash"] = Hash(PlainKey),
+            ["Gateway:Keys:admin:Hash"] = Hash(AdminKey),
+            ["Gateway:Keys:admin:Admin"] = "true",
             ["Gateway:SemanticCache:TimeToLive"] = "00:10:00",
         }, configure: builder => builder.Services.AddSingleton<TimeProvider>(_time));
     }
@@ -61,7 +64,7 @@ public sealed class SemanticCacheTests : IAsyncLifetime
         Assert.Equal(("semantic-hit", "answer to: What is the capital of France?"), (second.Cache, second.Answer));
         Assert.InRange(double.Parse(second.Similarity!, CultureInfo.InvariantCulture), 0.5, 1.0);
         Assert.Single(_upstream.Requests, r => r.Body.Contains("capital of France", StringComparison.Ordinal));
-        using var metrics = await _gateway.CreateClient().GetAsync("/metrics");
+        using var metrics = await _gateway.CreateClient(AdminKey).GetAsync("/metrics");
         Assert.Matches("gateway_cache_semantic_requests_total\\{result=\"hit\"\\} [1-9]", await metrics.Content.ReadAsStringAsync());
     }
 
