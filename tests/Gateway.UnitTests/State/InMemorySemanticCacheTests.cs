@@ -132,7 +132,7 @@ public sealed class InMemorySemanticCacheTests
     private static CachedResponse Response(string text, int size = 8)
     {
         var body = new byte[size];
-        System.Text.Encoding.ASCII.GetBytes(text.PadRight(size)[..size], body);
+        System.Text.Encoding.ASCII.GetBytes(text.PadRight(size).AsSpan(0, size), body);
         return new CachedResponse(200, "application/json", body, "m");
     }
 }
