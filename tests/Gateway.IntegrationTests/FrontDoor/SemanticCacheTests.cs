@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.TestUtilities;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 
@@ -233,7 +235,10 @@ public sealed class SemanticCacheTests : IAsyncLifetime
             {
                 var chunk = new JsonObject
                 {
-                    ["id"] = "c1", ["object"] = "chat.completion.chunk", ["created"] = 1, ["model"] = "alpha",
+                    ["id"] = "c1",
+                    ["object"] = "chat.completion.chunk",
+                    ["created"] = 1,
+                    ["model"] = "alpha",
                     ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["content"] = piece }, ["finish_reason"] = null }),
                 };
                 await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
