@@ -24,7 +24,7 @@ public sealed class BatchRestartTests(BatchesFixture fixture) : IClassFixture<Ba
             {
                 await operation.UpdateStatusAsync();
                 return BatchesFixture.Json(operation.GetRawResponse()).GetProperty("request_counts").GetProperty("completed").GetInt32() >= 2;
-            }, "no line finished");
+            }, "no line finished", TimeSpan.FromMinutes(3));
         }
         finally
         {

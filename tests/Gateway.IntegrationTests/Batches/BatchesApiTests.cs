@@ -115,7 +115,7 @@ public sealed class BatchesApiTests(BatchesFixture fixture) : IClassFixture<Batc
         {
             await operation.UpdateStatusAsync();
             return BatchesFixture.Json(operation.GetRawResponse()).GetProperty("status").GetString() == "in_progress";
-        }, "the batch did not start");
+        }, "the batch did not start", TimeSpan.FromMinutes(3));
 
         await operation.CancelAsync(null);
         var batch = await BatchesFixture.WaitAsync(operation);

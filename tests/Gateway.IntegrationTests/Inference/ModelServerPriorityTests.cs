@@ -16,6 +16,8 @@ public sealed class ModelServerPriorityTests(LocalModelFixture fixture)
         var before = await fixture.HealthAsync("lane");
         var holder = await Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body("Hold the sequence", 16000, 1, new { stream = true, logit_bias = Chat.NoEnd }));
         var holderEvents = Chat.ReadEventsAsync(holder).GetAsyncEnumerator();
+        // The role chunk comes at once; the first token only once the request holds the sequence.
+        Assert.True(await holderEvents.MoveNextAsync());
         Assert.True(await holderEvents.MoveNextAsync());
 
         using var line = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "chat/completions"))
@@ -36,6 +38,7 @@ public sealed class ModelServerPriorityTests(LocalModelFixture fixture)
 
         using var stream = await interactive;
         var events = Chat.ReadEventsAsync(stream).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
         Assert.True(await events.MoveNextAsync());
         // The interactive request decodes while the line still waits for the only sequence.
         var during = await fixture.HealthAsync("lane");
@@ -73,6 +76,8 @@ public sealed class ModelServerPriorityTests(LocalModelFixture fixture)
 
         using var interactive = await Chat.OpenStreamAsync(fixture.Http, baseUri, Chat.Body("Interactive", 16000, 9, new { stream = true, logit_bias = Chat.NoEnd }));
         var events = Chat.ReadEventsAsync(interactive).GetAsyncEnumerator();
+        // Its first token (after the role chunk): it holds a sequence.
+        Assert.True(await events.MoveNextAsync());
         Assert.True(await events.MoveNextAsync());
         var during = await fixture.HealthAsync("tiny");
         await events.DisposeAsync();
