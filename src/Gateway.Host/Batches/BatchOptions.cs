@@ -13,8 +13,8 @@ public sealed class BatchOptions
     /// </summary>
     public string Directory { get; set; } = "data/batches";
 
-    /// <summary>Largest file accepted by <c>POST /v1/files</c>; larger uploads get 413. Default 100 MiB; 1 KiB to 2 GiB.</summary>
-    [Range(1024, 1L << 31)]
+    /// <summary>Largest file accepted by <c>POST /v1/files</c>; larger uploads get 413. Default 100 MiB; 1 KiB to 1 GiB.</summary>
+    [Range(1024, 1L << 30)]
     public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>Most request lines in one batch's input file; more is a 400 at create. Default 50,000 (OpenAI's); 1 to 1,000,000.</summary>

@@ -61,6 +61,13 @@ internal sealed partial class BatchRunner(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
+            // Lines go to the server's own address, known (and answering) only once it has started.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stopping.Token);
+            }
+
             foreach (var batch in (await store.ListBatchesAsync(null, stopping.Token)).Where(b => !b.IsTerminal).OrderBy(b => b.CreatedAt))
             {
                 LogResuming(logger, batch.Id, batch.Status);
