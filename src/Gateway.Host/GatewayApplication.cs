@@ -2,6 +2,7 @@ using Gateway.Configuration;
 using Gateway.Host.Agents;
 using Gateway.Host.Api;
 using Gateway.Host.Auth;
+using Gateway.Host.Batches;
 using Gateway.Host.Catalog;
 using Gateway.Host.Configuration;
 using Gateway.Host.FrontDoor;
@@ -48,6 +49,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatewayLocalModels(builder.Configuration);
         builder.Services.AddGatewayAgents();
         builder.Services.AddGatewayCraft(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddGatewayBatches(builder.Environment.ContentRootPath);
         builder.Services.AddGatewayConsole();
         builder.Services.AddGatewayTelemetry(builder.Configuration);
 
@@ -65,6 +67,8 @@ public static partial class GatewayApplication
         app.MapAgentEndpoints();
         app.MapResponsesEndpoints();
         app.MapMessagesEndpoints();
+        app.MapFileEndpoints();
+        app.MapBatchEndpoints();
         app.MapGatewayMcpServer();
         app.MapLocalModelAdmin("/admin/models").RequireAuthorization(GatewayPolicies.Admin).AddEndpointFilter(AdminEndpoints.StateStoreOutageAsync);
         app.MapConsole();

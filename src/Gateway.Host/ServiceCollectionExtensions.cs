@@ -130,6 +130,23 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The Batches API (<c>/v1/files</c>, <c>/v1/batches</c>, <c>Gateway:Batches</c>): its store (Redis when configured,
+    /// registered by <see cref="AddGatewayStateStores"/>; else a directory) and the runner that sends each line through
+    /// the front door.
+    /// </summary>
+    public static IServiceCollection AddGatewayBatches(this IServiceCollection services, string contentRoot)
+    {
+        services.AddOptions<Batches.BatchOptions>().BindConfiguration(Batches.BatchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Gateway.State.Batches.IBatchStore>(sp => new Gateway.State.Batches.DiskBatchStore(
+            Path.Combine(contentRoot, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Batches.BatchOptions>>().Value.Directory)));
+        services.TryAddSingleton<Batches.BatchLineAuthority>();
+        services.TryAddSingleton<Batches.BatchLineSender>();
+        services.TryAddSingleton<Batches.BatchRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Batches.BatchRunner>());
+        return services;
+    }
+
     /// <summary>The operator console at <c>/ui/</c> and the admin overview it reads.</summary>
     public static IServiceCollection AddGatewayConsole(this IServiceCollection services)
     {

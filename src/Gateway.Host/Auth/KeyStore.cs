@@ -49,6 +49,24 @@ internal sealed class KeyStore : IDisposable
     /// <summary>The header Anthropic's API takes the key in, accepted besides <c>Authorization: Bearer</c>.</summary>
     public const string ApiKeyHeader = "x-api-key";
 
+    /// <summary>The SHA-256 of the key the request presents (as <see cref="AuthenticateAsync"/> reads it); null when it presents none.</summary>
+    public static string? PresentedHash(HttpRequest request)
+    {
+        var header = request.Headers.Authorization;
+        var value = header.Count > 0 ? header[0].AsSpan().Trim() : request.Headers[ApiKeyHeader].ToString().AsSpan().Trim();
+        if (header.Count > 0)
+        {
+            if (!value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            value = value["Bearer ".Length..].Trim();
+        }
+
+        return value.IsEmpty || value.Length > 1024 ? null : KeyHasher.Hash(value);
+    }
+
     /// <summary>Returns the caller's key, or the 401 (or 503 when the key store is unreachable) to send.</summary>
     public async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -82,7 +100,8 @@ internal sealed class KeyStore : IDisposable
         return await AuthenticateHashAsync(KeyHasher.Hash(presented), cancellationToken);
     }
 
-    private async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateHashAsync(string hash, CancellationToken cancellationToken)
+    /// <summary>Authenticates the key whose SHA-256 is <paramref name="hash"/> (a batch line, sent as its owner's key).</summary>
+    public async ValueTask<(VirtualKey? Key, GatewayError? Error)> AuthenticateHashAsync(string hash, CancellationToken cancellationToken)
     {
         var snapshot = _snapshot.Current;
         if (snapshot.TryGetByHash(hash, out var configured))

@@ -60,18 +60,31 @@ internal sealed class VirtualKeyIdentity(VirtualKey key) : ClaimsIdentity(Gatewa
 /// be reached (503), fails with the error the challenge writes (OpenAI-shaped; Anthropic-shaped on the Messages API). Forbidden answers say an admin key is
 /// needed.
 /// </summary>
+/// <remarks>
+/// The gateway's own batch lines authenticate as their batch's owner instead (<see cref="Batches.BatchLineAuthority"/>):
+/// a request that carries the batch-line header without this process's secret is refused as an invalid key.
+/// </remarks>
 internal sealed class VirtualKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyStore keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyStore keys, Batches.BatchLineAuthority batchLines)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Headers.Authorization.Count == 0 && !Request.Headers.ContainsKey(KeyStore.ApiKeyHeader))
+        var batchLine = Request.Headers.ContainsKey(Batches.BatchLineAuthority.LineHeader);
+        if (!batchLine && Request.Headers.Authorization.Count == 0 && !Request.Headers.ContainsKey(KeyStore.ApiKeyHeader))
         {
             return AuthenticateResult.NoResult();
         }
 
-        var (key, error) = await keys.AuthenticateAsync(Request, Context.RequestAborted);
+        if (batchLine && (!batchLines.IsSecret(Request.Headers[Batches.BatchLineAuthority.LineHeader].ToString())
+            || Request.Headers[Batches.BatchLineAuthority.KeyHashHeader].ToString() is not { Length: 64 }))
+        {
+            return AuthenticateResult.Fail(new KeyAuthenticationException(GatewayError.InvalidKey()));
+        }
+
+        var (key, error) = batchLine
+            ? await keys.AuthenticateHashAsync(Request.Headers[Batches.BatchLineAuthority.KeyHashHeader].ToString(), Context.RequestAborted)
+            : await keys.AuthenticateAsync(Request, Context.RequestAborted);
         if (error is not null)
         {
             return AuthenticateResult.Fail(new KeyAuthenticationException(error));
@@ -80,6 +93,7 @@ internal sealed class VirtualKeyAuthenticationHandler(
         if (Context.Features.Get<GatewayRequestFeature>() is { } feature)
         {
             feature.Key = key;
+            feature.BatchLine = batchLine;
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new VirtualKeyIdentity(key!)), GatewayPolicies.Scheme));

@@ -29,6 +29,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>The caller's key, set by authentication.</summary>
     public VirtualKey? Key { get; set; }
 
+    /// <summary>The gateway's own batch line (authenticated as such): local models admit it below interactive requests.</summary>
+    public bool BatchLine { get; set; }
+
     /// <summary>The OpenAI operation of a proxied request (null for the gateway's own endpoints).</summary>
     public OpenAIOperation? Operation { get; set; }
 

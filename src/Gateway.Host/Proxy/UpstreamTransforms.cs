@@ -17,6 +17,9 @@ internal static class UpstreamTransforms
 {
     private const int MaxUpstreamErrorBytes = 16 * 1024;
 
+    /// <summary>The ModelServer's priority header (<c>batch</c>: admit below interactive requests).</summary>
+    public const string BatchPriorityHeader = "x-gateway-priority";
+
     public static void Apply(TransformBuilderContext context)
     {
         context.UseDefaultForwarders = false;
@@ -48,6 +51,13 @@ internal static class UpstreamTransforms
             {
                 headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
+        }
+
+        // Only the gateway's own batch lines go to a local model's low-priority queue; no caller header can claim it.
+        headers.Remove(BatchPriorityHeader);
+        if (feature.BatchLine && feature.LocalModelAuthorization is not null)
+        {
+            headers.TryAddWithoutValidation(BatchPriorityHeader, "batch");
         }
 
         // A local model's server takes the secret of its launch; a remote upstream its configured key.

@@ -7,8 +7,8 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
 {
     public LoadedModel Model => model;
 
-    /// <summary>Schedules the request; null when the queue is full.</summary>
-    public GenerationJob? Start(ChatRequest request, CancellationToken cancellation)
+    /// <summary>Schedules the request (<paramref name="background"/>: a batch line, below interactive work); null when the queue is full.</summary>
+    public GenerationJob? Start(ChatRequest request, CancellationToken cancellation, bool background = false)
     {
         var prompt = request.Prompt ?? model.ApplyTemplate(request.Messages);
         if (logger.IsEnabled(LogLevel.Trace))
@@ -45,7 +45,7 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         var sampling = new SamplingSettings(
             request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias, request.PresencePenalty, request.FrequencyPenalty, request.Logprobs,
             request.TopK, request.MinP, PromptLogprobs: request.Echo && request.Logprobs is not null);
-        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation);
+        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation, background);
         return scheduler.TryEnqueue(job) ? job : null;
     }
 

@@ -9,6 +9,15 @@ namespace Gateway.ModelServer.Api;
 internal static class GenerationStart
 {
     /// <summary>
+    /// The header that marks a request as a batch line (value <c>batch</c>). Only the gateway can send it (this server
+    /// answers only callers holding its per-launch key), and the gateway sets it only on its own batch lines.
+    /// </summary>
+    public const string PriorityHeader = "x-gateway-priority";
+
+    private static bool IsBackground(HttpRequest request) =>
+        string.Equals(request.Headers[PriorityHeader].ToString(), "batch", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Returns the parsed request and its admitted job, or null after answering with the OpenAI error
     /// (bad request, or 429 when every sequence is busy and the queue is full).
     /// </summary>
@@ -22,7 +31,7 @@ internal static class GenerationStart
         {
             using var body = await RequestParser.ReadBodyAsync(http.Request, aborted);
             request = parse(body.RootElement, service.Model.GrammarLimits);
-            job = service.Start(request, aborted);
+            job = service.Start(request, aborted, IsBackground(http.Request));
         }
         catch (ApiException e)
         {
@@ -53,9 +62,10 @@ internal static class GenerationStart
         {
             using var body = await RequestParser.ReadBodyAsync(http.Request, http.RequestAborted);
             request = RequestParser.ParseCompletion(body.RootElement, service.Model.GrammarLimits);
+            var background = IsBackground(http.Request);
             foreach (var prompt in request.Prompts)
             {
-                if (service.Start(request with { Prompt = prompt }, cancel.Token) is not { } job)
+                if (service.Start(request with { Prompt = prompt }, cancel.Token, background) is not { } job)
                 {
                     await cancel.CancelAsync();
                     await GatewayErrorWriter.WriteAsync(http, ModelServerErrors.Overloaded());

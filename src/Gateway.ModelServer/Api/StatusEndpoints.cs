@@ -45,6 +45,9 @@ internal static class StatusEndpoints
                 ["sequence_moves"] = s.SequenceMoves,
                 ["prefix_cache_hits"] = s.PrefixCacheHits,
                 ["cached_prompt_tokens"] = s.CachedPromptTokens,
+                ["background_active"] = s.BackgroundActive,
+                ["background_queued"] = s.BackgroundQueued,
+                ["background_admitted"] = s.BackgroundAdmitted,
             }, statusCode: stalled ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
         app.MapGet("/v1/models", (LoadedModel model, TimeProvider time) => Results.Json(new JsonObject

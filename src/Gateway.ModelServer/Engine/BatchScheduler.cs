@@ -18,12 +18,19 @@ namespace Gateway.ModelServer.Engine;
 /// With the prefix cache, a new request starts from the longest prefix of its prompt that a cache already holds:
 /// its own sequence's (a finished request's cache stays until the sequence is taken again), a free sequence's, or a
 /// decoding request's, waiting for that request to decode the prefix if it has not yet (<see cref="PlanPrefix"/>).
+/// <para>
+/// Batch lines (<see cref="GenerationJob.Background"/>) wait in a queue of their own, with places of their own, so they
+/// never take an interactive request's place in the queue. A sequence goes to a batch line only when no interactive
+/// request waits, and, on a server with more than one sequence, never the last free one: an interactive request that
+/// arrives while batch lines decode finds a sequence free instead of waiting for a line to end (<see cref="TryNext"/>).
+/// </para>
 /// </remarks>
 internal sealed partial class BatchScheduler : IDisposable
 {
     private readonly LoadedModel _model;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<GenerationJob> _queue = new();
+    private readonly ConcurrentQueue<GenerationJob> _background = new();
     private readonly ConcurrentQueue<Action> _betweenSteps = new();
     private readonly SortedSet<int> _freeSequences = [];
     // Free sequences whose KV cache still holds the tokens of the request that last used them (prefix cache).
@@ -36,7 +43,11 @@ internal sealed partial class BatchScheduler : IDisposable
     // Requests admitted to the server, queued or decoding; only TryEnqueue adds, and completion or cancellation
     // removes (ReleaseSlot, once per job), so the limit holds even while a request moves from the queue to a sequence.
     private int _inServer;
+    // The same for batch lines, which have places of their own.
+    private int _inBackground;
     private int _activeCount;
+    private int _backgroundActive;
+    private long _backgroundAdmitted;
     private long _steps, _sharedSteps, _tokens, _completed, _cancelled, _rejected, _moves, _prefixHits, _prefixTokens;
     private int _peak;
 
@@ -57,20 +68,21 @@ internal sealed partial class BatchScheduler : IDisposable
     public DecodeProgress Progress { get; }
 
     /// <summary>Work is waiting and the decode loop has not moved for longer than the stall timeout.</summary>
-    public bool IsStalled => Progress.IsStalled(Volatile.Read(ref _inServer) > 0, _model.Options.StallTimeout);
+    public bool IsStalled => Progress.IsStalled(Volatile.Read(ref _inServer) + Volatile.Read(ref _inBackground) > 0, _model.Options.StallTimeout);
 
     /// <summary>Queues a job; false when the queue is full (the caller answers 429).</summary>
     public bool TryEnqueue(GenerationJob job)
     {
         var limit = _model.Options.QueueLimit + _model.Options.ParallelSequences;
-        if (Interlocked.Increment(ref _inServer) > limit)
+        ref var count = ref job.Background ? ref _inBackground : ref _inServer;
+        if (Interlocked.Increment(ref count) > limit)
         {
-            Interlocked.Decrement(ref _inServer);
+            Interlocked.Decrement(ref count);
             Interlocked.Increment(ref _rejected);
             return false;
         }
         Progress.WorkArrived();
-        _queue.Enqueue(job);
+        (job.Background ? _background : _queue).Enqueue(job);
         // A cancelled request gives its place back at once, so the next request is admitted without waiting for
         // the loop; the loop is woken to free its sequence before the next token.
         job.Cancellation.UnsafeRegister(static s =>
@@ -87,13 +99,13 @@ internal sealed partial class BatchScheduler : IDisposable
     {
         if (job.TryReleaseSlot())
         {
-            Interlocked.Decrement(ref _inServer);
+            Interlocked.Decrement(ref job.Background ? ref _inBackground : ref _inServer);
         }
     }
 
     public SchedulerStats Stats => new(
         Volatile.Read(ref _activeCount),
-        Math.Max(0, Volatile.Read(ref _inServer) - Volatile.Read(ref _activeCount)),
+        Math.Max(0, Volatile.Read(ref _inServer) + Volatile.Read(ref _inBackground) - Volatile.Read(ref _activeCount)),
         Interlocked.Read(ref _steps),
         Interlocked.Read(ref _sharedSteps),
         Volatile.Read(ref _peak),
@@ -103,7 +115,10 @@ internal sealed partial class BatchScheduler : IDisposable
         Interlocked.Read(ref _rejected),
         Interlocked.Read(ref _moves),
         Interlocked.Read(ref _prefixHits),
-        Interlocked.Read(ref _prefixTokens));
+        Interlocked.Read(ref _prefixTokens),
+        Volatile.Read(ref _backgroundActive),
+        Math.Max(0, Volatile.Read(ref _inBackground) - Volatile.Read(ref _backgroundActive)),
+        Interlocked.Read(ref _backgroundAdmitted));
 
     private void Run()
     {
@@ -181,7 +196,7 @@ internal sealed partial class BatchScheduler : IDisposable
 
     private void Admit()
     {
-        while (_freeSequences.Count > 0 && _queue.TryDequeue(out var job))
+        while (TryNext(out var job))
         {
             if (job.Cancellation.IsCancellationRequested)
             {
@@ -209,9 +224,33 @@ internal sealed partial class BatchScheduler : IDisposable
             _freeSequences.Remove(id);
             AddInOrder(active);
             Interlocked.Increment(ref _activeCount);
+            if (job.Background)
+            {
+                Interlocked.Increment(ref _backgroundActive);
+                Interlocked.Increment(ref _backgroundAdmitted);
+            }
             _retained.Remove(id, out var own);
             PlanPrefix(active, own);
         }
+    }
+
+    /// <summary>
+    /// The next job to admit into a free sequence: an interactive one while any waits; else a batch line, if a sequence
+    /// stays free for the next interactive request (on a server with one sequence, lines may take it).
+    /// </summary>
+    private bool TryNext([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GenerationJob? job)
+    {
+        job = null;
+        if (_freeSequences.Count == 0)
+        {
+            return false;
+        }
+        if (_queue.TryDequeue(out job))
+        {
+            return true;
+        }
+        var reserved = _model.Options.ParallelSequences > 1 ? 1 : 0;
+        return _freeSequences.Count > reserved && _background.TryDequeue(out job);
     }
 
     /// <summary>
@@ -382,6 +421,10 @@ internal sealed partial class BatchScheduler : IDisposable
         // Admission's count first, the reported count last: once /health shows the sequence free, a new request
         // is admitted (a reader between the two would otherwise see it free and still be refused).
         ReleaseSlot(sequence.Job);
+        if (sequence.Job.Background)
+        {
+            Interlocked.Decrement(ref _backgroundActive);
+        }
         Interlocked.Decrement(ref _activeCount);
         sequence.Job.Close();
         sequence.Dispose();

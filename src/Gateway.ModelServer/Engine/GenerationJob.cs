@@ -36,7 +36,12 @@ internal abstract record GenerationEvent
 }
 
 /// <summary>One request's generation, handed to the scheduler and read back through <see cref="Events"/>.</summary>
-internal sealed class GenerationJob(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stops, SamplingSettings sampling, CancellationToken cancellation)
+/// <remarks>
+/// A <see cref="Background"/> job (a batch line, marked by the gateway) waits in its own queue and takes a sequence
+/// only when no interactive job waits (see <see cref="BatchScheduler"/>).
+/// </remarks>
+internal sealed class GenerationJob(
+    LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stops, SamplingSettings sampling, CancellationToken cancellation, bool background = false)
 {
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new() { SingleReader = true, SingleWriter = true });
     private int _slotReleased;
@@ -46,6 +51,9 @@ internal sealed class GenerationJob(LLamaToken[] prompt, int maxTokens, IReadOnl
     public IReadOnlyList<string> Stops { get; } = stops;
     public SamplingSettings Sampling { get; } = sampling;
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Low priority: admitted only into a sequence no interactive job waits for.</summary>
+    public bool Background { get; } = background;
     public ChannelReader<GenerationEvent> Events => _events.Reader;
 
     internal void Emit(GenerationEvent e) => _events.Writer.TryWrite(e);
