@@ -13,6 +13,11 @@ internal static class Benchmark
 {
     public static async Task RunAsync(string path, BenchSettings settings, CancellationToken cancellation)
     {
+        if (settings.NativeLibrary is { } library)
+        {
+            // As the ModelServer's NativeLibrarySetup: a file, or the folder holding libllama.so.
+            LLama.Native.NativeLibraryConfig.All.WithLibrary(Directory.Exists(library) ? Path.Combine(library, "libllama.so") : library, null);
+        }
         // Quiet llama.cpp's per-step logging in this process; it would be measured as serving cost.
         LLama.Native.NativeLibraryConfig.All.WithLogCallback((_, _) => { });
         var maxStreams = settings.Streams.Max();
@@ -29,6 +34,8 @@ internal static class Benchmark
             ["Gateway:Models:bench:Threads"] = settings.Threads?.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Models:bench:SharedKvCache"] = settings.SharedKvCache ? "true" : "false",
             ["Gateway:Models:bench:PrefixCache"] = settings.PrefixCache ? "true" : "false",
+            ["Gateway:Models:bench:GpuLayers"] = settings.GpuLayers.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Models:bench:NativeLibraryPath"] = settings.NativeLibrary,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddModelPool(configuration);
@@ -39,7 +46,7 @@ internal static class Benchmark
         var baseUri = lease.BaseUri;
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", lease.Authorization);
-        using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
+        using var weights = settings.InProcess ? LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = settings.GpuLayers }) : null;
         using var decodeThread = new DecodeThread();
         await using var gateway = settings.Gateway is { } dll ? await BenchGateway.StartAsync(dll, path, settings, cancellation) : null;
         using var gatewayClient = BenchGateway.CreateClient();
@@ -58,8 +65,11 @@ internal static class Benchmark
                 await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
             }
             await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation);
-            await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n));
-            if (settings.BatchedExecutor)
+            if (weights is not null)
+            {
+                await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n));
+            }
+            if (weights is not null && settings.BatchedExecutor)
             {
                 await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation);
             }
@@ -70,6 +80,9 @@ internal static class Benchmark
         var direct = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var executor = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var throughGateway = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        // Median time to first token, the lowest over the rounds.
+        var httpFirst = settings.Streams.ToDictionary(n => n, _ => double.MaxValue);
+        var gatewayFirst = settings.Streams.ToDictionary(n => n, _ => double.MaxValue);
         // Each round's own gain too (most streams over one, measured minutes apart at most): on a shared machine the
         // single stream's memory bandwidth moves from round to round, and the best of each count can pair a lucky
         // single stream with an ordinary batched one.
@@ -82,12 +95,19 @@ internal static class Benchmark
             {
                 if (gateway is not null)
                 {
-                    thisRound[n] = await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
-                    throughGateway[n] = Math.Max(throughGateway[n], thisRound[n]);
+                    var (rate, first) = await HttpRunner.MeasureAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
+                    thisRound[n] = rate;
+                    throughGateway[n] = Math.Max(throughGateway[n], rate);
+                    gatewayFirst[n] = Math.Min(gatewayFirst[n], first);
                 }
-                http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
-                direct[n] = Math.Max(direct[n], await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n)));
-                if (settings.BatchedExecutor)
+                var (served, servedFirst) = await HttpRunner.MeasureAsync(client, baseUri, settings, n, cancellation);
+                http[n] = Math.Max(http[n], served);
+                httpFirst[n] = Math.Min(httpFirst[n], servedFirst);
+                if (weights is not null)
+                {
+                    direct[n] = Math.Max(direct[n], await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n)));
+                }
+                if (weights is not null && settings.BatchedExecutor)
                 {
                     executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
                 }
@@ -98,6 +118,18 @@ internal static class Benchmark
             }
         }
 
+        if (settings.Results is { } results)
+        {
+            using var writer = new StreamWriter(results.FullName, append: true);
+            foreach (var n in settings.Streams)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"modelserver\t{n}\t{http[n]:F1}\t{httpFirst[n]:F1}"));
+                if (gateway is not null)
+                {
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gateway\t{n}\t{throughGateway[n]:F1}\t{gatewayFirst[n]:F1}"));
+                }
+            }
+        }
         Console.WriteLine();
         Console.WriteLine("streams | ModelServer HTTP tok/s | in-process tok/s (LLamaBatch loop) | HTTP / in-process | BatchedExecutor tok/s");
         Console.WriteLine("------- | ---------------------- | ---------------------------------- | ----------------- | ---------------------");
