@@ -136,12 +136,12 @@ internal static class Benchmark
         foreach (var n in settings.Streams)
         {
             var executorText = settings.BatchedExecutor ? executor[n].ToString("F0", CultureInfo.InvariantCulture) : "-";
-            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executorText,21}");
+            Console.WriteLine($"{n,7} | {http[n],22:F0} | {Rate(direct[n]),34} | {Ratio(http[n], direct[n]),17} | {executorText,21}");
         }
         Console.WriteLine();
-        Console.WriteLine($"serving ratio at {one} stream: {http[one] / direct[one]:F2} (target >= 0.90)");
+        Console.WriteLine($"serving ratio at {one} stream: {Ratio(http[one], direct[one])} (target >= 0.90)");
         Console.WriteLine($"batching gain, HTTP {maxStreams} streams over {one}: {http[maxStreams] / http[one]:F2}x (target >= 3x)");
-        Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {direct[maxStreams] / direct[one]:F2}x");
+        Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {Ratio(direct[maxStreams], direct[one])}x");
         if (gateway is not null)
         {
             PrintGateway(settings, throughGateway, http, direct, roundGains);
@@ -179,15 +179,20 @@ internal static class Benchmark
         Console.WriteLine("------- | ------------- | -------------------- | --------------------------");
         foreach (var n in settings.Streams)
         {
-            Console.WriteLine($"{n,7} | {gateway[n],13:F0} | {gateway[n] / direct[n],20:F2} | {gateway[n] / http[n],26:F2}");
+            Console.WriteLine($"{n,7} | {gateway[n],13:F0} | {Ratio(gateway[n], direct[n]),20} | {gateway[n] / http[n],26:F2}");
         }
         var one = settings.Streams.Min();
         var most = settings.Streams.Max();
         Console.WriteLine();
-        Console.WriteLine($"gateway ratio at {one} stream: {gateway[one] / direct[one]:F2} of in-process (target >= 0.90)");
+        Console.WriteLine($"gateway ratio at {one} stream: {Ratio(gateway[one], direct[one])} of in-process (target >= 0.90)");
         Console.WriteLine($"batching gain through the gateway, {most} streams over {one}: {gateway[most] / gateway[one]:F2}x (target >= 3x)");
         var sorted = roundGains.Order().ToList();
         var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
         Console.WriteLine($"the same gain within each round: {string.Join(", ", roundGains.Select(g => g.ToString("F2", CultureInfo.InvariantCulture)))} (median {median:F2}x)");
     }
+
+    /// <summary>A ratio to an in-process figure, or "-" when the in-process baseline was not run (--no-in-process).</summary>
+    private static string Ratio(double value, double baseline) => baseline > 0 ? (value / baseline).ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    private static string Rate(double value) => value > 0 ? value.ToString("F0", CultureInfo.InvariantCulture) : "-";
 }

