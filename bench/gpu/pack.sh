@@ -50,7 +50,7 @@ step "publish the bench and the gateway"
 # Framework-dependent: both apps run on the one runtime in dotnet/. LLamaSharp's bundled native builds are left out;
 # the kit always loads a llama.cpp built from its own source (--native-lib).
 publish() {
-  nice -n 5 dotnet publish "$1" -c Release -o "$2" --nologo -v quiet -p:UseAppHost=false -p:GenerateDocumentationFile=false \
+  nice -n 5 dotnet publish "$1" -c Release -o "$2" --nologo -v quiet -p:UseAppHost=false \
     -p:DebugType=none -p:DebugSymbols=false >"$work/publish-$(basename "$2").log" 2>&1 \
     || { tail -30 "$work/publish-$(basename "$2").log"; echo "pack.sh: publishing $1 failed" >&2; exit 1; }
   if [[ -d $2/runtimes/linux-x64/native/avx2 ]]; then

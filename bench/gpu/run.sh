@@ -67,7 +67,11 @@ if [[ $mode == gpu ]]; then
   step "GPU"
   command -v nvidia-smi >/dev/null || fail "no nvidia-smi: is this a GPU machine? (run.sh --cpu for the CPU check)"
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
-  command -v nvcc >/dev/null || fail "no nvcc on PATH (add /usr/local/cuda/bin)"
+  if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+    export PATH=/usr/local/cuda/bin:$PATH
+  fi
+  command -v nvcc >/dev/null || fail "no nvcc on PATH or in /usr/local/cuda/bin"
+  command -v cmake >/dev/null || fail "no cmake on PATH"
   nvcc --version | tail -2
   step "build llama.cpp (CUDA sm_$arch, native CPU)"
   lib=$work/lib-cuda
