@@ -10,7 +10,7 @@ set -euo pipefail
 publish=${1:?usage: kit-size.sh PUBLISH_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 limit=${GPUKIT_LIMIT_MIB:-60}
-rest=${GPUKIT_REST_MIB:-REST_PLACEHOLDER}
+rest=${GPUKIT_REST_MIB:-8}
 # shellcheck source=kit-files.sh
 source "$here/kit-files.sh"
 

@@ -37,14 +37,21 @@ commit=$(cat "$payload/llama.cpp/COMMIT")
 echo "llama.cpp $commit"
 
 step "llama.cpp CPU libraries"
-if [[ ! -f $work/lib-cpu/COMMIT || $(cat "$work/lib-cpu/COMMIT") != "$commit" ]]; then
-  rm -rf "$work/build-cpu" "$work/lib-cpu"
-  nice -n 10 build/llama-cpp.sh "$payload/llama.cpp" "$work/build-cpu" "$work/lib-cpu" --cpu-level portable --jobs "$jobs" \
-    >"$work/build-cpu.log" 2>&1 || { tail -30 "$work/build-cpu.log"; echo "pack.sh: the llama.cpp CPU build failed (log: $work/build-cpu.log)" >&2; exit 1; }
-  echo "$commit" >"$work/lib-cpu/COMMIT"
+if [[ ${GPUKIT_CPU_LIB:-source} == bundled ]]; then
+  # A stand-in where building here takes too long: run.sh --cpu then measures LLamaSharp's own CPU build of the
+  # commit it binds, not this source, and says so. The CUDA build on the GPU machine always builds this source.
+  echo "GPUKIT_CPU_LIB=bundled: lib-cpu is LLamaSharp's bundled CPU build, not built from the kit's source"
+else
+  if [[ ! -f $work/lib-cpu/COMMIT || $(cat "$work/lib-cpu/COMMIT") != "$commit" ]]; then
+    rm -rf "$work/build-cpu" "$work/lib-cpu"
+    nice -n 10 build/llama-cpp.sh "$payload/llama.cpp" "$work/build-cpu" "$work/lib-cpu" --cpu-level portable --jobs "$jobs" \
+      >"$work/build-cpu.log" 2>&1 || { tail -30 "$work/build-cpu.log"; echo "pack.sh: the llama.cpp CPU build failed (log: $work/build-cpu.log)" >&2; exit 1; }
+    echo "$commit" >"$work/lib-cpu/COMMIT"
+  fi
+  cp -a "$work/lib-cpu" "$payload/lib-cpu"
+  echo "built from the kit's source ($commit)" >"$payload/lib-cpu/SOURCE"
+  strip --strip-unneeded "$payload"/lib-cpu/*.so.* 2>/dev/null || true
 fi
-cp -a "$work/lib-cpu" "$payload/lib-cpu"
-strip --strip-unneeded "$payload"/lib-cpu/*.so.* 2>/dev/null || true
 
 step "publish the bench and the gateway"
 # Framework-dependent: both apps run on the one runtime in dotnet/. LLamaSharp's bundled native builds are left out;
@@ -53,9 +60,15 @@ publish() {
   nice -n 5 dotnet publish "$1" -c Release -o "$2" --nologo -v quiet -p:UseAppHost=false \
     -p:DebugType=none -p:DebugSymbols=false >"$work/publish-$(basename "$2").log" 2>&1 \
     || { tail -30 "$work/publish-$(basename "$2").log"; echo "pack.sh: publishing $1 failed" >&2; exit 1; }
-  if [[ -d $2/runtimes/linux-x64/native/avx2 ]]; then
+  local bundled=$2/runtimes/linux-x64/native/avx2
+  if [[ -d $bundled ]]; then
     # What LLamaSharp's own build of llama.cpp exports: abi-check.sh tells stale imports from missing ones with it.
-    for f in "$2"/runtimes/linux-x64/native/avx2/*.so; do nm -D --defined-only "$f" | awk '{ print $NF }'; done | sort -u >"$payload/llamasharp-exports.txt"
+    for f in "$bundled"/*.so; do nm -D --defined-only "$f" | awk '{ print $NF }'; done | sort -u >"$payload/llamasharp-exports.txt"
+    if [[ ${GPUKIT_CPU_LIB:-source} == bundled && ! -d $payload/lib-cpu ]]; then
+      mkdir -p "$payload/lib-cpu"
+      cp "$bundled"/libllama.so "$bundled"/libggml*.so "$payload/lib-cpu/"
+      echo "LLamaSharp's bundled CPU build (avx2), not the kit's source" >"$payload/lib-cpu/SOURCE"
+    fi
   fi
   kit_trim_publish "$2"
 }
