@@ -37,17 +37,21 @@ log=$out/run.log
 exec > >(tee -a "$log") 2>&1
 
 current=""
-fail() { echo; echo "FAILED at step '$current' after $((SECONDS - start))s: $1"; echo "logs: $out"; exit 1; }
+# $OUT keeps four files (the device tool brings back at most eight): run.log, table.md, results.tsv and logs.tar.gz,
+# which holds every step's own log and the ABI check's files.
+logs=$work/logs
+save_logs() { tar -C "$logs" -czf "$out/logs.tar.gz" . 2>/dev/null || true; }
+fail() { echo; echo "FAILED at step '$current' after $((SECONDS - start))s: $1"; save_logs; echo "logs: $out"; exit 1; }
 trap 'fail "exit status $? (see the output above and $out)"' ERR
 step() { current=$1; printf '\n== %s (%ss)\n' "$1" "$((SECONDS - start))"; }
 left() { echo $((budget - (SECONDS - start))); }
-# Runs a command under a time limit, its output in $out/NAME.log; on failure prints the log's end and stops.
+# Runs a command under a time limit, its output in $logs/NAME.log; on failure prints the log's end and stops.
 timed() {
   local limit=$1 name=$2; shift 2
   local rc=0
-  timeout --kill-after=10 "$limit" "$@" >"$out/$name.log" 2>&1 || rc=$?
+  timeout --kill-after=10 "$limit" "$@" >"$logs/$name.log" 2>&1 || rc=$?
   if [[ $rc != 0 ]]; then
-    tail -40 "$out/$name.log"
+    tail -40 "$logs/$name.log"
     [[ $rc == 124 || $rc == 137 ]] && fail "$name ran past its ${limit}s limit"
     fail "$name exited with status $rc"
   fi
@@ -55,7 +59,7 @@ timed() {
 
 step "unpack"
 rm -rf "$work"
-mkdir -p "$work"
+mkdir -p "$work" "$logs"
 tar -xJf "$kit/payload.tar.xz" -C "$work"
 export DOTNET_ROOT=$work/dotnet PATH=$work/dotnet:$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bench=$work/bench/Gateway.Bench.Inference.dll
@@ -66,7 +70,7 @@ echo "llama.cpp $(cat "$work/llama.cpp/COMMIT"), $(nproc) cores, $(awk '/MemTota
 if [[ $mode == gpu ]]; then
   step "GPU"
   command -v nvidia-smi >/dev/null || fail "no nvidia-smi: is this a GPU machine? (run.sh --cpu for the CPU check)"
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$logs/gpu.txt"
   if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
     export PATH=/usr/local/cuda/bin:$PATH
   fi
@@ -76,7 +80,7 @@ if [[ $mode == gpu ]]; then
   step "build llama.cpp (CUDA sm_$arch, native CPU)"
   lib=$work/lib-cuda
   timed 330 build-llama "$kit/llama-cpp.sh" "$work/llama.cpp" "$work/build-cuda" "$lib" --cuda "$arch" --cpu-level native --jobs "$jobs"
-  tail -3 "$out/build-llama.log"
+  tail -3 "$logs/build-llama.log"
 else
   step "llama.cpp (the kit's prebuilt CPU build)"
   lib=$work/lib-cpu
@@ -87,8 +91,8 @@ ls "$lib"
 export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
 step "ABI: LLamaSharp against this source and build"
-timed 120 abi "$kit/abi-check.sh" "$work/llama.cpp" "$lib" "$bench" "$out/abi" "$work/llamasharp-exports.txt"
-cat "$out/abi.log"
+timed 120 abi "$kit/abi-check.sh" "$work/llama.cpp" "$lib" "$bench" "$logs/abi" "$work/llamasharp-exports.txt"
+cat "$logs/abi.log"
 
 # The models. GPU: about 1B parameters (Llama 3.2 1B's shape with a 32k vocabulary). CPU: a small one.
 if [[ $mode == gpu ]]; then
@@ -108,7 +112,7 @@ results=$out/results.tsv
 # One bench run: ModelServer over HTTP and through the gateway at 1, 8 and 32 streams, one round.
 measure() {
   local device=$1 type=$2 layers=$3 n=$4 limit=$5 name="bench-$1-$2"
-  local file=$out/$name.tsv
+  local file=$logs/$name.tsv
   rm -f "$file"
   local env=() threads=()
   [[ -n ${GPUKIT_THREADS:-} ]] && threads=(--threads "$GPUKIT_THREADS")
@@ -116,7 +120,7 @@ measure() {
   timed "$limit" "$name" "${env[@]}" dotnet "$bench" run --model "$models/$type.gguf" --native-lib "$lib" --gpu-layers "$layers" \
     --streams 1,8,32 --tokens "$n" --rounds 1 --no-in-process --gateway "$gateway" --results "$file" "${threads[@]}"
   awk -v d="$device" -v t="$type" '{ print d "\t" t "\t" $0 }' "$file" >>"$results"
-  grep -A6 '^streams | gateway' "$out/$name.log" || true
+  grep -A6 '^streams | gateway' "$logs/$name.log" || true
 }
 
 for type in "${types[@]}"; do
@@ -126,7 +130,7 @@ for type in "${types[@]}"; do
   fi
   step "write the $type model"
   timed 120 "model-$type" dotnet "$bench" model tiny --out "$models/$type.gguf" "${shape[@]}" --matrix-type "$type" --streaming
-  cat "$out/model-$type.log"
+  cat "$logs/model-$type.log"
   if [[ $mode == gpu ]]; then
     step "measure $type on the GPU (all layers)"
     measure gpu "$type" 999 "$tokens" 150
@@ -140,7 +144,7 @@ done
 
 step "table"
 {
-  echo "GPU check, $(date -u '+%Y-%m-%d %H:%M UTC'), $(cat "$out/gpu.txt" 2>/dev/null || echo "no GPU (--cpu)"), $(nproc) cores, $((SECONDS - start))s"
+  echo "GPU check, $(date -u '+%Y-%m-%d %H:%M UTC'), $(cat "$logs/gpu.txt" 2>/dev/null || echo "no GPU (--cpu)"), $(nproc) cores, $((SECONDS - start))s"
   echo "model: ${shape[*]}; ${tokens} tokens per stream on the GPU, ${cpu_tokens} on the CPU; one round each"
   echo
   awk -F'\t' '
@@ -161,5 +165,6 @@ step "table"
     }' "$results"
 } | tee "$out/table.md"
 trap - ERR
+save_logs
 echo
 echo "done in $((SECONDS - start))s; table and logs in $out"
