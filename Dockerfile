@@ -21,25 +21,26 @@ RUN --mount=type=cache,id=gateway-nuget,target=/root/.nuget/packages \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime-cpu
 ENV GATEWAY_NATIVE_LIB=
 
-# ---- llama.cpp with CUDA, at the commit LLamaSharp 0.30.0 binds (llama.cpp tag b10221) ----
+# ---- llama.cpp's source: the same as the GPU check kit's (bench/gpu/pack.sh), from npm node-llama-cpp, ABI-patched ----
+FROM node:22-bookworm-slim AS llama-src
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git patch ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY build/llama-source.sh build/llama-abi.patch /build/
+RUN bash /build/llama-source.sh /llama.cpp
+
+# ---- llama.cpp with CUDA: build/llama-cpp.sh, the script and flags the GPU check kit's run.sh builds with ----
 FROM nvidia/cuda:${CUDA_VERSION}-devel-${CUDA_OS} AS llama-cuda
-ARG LLAMA_CPP_COMMIT=815a2a5915f22ce6a760c676389c5dfe8535c08f
-# Datacenter and workstation GPUs from Turing on; narrow it to your cards for a faster build.
+# Datacenter and workstation GPUs from Turing on; narrow it to your cards for a faster build (the kit builds "90").
 ARG CUDA_ARCHITECTURES="75;80;86;89;90"
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git cmake build-essential ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cmake ninja-build build-essential \
  && rm -rf /var/lib/apt/lists/*
-WORKDIR /llama.cpp
-RUN git init -q . \
- && git remote add origin https://github.com/ggml-org/llama.cpp.git \
- && git fetch -q --depth 1 origin "$LLAMA_CPP_COMMIT" \
- && git checkout -q FETCH_HEAD
-RUN cmake -S . -B out -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON \
-      -DGGML_CUDA=ON -DGGML_NATIVE=OFF -DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCHITECTURES" \
-      -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF \
- && cmake --build out --config Release -j"$(nproc)" --target llama mtmd \
- && mkdir -p /opt/llama \
- && find out -name '*.so*' -exec cp -P {} /opt/llama/ \;
+COPY --from=llama-src /llama.cpp /llama.cpp
+COPY build/llama-cpp.sh /build/llama-cpp.sh
+# The image runs on machines other than the build's: the CPU backend is built for portable x86-64 (AVX2), where the
+# kit, built on the machine it measures, uses --cpu-level native.
+RUN bash /build/llama-cpp.sh /llama.cpp /llama.cpp/out /opt/llama --cuda "$CUDA_ARCHITECTURES" --cpu-level portable
 
 # ---- CUDA runtime: the CUDA libraries, the .NET runtime from the ASP.NET image, llama.cpp for CUDA ----
 FROM nvidia/cuda:${CUDA_VERSION}-runtime-${CUDA_OS} AS runtime-cuda

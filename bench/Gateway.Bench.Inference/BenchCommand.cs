@@ -39,11 +39,15 @@ internal static class BenchCommand
         {
             Description = "After the rounds, send one /v1/embeddings request to the ModelServer and time its single stream again.",
         };
+        var gpuLayers = new Option<int>("--gpu-layers") { Description = "Layers offloaded to the GPU in every path (the model option GpuLayers); needs --native-lib pointing at a GPU build.", DefaultValueFactory = _ => 0 };
+        var nativeLib = new Option<string?>("--native-lib") { Description = "libllama.so (or its folder) to load in every path instead of LLamaSharp's bundled CPU build (the model option NativeLibraryPath)." };
+        var noInProcess = new Option<bool>("--no-in-process") { Description = "Skip the in-process baseline: only the ModelServer over HTTP (and the gateway) are timed." };
+        var results = new Option<FileInfo?>("--results") { Description = "Also write the results as tab-separated lines: path, streams, tokens/s, median time to first token in ms." };
         var streams = new Option<string>("--streams") { Description = "Concurrent stream counts, comma separated.", DefaultValueFactory = _ => "1,4,8" };
         var command = new Command("run", "Run the benchmark and print tokens/s, the serving ratio and the batching gain.")
         {
             model, embedding, layers, tokens, threads, streams, rounds, gateway, f16, matrixType, sharedKv, vocabulary, noPrefixCache,
-            batchedExecutor, embeddingRequest,
+            batchedExecutor, embeddingRequest, gpuLayers, nativeLib, noInProcess, results,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -52,6 +56,10 @@ internal static class BenchCommand
             {
                 BatchedExecutor = parse.GetValue(batchedExecutor),
                 EmbeddingRequest = parse.GetValue(embeddingRequest),
+                GpuLayers = parse.GetValue(gpuLayers),
+                NativeLibrary = parse.GetValue(nativeLib) is { Length: > 0 } lib ? Path.GetFullPath(lib) : null,
+                InProcess = !parse.GetValue(noInProcess),
+                Results = parse.GetValue(results),
             };
             var path = parse.GetValue(model)?.FullName;
             var temp = path is null ? Directory.CreateTempSubdirectory("bench-model-").FullName : null;
@@ -97,6 +105,18 @@ internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, in
     /// <summary>Time the single stream again after one embedding request.</summary>
     public bool EmbeddingRequest { get; init; }
 
+    /// <summary>Layers offloaded to the GPU in every path.</summary>
+    public int GpuLayers { get; init; }
+
+    /// <summary>The llama.cpp library (file or folder) every path loads; null for LLamaSharp's bundled CPU build.</summary>
+    public string? NativeLibrary { get; init; }
+
+    /// <summary>Time the in-process baseline too (default); off, only the served paths are timed.</summary>
+    public bool InProcess { get; init; } = true;
+
+    /// <summary>Where to write the results as tab-separated lines, if anywhere.</summary>
+    public FileInfo? Results { get; init; }
+
     /// <summary>The context both in-process baselines decode in: room for every stream, one sequence each.</summary>
     public LLama.Common.ModelParams ContextParams(string path, int streams)
     {
@@ -107,6 +127,7 @@ internal sealed record BenchSettings(int Tokens, int[] Streams, int? Threads, in
             KVUnified = SharedKvCache, // As the ModelServer: by default a KV cache per sequence.
             BatchSize = 512,
             UBatchSize = 512,
+            GpuLayerCount = GpuLayers,
         };
         // The ModelServer's default when no thread count is set: every core.
         var threads = Threads ?? Environment.ProcessorCount;

@@ -39,6 +39,14 @@ internal sealed class BenchGateway : IAsyncDisposable
             ["Logging__LogLevel__Gateway"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning",
         };
+        if (settings.GpuLayers > 0)
+        {
+            environment["Gateway__Models__bench__GpuLayers"] = settings.GpuLayers.ToString(CultureInfo.InvariantCulture);
+        }
+        if (settings.NativeLibrary is { } library)
+        {
+            environment["Gateway__Models__bench__NativeLibraryPath"] = library;
+        }
         if (settings.Threads is { } threads)
         {
             environment["Gateway__Models__bench__Threads"] = threads.ToString(CultureInfo.InvariantCulture);

@@ -13,6 +13,11 @@ internal static class Benchmark
 {
     public static async Task RunAsync(string path, BenchSettings settings, CancellationToken cancellation)
     {
+        if (settings.NativeLibrary is { } library)
+        {
+            // As the ModelServer's NativeLibrarySetup: a file, or the folder holding libllama.so.
+            LLama.Native.NativeLibraryConfig.All.WithLibrary(Directory.Exists(library) ? Path.Combine(library, "libllama.so") : library, null);
+        }
         // Quiet llama.cpp's per-step logging in this process; it would be measured as serving cost.
         LLama.Native.NativeLibraryConfig.All.WithLogCallback((_, _) => { });
         var maxStreams = settings.Streams.Max();
@@ -29,6 +34,8 @@ internal static class Benchmark
             ["Gateway:Models:bench:Threads"] = settings.Threads?.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Models:bench:SharedKvCache"] = settings.SharedKvCache ? "true" : "false",
             ["Gateway:Models:bench:PrefixCache"] = settings.PrefixCache ? "true" : "false",
+            ["Gateway:Models:bench:GpuLayers"] = settings.GpuLayers.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Models:bench:NativeLibraryPath"] = settings.NativeLibrary,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddModelPool(configuration);
@@ -39,7 +46,7 @@ internal static class Benchmark
         var baseUri = lease.BaseUri;
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", lease.Authorization);
-        using var weights = LLamaWeights.LoadFromFile(new ModelParams(path));
+        using var weights = settings.InProcess ? LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = settings.GpuLayers }) : null;
         using var decodeThread = new DecodeThread();
         await using var gateway = settings.Gateway is { } dll ? await BenchGateway.StartAsync(dll, path, settings, cancellation) : null;
         using var gatewayClient = BenchGateway.CreateClient();
@@ -58,8 +65,11 @@ internal static class Benchmark
                 await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
             }
             await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation);
-            await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n));
-            if (settings.BatchedExecutor)
+            if (weights is not null)
+            {
+                await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n));
+            }
+            if (weights is not null && settings.BatchedExecutor)
             {
                 await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation);
             }
@@ -70,6 +80,9 @@ internal static class Benchmark
         var direct = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var executor = settings.Streams.ToDictionary(n => n, _ => 0.0);
         var throughGateway = settings.Streams.ToDictionary(n => n, _ => 0.0);
+        // Median time to first token, the lowest over the rounds.
+        var httpFirst = settings.Streams.ToDictionary(n => n, _ => double.MaxValue);
+        var gatewayFirst = settings.Streams.ToDictionary(n => n, _ => double.MaxValue);
         // Each round's own gain too (most streams over one, measured minutes apart at most): on a shared machine the
         // single stream's memory bandwidth moves from round to round, and the best of each count can pair a lucky
         // single stream with an ordinary batched one.
@@ -82,12 +95,19 @@ internal static class Benchmark
             {
                 if (gateway is not null)
                 {
-                    thisRound[n] = await HttpRunner.TokensPerSecondAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
-                    throughGateway[n] = Math.Max(throughGateway[n], thisRound[n]);
+                    var (rate, first) = await HttpRunner.MeasureAsync(gatewayClient, gateway.BaseUri, settings, n, cancellation);
+                    thisRound[n] = rate;
+                    throughGateway[n] = Math.Max(throughGateway[n], rate);
+                    gatewayFirst[n] = Math.Min(gatewayFirst[n], first);
                 }
-                http[n] = Math.Max(http[n], await HttpRunner.TokensPerSecondAsync(client, baseUri, settings, n, cancellation));
-                direct[n] = Math.Max(direct[n], await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n)));
-                if (settings.BatchedExecutor)
+                var (served, servedFirst) = await HttpRunner.MeasureAsync(client, baseUri, settings, n, cancellation);
+                http[n] = Math.Max(http[n], served);
+                httpFirst[n] = Math.Min(httpFirst[n], servedFirst);
+                if (weights is not null)
+                {
+                    direct[n] = Math.Max(direct[n], await decodeThread.RunAsync(() => DirectRunner.TokensPerSecond(weights, path, settings, n)));
+                }
+                if (weights is not null && settings.BatchedExecutor)
                 {
                     executor[n] = Math.Max(executor[n], await InProcessRunner.TokensPerSecondAsync(weights, path, settings, n, cancellation));
                 }
@@ -98,18 +118,30 @@ internal static class Benchmark
             }
         }
 
+        if (settings.Results is { } results)
+        {
+            using var writer = new StreamWriter(results.FullName, append: true);
+            foreach (var n in settings.Streams)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"modelserver\t{n}\t{http[n]:F1}\t{httpFirst[n]:F1}"));
+                if (gateway is not null)
+                {
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gateway\t{n}\t{throughGateway[n]:F1}\t{gatewayFirst[n]:F1}"));
+                }
+            }
+        }
         Console.WriteLine();
         Console.WriteLine("streams | ModelServer HTTP tok/s | in-process tok/s (LLamaBatch loop) | HTTP / in-process | BatchedExecutor tok/s");
         Console.WriteLine("------- | ---------------------- | ---------------------------------- | ----------------- | ---------------------");
         foreach (var n in settings.Streams)
         {
             var executorText = settings.BatchedExecutor ? executor[n].ToString("F0", CultureInfo.InvariantCulture) : "-";
-            Console.WriteLine($"{n,7} | {http[n],22:F0} | {direct[n],34:F0} | {http[n] / direct[n],17:F2} | {executorText,21}");
+            Console.WriteLine($"{n,7} | {http[n],22:F0} | {Rate(direct[n]),34} | {Ratio(http[n], direct[n]),17} | {executorText,21}");
         }
         Console.WriteLine();
-        Console.WriteLine($"serving ratio at {one} stream: {http[one] / direct[one]:F2} (target >= 0.90)");
+        Console.WriteLine($"serving ratio at {one} stream: {Ratio(http[one], direct[one])} (target >= 0.90)");
         Console.WriteLine($"batching gain, HTTP {maxStreams} streams over {one}: {http[maxStreams] / http[one]:F2}x (target >= 3x)");
-        Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {direct[maxStreams] / direct[one]:F2}x");
+        Console.WriteLine($"batching gain, in-process {maxStreams} over {one}: {Ratio(direct[maxStreams], direct[one])}x");
         if (gateway is not null)
         {
             PrintGateway(settings, throughGateway, http, direct, roundGains);
@@ -147,15 +179,20 @@ internal static class Benchmark
         Console.WriteLine("------- | ------------- | -------------------- | --------------------------");
         foreach (var n in settings.Streams)
         {
-            Console.WriteLine($"{n,7} | {gateway[n],13:F0} | {gateway[n] / direct[n],20:F2} | {gateway[n] / http[n],26:F2}");
+            Console.WriteLine($"{n,7} | {gateway[n],13:F0} | {Ratio(gateway[n], direct[n]),20} | {gateway[n] / http[n],26:F2}");
         }
         var one = settings.Streams.Min();
         var most = settings.Streams.Max();
         Console.WriteLine();
-        Console.WriteLine($"gateway ratio at {one} stream: {gateway[one] / direct[one]:F2} of in-process (target >= 0.90)");
+        Console.WriteLine($"gateway ratio at {one} stream: {Ratio(gateway[one], direct[one])} of in-process (target >= 0.90)");
         Console.WriteLine($"batching gain through the gateway, {most} streams over {one}: {gateway[most] / gateway[one]:F2}x (target >= 3x)");
         var sorted = roundGains.Order().ToList();
         var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
         Console.WriteLine($"the same gain within each round: {string.Join(", ", roundGains.Select(g => g.ToString("F2", CultureInfo.InvariantCulture)))} (median {median:F2}x)");
     }
+
+    /// <summary>A ratio to an in-process figure, or "-" when the in-process baseline was not run (--no-in-process).</summary>
+    private static string Ratio(double value, double baseline) => baseline > 0 ? (value / baseline).ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    private static string Rate(double value) => value > 0 ? value.ToString("F0", CultureInfo.InvariantCulture) : "-";
 }

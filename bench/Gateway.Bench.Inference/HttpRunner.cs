@@ -7,15 +7,23 @@ namespace Gateway.Bench.Inference;
 /// <summary>The served path: concurrent streaming chat requests to a ModelServer process over loopback HTTP.</summary>
 internal static class HttpRunner
 {
-    public static async Task<double> TokensPerSecondAsync(HttpClient http, Uri baseUri, BenchSettings settings, int streams, CancellationToken cancellation)
+    public static async Task<double> TokensPerSecondAsync(HttpClient http, Uri baseUri, BenchSettings settings, int streams, CancellationToken cancellation) =>
+        (await MeasureAsync(http, baseUri, settings, streams, cancellation)).TokensPerSecond;
+
+    /// <summary>Tokens/s over all streams, and the median time from sending a request to its first content chunk.</summary>
+    public static async Task<(double TokensPerSecond, double FirstTokenMs)> MeasureAsync(HttpClient http, Uri baseUri, BenchSettings settings, int streams, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(Enumerable.Range(0, streams).Select(i => StreamAsync(http, baseUri, settings.Tokens, i, cancellation)));
-        return counts.Sum() / watch.Elapsed.TotalSeconds;
+        var results = await Task.WhenAll(Enumerable.Range(0, streams).Select(i => StreamAsync(http, baseUri, settings.Tokens, i, cancellation)));
+        var seconds = watch.Elapsed.TotalSeconds;
+        var first = results.Select(r => r.FirstTokenMs).Order().ToList();
+        return (results.Sum(r => r.Tokens) / seconds, first[first.Count / 2]);
     }
 
-    private static async Task<int> StreamAsync(HttpClient http, Uri baseUri, int tokens, int seed, CancellationToken cancellation)
+    private static async Task<(int Tokens, double FirstTokenMs)> StreamAsync(HttpClient http, Uri baseUri, int tokens, int seed, CancellationToken cancellation)
     {
+        var start = Stopwatch.GetTimestamp();
+        var firstTokenMs = double.NaN;
         var body = new
         {
             model = "bench",
@@ -35,6 +43,11 @@ internal static class HttpRunner
         var completion = 0;
         while (await reader.ReadLineAsync(cancellation) is { } line)
         {
+            // The first chunk carries the role alone (and empty content); the first token's text comes after it.
+            if (double.IsNaN(firstTokenMs) && line.Contains("\"content\":\"", StringComparison.Ordinal) && !line.Contains("\"role\"", StringComparison.Ordinal))
+            {
+                firstTokenMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
             // Only the usage chunk needs parsing; content chunks are counted by the server's usage.
             if (!line.StartsWith("data: {", StringComparison.Ordinal) || !line.Contains("\"usage\"", StringComparison.Ordinal))
             {
@@ -46,6 +59,6 @@ internal static class HttpRunner
                 completion = usage.GetProperty("completion_tokens").GetInt32();
             }
         }
-        return completion;
+        return (completion, firstTokenMs);
     }
 }

@@ -6,4 +6,5 @@ var root = new RootCommand("Local inference benchmark: tokens/s through the Mode
 root.Subcommands.Add(InferenceCommands.CreateModelCommand());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BatchLatencyCommand.Create());
+root.Subcommands.Add(AbiCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -14,7 +14,7 @@ public static class InferenceCommands
         return model;
     }
 
-    /// <summary>Creates <c>tiny --out FILE [--seed N] [--f16]</c>: writes a tiny random-weight llama GGUF.</summary>
+    /// <summary>Creates <c>tiny --out FILE [--seed N] [--f16] [shape options] [--streaming]</c>: writes a random-weight llama GGUF.</summary>
     public static Command CreateTinyModelCommand()
     {
         var output = new Option<FileInfo>("--out", "-o")
@@ -30,6 +30,16 @@ public static class InferenceCommands
         var half = new Option<bool>("--f16") { Description = "Write F16 tensors instead of F32." };
         var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the matrices: F32 (default), F16, BF16, Q8_0 or Q4_0; wins over --f16." };
         var vocabulary = new Option<int?>("--vocabulary") { Description = "Pad the vocabulary to this many tokens (default: the tiny vocabulary's own few hundred)." };
+        var defaults = new TinyModelOptions();
+        var embedding = new Option<int>("--embedding") { Description = "Hidden size.", DefaultValueFactory = _ => defaults.EmbeddingLength };
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks.", DefaultValueFactory = _ => defaults.BlockCount };
+        var heads = new Option<int>("--heads") { Description = "Attention heads; the hidden size must divide by it.", DefaultValueFactory = _ => defaults.HeadCount };
+        var kvHeads = new Option<int?>("--kv-heads") { Description = "Key/value heads; the heads must divide by it (default: as many as --heads)." };
+        var feedForward = new Option<int>("--feed-forward") { Description = "Feed-forward width.", DefaultValueFactory = _ => defaults.FeedForwardLength };
+        var streaming = new Option<bool>("--streaming")
+        {
+            Description = "Generate the weights chunk by chunk while writing (a few MiB of memory for any size); the same seed writes the same file, not the one written without it.",
+        };
 
         var command = new Command("tiny", "Write a tiny llama-architecture GGUF with random weights. Its text is noise; it exists for tests and smoke runs.")
         {
@@ -38,6 +48,12 @@ public static class InferenceCommands
             half,
             matrixType,
             vocabulary,
+            embedding,
+            layers,
+            heads,
+            kvHeads,
+            feedForward,
+            streaming,
         };
         command.SetAction(parse =>
         {
@@ -48,11 +64,16 @@ public static class InferenceCommands
                 HalfPrecision = parse.GetValue(half),
                 MatrixType = parse.GetValue(matrixType),
                 VocabularySize = parse.GetValue(vocabulary),
+                EmbeddingLength = parse.GetValue(embedding),
+                BlockCount = parse.GetValue(layers),
+                HeadCount = parse.GetValue(heads),
+                HeadCountKv = parse.GetValue(kvHeads) ?? parse.GetValue(heads),
+                FeedForwardLength = parse.GetValue(feedForward),
             };
             long size;
             try
             {
-                size = TinyModel.Write(file.FullName, options);
+                size = parse.GetValue(streaming) ? TinyModel.WriteStreaming(file.FullName, options) : TinyModel.Write(file.FullName, options);
             }
             catch (ArgumentException e)
             {

@@ -13,7 +13,7 @@ public sealed class GgufWriter
     private const uint Magic = 0x46554747; // "GGUF" little-endian
     private const uint Version = 3;
     private readonly List<KeyValuePair<string, GgufValue>> _metadata = [];
-    private readonly List<(string Name, ulong[] Dims, GgufTensorType Type, float[] Data)> _tensors = [];
+    private readonly List<(string Name, ulong[] Dims, GgufTensorType Type, float[]? Data, long Count, Action<long, Span<float>>? Fill)> _tensors = [];
 
     /// <summary>Creates an empty file with <c>general.alignment</c> already set.</summary>
     /// <param name="alignment">Byte alignment of each tensor's data; a power of two, default 32 (llama.cpp's default).</param>
@@ -42,17 +42,41 @@ public sealed class GgufWriter
     /// <summary>Adds a tensor; <paramref name="dims"/> are in ggml order (innermost first).</summary>
     public GgufWriter AddTensor(string name, ulong[] dims, float[] data, GgufTensorType type = GgufTensorType.F32)
     {
-        var count = dims.Aggregate(1UL, (a, b) => a * b);
+        ArgumentNullException.ThrowIfNull(data);
+        var count = CheckShape(name, dims, type);
         if ((ulong)data.LongLength != count)
         {
             throw new ArgumentException($"Tensor {name} has {data.Length} values but its shape holds {count}.", nameof(data));
         }
+        _tensors.Add((name, dims, type, data, data.LongLength, null));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a tensor whose values are produced while the file is written, a chunk at a time, so a file of billions of
+    /// values never holds them all in memory. <paramref name="fill"/> gets the index of the chunk's first value (in
+    /// row-major order) and the span to fill; chunks start at multiples of <see cref="FillChunk"/> and may be filled
+    /// concurrently, so the values must depend on the index alone.
+    /// </summary>
+    public GgufWriter AddTensor(string name, ulong[] dims, GgufTensorType type, Action<long, Span<float>> fill)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        var count = CheckShape(name, dims, type);
+        _tensors.Add((name, dims, type, null, checked((long)count), fill));
+        return this;
+    }
+
+    /// <summary>Values per chunk of a filled tensor (a multiple of the quantisation block).</summary>
+    public const int FillChunk = 1 << 16;
+
+    private static ulong CheckShape(string name, ulong[] dims, GgufTensorType type)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
         if (type is GgufTensorType.Q4_0 or GgufTensorType.Q8_0 && (dims.Length == 0 || dims[0] % QuantBlock != 0))
         {
             throw new ArgumentException($"Tensor {name}: {type} needs rows of a multiple of {QuantBlock} values.", nameof(dims));
         }
-        _tensors.Add((name, dims, type, data));
-        return this;
+        return dims.Aggregate(1UL, (a, b) => a * b);
     }
 
     /// <summary>Writes the file to <paramref name="path"/>, replacing any file there.</summary>
@@ -88,45 +112,88 @@ public sealed class GgufWriter
             }
             w.Write((uint)t.Type);
             w.Write(offset);
-            offset = Align(offset + ByteSize(t.Type, t.Data.Length));
+            offset = Align(offset + ByteSize(t.Type, t.Count));
         }
 
         Pad(w);
         foreach (var t in _tensors)
         {
-            switch (t.Type)
+            if (t.Data is { } data)
             {
-                case GgufTensorType.F32:
-                    w.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
-                    break;
-                case GgufTensorType.F16:
-                    foreach (var v in t.Data)
-                    {
-                        w.Write(BitConverter.HalfToUInt16Bits((Half)v));
-                    }
-                    break;
-                case GgufTensorType.BF16:
-                    foreach (var v in t.Data)
-                    {
-                        w.Write(ToBFloat16(v));
-                    }
-                    break;
-                case GgufTensorType.Q4_0:
-                    for (var b = 0; b < t.Data.Length; b += QuantBlock)
-                    {
-                        WriteQ4Block(w, t.Data.AsSpan(b, QuantBlock));
-                    }
-                    break;
-                case GgufTensorType.Q8_0:
-                    for (var b = 0; b < t.Data.Length; b += QuantBlock)
-                    {
-                        WriteQ8Block(w, t.Data.AsSpan(b, QuantBlock));
-                    }
-                    break;
-                default:
-                    throw new NotSupportedException($"Tensor type {t.Type} is not written by this writer.");
+                WriteValues(w, t.Type, data);
+            }
+            else
+            {
+                WriteFilled(w, t.Type, t.Count, t.Fill!);
             }
             Pad(w);
+        }
+    }
+
+    /// <summary>Fills and encodes a batch of chunks in parallel, then writes them in order.</summary>
+    private static void WriteFilled(BinaryWriter w, GgufTensorType type, long count, Action<long, Span<float>> fill)
+    {
+        var batch = Math.Max(1, Environment.ProcessorCount) * 4;
+        var chunkBytes = (int)ByteSize(type, FillChunk);
+        var values = new float[batch * FillChunk];
+        var bytes = new byte[batch * chunkBytes];
+        w.Flush();
+        for (long start = 0; start < count; start += (long)batch * FillChunk)
+        {
+            var chunks = (int)Math.Min(batch, (count - start + FillChunk - 1) / FillChunk);
+            var written = new int[chunks];
+            Parallel.For(0, chunks, c =>
+            {
+                var first = start + ((long)c * FillChunk);
+                var length = (int)Math.Min(FillChunk, count - first);
+                var span = values.AsSpan(c * FillChunk, length);
+                fill(first, span);
+                using var encoded = new MemoryStream(bytes, c * chunkBytes, chunkBytes);
+                using var chunkWriter = new BinaryWriter(encoded);
+                WriteValues(chunkWriter, type, span);
+                chunkWriter.Flush();
+                written[c] = (int)encoded.Position;
+            });
+            for (var c = 0; c < chunks; c++)
+            {
+                w.BaseStream.Write(bytes, c * chunkBytes, written[c]);
+            }
+        }
+    }
+
+    private static void WriteValues(BinaryWriter w, GgufTensorType type, ReadOnlySpan<float> data)
+    {
+        switch (type)
+        {
+            case GgufTensorType.F32:
+                w.Write(MemoryMarshal.AsBytes(data));
+                break;
+            case GgufTensorType.F16:
+                foreach (var v in data)
+                {
+                    w.Write(BitConverter.HalfToUInt16Bits((Half)v));
+                }
+                break;
+            case GgufTensorType.BF16:
+                foreach (var v in data)
+                {
+                    w.Write(ToBFloat16(v));
+                }
+                break;
+            case GgufTensorType.Q4_0:
+                for (var b = 0; b < data.Length; b += QuantBlock)
+                {
+                    WriteQ4Block(w, data.Slice(b, QuantBlock));
+                }
+                break;
+            case GgufTensorType.Q8_0:
+                for (var b = 0; b < data.Length; b += QuantBlock)
+                {
+                    WriteQ8Block(w, data.Slice(b, QuantBlock));
+                }
+                break;
+            default:
+                throw new NotSupportedException($"Tensor type {type} is not written by this writer.");
         }
     }
 
@@ -143,7 +210,7 @@ public sealed class GgufWriter
         return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
     }
 
-    private static ulong ByteSize(GgufTensorType type, int count) => type switch
+    private static ulong ByteSize(GgufTensorType type, long count) => type switch
     {
         GgufTensorType.F32 => (ulong)count * 4,
         GgufTensorType.F16 or GgufTensorType.BF16 => (ulong)count * 2,

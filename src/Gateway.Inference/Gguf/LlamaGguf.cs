@@ -128,9 +128,48 @@ public static class LlamaGguf
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(tensors);
+        var w = Metadata(name, shape, vocabulary, matrixType);
+        var vocab = vocabulary.Tokens.Count;
+
+        foreach (var (tensorName, dims) in shape.Tensors(vocab))
+        {
+            if (!tensors.TryGetValue(tensorName, out var data))
+            {
+                throw new ArgumentException($"Tensor {tensorName} is missing.", nameof(tensors));
+            }
+            var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
+            var type = dims.Length > 1 ? matrixType : GgufTensorType.F32;
+            w.AddTensor(tensorName, ggmlDims, data, type);
+        }
+        return w;
+    }
+
+    /// <summary>
+    /// A writer holding the model's metadata, tokenizer and ChatML template, with tensors generated while the file is
+    /// written (see <see cref="GgufWriter.AddTensor(string, ulong[], GgufTensorType, Action{long, Span{float}})"/>):
+    /// <paramref name="fill"/> gets the tensor's name, its row-major shape, the index of a chunk's first value and the
+    /// chunk to fill.
+    /// </summary>
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, Action<string, int[], long, Span<float>> fill, GgufTensorType matrixType)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        var w = Metadata(name, shape, vocabulary, matrixType);
+        foreach (var (tensorName, dims) in shape.Tensors(vocabulary.Tokens.Count))
+        {
+            var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
+            var type = dims.Length > 1 ? matrixType : GgufTensorType.F32;
+            w.AddTensor(tensorName, ggmlDims, type, (first, chunk) => fill(tensorName, dims, first, chunk));
+        }
+        return w;
+    }
+
+    private static GgufWriter Metadata(string name, LlamaShape shape, GgufVocabulary vocabulary, GgufTensorType matrixType)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(vocabulary);
         shape.Validate();
         var vocab = vocabulary.Tokens.Count;
-        var w = new GgufWriter(32)
+        return new GgufWriter(32)
             .Add("general.architecture", GgufValue.Of("llama"))
             .Add("general.name", GgufValue.Of(name))
             .Add("general.file_type", GgufValue.Of(FileType(matrixType)))
@@ -155,18 +194,6 @@ public static class LlamaGguf
             .Add("tokenizer.ggml.add_bos_token", GgufValue.Of(true))
             .Add("tokenizer.ggml.add_eos_token", GgufValue.Of(false))
             .Add("tokenizer.chat_template", GgufValue.Of(ChatMlTemplate));
-
-        foreach (var (tensorName, dims) in shape.Tensors(vocab))
-        {
-            if (!tensors.TryGetValue(tensorName, out var data))
-            {
-                throw new ArgumentException($"Tensor {tensorName} is missing.", nameof(tensors));
-            }
-            var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
-            var type = dims.Length > 1 ? matrixType : GgufTensorType.F32;
-            w.AddTensor(tensorName, ggmlDims, data, type);
-        }
-        return w;
     }
 
     /// <summary>llama.cpp's llama_ftype for a file whose matrices are all of one type.</summary>

@@ -17,6 +17,59 @@ public static class TinyModel
         return LlamaGguf.Write(Build(options), path);
     }
 
+    /// <summary>
+    /// Writes a model of the same shape with weights generated chunk by chunk while the file is written, so a model of
+    /// billions of parameters needs a few megabytes of memory. Each chunk is seeded from <see cref="TinyModelOptions.Seed"/>,
+    /// its tensor and its position, so the same options write the same file, but not the file <see cref="Write"/> writes.
+    /// Returns the file size.
+    /// </summary>
+    public static long WriteStreaming(string path, TinyModelOptions? options = null)
+    {
+        options ??= new TinyModelOptions();
+        options.Validate();
+        return LlamaGguf.Write(BuildStreaming(options), path);
+    }
+
+    internal static GgufWriter BuildStreaming(TinyModelOptions o)
+    {
+        var (tokens, scores, types) = TinyVocabulary.Build(o.VocabularySize);
+        var vocabulary = new GgufVocabulary(tokens, scores, types, TinyVocabulary.BosId, TinyVocabulary.EosId, TinyVocabulary.ImEndId, TinyVocabulary.UnknownId);
+        var shape = new LlamaShape(o.EmbeddingLength, o.BlockCount, o.HeadCount, o.HeadCountKv, o.FeedForwardLength, o.ContextLength);
+        return LlamaGguf.Build("gateway-tiny", shape, vocabulary, (name, dims, first, chunk) =>
+        {
+            if (dims.Length == 1)
+            {
+                chunk.Fill(1f); // Norms.
+                return;
+            }
+            // The scales Build uses: embeddings 1, the output 0.5, a matrix 1/sqrt(its input width).
+            var scale = name switch
+            {
+                "token_embd.weight" => 1f,
+                "output.weight" => 0.5f,
+                _ => 1f / MathF.Sqrt(dims[^1]),
+            };
+            var random = new Random(ChunkSeed(o.Seed, name, first));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = (float)((random.NextDouble() * 2 - 1) * scale);
+            }
+        }, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32));
+    }
+
+    /// <summary>A seed from the model's seed, the tensor's name and the chunk's position, the same in every process (unlike string.GetHashCode).</summary>
+    private static int ChunkSeed(int seed, string name, long first)
+    {
+        var hash = 14695981039346656037UL; // FNV-1a
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        hash = (hash ^ (ulong)first) * 1099511628211UL;
+        hash = (hash ^ (uint)seed) * 1099511628211UL;
+        return (int)(hash ^ (hash >> 32));
+    }
+
     internal static GgufWriter Build(TinyModelOptions o)
     {
         var (tokens, scores, types) = TinyVocabulary.Build(o.VocabularySize);

@@ -8,12 +8,12 @@ namespace Gateway.IntegrationTests.Deployment;
 public sealed partial class DockerfileTests
 {
     /// <summary>
-    /// The llama.cpp commit each LLamaSharp version binds (LLamaSharp's README, "Map of LLamaSharp and
-    /// llama.cpp versions"). A library built from another commit does not match LLamaSharp's structs.
+    /// The node-llama-cpp release whose llama.cpp source (with build/llama-abi.patch) each LLamaSharp version's structs
+    /// were checked against (bench/gpu/abi-check.sh): a new LLamaSharp needs that check again and, likely, a new patch.
     /// </summary>
-    private static readonly Dictionary<string, string> LlamaCppCommitByLLamaSharp = new()
+    private static readonly Dictionary<string, string> NodeLlamaCppByLLamaSharp = new()
     {
-        ["0.30.0"] = "815a2a5915f22ce6a760c676389c5dfe8535c08f",
+        ["0.30.0"] = "3.22.1",
     };
 
     private static readonly DockerfileModel Dockerfile = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
@@ -113,16 +113,24 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void CudaStage_LlamaCppCommit_IsTheOneTheLLamaSharpVersionBinds()
+    public void CudaStage_LlamaCpp_IsTheGpuKitsSourceBuiltWithItsScript()
     {
         var packages = XDocument.Load(Repository.PathOf("Directory.Packages.props"));
         var llamaSharp = packages.Descendants("PackageVersion").Single(p => (string?)p.Attribute("Include") == "LLamaSharp");
         var version = (string)llamaSharp.Attribute("Version")!;
-        Assert.True(LlamaCppCommitByLLamaSharp.TryGetValue(version, out var expected),
-            $"LLamaSharp {version}: add its llama.cpp commit (LLamaSharp README) to this test and to the Dockerfile's LLAMA_CPP_COMMIT");
+        Assert.True(NodeLlamaCppByLLamaSharp.TryGetValue(version, out var nodeLlamaCpp),
+            $"LLamaSharp {version}: run bench/gpu/run.sh --cpu (its ABI step) against build/llama-source.sh's source, then record the node-llama-cpp version here");
+        Assert.Contains($"NLC_VERSION={nodeLlamaCpp}\n", Repository.Read("build/llama-source.sh"), StringComparison.Ordinal);
 
-        var arg = Dockerfile.Stage("llama-cuda").All("ARG").Select(a => a.Arguments).Single(a => a.StartsWith("LLAMA_CPP_COMMIT=", StringComparison.Ordinal));
-        Assert.Equal(expected, arg["LLAMA_CPP_COMMIT=".Length..]);
+        // The source: build/llama-source.sh, as bench/gpu/pack.sh puts it in the kit.
+        Assert.Contains(Dockerfile.Stage("llama-src").All("RUN"), r => r.Arguments.Contains("build/llama-source.sh", StringComparison.Ordinal));
+        Assert.Contains("build/llama-source.sh", Repository.Read("bench/gpu/pack.sh"), StringComparison.Ordinal);
+
+        // The build: build/llama-cpp.sh with CUDA, as bench/gpu/run.sh builds it, from that source.
+        var cuda = Dockerfile.Stage("llama-cuda");
+        Assert.Contains(Dockerfile.Copies(), c => c.Stage == cuda && c.Copy.From == "llama-src");
+        Assert.Contains(cuda.All("RUN"), r => r.Arguments.Contains("llama-cpp.sh", StringComparison.Ordinal) && r.Arguments.Contains("--cuda", StringComparison.Ordinal));
+        Assert.Contains("llama-cpp.sh", Repository.Read("bench/gpu/run.sh"), StringComparison.Ordinal);
     }
 
     /// <summary>The project and every project it references, directly or not, as full paths.</summary>

@@ -67,6 +67,34 @@ public sealed class GgufWriterTests
         Assert.Equal(0, bytes.Length % 32);
     }
 
+    [Theory]
+    [InlineData(GgufTensorType.F32)]
+    [InlineData(GgufTensorType.F16)]
+    [InlineData(GgufTensorType.BF16)]
+    [InlineData(GgufTensorType.Q8_0)]
+    [InlineData(GgufTensorType.Q4_0)]
+    public void AddTensor_Filled_WritesTheSameBytesAsTheValuesInMemory(GgufTensorType type)
+    {
+        // Several batches of chunks and a short last chunk: 2 x 96 rows of 4128 values is 6.05 chunks.
+        const int rows = 2 * 96, width = 4128;
+        static float Value(long i) => (float)Math.Sin(i * 0.001) * (1 + (i % 7));
+        var values = new float[rows * width];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Value(i);
+        }
+        var fromMemory = new GgufWriter().AddTensor("t", [width, rows], values, type).AddTensor("n", [3], [1, 2, 3]);
+        var filled = new GgufWriter().AddTensor("t", [width, rows], type, (first, chunk) =>
+        {
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = Value(first + i);
+            }
+        }).AddTensor("n", [3], [1, 2, 3]);
+
+        Assert.Equal(Bytes(fromMemory), Bytes(filled));
+    }
+
     [Fact]
     public void AddTensor_ValueCountDiffersFromShape_Throws()
     {
@@ -95,5 +123,12 @@ public sealed class GgufWriterTests
         writer.Write(stream);
         stream.Position = 0;
         return GgufReader.Read(stream);
+    }
+
+    private static byte[] Bytes(GgufWriter writer)
+    {
+        using var stream = new MemoryStream();
+        writer.Write(stream);
+        return stream.ToArray();
     }
 }

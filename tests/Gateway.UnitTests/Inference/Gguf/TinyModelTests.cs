@@ -102,6 +102,39 @@ public sealed class TinyModelTests : IDisposable
     }
 
     [Fact]
+    public void WriteStreaming_Shape_HasEveryTensorOfTheShapeInItsTypeAndTheSameMetadataAsWrite()
+    {
+        var options = new TinyModelOptions { EmbeddingLength = 128, BlockCount = 2, HeadCount = 4, HeadCountKv = 2, FeedForwardLength = 256, MatrixType = GgufTensorType.Q8_0 };
+        var streamed = Path.Combine(_dir, "streamed.gguf");
+        var inMemory = Path.Combine(_dir, "in-memory.gguf");
+
+        var size = TinyModel.WriteStreaming(streamed, options);
+        TinyModel.Write(inMemory, options);
+        var info = GgufReader.Read(streamed);
+        var reference = GgufReader.Read(inMemory);
+
+        Assert.Equal(new FileInfo(streamed).Length, size);
+        Assert.Equal(new FileInfo(inMemory).Length, size);
+        Assert.Equal(reference.Metadata.Keys.Order(), info.Metadata.Keys.Order());
+        Assert.Equal(reference.Tensors.Select(t => (t.Name, t.Type, string.Join('x', t.Dims), t.Offset)), info.Tensors.Select(t => (t.Name, t.Type, string.Join('x', t.Dims), t.Offset)));
+        Assert.Contains(info.Tensors, t => t.Name == "blk.1.attn_k.weight" && t.Type == (uint)GgufTensorType.Q8_0 && t.Dims.SequenceEqual(new ulong[] { 128, 64 }));
+    }
+
+    [Fact]
+    public void WriteStreaming_SameSeed_WritesIdenticalFiles_DifferentSeed_Differs()
+    {
+        string Write(string name, int seed)
+        {
+            var path = Path.Combine(_dir, name);
+            TinyModel.WriteStreaming(path, new TinyModelOptions { Seed = seed, EmbeddingLength = 256, FeedForwardLength = 512, MatrixType = GgufTensorType.F16 });
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        }
+
+        Assert.Equal(Write("a.gguf", 1), Write("b.gguf", 1));
+        Assert.NotEqual(Write("c.gguf", 1), Write("d.gguf", 2));
+    }
+
+    [Fact]
     public void Write_HeadsDoNotDivideEmbedding_Throws()
     {
         Assert.Throws<ArgumentException>(() => TinyModel.Write(Path.Combine(_dir, "x.gguf"), new TinyModelOptions { EmbeddingLength = 30, HeadCount = 4 }));
