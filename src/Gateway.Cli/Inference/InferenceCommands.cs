@@ -14,7 +14,10 @@ public static class InferenceCommands
         return model;
     }
 
-    /// <summary>Creates <c>tiny --out FILE [--seed N] [--f16]</c>: writes a tiny random-weight llama GGUF.</summary>
+    /// <summary>
+    /// Creates <c>tiny --out FILE [--seed N] [--f16] [--chat-template FILE] [--tokenizer spm|bpe] [--special-tokens SET|FILE]</c>:
+    /// writes a tiny random-weight llama GGUF.
+    /// </summary>
     public static Command CreateTinyModelCommand()
     {
         var output = new Option<FileInfo>("--out", "-o")
@@ -30,6 +33,18 @@ public static class InferenceCommands
         var half = new Option<bool>("--f16") { Description = "Write F16 tensors instead of F32." };
         var matrixType = new Option<GgufTensorType?>("--matrix-type") { Description = "Element type of the matrices: F32 (default), F16, BF16, Q8_0 or Q4_0; wins over --f16." };
         var vocabulary = new Option<int?>("--vocabulary") { Description = "Pad the vocabulary to this many tokens (default: the tiny vocabulary's own few hundred)." };
+        var chatTemplate = new Option<FileInfo?>("--chat-template") { Description = "A Jinja chat template file to carry as tokenizer.chat_template (default: a minimal ChatML template)." };
+        var tokenizer = new Option<string>("--tokenizer")
+        {
+            Description = "spm: SentencePiece with byte fallback (default); bpe: byte-level BPE with merges, as Llama 3 and Qwen ship.",
+            DefaultValueFactory = _ => "spm",
+        };
+        tokenizer.AcceptOnlyFromAmong("spm", "bpe");
+        var specialTokens = new Option<string?>("--special-tokens")
+        {
+            Description = "The family's special tokens: llama3, chatml, mistral, default, or a file with one token a line followed by its roles " +
+                "(bos, eos, eot, eom; text for a token that prints). Default: recognised from the chat template's markers.",
+        };
 
         var command = new Command("tiny", "Write a tiny llama-architecture GGUF with random weights. Its text is noise; it exists for tests and smoke runs.")
         {
@@ -38,23 +53,30 @@ public static class InferenceCommands
             half,
             matrixType,
             vocabulary,
+            chatTemplate,
+            tokenizer,
+            specialTokens,
         };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(output)!;
-            var options = new TinyModelOptions
-            {
-                Seed = parse.GetValue(seed),
-                HalfPrecision = parse.GetValue(half),
-                MatrixType = parse.GetValue(matrixType),
-                VocabularySize = parse.GetValue(vocabulary),
-            };
             long size;
             try
             {
+                var template = parse.GetValue(chatTemplate) is { } templateFile ? File.ReadAllText(templateFile.FullName) : null;
+                var options = new TinyModelOptions
+                {
+                    Seed = parse.GetValue(seed),
+                    HalfPrecision = parse.GetValue(half),
+                    MatrixType = parse.GetValue(matrixType),
+                    VocabularySize = parse.GetValue(vocabulary),
+                    Tokenizer = parse.GetValue(tokenizer) == "bpe" ? TinyTokenizer.Bpe : TinyTokenizer.SentencePiece,
+                    ChatTemplate = template,
+                    SpecialTokens = parse.GetValue(specialTokens) is { } special ? ReadSpecialTokens(special) : null,
+                };
                 size = TinyModel.Write(file.FullName, options);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
                 parse.InvocationConfiguration.Error.WriteLine(e.Message);
                 return 2;
@@ -64,4 +86,11 @@ public static class InferenceCommands
         });
         return command;
     }
+
+    /// <summary>A preset by name, else a file in <see cref="SpecialTokenFile"/>'s format.</summary>
+    private static SpecialTokenSet ReadSpecialTokens(string value) =>
+        SpecialTokenSet.Named(value)
+        ?? (File.Exists(value)
+            ? SpecialTokenFile.Parse(File.ReadAllText(value), Path.GetFileName(value))
+            : throw new ArgumentException($"--special-tokens: '{value}' is neither a preset (llama3, chatml, mistral, default) nor a file."));
 }
