@@ -28,4 +28,7 @@ internal static partial class ModelServerLog
 
     [LoggerMessage(6, LogLevel.Trace, "Prompt: {Prompt}")]
     public static partial void Prompt(ILogger logger, string prompt);
+
+    [LoggerMessage(10, LogLevel.Warning, "Model {Model}: its chat template cannot be parsed ({Reason}); prompts come from llama.cpp's built-in templates instead")]
+    public static partial void TemplateFallback(ILogger logger, string model, string reason);
 }

@@ -64,7 +64,10 @@ public sealed record ModelServerOptions : IValidatableObject
     /// <summary>Rules between options: a quantised KV cache needs flash attention.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => KvCacheRules.Validate(KvCacheType, FlashAttention);
 
-    /// <summary>Chat template replacing the one in the GGUF metadata (a template llama.cpp recognises).</summary>
+    /// <summary>
+    /// Jinja chat template replacing the one in the GGUF metadata (<c>tokenizer.chat_template</c>). Unlike the GGUF's,
+    /// an override the engine cannot parse fails the load.
+    /// </summary>
     public string? ChatTemplate { get; init; }
 
     /// <summary>A llama.cpp native library (file) or a folder holding one, loaded instead of the bundled CPU build.</summary>

@@ -10,7 +10,7 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
     /// <summary>Schedules the request; null when the queue is full.</summary>
     public GenerationJob? Start(ChatRequest request, CancellationToken cancellation)
     {
-        var prompt = request.Prompt ?? model.ApplyTemplate(request.Messages);
+        var prompt = request.Prompt ?? model.ApplyTemplate(request);
         if (logger.IsEnabled(LogLevel.Trace))
         {
             ModelServerLog.Prompt(logger, prompt);
