@@ -15,7 +15,7 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
         {
             ModelServerLog.Prompt(logger, prompt);
         }
-        var tokens = model.Tokenize(prompt, addBos: true, special: request.Prompt is null);
+        var tokens = model.Tokenize(prompt, addBos: request.Prompt is not null || model.Template.NeedsBos(prompt), special: request.Prompt is null);
         var context = model.Options.ContextSize;
         if (tokens.Length == 0)
         {
