@@ -176,11 +176,13 @@ internal sealed class JsonCallList(int bodyStart, bool bracketInOpener) : CallBl
     }
 }
 
-/// <summary>Functionary's <c>&lt;function=name&gt;{…}&lt;/function&gt;</c>: the name in the opener, the arguments after it.</summary>
-internal sealed class NamedJsonCall(int bodyStart) : CallBlock(bodyStart)
+/// <summary>
+/// A call whose name comes before its arguments: Functionary's <c>&lt;function=name&gt;{…}&lt;/function&gt;</c>, Mistral's
+/// <c>[TOOL_CALLS]name[ARGS]{…}</c> (with <c>[CALL_ID]id</c> between them in Mistral Small 3.2).
+/// </summary>
+internal sealed class NamedJsonCall(int bodyStart, string nameEnd, string closer, string? idMarker = null) : CallBlock(bodyStart)
 {
     private const int MaxName = 256;
-    private const string Closer = "</function>";
     private JsonExtent? _arguments;
     private int _sent;
 
@@ -188,17 +190,21 @@ internal sealed class NamedJsonCall(int bodyStart) : CallBlock(bodyStart)
     {
         if (_arguments is null)
         {
-            var close = text.IndexOf('>', BodyStart);
+            var close = text.IndexOf(nameEnd, BodyStart, StringComparison.Ordinal);
             if (close < 0)
             {
-                return final || text.Length - BodyStart > MaxName ? BlockStatus.Invalid : BlockStatus.Running;
+                return final || text.Length - BodyStart > 2 * MaxName ? BlockStatus.Invalid : BlockStatus.Running;
             }
             var name = text[BodyStart..close];
-            if (name.Length == 0 || name.Length > MaxName || name.Any(c => char.IsWhiteSpace(c) || c is '<' or '"'))
+            if (idMarker is not null && name.IndexOf(idMarker, StringComparison.Ordinal) is var id and >= 0)
+            {
+                name = name[..id];
+            }
+            if (name.Length == 0 || name.Length > MaxName || name.Any(c => char.IsWhiteSpace(c) || c is '<' or '"' or '[' or ']'))
             {
                 return BlockStatus.Invalid;
             }
-            _arguments = new JsonExtent(close + 1);
+            _arguments = new JsonExtent(close + nameEnd.Length);
             if (!_arguments.Advance(text, final))
             {
                 return BlockStatus.Invalid;
@@ -229,13 +235,44 @@ internal sealed class NamedJsonCall(int bodyStart) : CallBlock(bodyStart)
             }
             return BlockStatus.Running;
         }
-        var end = SkipCloser(text, _arguments.End, Closer, final);
+        if (closer.Length == 0)
+        {
+            End = _arguments.End;
+            return BlockStatus.Done;
+        }
+        var end = SkipCloser(text, _arguments.End, closer, final);
         if (end < 0)
         {
             return BlockStatus.Running;
         }
         End = end;
         return BlockStatus.Done;
+    }
+}
+
+/// <summary>A block whose form its first character decides (Mistral: <c>[</c> opens Nemo's list, a name the newer form).</summary>
+internal sealed class FirstCharacterBlock(int bodyStart, Func<char, int, CallBlock> choose) : CallBlock(bodyStart)
+{
+    private CallBlock? _chosen;
+
+    public override BlockStatus Advance(string text, bool final, ICallSink sink)
+    {
+        if (_chosen is null)
+        {
+            var i = BodyStart;
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+            if (i >= text.Length)
+            {
+                return final ? BlockStatus.Invalid : BlockStatus.Running;
+            }
+            _chosen = choose(text[i], i);
+        }
+        var status = _chosen.Advance(text, final, sink);
+        End = _chosen.End;
+        return status;
     }
 }
 

@@ -10,11 +10,14 @@ public sealed class ToolCallDialect
 {
     private readonly Func<string, int, CallBlock?> _open;
 
-    private ToolCallDialect(ToolCallFamily family, string[] openers, string[] startOpeners, string[] preserved, Func<string, int, CallBlock?> open)
+    private ToolCallDialect(
+        ToolCallFamily family, string[] openers, string[] startOpeners, string[] preserved, Func<string, int, CallBlock?> open, string[]? triggers = null, string[]? startTriggers = null)
     {
         Family = family;
         Openers = openers;
         StartOpeners = startOpeners;
+        LazyTriggers = triggers ?? openers;
+        LazyStartTriggers = startTriggers ?? [];
         PreservedTokens = [.. preserved, ReasoningTags.Open, ReasoningTags.Close];
         _open = open;
     }
@@ -28,6 +31,15 @@ public sealed class ToolCallDialect
     /// <summary>Markers that open a call only as the first thing an answer's content says (Llama 3's bare JSON).</summary>
     public IReadOnlyList<string> StartOpeners { get; }
 
+    /// <summary>
+    /// The text at which <c>tool_choice: auto</c>'s lazy grammar starts to apply, wherever it appears outside the
+    /// thinking; it is where the grammar of <see cref="Grammar.ToolGrammar"/> begins.
+    /// </summary>
+    public IReadOnlyList<string> LazyTriggers { get; }
+
+    /// <summary>Like <see cref="LazyTriggers"/>, but only as the first thing the answer says.</summary>
+    public IReadOnlyList<string> LazyStartTriggers { get; }
+
     /// <summary>Token texts to render even when the vocabulary marks them special (control tokens are otherwise dropped).</summary>
     public IReadOnlyList<string> PreservedTokens { get; }
 
@@ -37,7 +49,7 @@ public sealed class ToolCallDialect
     /// <summary>A fresh id for a parsed call: Mistral templates accept only 9 letters and digits, others take OpenAI's form.</summary>
     public string NewCallId()
     {
-        if (Family == ToolCallFamily.Mistral)
+        if (Family is ToolCallFamily.Mistral or ToolCallFamily.MistralArgs)
         {
             const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
             return RandomNumberGenerator.GetString(Alphabet, 9);
@@ -57,21 +69,30 @@ public sealed class ToolCallDialect
             Llama3Markers.PythonTag => new PythonTagCall(at + marker.Length),
             "{" => new WrappedJsonCall(at, ""),
             _ => null,
-        }),
-        [ToolCallFamily.Mistral] = new(ToolCallFamily.Mistral, [MistralMarkers.ToolCalls], [], [MistralMarkers.ToolCalls], (marker, at) =>
-            marker == MistralMarkers.ToolCalls ? new JsonCallList(at + marker.Length, bracketInOpener: false) : null),
+        }, triggers: [], startTriggers: ["{\"name\"", "{ \"name\""]),
+        [ToolCallFamily.Mistral] = Mistral(ToolCallFamily.Mistral),
+        [ToolCallFamily.MistralArgs] = Mistral(ToolCallFamily.MistralArgs),
         [ToolCallFamily.FireFunction] = new(ToolCallFamily.FireFunction, [FireFunctionMarkers.Functools], [], [], (marker, at) =>
             marker == FireFunctionMarkers.Functools ? new JsonCallList(at + marker.Length, bracketInOpener: true) : null),
         [ToolCallFamily.FunctionaryV31] = new(ToolCallFamily.FunctionaryV31, [FunctionaryMarkers.Function, Llama3Markers.PythonTag], [], [Llama3Markers.PythonTag], (marker, at) => marker switch
         {
-            FunctionaryMarkers.Function => new NamedJsonCall(at + marker.Length),
+            FunctionaryMarkers.Function => new NamedJsonCall(at + marker.Length, ">", "</function>"),
             Llama3Markers.PythonTag => new PythonTagCall(at + marker.Length),
             _ => null,
-        }),
+        }, triggers: [FunctionaryMarkers.Function]),
     };
 
     /// <summary>The dialect of <paramref name="family"/>.</summary>
     public static ToolCallDialect For(ToolCallFamily family) => All[family];
+
+    /// <summary>Both Mistral forms are read whichever the template writes: a model may answer in either.</summary>
+    private static ToolCallDialect Mistral(ToolCallFamily family) =>
+        new(family, [MistralMarkers.ToolCalls], [], [MistralMarkers.ToolCalls, MistralMarkers.Args, MistralMarkers.CallId], (marker, at) =>
+            marker == MistralMarkers.ToolCalls
+                ? new FirstCharacterBlock(at + marker.Length, (c, i) => c == '['
+                    ? new JsonCallList(i, bracketInOpener: false)
+                    : new NamedJsonCall(i, MistralMarkers.Args, "", MistralMarkers.CallId))
+                : null);
 
     private static ToolCallDialect Hermes(ToolCallFamily family) =>
         new(family, [ToolCallFormat.Open], [], [ToolCallFormat.Open, ToolCallFormat.Close], (marker, at) =>
@@ -99,6 +120,8 @@ internal static class Llama3Markers
 internal static class MistralMarkers
 {
     public const string ToolCalls = "[TOOL_CALLS]";
+    public const string Args = "[ARGS]";
+    public const string CallId = "[CALL_ID]";
 }
 
 internal static class FireFunctionMarkers

@@ -21,6 +21,9 @@ public enum ToolCallFamily
     /// <summary>Mistral Nemo and relatives: <c>[TOOL_CALLS][{"name": …, "arguments": …, "id": …}, …]</c>.</summary>
     Mistral,
 
+    /// <summary>Mistral Small 3.2, Devstral, Ministral 3: <c>[TOOL_CALLS]name[ARGS]{…}</c>, one opener per call.</summary>
+    MistralArgs,
+
     /// <summary>FireFunction v2: <c> functools[{"name": …, "arguments": …}, …]</c>.</summary>
     FireFunction,
 
@@ -38,12 +41,13 @@ public static class ToolCallFamilies
         ["hermes"] = ToolCallFamily.Hermes,
         ["llama3"] = ToolCallFamily.Llama3,
         ["mistral"] = ToolCallFamily.Mistral,
+        ["mistral-args"] = ToolCallFamily.MistralArgs,
         ["firefunction"] = ToolCallFamily.FireFunction,
         ["functionary"] = ToolCallFamily.FunctionaryV31,
     };
 
     /// <summary>The pattern the <c>ToolFormat</c> option is validated against.</summary>
-    public const string OptionPattern = "^(auto|generic|hermes|llama3|mistral|firefunction|functionary)$";
+    public const string OptionPattern = "^(auto|generic|hermes|llama3|mistral|mistral-args|firefunction|functionary)$";
 
     /// <summary>
     /// The family whose markers <paramref name="chatTemplate"/> contains, checked in llama.cpp's order (the more
@@ -71,7 +75,7 @@ public static class ToolCallFamilies
         }
         if (Has("[TOOL_CALLS]"))
         {
-            return ToolCallFamily.Mistral;
+            return Has("[ARGS]") ? ToolCallFamily.MistralArgs : ToolCallFamily.Mistral;
         }
         return Has(" functools[") ? ToolCallFamily.FireFunction : ToolCallFamily.Generic;
     }

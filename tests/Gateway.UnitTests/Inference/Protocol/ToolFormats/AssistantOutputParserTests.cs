@@ -256,6 +256,39 @@ public sealed class AssistantOutputParserTests
     }
 
     [Fact]
+    public void Parse_MistralSmallCallWithCallId_IsToolCall()
+    {
+        // ported from test-chat.cpp: Mistral Small 3.2 - FUNC_BRACKET_TAG format, "[TOOL_CALLS]special_function[CALL_ID]123456789[ARGS]{\"arg1\": 1}"
+        var message = Parse(ToolCallFamily.MistralArgs, "[TOOL_CALLS]special_function[CALL_ID]123456789[ARGS]{\"arg1\": 1}");
+
+        AssertCall(message, "special_function", "{\"arg1\": 1}");
+        Assert.Equal("", message.Content);
+    }
+
+    [Fact]
+    public void Parse_MistralSmallTwoCalls_AreBothToolCalls()
+    {
+        // ported from test-chat.cpp: Mistral Small 3.2, two [TOOL_CALLS]…[CALL_ID]…[ARGS] calls in a row
+        var message = Parse(
+            ToolCallFamily.MistralArgs,
+            "[TOOL_CALLS]special_function[CALL_ID]000000001[ARGS]{\"arg1\": 1}[TOOL_CALLS]special_function_with_opt[CALL_ID]000000002[ARGS]{\"arg1\": 1, \"arg2\": 2}");
+
+        Assert.Equal(2, message.ToolCalls.Count);
+        AssertCall(message, "special_function", "{\"arg1\": 1}");
+        AssertCall(message, "special_function_with_opt", "{\"arg1\": 1, \"arg2\": 2}", 1);
+    }
+
+    [Fact]
+    public void Parse_DevstralContentThenCall_KeepsContentAndCall()
+    {
+        // ported from test-chat.cpp: unsloth-mistral-Devstral-Small-2507, "Hello, world!\nWhat's up?[TOOL_CALLS]special_function[ARGS]{\"arg1\": 1}"
+        var message = Parse(ToolCallFamily.MistralArgs, Hello + "[TOOL_CALLS]special_function[ARGS]{\"arg1\": 1}");
+
+        Assert.Equal(Hello, message.Content);
+        AssertCall(message, "special_function", "{\"arg1\": 1}");
+    }
+
+    [Fact]
     public void Parse_GenericCall_IsToolCall()
     {
         var message = Parse(ToolCallFamily.Generic, Gateway.Inference.Protocol.ToolCallFormat.Format("get_weather", "{\"city\": \"Paris\"}"));
