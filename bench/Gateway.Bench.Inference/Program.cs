@@ -5,4 +5,5 @@ using Gateway.Cli.Inference;
 var root = new RootCommand("Local inference benchmark: tokens/s through the ModelServer HTTP API versus LLamaSharp in-process.");
 root.Subcommands.Add(InferenceCommands.CreateModelCommand());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TemplateBench.Create());
 return await root.Parse(args).InvokeAsync();

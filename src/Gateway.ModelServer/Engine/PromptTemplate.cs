@@ -127,9 +127,15 @@ internal sealed class PromptTemplate
             throw ApiException.BadRequest(ex.Message, "messages", "chat_template_error");
         }
 
-        // The tokenizer adds the BOS token itself; a template that writes it too would double it (llama-server strips it).
-        return _stripBos && prompt.StartsWith(BosToken, StringComparison.Ordinal) ? prompt[BosToken.Length..] : prompt;
+        return prompt;
     }
+
+    /// <summary>
+    /// Whether the tokenizer should add the BOS token to <paramref name="prompt"/>: not when the template wrote it
+    /// already (most do, as <c>{{ bos_token }}</c>), which would double it. The prompt itself stays as the template
+    /// rendered it, so <c>/apply-template</c> shows exactly what the template made.
+    /// </summary>
+    public bool NeedsBos(string prompt) => !(_stripBos && prompt.StartsWith(BosToken, StringComparison.Ordinal));
 
     private string ApplyBuiltIn(ChatRequest request)
     {
