@@ -28,4 +28,7 @@ need() { # need COMMAND PACKAGE WHAT-FAILS
 need redis-server redis-server "the Redis tests will fail"
 need chromium chromium "the console tests will be skipped"
 
+# The chat-template tests render llama.cpp's real model templates, fetched once into .cache (see the script).
+build/fetch-chat-templates.sh >/dev/null || echo "test.sh: the chat templates could not be fetched; the chat-template tests will fail" >&2
+
 exec dotnet test Gateway.sln "$@"

@@ -7,4 +7,5 @@ root.Subcommands.Add(InferenceCommands.CreateModelCommand());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BatchLatencyCommand.Create());
 root.Subcommands.Add(AbiCommand.Create());
+root.Subcommands.Add(TemplateBench.Create());
 return await root.Parse(args).InvokeAsync();

@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<LocalModelCatalog>().Bind(configuration.GetSection(LocalModelCatalog.SectionName));
         services.TryAddSingleton<IModelServerLauncher, ModelServerLauncher>();
         services.TryAddSingleton<IModelServerProbe, HttpModelServerProbe>();
+        services.TryAddSingleton<Admin.ModelTemplateClient>();
         services.TryAddSingleton(sp => new ModelPool(
             sp.GetRequiredService<IOptionsMonitor<ModelPoolOptions>>(),
             sp.GetRequiredService<IOptionsMonitor<LocalModelCatalog>>(),

@@ -36,6 +36,7 @@ public static class ModelServerApplication
         ["--native-lib"] = "ModelServer:NativeLibraryPath",
         ["--chat-template"] = "ModelServer:ChatTemplate",
         ["--json-grammar"] = "ModelServer:JsonGrammar",
+        ["--tool-format"] = "ModelServer:ToolFormat",
         ["--parent-pid"] = "ModelServer:ParentProcessId",
     };
 
@@ -72,6 +73,7 @@ public static class ModelServerApplication
             Validate(options);
             NativeLibrarySetup.Configure(options, logger);
             model = LoadedModel.Load(options, logger);
+            ModelServerLog.ToolFormat(logger, ModelToolFormat.Of(model).Dialect.Family.ToString());
         }
 #pragma warning disable CA1031 // Any load failure must end the process with a clear message, never a hang.
         catch (Exception e)

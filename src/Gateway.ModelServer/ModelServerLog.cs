@@ -26,6 +26,12 @@ internal static partial class ModelServerLog
     [LoggerMessage(9, LogLevel.Warning, "No API key is set ({Variable}): any local process can use this model server. Set one unless this machine runs nothing else.")]
     public static partial void NoApiKey(ILogger logger, string variable);
 
+    [LoggerMessage(20, LogLevel.Information, "Tool calls are read and written in the {Family} format")]
+    public static partial void ToolFormat(ILogger logger, string family);
+
     [LoggerMessage(6, LogLevel.Trace, "Prompt: {Prompt}")]
     public static partial void Prompt(ILogger logger, string prompt);
+
+    [LoggerMessage(10, LogLevel.Warning, "Model {Model}: its chat template cannot be parsed ({Reason}); prompts come from llama.cpp's built-in templates instead")]
+    public static partial void TemplateFallback(ILogger logger, string model, string reason);
 }

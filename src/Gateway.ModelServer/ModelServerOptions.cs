@@ -64,8 +64,18 @@ public sealed record ModelServerOptions : IValidatableObject
     /// <summary>Rules between options: a quantised KV cache needs flash attention.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => KvCacheRules.Validate(KvCacheType, FlashAttention);
 
-    /// <summary>Chat template replacing the one in the GGUF metadata (a template llama.cpp recognises).</summary>
+    /// <summary>
+    /// Jinja chat template replacing the one in the GGUF metadata (<c>tokenizer.chat_template</c>). Unlike the GGUF's,
+    /// an override the engine cannot parse fails the load.
+    /// </summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// How the model writes tool calls: <c>auto</c> (default) detects the family from the chat template, as llama.cpp
+    /// does; <c>generic</c>, <c>hermes</c>, <c>llama3</c>, <c>mistral</c>, <c>mistral-args</c>, <c>firefunction</c> or <c>functionary</c> force one.
+    /// </summary>
+    [RegularExpression(Gateway.Inference.Protocol.ToolFormats.ToolCallFamilies.OptionPattern, ErrorMessage = "ToolFormat must be auto, generic, hermes, llama3, mistral, mistral-args, firefunction or functionary.")]
+    public string ToolFormat { get; init; } = "auto";
 
     /// <summary>A llama.cpp native library (file) or a folder holding one, loaded instead of the bundled CPU build.</summary>
     public string? NativeLibraryPath { get; init; }

@@ -14,7 +14,10 @@ public static class InferenceCommands
         return model;
     }
 
-    /// <summary>Creates <c>tiny --out FILE [--seed N] [--f16] [shape options] [--streaming]</c>: writes a random-weight llama GGUF.</summary>
+    /// <summary>
+    /// Creates <c>tiny --out FILE [--seed N] [--f16] [shape options] [--streaming] [--chat-template FILE] [--tokenizer spm|bpe]
+    /// [--special-tokens SET|FILE]</c>: writes a random-weight llama GGUF.
+    /// </summary>
     public static Command CreateTinyModelCommand()
     {
         var output = new Option<FileInfo>("--out", "-o")
@@ -40,6 +43,18 @@ public static class InferenceCommands
         {
             Description = "Generate the weights chunk by chunk while writing (a few MiB of memory for any size); the same seed writes the same file, not the one written without it.",
         };
+        var chatTemplate = new Option<FileInfo?>("--chat-template") { Description = "A Jinja chat template file to carry as tokenizer.chat_template (default: a minimal ChatML template)." };
+        var tokenizer = new Option<string>("--tokenizer")
+        {
+            Description = "spm: SentencePiece with byte fallback (default); bpe: byte-level BPE with merges, as Llama 3 and Qwen ship.",
+            DefaultValueFactory = _ => "spm",
+        };
+        tokenizer.AcceptOnlyFromAmong("spm", "bpe");
+        var specialTokens = new Option<string?>("--special-tokens")
+        {
+            Description = "The family's special tokens: llama3, chatml, mistral, default, or a file with one token a line followed by its roles " +
+                "(bos, eos, eot, eom; text for a token that prints). Default: recognised from the chat template's markers.",
+        };
 
         var command = new Command("tiny", "Write a tiny llama-architecture GGUF with random weights. Its text is noise; it exists for tests and smoke runs.")
         {
@@ -54,28 +69,35 @@ public static class InferenceCommands
             kvHeads,
             feedForward,
             streaming,
+            chatTemplate,
+            tokenizer,
+            specialTokens,
         };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(output)!;
-            var options = new TinyModelOptions
-            {
-                Seed = parse.GetValue(seed),
-                HalfPrecision = parse.GetValue(half),
-                MatrixType = parse.GetValue(matrixType),
-                VocabularySize = parse.GetValue(vocabulary),
-                EmbeddingLength = parse.GetValue(embedding),
-                BlockCount = parse.GetValue(layers),
-                HeadCount = parse.GetValue(heads),
-                HeadCountKv = parse.GetValue(kvHeads) ?? parse.GetValue(heads),
-                FeedForwardLength = parse.GetValue(feedForward),
-            };
             long size;
             try
             {
+                var template = parse.GetValue(chatTemplate) is { } templateFile ? File.ReadAllText(templateFile.FullName) : null;
+                var options = new TinyModelOptions
+                {
+                    Seed = parse.GetValue(seed),
+                    HalfPrecision = parse.GetValue(half),
+                    MatrixType = parse.GetValue(matrixType),
+                    VocabularySize = parse.GetValue(vocabulary),
+                    EmbeddingLength = parse.GetValue(embedding),
+                    BlockCount = parse.GetValue(layers),
+                    HeadCount = parse.GetValue(heads),
+                    HeadCountKv = parse.GetValue(kvHeads) ?? parse.GetValue(heads),
+                    FeedForwardLength = parse.GetValue(feedForward),
+                    Tokenizer = parse.GetValue(tokenizer) == "bpe" ? TinyTokenizer.Bpe : TinyTokenizer.SentencePiece,
+                    ChatTemplate = template,
+                    SpecialTokens = parse.GetValue(specialTokens) is { } special ? ReadSpecialTokens(special) : null,
+                };
                 size = parse.GetValue(streaming) ? TinyModel.WriteStreaming(file.FullName, options) : TinyModel.Write(file.FullName, options);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
                 parse.InvocationConfiguration.Error.WriteLine(e.Message);
                 return 2;
@@ -85,4 +107,11 @@ public static class InferenceCommands
         });
         return command;
     }
+
+    /// <summary>A preset by name, else a file in <see cref="SpecialTokenFile"/>'s format.</summary>
+    private static SpecialTokenSet ReadSpecialTokens(string value) =>
+        SpecialTokenSet.Named(value)
+        ?? (File.Exists(value)
+            ? SpecialTokenFile.Parse(File.ReadAllText(value), Path.GetFileName(value))
+            : throw new ArgumentException($"--special-tokens: '{value}' is neither a preset (llama3, chatml, mistral, default) nor a file."));
 }

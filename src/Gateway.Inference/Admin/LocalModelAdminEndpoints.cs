@@ -10,8 +10,9 @@ namespace Gateway.Inference.Admin;
 public static class LocalModelAdminEndpoints
 {
     /// <summary>
-    /// Maps <c>GET {prefix}</c>, <c>GET {prefix}/{name}</c>, <c>POST {prefix}/{name}/load</c> and
-    /// <c>POST {prefix}/{name}/unload</c>. Returns the group so the caller can require authorization.
+    /// Maps <c>GET {prefix}</c>, <c>GET {prefix}/{name}</c>, <c>POST {prefix}/{name}/load</c>,
+    /// <c>POST {prefix}/{name}/unload</c> and <c>POST {prefix}/{name}/apply-template</c> (a chat request in, the
+    /// prompt the model's chat template renders out). Returns the group so the caller can require authorization.
     /// </summary>
     public static RouteGroupBuilder MapLocalModelAdmin(this IEndpointRouteBuilder app, string prefix = "/admin/local-models")
     {
@@ -26,6 +27,8 @@ public static class LocalModelAdminEndpoints
                 var stopped = await pool.UnloadAsync(name, cancellation);
                 return Results.Json(new { model = name, unloaded = stopped, state = pool.Get(name) });
             }));
+        group.MapPost("/{name}/apply-template", async (string name, HttpRequest request, ModelPool pool, ModelTemplateClient client, CancellationToken cancellation) =>
+            await GuardAsync(() => client.ApplyAsync(pool, name, request, cancellation)));
         return group;
     }
 

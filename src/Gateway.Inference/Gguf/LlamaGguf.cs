@@ -57,37 +57,71 @@ public sealed record LlamaShape(int EmbeddingLength, int BlockCount, int HeadCou
     public long ParameterCount(int vocabularySize) => Tensors(vocabularySize).Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
 }
 
-/// <summary>A SentencePiece ("llama") vocabulary as GGUF stores it.</summary>
+/// <summary>
+/// A vocabulary as GGUF stores it: SentencePiece (<c>tokenizer.ggml.model = llama</c>, with scores) by default, or
+/// byte-level BPE (<c>gpt2</c>, with <see cref="Merges"/> and a <see cref="PreTokenizer"/>).
+/// </summary>
+/// <param name="Tokens">Token texts by id.</param>
+/// <param name="Scores">SentencePiece scores by id; not written for BPE, whose real files carry none.</param>
+/// <param name="Types">llama.cpp token types by id (1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte).</param>
+/// <param name="BosId">Beginning-of-sequence token.</param>
+/// <param name="EosId">End-of-sequence token.</param>
+/// <param name="EotId">End-of-turn token, if the family has one.</param>
+/// <param name="UnknownId">Unknown token; byte-level BPE has none.</param>
 public sealed record GgufVocabulary(
     IReadOnlyList<string> Tokens, IReadOnlyList<float> Scores, IReadOnlyList<int> Types,
-    uint BosId, uint EosId, uint EotId, uint UnknownId);
+    uint BosId, uint EosId, uint? EotId, uint? UnknownId)
+{
+    /// <summary><c>tokenizer.ggml.model</c>: <c>llama</c> (SentencePiece, the default) or <c>gpt2</c> (byte-level BPE).</summary>
+    public string Model { get; init; } = "llama";
+
+    /// <summary><c>tokenizer.ggml.merges</c> for BPE ("left right" by rank); null for SentencePiece.</summary>
+    public IReadOnlyList<string>? Merges { get; init; }
+
+    /// <summary><c>tokenizer.ggml.pre</c> for BPE; llama.cpp refuses a name it does not know.</summary>
+    public string? PreTokenizer { get; init; }
+
+    /// <summary><c>tokenizer.ggml.add_bos_token</c>; default true.</summary>
+    public bool AddBos { get; init; } = true;
+
+    /// <summary><c>tokenizer.ggml.eom_token_id</c>, if the family has an end-of-message token.</summary>
+    public uint? EomId { get; init; }
+
+    /// <summary>Whether this is a byte-level BPE vocabulary.</summary>
+    public bool IsBpe => Model == "gpt2";
+}
 
 /// <summary>
-/// What every vocabulary the project writes starts with: SentencePiece token types (<c>tokenizer.ggml.token_type</c>),
-/// the control tokens at fixed ids (<c>&lt;unk&gt;</c> 0, <c>&lt;s&gt;</c> 1, <c>&lt;/s&gt;</c> 2, <c>&lt;|im_start|&gt;</c> 3,
-/// <c>&lt;|im_end|&gt;</c> 4), then the 256 byte tokens <c>&lt;0x00&gt;</c>…<c>&lt;0xFF&gt;</c> without which llama.cpp
-/// aborts on a character the vocabulary lacks.
+/// What every SentencePiece vocabulary the project writes starts with: <c>&lt;unk&gt;</c> at id 0, the family's special
+/// tokens (by default <c>&lt;s&gt;</c> 1, <c>&lt;/s&gt;</c> 2, <c>&lt;|im_start|&gt;</c> 3, <c>&lt;|im_end|&gt;</c> 4), then
+/// the 256 byte tokens <c>&lt;0x00&gt;</c>…<c>&lt;0xFF&gt;</c> without which llama.cpp aborts on a character the
+/// vocabulary lacks. Token types are llama.cpp's <c>tokenizer.ggml.token_type</c> values.
 /// </summary>
 internal static class SentencePieceHead
 {
     public const int Normal = 1;
     public const int Unknown = 2;
     public const int Control = 3;
+    public const int UserDefined = 4;
     public const int Byte = 6;
 
-    /// <summary>Id of the first byte token: the number of control tokens.</summary>
+    /// <summary>Id of the first byte token under the default special tokens.</summary>
     public const int FirstByteId = 5;
 
-    public static readonly string[] ControlTokens = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"];
+    /// <summary>The default head's tokens before the bytes: <c>&lt;unk&gt;</c> and <see cref="SpecialTokenSet.Default"/>.</summary>
+    public static readonly string[] ControlTokens = ["<unk>", .. SpecialTokenSet.Default.Tokens.Select(t => t.Text)];
 
-    /// <summary>The control tokens, then the byte tokens, with their types.</summary>
-    public static IEnumerable<(string Token, int Type)> Tokens()
+    /// <summary>The head under the default special tokens.</summary>
+    public static IEnumerable<(string Token, int Type)> Tokens() => Tokens(SpecialTokenSet.Default);
+
+    /// <summary><c>&lt;unk&gt;</c>, the special tokens, then the byte tokens, with their types.</summary>
+    public static IEnumerable<(string Token, int Type)> Tokens(SpecialTokenSet specials)
     {
-        for (var i = 0; i < ControlTokens.Length; i++)
+        yield return ("<unk>", Unknown);
+        foreach (var token in specials.Tokens)
         {
-            yield return (ControlTokens[i], i == 0 ? Unknown : Control);
+            yield return (token.Text, token.Control ? Control : UserDefined);
         }
-
         for (var b = 0; b < 256; b++)
         {
             yield return ($"<0x{b:X2}>", Byte);
@@ -114,21 +148,23 @@ public static class LlamaGguf
     /// <param name="vocabulary">The tokenizer, whose size sets the embedding and output rows.</param>
     /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
     /// <param name="halfPrecision">Matrices as F16 (norms stay F32).</param>
-    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision) =>
-        Build(name, shape, vocabulary, tensors, halfPrecision ? GgufTensorType.F16 : GgufTensorType.F32);
+    /// <param name="chatTemplate">The <c>tokenizer.chat_template</c>; null writes <see cref="ChatMlTemplate"/>.</param>
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, bool halfPrecision, string? chatTemplate = null) =>
+        Build(name, shape, vocabulary, tensors, halfPrecision ? GgufTensorType.F16 : GgufTensorType.F32, chatTemplate);
 
-    /// <summary>A writer holding the model's metadata, tokenizer, ChatML template and tensors, ready to write.</summary>
+    /// <summary>A writer holding the model's metadata, tokenizer, chat template and tensors, ready to write.</summary>
     /// <param name="name">The model's <c>general.name</c>.</param>
     /// <param name="shape">The model's dimensions; validated before anything is laid out.</param>
     /// <param name="vocabulary">The tokenizer, whose size sets the embedding and output rows.</param>
     /// <param name="tensors">Each tensor of <see cref="LlamaShape.Tensors"/> by name, row-major.</param>
     /// <param name="matrixType">Element type of the matrices (norms stay F32).</param>
-    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, GgufTensorType matrixType)
+    /// <param name="chatTemplate">The <c>tokenizer.chat_template</c>; null writes <see cref="ChatMlTemplate"/>.</param>
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, IReadOnlyDictionary<string, float[]> tensors, GgufTensorType matrixType, string? chatTemplate = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(tensors);
-        var w = Metadata(name, shape, vocabulary, matrixType);
+        var w = Metadata(name, shape, vocabulary, matrixType, chatTemplate);
         var vocab = vocabulary.Tokens.Count;
 
         foreach (var (tensorName, dims) in shape.Tensors(vocab))
@@ -145,15 +181,15 @@ public static class LlamaGguf
     }
 
     /// <summary>
-    /// A writer holding the model's metadata, tokenizer and ChatML template, with tensors generated while the file is
+    /// A writer holding the model's metadata, tokenizer and chat template, with tensors generated while the file is
     /// written (see <see cref="GgufWriter.AddTensor(string, ulong[], GgufTensorType, Action{long, Span{float}})"/>):
     /// <paramref name="fill"/> gets the tensor's name, its row-major shape, the index of a chunk's first value and the
     /// chunk to fill.
     /// </summary>
-    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, Action<string, int[], long, Span<float>> fill, GgufTensorType matrixType)
+    public static GgufWriter Build(string name, LlamaShape shape, GgufVocabulary vocabulary, Action<string, int[], long, Span<float>> fill, GgufTensorType matrixType, string? chatTemplate = null)
     {
         ArgumentNullException.ThrowIfNull(fill);
-        var w = Metadata(name, shape, vocabulary, matrixType);
+        var w = Metadata(name, shape, vocabulary, matrixType, chatTemplate);
         foreach (var (tensorName, dims) in shape.Tensors(vocabulary.Tokens.Count))
         {
             var ggmlDims = dims.Reverse().Select(d => (ulong)d).ToArray();
@@ -163,13 +199,13 @@ public static class LlamaGguf
         return w;
     }
 
-    private static GgufWriter Metadata(string name, LlamaShape shape, GgufVocabulary vocabulary, GgufTensorType matrixType)
+    private static GgufWriter Metadata(string name, LlamaShape shape, GgufVocabulary vocabulary, GgufTensorType matrixType, string? chatTemplate)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(vocabulary);
         shape.Validate();
         var vocab = vocabulary.Tokens.Count;
-        return new GgufWriter(32)
+        var w = new GgufWriter(32)
             .Add("general.architecture", GgufValue.Of("llama"))
             .Add("general.name", GgufValue.Of(name))
             .Add("general.file_type", GgufValue.Of(FileType(matrixType)))
@@ -183,17 +219,41 @@ public static class LlamaGguf
             .Add("llama.rope.freq_base", GgufValue.Of(LlamaShape.RopeFreqBase))
             .Add("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(LlamaShape.RmsEpsilon))
             .Add("llama.vocab_size", GgufValue.Of((uint)vocab))
-            .Add("tokenizer.ggml.model", GgufValue.Of("llama"))
+            .Add("tokenizer.chat_template", GgufValue.Of(chatTemplate ?? ChatMlTemplate));
+        AddTokenizer(w, vocabulary);
+        return w;
+    }
+
+    private static void AddTokenizer(GgufWriter w, GgufVocabulary vocabulary)
+    {
+        w.Add("tokenizer.ggml.model", GgufValue.Of(vocabulary.Model))
             .Add("tokenizer.ggml.tokens", GgufValue.Array(GgufValueType.String, vocabulary.Tokens.ToList()))
-            .Add("tokenizer.ggml.scores", GgufValue.Array(GgufValueType.Float32, vocabulary.Scores.ToList()))
             .Add("tokenizer.ggml.token_type", GgufValue.Array(GgufValueType.Int32, vocabulary.Types.ToList()))
             .Add("tokenizer.ggml.bos_token_id", GgufValue.Of(vocabulary.BosId))
             .Add("tokenizer.ggml.eos_token_id", GgufValue.Of(vocabulary.EosId))
-            .Add("tokenizer.ggml.eot_token_id", GgufValue.Of(vocabulary.EotId))
-            .Add("tokenizer.ggml.unknown_token_id", GgufValue.Of(vocabulary.UnknownId))
-            .Add("tokenizer.ggml.add_bos_token", GgufValue.Of(true))
-            .Add("tokenizer.ggml.add_eos_token", GgufValue.Of(false))
-            .Add("tokenizer.chat_template", GgufValue.Of(ChatMlTemplate));
+            .Add("tokenizer.ggml.add_bos_token", GgufValue.Of(vocabulary.AddBos))
+            .Add("tokenizer.ggml.add_eos_token", GgufValue.Of(false));
+        if (vocabulary.IsBpe)
+        {
+            w.Add("tokenizer.ggml.pre", GgufValue.Of(vocabulary.PreTokenizer ?? "default"))
+                .Add("tokenizer.ggml.merges", GgufValue.Array(GgufValueType.String, (vocabulary.Merges ?? []).ToList()));
+        }
+        else
+        {
+            w.Add("tokenizer.ggml.scores", GgufValue.Array(GgufValueType.Float32, vocabulary.Scores.ToList()));
+        }
+        if (vocabulary.EotId is { } eot)
+        {
+            w.Add("tokenizer.ggml.eot_token_id", GgufValue.Of(eot));
+        }
+        if (vocabulary.EomId is { } eom)
+        {
+            w.Add("tokenizer.ggml.eom_token_id", GgufValue.Of(eom));
+        }
+        if (vocabulary.UnknownId is { } unknown)
+        {
+            w.Add("tokenizer.ggml.unknown_token_id", GgufValue.Of(unknown));
+        }
     }
 
     /// <summary>llama.cpp's llama_ftype for a file whose matrices are all of one type.</summary>

@@ -6,7 +6,7 @@ namespace Gateway.Inference.Gguf;
 /// </summary>
 public static class TinyModel
 {
-    /// <summary>A ChatML template that llama.cpp recognises by its markers.</summary>
+    /// <summary>The ChatML template written when <see cref="TinyModelOptions.ChatTemplate"/> is unset; llama.cpp recognises it by its markers.</summary>
     public const string ChatTemplate = LlamaGguf.ChatMlTemplate;
 
     /// <summary>Writes the model to <paramref name="path"/>, creating its directory, and returns the file size.</summary>
@@ -32,8 +32,7 @@ public static class TinyModel
 
     internal static GgufWriter BuildStreaming(TinyModelOptions o)
     {
-        var (tokens, scores, types) = TinyVocabulary.Build(o.VocabularySize);
-        var vocabulary = new GgufVocabulary(tokens, scores, types, TinyVocabulary.BosId, TinyVocabulary.EosId, TinyVocabulary.ImEndId, TinyVocabulary.UnknownId);
+        var vocabulary = BuildVocabulary(o);
         var shape = new LlamaShape(o.EmbeddingLength, o.BlockCount, o.HeadCount, o.HeadCountKv, o.FeedForwardLength, o.ContextLength);
         return LlamaGguf.Build("gateway-tiny", shape, vocabulary, (name, dims, first, chunk) =>
         {
@@ -54,7 +53,7 @@ public static class TinyModel
             {
                 chunk[i] = (float)((random.NextDouble() * 2 - 1) * scale);
             }
-        }, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32));
+        }, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32), o.ChatTemplate);
     }
 
     /// <summary>A seed from the model's seed, the tensor's name and the chunk's position, the same in every process (unlike string.GetHashCode).</summary>
@@ -72,9 +71,8 @@ public static class TinyModel
 
     internal static GgufWriter Build(TinyModelOptions o)
     {
-        var (tokens, scores, types) = TinyVocabulary.Build(o.VocabularySize);
-        var vocabulary = new GgufVocabulary(tokens, scores, types, TinyVocabulary.BosId, TinyVocabulary.EosId, TinyVocabulary.ImEndId, TinyVocabulary.UnknownId);
-        var vocab = tokens.Count;
+        var vocabulary = BuildVocabulary(o);
+        var vocab = vocabulary.Tokens.Count;
         var shape = new LlamaShape(o.EmbeddingLength, o.BlockCount, o.HeadCount, o.HeadCountKv, o.FeedForwardLength, o.ContextLength);
         var kvDim = shape.KvDim;
         var e = o.EmbeddingLength;
@@ -99,8 +97,12 @@ public static class TinyModel
             tensors[$"blk.{b}.ffn_up.weight"] = Random(random, e * ff, scale);
             tensors[$"blk.{b}.ffn_down.weight"] = Random(random, e * ff, 1f / MathF.Sqrt(ff));
         }
-        return LlamaGguf.Build("gateway-tiny", shape, vocabulary, tensors, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32));
+        return LlamaGguf.Build("gateway-tiny", shape, vocabulary, tensors, o.MatrixType ?? (o.HalfPrecision ? GgufTensorType.F16 : GgufTensorType.F32), o.ChatTemplate);
     }
+
+    internal static GgufVocabulary BuildVocabulary(TinyModelOptions o) => o.Tokenizer == TinyTokenizer.Bpe
+        ? BpeVocabulary.Build(o.EffectiveSpecialTokens, o.VocabularySize)
+        : TinyVocabulary.Build(o.EffectiveSpecialTokens, o.VocabularySize);
 
     private static float[] Ones(int count) => Enumerable.Repeat(1f, count).ToArray();
 

@@ -36,11 +36,28 @@ public sealed record TinyModelOptions
     /// </summary>
     public int? VocabularySize { get; init; }
 
+    /// <summary>The tokenizer kind: SentencePiece with byte fallback (default) or byte-level BPE with merges.</summary>
+    public TinyTokenizer Tokenizer { get; init; } = TinyTokenizer.SentencePiece;
+
+    /// <summary>The <c>tokenizer.chat_template</c> to carry; unset, <see cref="LlamaGguf.ChatMlTemplate"/>.</summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// The family's special tokens; unset, the family <see cref="SpecialTokenSet.FromTemplate"/> recognises in
+    /// <see cref="ChatTemplate"/>, or <see cref="SpecialTokenSet.Default"/> without one.
+    /// </summary>
+    public SpecialTokenSet? SpecialTokens { get; init; }
+
+    /// <summary>The special tokens the model is written with.</summary>
+    internal SpecialTokenSet EffectiveSpecialTokens => SpecialTokens ?? SpecialTokenSet.FromTemplate(ChatTemplate);
+
     internal void Validate()
     {
-        if (VocabularySize is { } size && (size < TinyVocabulary.NaturalSize || size > 1 << 20))
+        EffectiveSpecialTokens.Validate();
+        var natural = TinyModel.BuildVocabulary(this with { VocabularySize = null }).Tokens.Count;
+        if (VocabularySize is { } size && (size < natural || size > 1 << 20))
         {
-            throw new ArgumentException($"VocabularySize must be between {TinyVocabulary.NaturalSize} (the tiny vocabulary) and {1 << 20}.");
+            throw new ArgumentException($"VocabularySize must be between {natural} (the tiny vocabulary) and {1 << 20}.");
         }
         if (EmbeddingLength <= 0 || BlockCount <= 0 || HeadCount <= 0 || HeadCountKv <= 0 || FeedForwardLength <= 0 || ContextLength <= 0)
         {
@@ -51,4 +68,14 @@ public sealed record TinyModelOptions
             throw new ArgumentException("EmbeddingLength must divide by HeadCount, and HeadCount by HeadCountKv.");
         }
     }
+}
+
+/// <summary>The kind of vocabulary a tiny model is written with.</summary>
+public enum TinyTokenizer
+{
+    /// <summary>SentencePiece (<c>tokenizer.ggml.model = llama</c>) with scores and byte-fallback tokens, as Llama 2 and Mistral ship.</summary>
+    SentencePiece,
+
+    /// <summary>Byte-level BPE (<c>gpt2</c>) with merges and a pre-tokenizer, as Llama 3 and Qwen ship.</summary>
+    Bpe,
 }

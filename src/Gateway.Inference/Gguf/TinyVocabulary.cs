@@ -1,17 +1,13 @@
 namespace Gateway.Inference.Gguf;
 
 /// <summary>
-/// A small SentencePiece ("llama") vocabulary: control tokens, the 256 byte-fallback tokens that keep
-/// any input tokenizable, single characters and a few whole words with every prefix so merges succeed.
+/// A small SentencePiece ("llama") vocabulary: <c>&lt;unk&gt;</c>, the family's special tokens, the 256 byte-fallback
+/// tokens that keep any input tokenizable, single characters and a few whole words with every prefix so merges succeed.
 /// </summary>
 internal static class TinyVocabulary
 {
     private const int Normal = SentencePieceHead.Normal;
     internal const uint UnknownId = 0;
-    internal const uint BosId = 1;
-    internal const uint EosId = 2;
-    internal const uint ImStartId = 3;
-    internal const uint ImEndId = 4;
 
     private static readonly string[] Words =
     [
@@ -24,11 +20,12 @@ internal static class TinyVocabulary
         "may", "part", "name", "city", "true", "false", "null", "hello", "world", "model", "answer",
     ];
 
-    /// <summary>Tokens in the vocabulary before any padding.</summary>
-    public static int NaturalSize { get; } = Build().Tokens.Count;
+    /// <summary>Whole words the tiny vocabularies carry as pieces (SentencePiece) or merge chains (BPE).</summary>
+    internal static IReadOnlyList<string> CommonWords => Words;
 
+    /// <param name="specials">The family's special tokens, placed after <c>&lt;unk&gt;</c>.</param>
     /// <param name="size">Pads the vocabulary to this many tokens with filler pieces that score below every other piece.</param>
-    public static (List<string> Tokens, List<float> Scores, List<int> Types) Build(int? size = null)
+    public static GgufVocabulary Build(SpecialTokenSet specials, int? size = null)
     {
         var tokens = new List<string>();
         var scores = new List<float>();
@@ -45,7 +42,7 @@ internal static class TinyVocabulary
             }
         }
 
-        foreach (var (token, type) in SentencePieceHead.Tokens())
+        foreach (var (token, type) in SentencePieceHead.Tokens(specials))
         {
             Add(token, 0, type);
         }
@@ -74,6 +71,11 @@ internal static class TinyVocabulary
         {
             Add("\u2581~" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), -2000, Normal);
         }
-        return (tokens, scores, types);
+        uint Id(string text) => (uint)tokens.IndexOf(text);
+        return new GgufVocabulary(tokens, scores, types, Id(specials.Bos), Id(specials.Eos), specials.Eot is null ? null : Id(specials.Eot), UnknownId)
+        {
+            AddBos = specials.AddBos,
+            EomId = specials.Eom is null ? null : Id(specials.Eom),
+        };
     }
 }

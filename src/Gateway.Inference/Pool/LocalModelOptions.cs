@@ -62,6 +62,13 @@ public sealed record LocalModelOptions : IValidatableObject
     /// <summary>Chat template replacing the one in the GGUF metadata.</summary>
     public string? ChatTemplate { get; init; }
 
+    /// <summary>
+    /// How the model writes tool calls: <c>auto</c> (default: detected from the chat template), or one of
+    /// <c>generic</c>, <c>hermes</c>, <c>llama3</c>, <c>mistral</c>, <c>mistral-args</c>, <c>firefunction</c>, <c>functionary</c> to force it.
+    /// </summary>
+    [RegularExpression(Protocol.ToolFormats.ToolCallFamilies.OptionPattern, ErrorMessage = "ToolFormat must be auto, generic, hermes, llama3, mistral, mistral-args, firefunction or functionary.")]
+    public string? ToolFormat { get; init; }
+
     /// <summary>Unload after this long without requests; unset keeps the model until evicted or unloaded.</summary>
     public TimeSpan? KeepAlive { get; init; }
 

@@ -116,6 +116,7 @@ internal sealed class ModelServerLauncher(IOptionsMonitor<ModelPoolOptions> opti
         Arg("KvCacheType", model.KvCacheType);
         Arg("FlashAttention", model.FlashAttention);
         Arg("ChatTemplate", model.ChatTemplate);
+        Arg("ToolFormat", model.ToolFormat);
         Arg("JsonGrammar", model.JsonGrammar);
         Arg("NativeLibraryPath", model.NativeLibraryPath);
         Arg("StallTimeout", pool.StallTimeout);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Gateway.Inference.Protocol;
+using Gateway.Inference.Protocol.ToolFormats;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
@@ -29,20 +29,20 @@ internal static class ChatEndpoints
         await GenerationAnswer.WriteAsync(http, [job], [output], finished =>
         {
             http.Response.Headers["x-gateway-batch-peak"] = finished[0].PeakBatch.ToString(CultureInfo.InvariantCulture);
-            return Completion(request, output, finished[0], id, created, model);
+            return Completion(request, output, finished[0], job.Chat!, id, created, model);
         });
     }
 
-    private static JsonObject Completion(ChatRequest request, GenerationOutput output, GenerationEvent.Finished finished, string id, long created, string model)
+    private static JsonObject Completion(ChatRequest request, GenerationOutput output, GenerationEvent.Finished finished, ChatOutput chat, string id, long created, string model)
     {
-        var text = output.Text.ToString();
+        var parsed = AssistantOutputParser.Parse(output.Text.ToString(), chat.Dialect, chat.ParseToolCalls, chat.ThinkingOpen);
         var message = new JsonObject { ["role"] = "assistant" };
         var reason = finished.FinishReason;
         JsonNode? logprobs;
-        if (request.ToolMode != ToolMode.None && ToolCallFormat.TryParse(text, out var name, out var args))
+        if (parsed.ToolCalls.Count > 0)
         {
-            message["content"] = null;
-            message["tool_calls"] = new JsonArray(ToolCall(name, args));
+            message["content"] = parsed.Content.Length == 0 ? null : parsed.Content;
+            message["tool_calls"] = new JsonArray([.. parsed.ToolCalls.Select(c => ToolCall(c.Id, c.Name, c.Arguments))]);
             reason = "tool_calls";
 
             // As OpenAI does: log probabilities describe content, and a tool call has none.
@@ -50,8 +50,12 @@ internal static class ChatEndpoints
         }
         else
         {
-            message["content"] = text;
+            message["content"] = parsed.Content;
             logprobs = request.Logprobs is null ? null : LogprobsJson.Chat(output.Tokens);
+        }
+        if (parsed.Reasoning.Length > 0)
+        {
+            message["reasoning_content"] = parsed.Reasoning;
         }
         return new JsonObject
         {
@@ -70,9 +74,9 @@ internal static class ChatEndpoints
         };
     }
 
-    internal static JsonObject ToolCall(string name, string args) => new()
+    internal static JsonObject ToolCall(string id, string name, string args) => new()
     {
-        ["id"] = "call_" + Guid.NewGuid().ToString("N")[..24],
+        ["id"] = id,
         ["type"] = "function",
         ["function"] = new JsonObject { ["name"] = name, ["arguments"] = args },
     };

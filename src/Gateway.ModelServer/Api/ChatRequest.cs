@@ -1,4 +1,5 @@
 using Gateway.Inference.Grammar;
+using Gateway.Inference.Templates;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
@@ -8,7 +9,17 @@ internal enum ToolMode { None, Auto, Required, Named }
 /// <summary>A validated chat or completion request, reduced to what generation needs.</summary>
 internal sealed record ChatRequest
 {
+    /// <summary>Role and content pairs, assistant tool calls written as <c>&lt;tool_call&gt;</c> text (for llama.cpp's built-in templates).</summary>
     public IReadOnlyList<(string Role, string Content)> Messages { get; init; } = [];
+
+    /// <summary>The messages as a Jinja chat template reads them (<see cref="ChatTemplateInput.Messages"/>).</summary>
+    public JArray TemplateMessages { get; init; } = [];
+
+    /// <summary>The offered tools in the request's own JSON shape, for templates that write them; null when none.</summary>
+    public JArray? TemplateTools { get; init; }
+
+    /// <summary>The request's <c>chat_template_kwargs</c> (for instance <c>enable_thinking</c>), as llama-server takes them.</summary>
+    public IReadOnlyDictionary<string, object?> TemplateArguments { get; init; } = new Dictionary<string, object?>();
     public string? Prompt { get; init; }
 
     /// <summary>Completions: every prompt of the request, each answered as a choice of its own.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Inference.Protocol;
+using Gateway.Inference.Protocol.ToolFormats;
 using Gateway.ModelServer.Engine;
 using Gateway.ServerSentEvents;
 
@@ -13,7 +13,7 @@ internal static class ChatStreaming
     {
         var sse = await SseWriter.StartAsync(http);
         var aborted = http.RequestAborted;
-        var parser = request.ToolMode != ToolMode.None ? new ToolCallStreamParser() : null;
+        var parser = job.Chat!.Parser();
         var tokens = new List<TokenLogprob>();
         JsonObject Chunk(JsonObject delta, string? finish = null, bool withLogprobs = false)
         {
@@ -48,21 +48,15 @@ internal static class ChatStreaming
                         tokens.Add(l.Token);
                         continue;
                     }
-                    var t = (GenerationEvent.Text)next;
-                    if (parser is null)
+                    foreach (var delta in parser.Push(((GenerationEvent.Text)next).Content))
                     {
-                        sse.Buffer(tokens.Count == 0
-                            ? textChunk.Prefix + JsonSerializer.Serialize(t.Content) + textChunk.Suffix
-                            : Chunk(new JsonObject { ["content"] = t.Content }, withLogprobs: true).ToJsonString());
-                        continue;
-                    }
-                    foreach (var delta in parser.Push(t.Content))
-                    {
-                        sse.Buffer(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text).ToJsonString());
-                    }
-                    if (parser.IsToolCall)
-                    {
-                        tokens.Clear(); // A tool call's tokens are not content.
+                        sse.Buffer(delta is AssistantDelta.Content c && tokens.Count == 0
+                            ? textChunk.Prefix + JsonSerializer.Serialize(c.Text) + textChunk.Suffix
+                            : Chunk(Delta(delta), withLogprobs: delta is AssistantDelta.Content).ToJsonString());
+                        if (delta is not AssistantDelta.Content)
+                        {
+                            tokens.Clear(); // Reasoning and tool calls are not content; their tokens have no log probabilities.
+                        }
                     }
                 }
                 await sse.FlushAsync(aborted);
@@ -73,15 +67,15 @@ internal static class ChatStreaming
                 switch (e)
                 {
                     case GenerationEvent.Finished f:
-                        foreach (var delta in parser?.Complete() ?? [])
+                        foreach (var delta in parser.Complete())
                         {
-                            await sse.WriteAsync(Chunk(Delta(delta), withLogprobs: delta is ToolStreamEvent.Text).ToJsonString(), aborted);
+                            await sse.WriteAsync(Chunk(Delta(delta), withLogprobs: delta is AssistantDelta.Content).ToJsonString(), aborted);
                         }
-                        if (parser is { IsToolCall: true })
+                        if (parser.HasToolCalls)
                         {
                             tokens.Clear();
                         }
-                        var reason = parser is { IsToolCall: true } && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
+                        var reason = parser.HasToolCalls && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
 
                         // Tokens whose text never went out (those that made up a stop sequence) ride on the last chunk.
                         await sse.WriteAsync(Chunk([], reason, withLogprobs: true).ToJsonString(), aborted);
@@ -122,22 +116,23 @@ internal static class ChatStreaming
         return (json[..at], json[(at + Marker.Length)..]);
     }
 
-    private static JsonObject Delta(ToolStreamEvent e) => e switch
+    private static JsonObject Delta(AssistantDelta e) => e switch
     {
-        ToolStreamEvent.Text t => new JsonObject { ["content"] = t.Content },
-        ToolStreamEvent.CallStarted c => new JsonObject
+        AssistantDelta.Content c => new JsonObject { ["content"] = c.Text },
+        AssistantDelta.Reasoning r => new JsonObject { ["reasoning_content"] = r.Text },
+        AssistantDelta.CallStarted c => new JsonObject
         {
             ["tool_calls"] = new JsonArray(new JsonObject
             {
-                ["index"] = 0,
-                ["id"] = "call_" + Guid.NewGuid().ToString("N")[..24],
+                ["index"] = c.Index,
+                ["id"] = c.Id,
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = "" },
             }),
         },
-        ToolStreamEvent.Arguments a => new JsonObject
+        AssistantDelta.CallArguments a => new JsonObject
         {
-            ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = a.Fragment } }),
+            ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = a.Index, ["function"] = new JsonObject { ["arguments"] = a.Fragment } }),
         },
         _ => [],
     };

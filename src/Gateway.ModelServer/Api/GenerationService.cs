@@ -10,12 +10,12 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
     /// <summary>Schedules the request (<paramref name="background"/>: a batch line, below interactive work); null when the queue is full.</summary>
     public GenerationJob? Start(ChatRequest request, CancellationToken cancellation, bool background = false)
     {
-        var prompt = request.Prompt ?? model.ApplyTemplate(request.Messages);
+        var prompt = request.Prompt ?? model.ApplyTemplate(request);
         if (logger.IsEnabled(LogLevel.Trace))
         {
             ModelServerLog.Prompt(logger, prompt);
         }
-        var tokens = model.Tokenize(prompt, addBos: true, special: request.Prompt is null);
+        var tokens = model.Tokenize(prompt, addBos: request.Prompt is not null || model.Template.NeedsBos(prompt), special: request.Prompt is null);
         var context = model.Options.ContextSize;
         if (tokens.Length == 0)
         {
@@ -32,7 +32,9 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
             throw ApiException.BadRequest(
                 $"The prompt ({tokens.Length} tokens) plus max_tokens ({asked}) exceeds this model's context of {context} tokens.", "max_tokens", "context_length_exceeded");
         }
-        if (request.Grammar is { } grammar)
+        var chat = request.Prompt is null ? ChatOutput.For(request, ModelToolFormat.Of(model), prompt, model.GrammarLimits) : null;
+        var grammar = chat is null ? request.Grammar : chat.Grammar;
+        if (grammar is not null)
         {
             EnsureGrammarLoads(grammar, request.GrammarParam ?? "response_format");
         }
@@ -43,9 +45,13 @@ internal sealed class GenerationService(LoadedModel model, BatchScheduler schedu
             throw ApiException.BadRequest($"'logit_bias' names a token outside this model's vocabulary of {vocabulary}.", "logit_bias");
         }
         var sampling = new SamplingSettings(
-            request.Temperature, request.TopP, seed, request.Grammar, request.LogitBias, request.PresencePenalty, request.FrequencyPenalty, request.Logprobs,
-            request.TopK, request.MinP, PromptLogprobs: request.Echo && request.Logprobs is not null);
-        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation, background);
+            request.Temperature, request.TopP, seed, grammar, request.LogitBias, request.PresencePenalty, request.FrequencyPenalty, request.Logprobs,
+            request.TopK, request.MinP, PromptLogprobs: request.Echo && request.Logprobs is not null)
+        {
+            Lazy = chat?.Lazy,
+            RenderedSpecialTokens = chat?.RenderedSpecialTokens,
+        };
+        var job = new GenerationJob(tokens, request.MaxTokens ?? room, request.Stop, sampling, cancellation, background) { Chat = chat };
         return scheduler.TryEnqueue(job) ? job : null;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Inference.Grammar;
 using Gateway.Inference.Protocol;
+using Gateway.Inference.Templates;
 using Gateway.ModelServer.Engine;
 
 namespace Gateway.ModelServer.Api;
@@ -59,9 +60,8 @@ internal static class RequestParser
         IReadOnlyList<ToolDefinition> offered = mode == ToolMode.Named ? tools.Where(t => t.Name == named).ToList() : tools;
         if (mode != ToolMode.None && offered.Count > 0)
         {
+            // The tools reach the prompt when it is rendered: through the model's template, or as instructions.
             (grammar, grammarParam) = StructuredOutput.ToolCalls(tools, offered, allowText: mode == ToolMode.Auto, limits);
-            var instructions = ToolCallFormat.Instructions(offered.Select(t => (t.Name, t.Description, t.Parameters?.GetRawText() ?? "{}")));
-            list.Insert(0, ("system", instructions));
         }
         else
         {
@@ -70,12 +70,53 @@ internal static class RequestParser
         return common with
         {
             Messages = list,
+            TemplateMessages = ChatTemplateInput.Messages(messages),
+            TemplateTools = TemplateTools(body, offered),
+            TemplateArguments = TemplateArguments(body),
             Grammar = grammar,
             GrammarParam = grammarParam,
             Tools = offered,
             ToolMode = offered.Count > 0 ? mode : ToolMode.None,
             Logprobs = ChatLogprobs(body),
         };
+    }
+
+    /// <summary>The offered tools as the request wrote them (a named <c>tool_choice</c> offers just that one).</summary>
+    private static JArray? TemplateTools(JsonElement body, IReadOnlyList<ToolDefinition> offered)
+    {
+        if (ChatTemplateInput.Tools(body) is not { } all || offered.Count == 0)
+        {
+            return null;
+        }
+        var names = offered.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = all.Where(t => t is JObject o && o.GetValueOrDefault("function") is JObject f && f.GetValueOrDefault("name") is string n && names.Contains(n));
+        return [.. kept];
+    }
+
+    /// <summary>
+    /// <c>chat_template_kwargs</c>: extra variables for the template. Names the server sets itself are refused, so a
+    /// request cannot replace its own messages or the special tokens behind the template's back.
+    /// </summary>
+    private static Dictionary<string, object?> TemplateArguments(JsonElement body)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (!body.TryGetProperty("chat_template_kwargs", out var kwargs) || kwargs.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+        if (kwargs.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.BadRequest("'chat_template_kwargs' must be an object.", "chat_template_kwargs");
+        }
+        foreach (var property in kwargs.EnumerateObject())
+        {
+            if (property.Name is "messages" or "tools" or "add_generation_prompt" or "bos_token" or "eos_token" or "raise_exception" or "strftime_now" or "namespace" or "range")
+            {
+                throw ApiException.BadRequest($"'chat_template_kwargs' cannot set '{property.Name}'.", "chat_template_kwargs");
+            }
+            result[property.Name] = TemplateValue.FromJson(property.Value);
+        }
+        return result;
     }
 
     public static ChatRequest ParseCompletion(JsonElement body, JsonGrammarLimits limits)
@@ -213,6 +254,13 @@ internal static class RequestParser
         if (role is not ("system" or "developer" or "user" or "assistant" or "tool"))
         {
             throw ApiException.BadRequest($"Unknown role '{role}'.", $"{param}.role");
+        }
+        foreach (var field in (string[])["tool_call_id", "name"])
+        {
+            if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                throw ApiException.BadRequest($"'{field}' must be a string.", $"{param}.{field}");
+            }
         }
         var content = new StringBuilder(ContentText(message, param));
         if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)

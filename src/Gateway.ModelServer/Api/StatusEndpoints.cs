@@ -64,6 +64,7 @@ internal static class StatusEndpoints
         app.MapPost("/v1/chat/completions", ChatEndpoints.Handle);
         app.MapPost("/v1/completions", CompletionEndpoints.Handle);
         app.MapPost("/v1/embeddings", EmbeddingEndpoints.Handle);
+        app.MapPost("/apply-template", TemplateEndpoints.Handle);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Inference.Protocol;
+using Gateway.Inference.Protocol.ToolFormats;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
@@ -13,7 +14,10 @@ internal sealed class ActiveSequence : IDisposable
         Job = job;
         Sequence = sequence;
         // Checked when the request was admitted; a grammar refused now still fails this request alone.
-        var grammar = job.Sampling.Grammar is { } gbnf
+        var lazy = job.Sampling is { Grammar: { } lazyGbnf, Lazy: { } start }
+            ? new LazyGrammar(lazyGbnf, start.Root, new LazyTrigger(start.Anywhere, start.AtStart, start.ThinkingOpen, start.OnThinkingEnd))
+            : null;
+        var grammar = lazy is null && job.Sampling.Grammar is { } gbnf
             ? GrammarSampler.TryCreate(model.Weights.NativeHandle, gbnf) ?? throw new GrammarDeadEndException("llama.cpp refused the grammar.")
             : null;
         var pipeline = new DefaultSamplingPipeline
@@ -30,7 +34,7 @@ internal sealed class ActiveSequence : IDisposable
             // OpenAI's penalties count every token generated so far, not a recent window.
             PenaltyCount = job.Sampling.PresencePenalty != 0 || job.Sampling.FrequencyPenalty != 0 ? Math.Max(64, job.MaxTokens) : 64,
         };
-        Sampler = new TokenSampler(pipeline, grammar);
+        Sampler = new TokenSampler(pipeline, grammar, lazy);
         Decoder = new StreamingTokenDecoder(model.Context);
         StopBuffer = new StopSequenceBuffer(job.Stops);
     }

@@ -149,8 +149,18 @@ internal sealed partial class BatchScheduler
         }
         s.Generated++;
         Interlocked.Increment(ref _tokens);
-        s.Decoder.Add(token);
-        var text = s.StopBuffer.Push(s.Decoder.Read());
+        string piece;
+        if (s.Job.Sampling.RenderedSpecialTokens is { } rendered && rendered.Contains((int)token))
+        {
+            // A family's marker token: rendered as its text so the answer's parser sees it (decoding leaves it out).
+            piece = s.Decoder.Read() + TokenText.Special(_model.Weights.NativeHandle, token);
+        }
+        else
+        {
+            s.Decoder.Add(token);
+            piece = s.Decoder.Read();
+        }
+        var text = s.StopBuffer.Push(piece);
         if (text.Length > 0)
         {
             s.Job.Emit(new GenerationEvent.Text(text));

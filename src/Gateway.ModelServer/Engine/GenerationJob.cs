@@ -12,11 +12,25 @@ internal sealed record SamplingSettings(
     float PresencePenalty = 0, float FrequencyPenalty = 0, int? Logprobs = null,
     int TopK = SamplingSettings.DefaultTopK, float MinP = SamplingSettings.DefaultMinP, bool PromptLogprobs = false)
 {
+    /// <summary>When set, <see cref="Grammar"/> applies only from this trigger on (<c>tool_choice: auto</c>, or a call required after thinking).</summary>
+    public LazyGrammarStart? Lazy { get; init; }
+
+    /// <summary>Special tokens rendered as text (a tool-call family's markers), which are otherwise left out of the output.</summary>
+    public IReadOnlySet<int>? RenderedSpecialTokens { get; init; }
+
     /// <summary>llama.cpp-style truncation kept by default (top-k 40, min-p 0.1); a request's <c>top_k</c>/<c>min_p</c> override it.</summary>
     public const int DefaultTopK = 40;
 
     public const float DefaultMinP = 0.1f;
 }
+
+/// <summary>Where a lazy grammar starts to apply, and the rule it then starts from.</summary>
+/// <param name="Anywhere">Texts that trigger it wherever they appear in the answer (outside the thinking).</param>
+/// <param name="AtStart">Texts that trigger it only as the first thing the answer says.</param>
+/// <param name="ThinkingOpen">Whether the prompt already opened the model's thinking.</param>
+/// <param name="OnThinkingEnd">Trigger at the end of the thinking instead.</param>
+/// <param name="Root">The grammar rule the triggered text must match from the trigger on.</param>
+internal sealed record LazyGrammarStart(IReadOnlyList<string> Anywhere, IReadOnlyList<string> AtStart, bool ThinkingOpen, bool OnThinkingEnd, string Root);
 
 /// <summary>What a generation produces: text as it is decoded, then one final summary.</summary>
 internal abstract record GenerationEvent
@@ -54,6 +68,9 @@ internal sealed class GenerationJob(
 
     /// <summary>Low priority: admitted only into a sequence no interactive job waits for.</summary>
     public bool Background { get; } = background;
+
+    /// <summary>A chat request's answer format (tool-call family, thinking); null for completions.</summary>
+    public Api.ChatOutput? Chat { get; init; }
     public ChannelReader<GenerationEvent> Events => _events.Reader;
 
     internal void Emit(GenerationEvent e) => _events.Writer.TryWrite(e);

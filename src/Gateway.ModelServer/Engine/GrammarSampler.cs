@@ -23,12 +23,12 @@ internal sealed class GrammarSampler : IDisposable
 
     private GrammarSampler(IntPtr sampler) => _sampler = sampler;
 
-    /// <summary>The sampler for <paramref name="gbnf"/> (rooted at <c>root</c>), or null when llama.cpp refuses the grammar.</summary>
-    public static GrammarSampler? TryCreate(SafeLlamaModelHandle model, string gbnf)
+    /// <summary>The sampler for <paramref name="gbnf"/> (rooted at <paramref name="root"/>), or null when llama.cpp refuses the grammar.</summary>
+    public static GrammarSampler? TryCreate(SafeLlamaModelHandle model, string gbnf, string root = "root")
     {
         var native = Functions.Value;
         var vocabulary = native.ModelGetVocab(model.DangerousGetHandle());
-        var sampler = native.InitGrammar(vocabulary, gbnf, "root");
+        var sampler = native.InitGrammar(vocabulary, gbnf, root);
         return sampler == IntPtr.Zero ? null : new GrammarSampler(sampler);
     }
 

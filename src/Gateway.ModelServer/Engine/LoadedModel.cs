@@ -10,12 +10,13 @@ namespace Gateway.ModelServer.Engine;
 /// <summary>The model's weights and its one decoding context, shared by every sequence.</summary>
 internal sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelServerOptions options, LLamaWeights weights, LLamaContext context, TimeSpan loadTime)
+    private LoadedModel(ModelServerOptions options, LLamaWeights weights, LLamaContext context, TimeSpan loadTime, PromptTemplate template)
     {
         Options = options;
         Weights = weights;
         Context = context;
         LoadTime = loadTime;
+        Template = template;
     }
 
     private JsonGrammarLimits? _grammarLimits;
@@ -24,6 +25,9 @@ internal sealed class LoadedModel : IDisposable
     public LLamaWeights Weights { get; }
     public LLamaContext Context { get; }
     public TimeSpan LoadTime { get; }
+
+    /// <summary>The model's chat template, compiled at load.</summary>
+    public PromptTemplate Template { get; }
 
     /// <summary>How free the JSON its grammars admit is (<see cref="ModelServerOptions.JsonGrammar"/>).</summary>
     public JsonGrammarLimits GrammarLimits => _grammarLimits ??= Options.JsonGrammar switch
@@ -34,7 +38,7 @@ internal sealed class LoadedModel : IDisposable
     };
     public string Id => Options.ModelId;
 
-    public static LoadedModel Load(ModelServerOptions options, ILogger logger)
+    public static LoadedModel Load(ModelServerOptions options, ILogger logger, TimeProvider? time = null)
     {
         var file = new FileInfo(options.Path);
         if (!file.Exists)
@@ -47,9 +51,10 @@ internal sealed class LoadedModel : IDisposable
         try
         {
             CheckCacheType(options, weights);
+            var template = PromptTemplate.Create(options, weights, logger, time ?? TimeProvider.System);
             var context = weights.CreateContext(parameters);
             ModelServerLog.ModelLoaded(logger, options.ModelId, file.FullName, started.ElapsedMilliseconds, file.Length, options.ParallelSequences, options.ContextSize);
-            return new LoadedModel(options, weights, context, started.Elapsed);
+            return new LoadedModel(options, weights, context, started.Elapsed, template);
         }
         catch
         {
@@ -137,19 +142,8 @@ internal sealed class LoadedModel : IDisposable
     /// </summary>
     public LLamaToken[] Tokenize(string text, bool addBos, bool special) => Weights.Tokenize(text, addBos, special, Encoding.UTF8);
 
-    /// <summary>Applies the chat template (the override, else the GGUF's) to role/content pairs.</summary>
-    public string ApplyTemplate(IEnumerable<(string Role, string Content)> messages)
-    {
-        var template = Options.ChatTemplate is { Length: > 0 } custom
-            ? new LLamaTemplate(custom)
-            : new LLamaTemplate(Weights.NativeHandle, null, false);
-        foreach (var (role, content) in messages)
-        {
-            template.Add(role, content);
-        }
-        template.AddAssistant = true;
-        return Encoding.UTF8.GetString(template.Apply());
-    }
+    /// <summary>The prompt for a chat request, from the model's chat template (see <see cref="PromptTemplate"/>).</summary>
+    public string ApplyTemplate(Api.ChatRequest request) => Template.Apply(request);
 
     public void Dispose()
     {

@@ -11,17 +11,29 @@ internal sealed class GrammarDeadEndException(string message) : Exception(messag
 /// for a constrained request, its grammar. As LLamaSharp does, the unconstrained pick is tried against the grammar
 /// first and the whole vocabulary is filtered only when the grammar refuses it; unlike it, a token the grammar has not
 /// allowed is never accepted (llama.cpp would throw past any handler), and a grammar that allows nothing at all
-/// fails the request with a <see cref="GrammarDeadEndException"/>.
+/// fails the request with a <see cref="GrammarDeadEndException"/>. A lazy grammar (<see cref="LazyGrammar"/>) leaves
+/// sampling free until its trigger appears, and constrains every token after it.
 /// </summary>
-internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSampler? grammar) : IDisposable
+internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSampler? grammar, LazyGrammar? lazy = null) : IDisposable
 {
     private LLamaTokenData[]? _candidates;
+    private GrammarSampler? _grammar = grammar;
+    private LazyGrammar? _lazy = lazy;
 
     public LLamaToken Sample(SafeLLamaContextHandle context, int index)
     {
-        if (grammar is null)
+        if (_grammar is not { } active)
         {
-            return pipeline.Sample(context, index);
+            var picked = pipeline.Sample(context, index);
+            if (_lazy is { } watcher)
+            {
+                _grammar = watcher.Watch(context.ModelHandle, picked, out var spent);
+                if (spent)
+                {
+                    _lazy = null;
+                }
+            }
+            return picked;
         }
         var logits = context.GetLogitsIth(index);
         var candidates = _candidates ??= new LLamaTokenData[logits.Length];
@@ -29,7 +41,7 @@ internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSamp
         {
             pipeline.Apply(context, ref free);
             var token = free.Data[(int)free.Selected].ID;
-            if (grammar.Allows(token))
+            if (active.Allows(token))
             {
                 Accept(token);
                 return token;
@@ -37,7 +49,7 @@ internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSamp
         }
         using (LLamaTokenDataArrayNative.Create(LLamaTokenDataArray.Create(logits, candidates), out var constrained))
         {
-            grammar.Apply(ref constrained);
+            active.Apply(ref constrained);
             if (!AnyAllowed(constrained.Data))
             {
                 throw new GrammarDeadEndException("The requested output format allows no token this model can write next.");
@@ -56,7 +68,7 @@ internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSamp
     private void Accept(LLamaToken token)
     {
         pipeline.Accept(token);
-        grammar!.Accept(token);
+        _grammar!.Accept(token);
     }
 
     private static bool AnyAllowed(Span<LLamaTokenData> candidates)
@@ -74,6 +86,6 @@ internal sealed class TokenSampler(DefaultSamplingPipeline pipeline, GrammarSamp
     public void Dispose()
     {
         pipeline.Dispose();
-        grammar?.Dispose();
+        _grammar?.Dispose();
     }
 }

@@ -91,7 +91,8 @@ public sealed class ModelServerToolTests(LocalModelFixture fixture)
             }
             else
             {
-                Assert.False(message.GetProperty("content").GetString()!.StartsWith('<'));
+                // Free text: the lazy grammar would have made an opener a call.
+                Assert.DoesNotContain("<tool_call>", message.GetProperty("content").GetString()!, StringComparison.Ordinal);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Inference.Grammar;
+using Gateway.Inference.Protocol.ToolFormats;
 
 namespace Gateway.UnitTests.Inference.Grammar;
 
@@ -43,6 +44,42 @@ public sealed class ToolGrammarTests
     public void Build_NoTools_Throws()
     {
         Assert.Throws<GrammarException>(() => ToolGrammar.Build([], allowText: false));
+    }
+
+    [Theory]
+    [InlineData(ToolCallFamily.Hermes, "<tool_call>\\n{\\\"name\\\": \\\"get_weather\\\", \\\"arguments\\\": ")]
+    [InlineData(ToolCallFamily.Llama3, "\\\"name\\\": \\\"get_weather\\\", \\\"parameters\\\": ")]
+    [InlineData(ToolCallFamily.Mistral, "[TOOL_CALLS][{\\\"name\\\": \\\"get_weather\\\", \\\"arguments\\\": ")]
+    [InlineData(ToolCallFamily.MistralArgs, "[TOOL_CALLS]get_weather[ARGS]")]
+    [InlineData(ToolCallFamily.FireFunction, "functools[{\\\"name\\\": \\\"get_weather\\\", \\\"arguments\\\": ")]
+    [InlineData(ToolCallFamily.FunctionaryV31, "<function=get_weather>")]
+    [InlineData(ToolCallFamily.Generic, "<tool_call>{\\\"name\\\": \\\"get_weather\\\", \\\"arguments\\\": ")]
+    public void Build_Family_WritesTheCallInThatFamilysFormat(ToolCallFamily family, string head)
+    {
+        var grammar = ToolGrammar.Build([Weather, Time], family);
+
+        Assert.Contains(head, grammar, StringComparison.Ordinal);
+        Assert.DoesNotContain("text", JsonSchemaGrammarTests.Rule(grammar, "root"), StringComparison.Ordinal);
+        JsonSchemaGrammarTests.AssertClosed(grammar);
+    }
+
+    [Fact]
+    public void AfterLead_TextBeforeTheOpener_IsARuleBeforeTheRoot()
+    {
+        var (grammar, root) = ToolGrammar.AfterLead(ToolGrammar.Build([Weather], ToolCallFamily.Hermes), "Sure. ");
+
+        Assert.Equal("lazy-root", root);
+        Assert.Equal("\"Sure. \" root", JsonSchemaGrammarTests.Rule(grammar, "lazy-root"));
+        JsonSchemaGrammarTests.AssertClosed(grammar);
+    }
+
+    [Fact]
+    public void AfterThinking_Rule_StartsWithTheClosingTag()
+    {
+        var (grammar, root) = ToolGrammar.AfterThinking(ToolGrammar.Build([Weather], ToolCallFamily.Hermes));
+
+        Assert.StartsWith("\"</think>\"", JsonSchemaGrammarTests.Rule(grammar, root), StringComparison.Ordinal);
+        JsonSchemaGrammarTests.AssertClosed(grammar);
     }
 
     private static ToolDefinition Tool(string name, string? parameters) =>
