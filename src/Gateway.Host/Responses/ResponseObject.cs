@@ -119,6 +119,18 @@ internal sealed class ResponseObject
             return;
         }
 
+        // A local reasoning model's thinking (reasoning_content) is the Responses API's reasoning item, before the message.
+        if (message.TryGetProperty("reasoning_content", out var reasoning) && reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thinking)
+        {
+            Output.Add(new JsonObject
+            {
+                ["id"] = NewItemId("rs"),
+                ["type"] = "reasoning",
+                ["summary"] = new JsonArray(),
+                ["content"] = new JsonArray(new JsonObject { ["type"] = "reasoning_text", ["text"] = thinking }),
+            });
+        }
+
         if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
         {
             Output.Add(MessageItem(NewItemId("msg"), text, "completed", WantsLogprobs ? new JsonArray([.. ChatLogprobs(choice)]) : null));
