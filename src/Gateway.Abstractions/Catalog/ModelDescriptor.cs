@@ -5,7 +5,7 @@ namespace Gateway.Catalog;
 /// The router reads these facts to apply constraints (size, price, context, recency).
 /// </summary>
 /// <param name="Name">The name clients send in <c>model</c>.</param>
-/// <param name="Provider">How the model is served: <see cref="ModelProviders.OpenAICompatible"/> or <see cref="ModelProviders.Local"/>.</param>
+/// <param name="Provider">How the model is served: <see cref="ModelProviders.OpenAICompatible"/>, <see cref="ModelProviders.Local"/> or <see cref="ModelProviders.Anthropic"/>.</param>
 /// <param name="ParamsB">Parameter count in billions, when known.</param>
 /// <param name="InputPricePerMTok">USD per million prompt tokens.</param>
 /// <param name="OutputPricePerMTok">USD per million completion tokens.</param>
@@ -30,4 +30,7 @@ public static class ModelProviders
 
     /// <summary>A GGUF file served by a supervised <c>Gateway.ModelServer</c> process.</summary>
     public const string Local = "local";
+
+    /// <summary>Anthropic's Messages API (<c>POST /v1/messages</c>): chat completions are translated to it and back.</summary>
+    public const string Anthropic = "anthropic";
 }

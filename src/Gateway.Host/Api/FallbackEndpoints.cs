@@ -2,7 +2,10 @@ using Gateway.Errors;
 
 namespace Gateway.Host.Api;
 
-/// <summary>Unknown paths and wrong methods get OpenAI-shaped 404 and 405 answers.</summary>
+/// <summary>
+/// Unknown paths and wrong methods get 404 and 405 answers: in Anthropic's error shape under <c>/v1/messages</c>
+/// (where Anthropic's SDKs read them), OpenAI-shaped everywhere else.
+/// </summary>
 internal static class FallbackEndpoints
 {
     private static readonly HashSet<string> KnownPaths = new(StringComparer.OrdinalIgnoreCase)
@@ -15,6 +18,19 @@ internal static class FallbackEndpoints
         endpoints.MapFallback(context =>
         {
             var path = context.Request.Path.Value ?? "/";
+            if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.OrdinalIgnoreCase))
+            {
+                var trimmed = path.TrimEnd('/');
+                var known = trimmed.Equals("/v1/messages", StringComparison.OrdinalIgnoreCase)
+                    || trimmed.Equals("/v1/messages/count_tokens", StringComparison.OrdinalIgnoreCase);
+                if (known)
+                {
+                    context.Response.Headers.Allow = "POST";
+                }
+
+                return Anthropic.AnthropicErrors.WriteAsync(context, known ? GatewayError.MethodNotAllowed(context.Request.Method, path) : GatewayError.NotFound(path));
+            }
+
             var error = KnownPaths.Contains(path.TrimEnd('/'))
                 ? GatewayError.MethodNotAllowed(context.Request.Method, path)
                 : GatewayError.NotFound(path);

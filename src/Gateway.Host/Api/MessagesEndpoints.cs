@@ -132,9 +132,9 @@ internal static class MessagesEndpoints
         {
             var root = document!.RootElement;
 
-            // llama.cpp's and vLLM's samplers take top_k, as the gateway's local models do; a remote upstream may refuse it.
+            // The gateway's local models and Anthropic take top_k; an OpenAI-compatible upstream may refuse it.
             var passTopK = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String
-                           && catalog.Current.TryGet(m.GetString()!, out var model) && model.IsLocal;
+                           && catalog.Current.TryGet(m.GetString()!, out var model) && (model.IsLocal || model.IsAnthropic);
             if (MessagesRequest.Translate(root, countOnly, passTopK, out var error) is not { } request)
             {
                 await AnthropicErrors.WriteAsync(context, error!);

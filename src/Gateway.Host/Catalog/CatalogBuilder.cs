@@ -9,6 +9,9 @@ internal static class CatalogBuilder
 {
     public const string SectionName = "Gateway:Models";
 
+    /// <summary>Where an <c>anthropic</c> model without a base URL is sent.</summary>
+    public const string AnthropicBaseUrl = "https://api.anthropic.com/v1";
+
     private static readonly HashSet<string> LoadBalancingPolicies = new(StringComparer.Ordinal)
     {
         "PowerOfTwoChoices", "RoundRobin", "LeastRequests", "Random", "FirstAlphabetical",
@@ -67,16 +70,28 @@ internal static class CatalogBuilder
         }
 
         var isLocal = options.Provider == ModelProviders.Local;
-        if (!isLocal && options.Provider != ModelProviders.OpenAICompatible)
+        var isAnthropic = options.Provider == ModelProviders.Anthropic;
+        if (!isLocal && !isAnthropic && options.Provider != ModelProviders.OpenAICompatible)
         {
             throw new ConfigurationException(
-                $"{path}:Provider: unknown provider '{options.Provider}' (expected '{ModelProviders.OpenAICompatible}' or '{ModelProviders.Local}').");
+                $"{path}:Provider: unknown provider '{options.Provider}' (expected '{ModelProviders.OpenAICompatible}', '{ModelProviders.Local}' or '{ModelProviders.Anthropic}').");
         }
 
         var urls = options.BaseUrls.Where(u => !string.IsNullOrWhiteSpace(u)).ToList();
         if (!string.IsNullOrWhiteSpace(options.BaseUrl))
         {
             urls.Insert(0, options.BaseUrl);
+        }
+
+        if (urls.Count == 0 && isAnthropic)
+        {
+            urls.Add(AnthropicBaseUrl);
+        }
+
+        if (isAnthropic && (options.DefaultMaxTokens is < 1 or > 1_000_000
+            || string.IsNullOrWhiteSpace(options.AnthropicVersion) || options.AnthropicVersion.Any(c => c is <= ' ' or >= '\x7f')))
+        {
+            throw new ConfigurationException($"{path}: DefaultMaxTokens must be between 1 and 1,000,000 and AnthropicVersion a non-empty header value.");
         }
 
         if (urls.Count == 0 && !isLocal)
@@ -105,11 +120,12 @@ internal static class CatalogBuilder
         }
 
         var upstreamModel = string.IsNullOrWhiteSpace(options.UpstreamModel) ? name : options.UpstreamModel;
-        string? authorization = null;
+        string? authorization = null, apiKey = null;
         if (!string.IsNullOrWhiteSpace(options.ApiKeyEnv))
         {
             var key = environment(options.ApiKeyEnv);
-            authorization = string.IsNullOrEmpty(key) ? null : "Bearer " + key;
+            apiKey = string.IsNullOrEmpty(key) ? null : key;
+            authorization = apiKey is null || isAnthropic ? null : "Bearer " + apiKey;
         }
 
         return new CatalogModel
@@ -119,6 +135,10 @@ internal static class CatalogBuilder
             ClusterId = "model/" + name,
             IsLocal = isLocal,
             Destinations = destinations,
+            IsAnthropic = isAnthropic,
+            UpstreamApiKey = isAnthropic ? apiKey : null,
+            AnthropicVersion = options.AnthropicVersion,
+            DefaultMaxTokens = options.DefaultMaxTokens,
             UpstreamModel = upstreamModel,
             UpstreamModelJson = CatalogModel.EncodeJsonString(upstreamModel),
             UpstreamAuthorization = authorization,

@@ -19,6 +19,18 @@ internal sealed record CatalogModel
 
     public required IReadOnlyList<Uri> Destinations { get; init; }
 
+    /// <summary>The upstream speaks Anthropic's Messages API: chat requests and answers are translated on the way.</summary>
+    public bool IsAnthropic { get; init; }
+
+    /// <summary>The <c>x-api-key</c> sent to an Anthropic upstream, or null.</summary>
+    public string? UpstreamApiKey { get; init; }
+
+    /// <summary>The <c>anthropic-version</c> sent to an Anthropic upstream.</summary>
+    public string AnthropicVersion { get; init; } = "2023-06-01";
+
+    /// <summary>The <c>max_tokens</c> an Anthropic upstream gets when the caller sets none.</summary>
+    public int DefaultMaxTokens { get; init; } = 4096;
+
     public required string UpstreamModel { get; init; }
 
     /// <summary>The upstream model id as a JSON string literal, spliced into request bodies.</summary>
@@ -49,7 +61,7 @@ internal sealed record CatalogModel
     /// The upstream as callers may see it in error messages: its kind, never its addresses (they are internal; logs
     /// and the admin console have them) nor its key.
     /// </summary>
-    public string DescribeUpstream() => IsLocal ? "local model server" : "remote upstream";
+    public string DescribeUpstream() => IsLocal ? "local model server" : IsAnthropic ? "remote Anthropic upstream" : "remote upstream";
 
     public static byte[] EncodeJsonString(string value) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));

@@ -6,10 +6,13 @@ namespace Gateway.Host.Catalog;
 /// </summary>
 public sealed class ModelOptions
 {
-    /// <summary><c>openai-compatible</c> (default) or <c>local</c>.</summary>
+    /// <summary><c>openai-compatible</c> (default), <c>local</c> or <c>anthropic</c> (an upstream that speaks Anthropic's Messages API).</summary>
     public string Provider { get; set; } = Gateway.Catalog.ModelProviders.OpenAICompatible;
 
-    /// <summary>Base URL of the upstream's OpenAI API, ending in the version segment, e.g. <c>http://host:8000/v1</c>.</summary>
+    /// <summary>
+    /// Base URL of the upstream's API, ending in the version segment, e.g. <c>http://host:8000/v1</c>; for an
+    /// <c>anthropic</c> model it defaults to <c>https://api.anthropic.com/v1</c>.
+    /// </summary>
     public string? BaseUrl { get; set; }
 
     /// <summary>Several base URLs are replicas of one model; requests are load-balanced over them.</summary>
@@ -18,8 +21,20 @@ public sealed class ModelOptions
     /// <summary>The model id the upstream expects; defaults to the catalog name.</summary>
     public string? UpstreamModel { get; set; }
 
-    /// <summary>Name of the environment variable holding the upstream's API key, if it needs one.</summary>
+    /// <summary>
+    /// Name of the environment variable holding the upstream's API key, if it needs one: sent as
+    /// <c>Authorization: Bearer</c>, or as <c>x-api-key</c> to an <c>anthropic</c> upstream.
+    /// </summary>
     public string? ApiKeyEnv { get; set; }
+
+    /// <summary>The <c>anthropic-version</c> header sent to an <c>anthropic</c> upstream. Default <c>2023-06-01</c>.</summary>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+
+    /// <summary>
+    /// The <c>max_tokens</c> sent to an <c>anthropic</c> upstream when the caller gives none (the Messages API
+    /// requires one). Default 4096; 1 to 1,000,000.
+    /// </summary>
+    public int DefaultMaxTokens { get; set; } = 4096;
 
     /// <summary>YARP load-balancing policy over replicas (PowerOfTwoChoices, RoundRobin, LeastRequests, Random, FirstAlphabetical).</summary>
     public string LoadBalancing { get; set; } = "PowerOfTwoChoices";

@@ -52,7 +52,19 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
                 continue;
             }
 
-            feature.UpstreamBody = UpstreamBodies.Build(feature.Body, feature.Parsed, model);
+            if (!BuildUpstreamBody(feature, model))
+            {
+                UpstreamSpans.Failed(attempt, "unsupported");
+                if (!feature.HasMoreCandidates)
+                {
+                    break;
+                }
+
+                metrics.Fallbacks.WithLabels(model.Name, "unsupported").Inc();
+                feature.ResetAttempt();
+                continue;
+            }
+
             context.ReassignProxyRequest(cluster);
             context.Response.Headers["x-gateway-model"] = model.Name;
 
@@ -70,6 +82,36 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
         }
 
         await ReportFailureAsync(context, feature);
+    }
+
+    /// <summary>
+    /// The body for this candidate: the caller's with the model's id, or for an Anthropic upstream its Messages API
+    /// translation. What that API cannot take leaves a 400 in <see cref="GatewayRequestFeature.UpstreamError"/>, and
+    /// another candidate may still answer.
+    /// </summary>
+    private static bool BuildUpstreamBody(GatewayRequestFeature feature, CatalogModel model)
+    {
+        if (!model.IsAnthropic)
+        {
+            feature.UpstreamBody = UpstreamBodies.Build(feature.Body, feature.Parsed, model);
+            return true;
+        }
+
+        if (feature.Operation != OpenAIOperation.ChatCompletions)
+        {
+            feature.UpstreamError = GatewayError.BadRequest(
+                $"The model '{model.Name}' is served by Anthropic's Messages API, which answers /v1/chat/completions only.", "model", "unsupported_operation");
+            return false;
+        }
+
+        if (Anthropic.Upstream.ChatToMessages.Translate(feature.Body.Span, model, out var error) is not { } body)
+        {
+            feature.UpstreamError = error;
+            return false;
+        }
+
+        feature.UpstreamBody = body;
+        return true;
     }
 
     /// <summary>

@@ -60,9 +60,20 @@ internal static class UpstreamTransforms
             headers.TryAddWithoutValidation(BatchPriorityHeader, "batch");
         }
 
-        // A local model's server takes the secret of its launch; a remote upstream its configured key.
-        if ((feature.LocalModelAuthorization ?? model.UpstreamAuthorization) is { } authorization)
+        if (model.IsAnthropic)
         {
+            // The request body is already the Messages API's (see ForwardStep); only chat completions get here.
+            context.Path = "/messages";
+            if (model.UpstreamApiKey is { } apiKey)
+            {
+                headers.TryAddWithoutValidation("x-api-key", apiKey);
+            }
+
+            headers.TryAddWithoutValidation("anthropic-version", model.AnthropicVersion);
+        }
+        else if ((feature.LocalModelAuthorization ?? model.UpstreamAuthorization) is { } authorization)
+        {
+            // A local model's server takes the secret of its launch; a remote upstream its configured key.
             headers.TryAddWithoutValidation("Authorization", authorization);
         }
 

@@ -67,8 +67,12 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
     }
 
     /// <summary>One HTTP try (the pipeline calls it again for a retry); traced, its span is current while it is sent.</summary>
-    private Task<HttpResponseMessage> SendTryAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken) =>
-        feature.AttemptSpan is null ? base.SendAsync(request, cancellationToken) : SendTracedAsync(request, feature, cancellationToken);
+    /// <remarks>An Anthropic upstream's answer is translated here, inside the try, so the pipeline judges it as it would an OpenAI-compatible one's.</remarks>
+    private Task<HttpResponseMessage> SendTryAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken)
+    {
+        var sending = feature.AttemptSpan is null ? base.SendAsync(request, cancellationToken) : SendTracedAsync(request, feature, cancellationToken);
+        return feature.Model!.IsAnthropic ? Anthropic.Upstream.MessagesResponses.TranslateAsync(sending, feature.Model, _time, cancellationToken) : sending;
+    }
 
     // Async, so the try's span is current only inside it: the next try's span is the attempt's child, not this one's.
     private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal static class UpstreamSpans
         feature.AttemptSpan = span;
         span.SetTag(GatewayTracing.RequestModel, model.Name);
         span.SetTag(GatewayTracing.UpstreamModel, model.UpstreamModel);
-        span.SetTag(GatewayTracing.ProviderName, model.IsLocal ? "gateway.local" : "openai");
+        span.SetTag(GatewayTracing.ProviderName, model.IsLocal ? "gateway.local" : model.IsAnthropic ? "anthropic" : "openai");
         span.SetTag(GatewayTracing.CandidateIndex, index);
         return span;
     }

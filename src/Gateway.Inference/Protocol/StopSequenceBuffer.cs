@@ -12,6 +12,9 @@ public sealed class StopSequenceBuffer(IReadOnlyList<string> stops)
     /// <summary>True once a stop sequence has matched: generation should end, and further pushes release nothing.</summary>
     public bool Stopped { get; private set; }
 
+    /// <summary>The stop sequence that matched (the earliest in the text), once <see cref="Stopped"/>.</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>Adds generated text and returns what may be sent now.</summary>
     public string Push(string text)
     {
@@ -27,17 +30,20 @@ public sealed class StopSequenceBuffer(IReadOnlyList<string> stops)
             return all;
         }
         var first = -1;
+        string? matched = null;
         foreach (var stop in _stops)
         {
             var at = _pending.IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
+                matched = stop;
             }
         }
         if (first >= 0)
         {
             Stopped = true;
+            Matched = matched;
             var before = _pending[..first];
             _pending = "";
             return before;

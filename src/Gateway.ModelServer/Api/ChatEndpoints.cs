@@ -57,21 +57,35 @@ internal static class ChatEndpoints
         {
             message["reasoning_content"] = parsed.Reasoning;
         }
+        var choice = new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = message,
+            ["logprobs"] = logprobs,
+            ["finish_reason"] = reason,
+        };
+        AddMatchedStop(choice, reason, finished);
         return new JsonObject
         {
             ["id"] = id,
             ["object"] = "chat.completion",
             ["created"] = created,
             ["model"] = model,
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["message"] = message,
-                ["logprobs"] = logprobs,
-                ["finish_reason"] = reason,
-            }),
+            ["choices"] = new JsonArray(choice),
             ["usage"] = Usage(finished),
         };
+    }
+
+    /// <summary>
+    /// Names the stop sequence met, as vLLM does (<c>stop_reason</c> on the choice): the Messages API's
+    /// <c>stop_sequence</c> needs it, and <c>finish_reason: "stop"</c> alone does not tell it from the end of a turn.
+    /// </summary>
+    internal static void AddMatchedStop(JsonObject choice, string? reason, GenerationEvent.Finished finished)
+    {
+        if (reason == "stop" && finished.MatchedStop is { } stop)
+        {
+            choice["stop_reason"] = stop;
+        }
     }
 
     internal static JsonObject ToolCall(string id, string name, string args) => new()

@@ -78,7 +78,9 @@ internal static class ChatStreaming
                         var reason = parser.HasToolCalls && f.FinishReason == "stop" ? "tool_calls" : f.FinishReason;
 
                         // Tokens whose text never went out (those that made up a stop sequence) ride on the last chunk.
-                        await sse.WriteAsync(Chunk([], reason, withLogprobs: true).ToJsonString(), aborted);
+                        var last = Chunk([], reason, withLogprobs: true);
+                        ChatEndpoints.AddMatchedStop(last["choices"]![0]!.AsObject(), reason, f);
+                        await sse.WriteAsync(last.ToJsonString(), aborted);
                         if (request.IncludeUsage)
                         {
                             var usage = Chunk([]);

@@ -186,7 +186,7 @@ internal sealed partial class BatchScheduler
         {
             s.Job.Emit(new GenerationEvent.Text(rest));
         }
-        s.Job.Emit(new GenerationEvent.Finished(reason, s.Job.Prompt.Length, s.Generated, s.PeakBatch, s.ReusedTokens));
+        s.Job.Emit(new GenerationEvent.Finished(reason, s.Job.Prompt.Length, s.Generated, s.PeakBatch, s.ReusedTokens, s.StopBuffer.Matched));
         Interlocked.Increment(ref _completed);
         Release(s);
     }

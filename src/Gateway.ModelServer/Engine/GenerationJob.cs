@@ -44,7 +44,7 @@ internal abstract record GenerationEvent
     public sealed record Logprob(TokenLogprob Token) : GenerationEvent;
 
     /// <summary>The end of a generation; <paramref name="CachedTokens"/> of the prompt tokens came from the prefix cache.</summary>
-    public sealed record Finished(string FinishReason, int PromptTokens, int CompletionTokens, int PeakBatch, int CachedTokens = 0) : GenerationEvent;
+    public sealed record Finished(string FinishReason, int PromptTokens, int CompletionTokens, int PeakBatch, int CachedTokens = 0, string? MatchedStop = null) : GenerationEvent;
 
     public sealed record Failed(string Message) : GenerationEvent;
 }

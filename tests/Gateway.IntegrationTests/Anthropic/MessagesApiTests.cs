@@ -403,4 +403,20 @@ public sealed class MessagesApiTests(AnthropicFixture fixture) : IClassFixture<A
         Assert.Equal(401, status);
         Assert.Equal("authentication_error", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("type").GetString());
     }
+
+    [Theory]
+    [InlineData("GET", "/v1/messages", 405, "invalid_request_error")]
+    [InlineData("PUT", "/v1/messages/count_tokens", 405, "invalid_request_error")]
+    [InlineData("POST", "/v1/messages/batches", 404, "not_found_error")]
+    public async Task WrongMethodOrUnknownPath_UnderMessages_AnswersInAnthropicShape(string method, string path, int status, string type)
+    {
+        using var http = fixture.Gateway.CreateClient(apiKey: null);
+        http.DefaultRequestHeaders.Add("x-api-key", AnthropicFixture.Key);
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}") });
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(("error", type), (json.GetProperty("type").GetString(), json.GetProperty("error").GetProperty("type").GetString()));
+    }
 }

@@ -128,6 +128,30 @@ internal sealed partial class FrontDoorFuzzCorpus
         ("store", false),
         ("metadata", Obj(("k", "v"))));
 
+    private JsonObject MessagesTemplate() => MessagesTemplate(Pick(Remote, Local, Local, "auto", Agent));
+
+    /// <summary>An Anthropic Messages API request using every translated field.</summary>
+    private JsonObject MessagesTemplate(string model) => Obj(
+        ("model", model),
+        ("system", Arr(Obj(("type", "text"), ("text", "Be brief.")))),
+        ("messages", Arr(
+            Obj(("role", "user"), ("content", Arr(Obj(("type", "text"), ("text", "What is 2 plus 3?")),
+                Obj(("type", "image"), ("source", Obj(("type", "base64"), ("media_type", "image/png"), ("data", "iVBORw0KGgo="))))))),
+            Obj(("role", "assistant"), ("content", Arr(Obj(("type", "tool_use"), ("id", "toolu_1"), ("name", "lookup"), ("input", Obj(("q", "x"))))))),
+            Obj(("role", "user"), ("content", Arr(Obj(("type", "tool_result"), ("tool_use_id", "toolu_1"), ("content", "5"))))),
+            Obj(("role", "assistant"), ("content", "It is 5.")),
+            Obj(("role", "user"), ("content", "Thanks.")))),
+        ("max_tokens", _random.Next(1, 8)),
+        ("temperature", 0.5),
+        ("top_p", 0.9),
+        ("top_k", 20),
+        ("stop_sequences", Arr("\n\n")),
+        ("stream", _random.Next(2) == 0),
+        ("tools", Arr(Obj(("name", "lookup"), ("description", "Looks a word up."),
+            ("input_schema", Obj(("type", "object"), ("properties", Obj(("q", Obj(("type", "string"))))), ("required", Arr("q"))))))),
+        ("tool_choice", _random.Next(2) == 0 ? Obj(("type", "auto")) : Obj(("type", "tool"), ("name", "lookup"))),
+        ("metadata", Obj(("user_id", "fuzzer"))));
+
     private JsonObject RouteTemplate() => Obj(
         ("model", Pick("auto", "auto:cheap", "auto:small")),
         ("prompt", _random.Next(2) == 0 ? "What is 7 plus 5? Answer with the number." : "Reverse the letters of the word 'garden'."),

@@ -51,6 +51,8 @@ internal sealed partial class FrontDoorFuzzCorpus
     public const string Completions = "/v1/completions";
     public const string Embeddings = "/v1/embeddings";
     public const string Responses = "/v1/responses";
+    public const string Messages = "/v1/messages";
+    public const string CountTokens = "/v1/messages/count_tokens";
     public const string Route = "/v1/route";
     public const string Feedback = "/v1/feedback";
     public const string AdminKeys = "/admin/keys";
@@ -102,7 +104,7 @@ internal sealed partial class FrontDoorFuzzCorpus
         AbsurdCounts();
         HugeStrings();
         McpCalls();
-        foreach (var path in new[] { Chat, Responses, Route, Feedback, AdminKeys, Mcp })
+        foreach (var path in new[] { Chat, Responses, Messages, CountTokens, Route, Feedback, AdminKeys, Mcp })
         {
             Add(path, FuzzKey.None, ChatTemplate(), "no key");
             Add(path, FuzzKey.Wrong, ChatTemplate(), "wrong key");
@@ -115,6 +117,8 @@ internal sealed partial class FrontDoorFuzzCorpus
         (Completions, FuzzKey.User, CompletionsTemplate, CompletionsTemplate(), [Remote, Local, "auto"], 170),
         (Embeddings, FuzzKey.User, EmbeddingsTemplate, EmbeddingsTemplate(), [Remote, Local], 130),
         (Responses, FuzzKey.User, ResponsesTemplate, ResponsesTemplate(Remote), [Remote, Local, "auto", Agent], 200),
+        (Messages, FuzzKey.User, MessagesTemplate, MessagesTemplate(Remote), [Remote, Local, "auto", Agent], 200),
+        (CountTokens, FuzzKey.User, MessagesTemplate, MessagesTemplate(Remote), [Remote, Local, "auto", Agent], 60),
         (Route, FuzzKey.User, RouteTemplate, RouteTemplate(), ["auto", "auto:cheap"], 130),
         (Feedback, FuzzKey.User, FeedbackTemplate, FeedbackTemplate(), [], 80),
         (AdminKeys, FuzzKey.Admin, AdminKeyTemplate, AdminKeyTemplate(), [], 100),

@@ -8,7 +8,7 @@ internal sealed record FuzzResult(FuzzRequest Request, int Status, byte[] Body, 
 
 /// <summary>
 /// The rules every fuzzed answer keeps: an answer comes; no 5xx; a body over the limit is a 413 (for a caller with a
-/// key); a 4xx carries OpenAI's error shape (on <c>/mcp</c> a JSON-RPC error or a tool error is fine); a stream
+/// key); a 4xx carries OpenAI's error shape (Anthropic's under <c>/v1/messages</c>; on <c>/mcp</c> a JSON-RPC error or a tool error is fine); a stream
 /// carries no error event.
 /// </summary>
 internal static class FuzzAnswers
@@ -37,12 +37,36 @@ internal static class FuzzAnswers
             return null;
         }
 
+        if (result.Status >= 400 && result.Request.Path.StartsWith(FrontDoorFuzzCorpus.Messages, StringComparison.Ordinal))
+        {
+            return AnthropicError(result.Body) ? null : "a 4xx without Anthropic's error shape";
+        }
+
         if (result.Status >= 400)
         {
             return OpenAIError(result.Body) ? null : "a 4xx without OpenAI's error shape";
         }
 
         return result.MediaType == "text/event-stream" ? StreamError(result.Body) : null;
+    }
+
+    /// <summary><c>{"type":"error","error":{"type","message"}}</c>.</summary>
+    private static bool AnthropicError(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("type", out var kind) && kind.ValueEquals("error")
+                && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                && error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool OpenAIError(byte[] body)
