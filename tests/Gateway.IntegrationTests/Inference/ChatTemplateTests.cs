@@ -19,6 +19,8 @@ public sealed class ChatTemplateFixture : IAsyncLifetime
         ["nemo"] = "mistralai-Mistral-Nemo-Instruct-2407.jinja",
     };
 
+    public const string AdminKey = "sk-chat-templates-admin";
+
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("chat-templates-").FullName;
     public ListLoggerProvider Log { get; } = new();
     public GatewayTestHost Gateway { get; private set; } = null!;
@@ -27,7 +29,11 @@ public sealed class ChatTemplateFixture : IAsyncLifetime
     {
         var model = Path.Combine(Directory, "tiny.gguf");
         global::Gateway.Inference.Gguf.TinyModel.Write(model);
-        var settings = new Dictionary<string, string?>();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Keys:ops:Hash"] = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminKey))),
+            ["Gateway:Keys:ops:Admin"] = "true",
+        };
         foreach (var (name, file) in Templates)
         {
             settings[$"Gateway:Models:{name}:Path"] = model;
@@ -57,7 +63,7 @@ public sealed class ChatTemplateTests(ChatTemplateFixture fixture) : IClassFixtu
     [Fact]
     public async Task ApplyTemplate_RealFamilyTemplates_MatchTheReferenceRenderingsByteForByte()
     {
-        using var admin = fixture.Gateway.CreateClient();
+        using var admin = fixture.Gateway.CreateClient(ChatTemplateFixture.AdminKey);
         foreach (var (model, file) in ChatTemplateFixture.Templates)
         {
             // The server always asks for the assistant's turn, so the one conversation without it is left out.
