@@ -54,8 +54,8 @@ public sealed class ChatToMessagesTests
     [InlineData("""{"type":"function","function":{"name":"f"}}""", """{"type":"tool","name":"f","disable_parallel_tool_use":true}""")]
     public void Translate_ToolChoiceWithoutParallelCalls_AnthropicsChoice(string choice, string expected)
     {
-        var request = Translate($$"""
-            {"model":"claude","messages":[{"role":"user","content":"x"}],"parallel_tool_calls":false,"tool_choice":{{choice}},
+        var request = Translate($$$"""
+            {"model":"claude","messages":[{"role":"user","content":"x"}],"parallel_tool_calls":false,"tool_choice":{{{choice}}},
              "tools":[{"type":"function","function":{"name":"f"}}]}
             """);
 
