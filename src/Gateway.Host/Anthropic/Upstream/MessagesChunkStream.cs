@@ -116,6 +116,13 @@ internal sealed class MessagesChunkStream : Stream
             consumed += end;
         }
 
+        if (_finished)
+        {
+            // An error event ended the stream (and dropped what was buffered): nothing is left to keep.
+            _eventsLength = 0;
+            return;
+        }
+
         _events.AsSpan(consumed, _eventsLength - consumed).CopyTo(_events);
         _eventsLength -= consumed;
     }
