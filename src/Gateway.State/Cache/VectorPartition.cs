@@ -83,9 +83,10 @@ internal sealed class VectorPartition<T>(int dimension)
         var best = -1;
         var bestScore = float.NegativeInfinity;
         var codes = _codes.AsSpan();
+        ReadOnlySpan<short> wide = QuantizedVector.Widen(query);
         for (var slot = 0; slot < Count; slot++)
         {
-            var score = QuantizedVector.Dot(query, codes.Slice(slot * dimension, dimension)) * _scales[slot];
+            var score = QuantizedVector.Dot(wide, codes.Slice(slot * dimension, dimension)) * _scales[slot];
             if (score > bestScore && _expires[slot] > nowTicks)
             {
                 bestScore = score;

@@ -17,6 +17,7 @@ public sealed class QuantizedVectorTests
         var expected = a.Zip(b).Sum(p => p.First * p.Second);
 
         Assert.Equal(expected, QuantizedVector.Dot(a, b));
+        Assert.Equal(expected, QuantizedVector.Dot(QuantizedVector.Widen(a), b));
     }
 
     [Fact]
