@@ -1,19 +1,17 @@
-using System.Net;
 using Gateway.Host.FrontDoor;
 using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Resilience;
 
 /// <summary>An upstream body as the client will get it: read through an <see cref="ObservedStream"/>.</summary>
-internal sealed class ObservedContent : HttpContent
+internal sealed class ObservedContent : ReadThroughContent
 {
-    private readonly HttpContent _inner;
     private readonly GatewayRequestFeature _feature;
     private readonly TimeProvider _time;
 
     public ObservedContent(HttpContent inner, GatewayRequestFeature feature, TimeProvider time)
+        : base(inner)
     {
-        _inner = inner;
         _feature = feature;
         _time = time;
         foreach (var header in inner.Headers)
@@ -31,31 +29,6 @@ internal sealed class ObservedContent : HttpContent
     private static bool IsEventStream(HttpContent content) =>
         string.Equals(content.Headers.ContentType?.MediaType, SseFraming.ContentType, StringComparison.OrdinalIgnoreCase);
 
-    protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new ObservedStream(await _inner.ReadAsStreamAsync(), _feature, IsEventStream(_inner), _time);
-
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new ObservedStream(await _inner.ReadAsStreamAsync(cancellationToken), _feature, IsEventStream(_inner), _time);
-
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-    {
-        await using var observed = await CreateContentReadStreamAsync();
-        await observed.CopyToAsync(stream);
-    }
-
-    protected override bool TryComputeLength(out long length)
-    {
-        length = 0;
-        return false;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+        new ObservedStream(await Inner.ReadAsStreamAsync(cancellationToken), _feature, IsEventStream(Inner), _time);
 }

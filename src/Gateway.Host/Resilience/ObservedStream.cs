@@ -14,7 +14,7 @@ namespace Gateway.Host.Resilience;
 /// breaks mid-way, or sends an event larger than the model allows, with a clean error event
 /// instead of a torn connection or an unbounded buffer. Nothing is retried once bytes have reached the client.
 /// </summary>
-internal sealed partial class ObservedStream : Stream
+internal sealed partial class ObservedStream : ReadOnlyForwardStream
 {
     private const int CaptureLimit = 1024 * 1024;
     private const int TailLength = 1024;
@@ -48,16 +48,6 @@ internal sealed partial class ObservedStream : Stream
         _capture = feature.CaptureBody ? new ArrayBufferWriter<byte>(4096) : null;
         _tail = eventStream ? null : ArrayPool<byte>.Shared.Rent(TailLength);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -298,20 +288,6 @@ internal sealed partial class ObservedStream : Stream
             _capture.Write(bytes);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Errors;
+using Gateway.Host.Resilience;
 using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Anthropic.Upstream;
@@ -13,7 +14,7 @@ namespace Gateway.Host.Anthropic.Upstream;
 /// usage chunk (no choices, as <c>stream_options.include_usage</c> asks) and <c>[DONE]</c>. <c>ping</c> is dropped;
 /// an <c>error</c> event, or an end before <c>message_stop</c>, becomes the chat stream's error event.
 /// </summary>
-internal sealed class MessagesChunkStream : Stream
+internal sealed class MessagesChunkStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly int _maxEventBytes;
@@ -42,16 +43,6 @@ internal sealed class MessagesChunkStream : Stream
         _created = created;
         _modelName = modelName;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -335,20 +326,6 @@ internal sealed class MessagesChunkStream : Stream
         _finished = true;
         _eventsLength = 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

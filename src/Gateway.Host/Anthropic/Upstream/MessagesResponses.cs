@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Gateway.Host.Catalog;
+using Gateway.Host.Resilience;
 using Gateway.ServerSentEvents;
 
 namespace Gateway.Host.Anthropic.Upstream;
@@ -74,57 +75,32 @@ internal static class MessagesResponses
     }
 
     /// <summary>A success's body, translated when it is read (so the first-byte timeout covers the headers only).</summary>
-    private sealed class TranslatedContent : HttpContent
+    private sealed class TranslatedContent : ReadThroughContent
     {
-        private readonly HttpContent _inner;
         private readonly bool _stream;
         private readonly CatalogModel _model;
         private readonly long _created;
 
         public TranslatedContent(HttpContent inner, bool stream, CatalogModel model, long created)
+            : base(inner)
         {
-            _inner = inner;
             _stream = stream;
             _model = model;
             _created = created;
             Headers.ContentType = stream ? new MediaTypeHeaderValue(SseFraming.ContentType) : Json;
         }
 
-        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
-
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
         {
             if (_stream)
             {
-                return new MessagesChunkStream(await _inner.ReadAsStreamAsync(cancellationToken), _model.MaxEventBytes, _created, _model.Name);
+                return new MessagesChunkStream(await Inner.ReadAsStreamAsync(cancellationToken), _model.MaxEventBytes, _created, _model.Name);
             }
 
-            var body = await ReadBoundedAsync(_inner, MaxMessageBytes, cancellationToken);
+            var body = await ReadBoundedAsync(Inner, MaxMessageBytes, cancellationToken);
             var completion = MessagesToChat.Completion(body, _created)
                 ?? throw new InvalidDataException($"the answer of the upstream for model '{_model.Name}' was not a Messages API message");
             return new MemoryStream(completion, writable: false);
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await using var translated = await CreateContentReadStreamAsync();
-            await translated.CopyToAsync(stream);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
