@@ -44,19 +44,29 @@ public static class ToolGrammar
     public static (string Grammar, string Root) AfterThinking(string grammar) =>
         (grammar + "\nthink-end ::= " + GbnfRules.Literal(ReasoningTags.Close) + " [ \\t\\n]{0,4} root\n", "think-end");
 
-    private static string BuildFamily(IReadOnlyList<ToolDefinition> tools, ToolCallFamily family, JsonGrammarLimits? limits)
+    /// <summary>Each tool with the rule its arguments must match (an empty object schema when it declares none).</summary>
+    private static List<(ToolDefinition Tool, string Args)> ArgumentRules(GbnfRules rules, IReadOnlyList<ToolDefinition> tools)
     {
         if (tools.Count == 0)
         {
             throw new GrammarException("At least one tool is needed to build a tool-call grammar.");
         }
-        var rules = new GbnfRules(limits);
-        var calls = new List<string>();
+        using var empty = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}");
+        var result = new List<(ToolDefinition, string)>(tools.Count);
         foreach (var tool in tools)
         {
-            using var empty = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}");
             var schema = tool.Parameters is { ValueKind: JsonValueKind.Object } p ? p : empty.RootElement;
-            var args = JsonSchemaGrammar.Visit(rules, schema, schema, $"args-{tool.Name}", 0);
+            result.Add((tool, JsonSchemaGrammar.Visit(rules, schema, schema, $"args-{tool.Name}", 0)));
+        }
+        return result;
+    }
+
+    private static string BuildFamily(IReadOnlyList<ToolDefinition> tools, ToolCallFamily family, JsonGrammarLimits? limits)
+    {
+        var rules = new GbnfRules(limits);
+        var calls = new List<string>();
+        foreach (var (tool, args) in ArgumentRules(rules, tools))
+        {
             var name = JsonSerializer.Serialize(tool.Name);
             var body = family switch
             {
@@ -78,17 +88,10 @@ public static class ToolGrammar
 
     private static string BuildCore(IReadOnlyList<ToolDefinition> tools, bool allowText, JsonGrammarLimits? limits)
     {
-        if (tools.Count == 0)
-        {
-            throw new GrammarException("At least one tool is needed to build a tool-call grammar.");
-        }
         var rules = new GbnfRules(limits);
         var calls = new List<string>();
-        foreach (var tool in tools)
+        foreach (var (tool, args) in ArgumentRules(rules, tools))
         {
-            using var empty = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}");
-            var schema = tool.Parameters is { ValueKind: JsonValueKind.Object } p ? p : empty.RootElement;
-            var args = JsonSchemaGrammar.Visit(rules, schema, schema, $"args-{tool.Name}", 0);
             var prefix = $"{ToolCallFormat.Open}{{\"name\": {JsonSerializer.Serialize(tool.Name)}, \"arguments\": ";
             calls.Add(rules.Add($"call-{tool.Name}", $"{GbnfRules.Literal(prefix)} {args} {GbnfRules.Literal("}" + ToolCallFormat.Close)}"));
         }

@@ -341,33 +341,12 @@ internal sealed class PythonTagCall(int bodyStart) : CallBlock(bodyStart)
         char? quote = null;
         for (var i = from; i < text.Length; i++)
         {
-            var c = text[i];
-            if (quote is { } q)
+            var change = Nesting(text, ref i, ref quote);
+            if (change < 0 && depth-- == 0)
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == q)
-                {
-                    quote = null;
-                }
+                return text[i] == ')' ? i : -1;
             }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c is '(' or '[' or '{')
-            {
-                depth++;
-            }
-            else if (c is ')' or ']' or '}')
-            {
-                if (depth-- == 0)
-                {
-                    return c == ')' ? i : -1;
-                }
-            }
+            depth += Math.Max(change, 0);
         }
         return -1;
     }
@@ -429,6 +408,39 @@ internal sealed class PythonTagCall(int bodyStart) : CallBlock(bodyStart)
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Reads the character at <paramref name="i"/> of Python-like call text: +1 for a bracket that opens outside a
+    /// string, -1 for one that closes, 0 otherwise. Tracks the open string's quote in <paramref name="quote"/> and
+    /// steps over an escaped character inside it.
+    /// </summary>
+    private static int Nesting(string text, ref int i, ref char? quote)
+    {
+        var c = text[i];
+        if (quote is { } q)
+        {
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (c == q)
+            {
+                quote = null;
+            }
+            return 0;
+        }
+        if (c is '"' or '\'')
+        {
+            quote = c;
+            return 0;
+        }
+        return c switch
+        {
+            '(' or '[' or '{' => 1,
+            ')' or ']' or '}' => -1,
+            _ => 0,
+        };
+    }
+
     private static IEnumerable<string> SplitTopLevel(string list)
     {
         var depth = 0;
@@ -436,31 +448,9 @@ internal sealed class PythonTagCall(int bodyStart) : CallBlock(bodyStart)
         var start = 0;
         for (var i = 0; i < list.Length; i++)
         {
-            var c = list[i];
-            if (quote is { } q)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == q)
-                {
-                    quote = null;
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c is '(' or '[' or '{')
-            {
-                depth++;
-            }
-            else if (c is ')' or ']' or '}')
-            {
-                depth--;
-            }
-            else if (c == ',' && depth == 0)
+            var wasQuoted = quote is not null;
+            depth += Nesting(list, ref i, ref quote);
+            if (!wasQuoted && list[i] == ',' && depth == 0)
             {
                 yield return list[start..i];
                 start = i + 1;
