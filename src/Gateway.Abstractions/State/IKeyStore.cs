@@ -1,6 +1,17 @@
 namespace Gateway.State;
 
 /// <summary>A virtual key managed at run time; only its SHA-256 is stored.</summary>
+/// <param name="Name">The key's unique name.</param>
+/// <param name="Hash">Hex SHA-256 of the secret.</param>
+/// <param name="Models">Models the key may use (empty or <c>*</c>: all).</param>
+/// <param name="Admin">Whether the key may call the admin API.</param>
+/// <param name="Limits">Rate limits and budget.</param>
+/// <param name="CreatedAt">When the key was created.</param>
+/// <param name="Revoked">Whether the key was revoked.</param>
+/// <param name="Cache">Whether the key's deterministic requests use the exact response cache.</param>
+/// <param name="SemanticCache">Whether the key's deterministic chat requests use the semantic cache without asking.</param>
+/// <param name="SemanticCacheThreshold">The key's own similarity threshold (null: the model's or the global one).</param>
+/// <param name="CacheTenant">The tenant whose semantic cache entries the key shares (null: its entries are its own).</param>
 public sealed record StoredKey(
     string Name,
     string Hash,
@@ -9,7 +20,10 @@ public sealed record StoredKey(
     KeyLimits Limits,
     DateTimeOffset CreatedAt,
     bool Revoked = false,
-    bool Cache = false);
+    bool Cache = false,
+    bool SemanticCache = false,
+    double? SemanticCacheThreshold = null,
+    string? CacheTenant = null);
 
 /// <summary>
 /// Keys created and revoked through the admin API. A revocation must take effect on every

@@ -45,7 +45,10 @@ internal static class AdminEndpoints
 
     private sealed record CreateKeyRequest(
         string? Name, List<string>? Models, bool Admin, int? RequestsPerMinute, long? TokensPerMinute,
-        decimal? BudgetUsd, double? BudgetPeriodHours, bool Cache);
+        decimal? BudgetUsd, double? BudgetPeriodHours, bool Cache, bool SemanticCache, double? SemanticCacheThreshold, string? CacheTenant);
+
+    /// <summary>Longest cache tenant name a managed key may carry.</summary>
+    internal const int MaxCacheTenantLength = 100;
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, KeyStore keys, TimeProvider time, IOptionsMonitor<GatewayOptions> options)
     {
@@ -83,10 +86,22 @@ internal static class AdminEndpoints
             return new ErrorResult(GatewayError.BadRequest($"'budget_period_hours' must be at most {MaxBudgetPeriodHours} (ten years).", "budget_period_hours"));
         }
 
+        if (request.SemanticCacheThreshold is { } threshold && !(threshold >= State.SemanticCacheOptions.MinThreshold && threshold <= 1))
+        {
+            return new ErrorResult(GatewayError.BadRequest(
+                $"'semantic_cache_threshold' must be from {State.SemanticCacheOptions.MinThreshold} to 1.", "semantic_cache_threshold"));
+        }
+
+        if (request.CacheTenant is { } tenant && (tenant.Length is 0 or > MaxCacheTenantLength || tenant.Any(char.IsControl) || string.IsNullOrWhiteSpace(tenant)))
+        {
+            return new ErrorResult(GatewayError.BadRequest($"'cache_tenant' must be 1-{MaxCacheTenantLength} printable characters.", "cache_tenant"));
+        }
+
         var secret = "sk-gw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var limits = new KeyLimits(request.RequestsPerMinute, request.TokensPerMinute, request.BudgetUsd,
             request.BudgetPeriodHours is { } hours ? TimeSpan.FromHours(hours) : null);
-        var stored = new StoredKey(name, KeyHasher.Hash(secret), request.Models ?? [], request.Admin, limits, time.GetUtcNow(), Cache: request.Cache);
+        var stored = new StoredKey(name, KeyHasher.Hash(secret), request.Models ?? [], request.Admin, limits, time.GetUtcNow(), Cache: request.Cache,
+            SemanticCache: request.SemanticCache, SemanticCacheThreshold: request.SemanticCacheThreshold, CacheTenant: request.CacheTenant);
         if (!await keys.Managed.CreateAsync(stored, context.RequestAborted))
         {
             return new ErrorResult(new GatewayError(StatusCodes.Status409Conflict, $"A key named '{name}' exists.", OpenAIErrorTypes.InvalidRequest, "name", "key_exists"));
@@ -114,6 +129,10 @@ internal static class AdminEndpoints
                 hash_prefix = k.Hash[..8],
                 source = "managed",
                 limits = new { requests_per_minute = k.Limits.RequestsPerMinute, tokens_per_minute = k.Limits.TokensPerMinute, budget_usd = k.Limits.BudgetUsd },
+                cache = k.Cache,
+                semantic_cache = k.SemanticCache,
+                semantic_cache_threshold = k.SemanticCacheThreshold,
+                cache_tenant = k.CacheTenant,
             }),
         });
     }

@@ -66,9 +66,7 @@ internal sealed class KeySnapshot
                 throw new ConfigurationException($"{section.Path}:SemanticCacheThreshold must be from {State.SemanticCacheOptions.MinThreshold} to 1.");
             }
 
-            var semantic = options.SemanticCache || options.SemanticCacheThreshold is not null || !string.IsNullOrWhiteSpace(options.CacheTenant)
-                ? new SemanticCacheKeySettings(options.SemanticCache, options.SemanticCacheThreshold, string.IsNullOrWhiteSpace(options.CacheTenant) ? null : options.CacheTenant)
-                : null;
+            var semantic = SemanticCacheKeySettings.Of(options.SemanticCache, options.SemanticCacheThreshold, options.CacheTenant);
             if (!keys.TryAdd(hash, new VirtualKey(section.Key, allowed, options.Admin, limits.IsUnlimited ? null : limits, options.Cache, VirtualKey.IdOf(hash), semantic)))
             {
                 throw new ConfigurationException($"{section.Path}: the same key hash is configured twice.");

@@ -24,9 +24,17 @@ internal sealed record VirtualKey(string Name, FrozenSet<string>? AllowedModels,
     {
         var models = key.Models.Where(m => !string.IsNullOrWhiteSpace(m)).ToArray();
         var allowed = models.Length == 0 || models.Contains("*") ? null : models.ToFrozenSet(StringComparer.Ordinal);
-        return new VirtualKey(key.Name, allowed, key.Admin, key.Limits, key.Cache, IdOf(key.Hash.ToLowerInvariant()));
+        return new VirtualKey(key.Name, allowed, key.Admin, key.Limits, key.Cache, IdOf(key.Hash.ToLowerInvariant()),
+            SemanticCacheKeySettings.Of(key.SemanticCache, key.SemanticCacheThreshold, key.CacheTenant));
     }
 }
 
 /// <summary>A key's semantic cache settings: whether it opts in by default, its threshold, the tenant whose entries it shares.</summary>
-internal sealed record SemanticCacheKeySettings(bool Enabled, double? Threshold, string? Tenant);
+internal sealed record SemanticCacheKeySettings(bool Enabled, double? Threshold, string? Tenant)
+{
+    /// <summary>The settings a key's fields describe, or null when it sets none of them.</summary>
+    public static SemanticCacheKeySettings? Of(bool enabled, double? threshold, string? tenant) =>
+        enabled || threshold is not null || !string.IsNullOrWhiteSpace(tenant)
+            ? new SemanticCacheKeySettings(enabled, threshold, string.IsNullOrWhiteSpace(tenant) ? null : tenant)
+            : null;
+}

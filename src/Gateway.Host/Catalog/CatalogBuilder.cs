@@ -161,6 +161,8 @@ internal static class CatalogBuilder
         "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "host", "content-length", "content-type",
         "content-encoding", "accept-encoding", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer",
         "x-request-id", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded",
+        // The gateway's own: a local model's admission priority and a batch line's proof are never a caller's to send.
+        "x-gateway-priority", "x-gateway-batch-line", "x-gateway-batch-key",
     };
 
     private static System.Collections.Frozen.FrozenSet<string> BuildForwardHeaders(string path, IEnumerable<string> configured)

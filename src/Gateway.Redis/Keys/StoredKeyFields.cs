@@ -18,12 +18,15 @@ internal static class StoredKeyFields
             "models", JsonSerializer.Serialize([.. key.Models], StateJsonContext.Default.StringArray),
             "admin", key.Admin ? 1 : 0,
             "cache", key.Cache ? 1 : 0,
+            "semantic_cache", key.SemanticCache ? 1 : 0,
             "revoked", key.Revoked ? 1 : 0,
             "created_at", key.CreatedAt.ToUnixTimeMilliseconds(),
         };
         Add(fields, "rpm", key.Limits.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture));
         Add(fields, "tpm", key.Limits.TokensPerMinute?.ToString(CultureInfo.InvariantCulture));
         Add(fields, "budget_usd", key.Limits.BudgetUsd?.ToString(CultureInfo.InvariantCulture));
+        Add(fields, "semantic_cache_threshold", key.SemanticCacheThreshold?.ToString("R", CultureInfo.InvariantCulture));
+        Add(fields, "cache_tenant", key.CacheTenant);
         Add(fields, "budget_period_ms", key.Limits.BudgetPeriod is { } p ? ((long)p.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null);
         return [.. fields];
     }
@@ -49,7 +52,10 @@ internal static class StoredKeyFields
             limits,
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f.GetValueOrDefault("created_at", "0"), CultureInfo.InvariantCulture)),
             f.GetValueOrDefault("revoked") == "1",
-            f.GetValueOrDefault("cache") == "1");
+            f.GetValueOrDefault("cache") == "1",
+            f.GetValueOrDefault("semantic_cache") == "1",
+            f.TryGetValue("semantic_cache_threshold", out var threshold) ? double.Parse(threshold, CultureInfo.InvariantCulture) : null,
+            f.GetValueOrDefault("cache_tenant"));
     }
 
     private static void Add(List<RedisValue> fields, string name, string? value)

@@ -256,6 +256,42 @@ public sealed class HostileCallerTests(HostileCallerFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("not-the-secret", true)]
+    [InlineData("", true)]
+    [InlineData("not-the-secret", false)]
+    public async Task Post_BatchLineHeaderWithoutTheSecret_401AndNothingForwarded(string secret, bool withBearer)
+    {
+        var before = fixture.Alpha.Requests.Count;
+        using var client = fixture.Client(withBearer ? HostileCallerFixture.TenantA : null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = HostileCallerFixture.Json(HostileCallerFixture.Chat("alpha")) };
+        request.Headers.TryAddWithoutValidation("x-gateway-batch-line", secret);
+        // The owner hash of a real key: without the secret it must not authenticate as that key.
+        request.Headers.TryAddWithoutValidation("x-gateway-batch-key", HostileCallerFixture.Hash(HostileCallerFixture.AdminKey));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_api_key", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(before, fixture.Alpha.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Post_CallerClaimsBatchPriority_HeaderNeverReachesTheUpstream()
+    {
+        using var client = fixture.Client(HostileCallerFixture.TenantB);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = HostileCallerFixture.Json(HostileCallerFixture.Chat("beta")) };
+        request.Headers.TryAddWithoutValidation("x-gateway-priority", "interactive");
+        request.Headers.TryAddWithoutValidation("OpenAI-Beta", "assistants=v2");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var forwarded = fixture.Beta.LastRequest.Headers;
+        Assert.Equal("assistants=v2", forwarded["openai-beta"]);
+        Assert.False(forwarded.ContainsKey("x-gateway-priority"));
+    }
+
     private static double Increase(string before, string after, string route, string model, string status)
     {
         var series = $"gateway_http_requests_total{{route=\"{route}\",model=\"{model}\",status=\"{status}\"}}";

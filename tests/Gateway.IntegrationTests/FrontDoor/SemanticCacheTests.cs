@@ -176,6 +176,60 @@ public sealed class SemanticCacheTests : IAsyncLifetime
             (error["type"]!.GetValue<string>(), error["param"]!.GetValue<string>(), error["code"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task CompleteChat_ManagedKeysOfOneTenant_ShareEntriesAndOthersNever()
+    {
+        var first = await CreateManagedKeyAsync(new JsonObject { ["name"] = "acme-1", ["semantic_cache"] = true, ["cache_tenant"] = "acme" });
+        var second = await CreateManagedKeyAsync(new JsonObject { ["name"] = "acme-2", ["semantic_cache"] = true, ["cache_tenant"] = "acme" });
+        var outsider = await CreateManagedKeyAsync(new JsonObject { ["name"] = "solo", ["semantic_cache"] = true, ["semantic_cache_threshold"] = 0.5 });
+
+        var asked = await AskAsync(Chat(first), "What is the tallest mountain on Earth?");
+        var sameTenant = await AskAsync(Chat(second), "Which mountain on Earth is the tallest?");
+        var otherTenant = await AskAsync(Chat(outsider), "What is the tallest mountain on Earth?");
+
+        Assert.Equal("semantic-miss", asked.Cache);
+        Assert.Equal(("semantic-hit", "answer to: What is the tallest mountain on Earth?"), (sameTenant.Cache, sameTenant.Answer));
+        Assert.Equal("semantic-miss", otherTenant.Cache);
+        Assert.Equal(2, _upstream.Requests.Count(r => r.Body.Contains("tallest mountain", StringComparison.Ordinal)));
+        using var list = await _gateway.CreateClient(AdminKey).GetAsync("/admin/keys");
+        var acme = JsonNode.Parse(await list.Content.ReadAsStringAsync())!["data"]!.AsArray().Single(k => k!["name"]!.GetValue<string>() == "acme-1")!;
+        Assert.Equal((true, "acme"), (acme["semantic_cache"]!.GetValue<bool>(), acme["cache_tenant"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task CompleteChat_ManagedKeyWithoutSemanticCache_NotCachedUnlessAsked()
+    {
+        var key = await CreateManagedKeyAsync(new JsonObject { ["name"] = "no-semantic" });
+
+        var result = await Chat(key).CompleteChatAsync([new UserChatMessage("What is the largest ocean?")], new ChatCompletionOptions { Temperature = 0 });
+
+        Assert.False(result.GetRawResponse().Headers.TryGetValue("x-gateway-cache", out _));
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"t1\",\"semantic_cache_threshold\":0.2}", "semantic_cache_threshold")]
+    [InlineData("{\"name\":\"t2\",\"semantic_cache_threshold\":1.5}", "semantic_cache_threshold")]
+    [InlineData("{\"name\":\"t3\",\"cache_tenant\":\"\"}", "cache_tenant")]
+    [InlineData("{\"name\":\"t4\",\"cache_tenant\":\"a\\u0000b\"}", "cache_tenant")]
+    public async Task CreateKey_BadSemanticCacheSettings_400NamingTheField(string body, string param)
+    {
+        using var client = _gateway.CreateClient(AdminKey);
+
+        using var response = await client.PostAsync("/admin/keys", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(("invalid_request_error", param), (error["type"]!.GetValue<string>(), error["param"]!.GetValue<string>()));
+    }
+
+    private async Task<string> CreateManagedKeyAsync(JsonObject request)
+    {
+        using var client = _gateway.CreateClient(AdminKey);
+        using var response = await client.PostAsync("/admin/keys", new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["key"]!.GetValue<string>();
+    }
+
     internal static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private ChatClient Chat(string key) => _gateway.CreateOpenAIClient(key).GetChatClient("alpha");

@@ -21,6 +21,7 @@ public sealed class RedisKeyStoreTests(RedisFixture redis) : IClassFixture<Redis
         Assert.NotNull(found);
         Assert.Equal((key.Name, "ab12", key.Admin, key.Cache, key.Limits, key.CreatedAt), (found.Name, found.Hash, found.Admin, found.Cache, found.Limits, found.CreatedAt));
         Assert.Equal(key.Models, found.Models);
+        Assert.Equal((true, 0.875, "acme"), (found.SemanticCache, found.SemanticCacheThreshold, found.CacheTenant));
         Assert.Equal(["team-a"], (await b.Keys.ListAsync(default)).Select(k => k.Name));
         Assert.Null(await b.Keys.FindByHashAsync("ffff", default));
     }
@@ -91,5 +92,6 @@ public sealed class RedisKeyStoreTests(RedisFixture redis) : IClassFixture<Redis
     private static StoredKey Key(string name, string hash) => new(
         name, hash, ["small", "large"], Admin: true,
         new KeyLimits(RequestsPerMinute: 60, TokensPerMinute: 10_000, BudgetUsd: 1.25m, BudgetPeriod: TimeSpan.FromDays(7)),
-        DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_000), Cache: true);
+        DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_000), Cache: true,
+        SemanticCache: true, SemanticCacheThreshold: 0.875, CacheTenant: "acme");
 }

@@ -70,6 +70,22 @@ public sealed class CatalogBuilderTests
         Assert.Throws<ConfigurationException>(() => Build(new() { [$"Gateway:Models:{name}:BaseUrl"] = "http://a/v1" }));
     }
 
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("x-gateway-priority")]
+    [InlineData("X-Gateway-Batch-Line")]
+    [InlineData("x-gateway-batch-key")]
+    public void Build_ForwardingAHeaderTheGatewayOwns_Throws(string header)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Build(new()
+        {
+            ["Gateway:Models:m:BaseUrl"] = "http://a/v1",
+            ["Gateway:Models:m:ForwardHeaders:0"] = header,
+        }));
+
+        Assert.Contains("Gateway:Models:m:ForwardHeaders", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_NoBaseUrl_Throws()
     {
