@@ -31,4 +31,11 @@ public sealed class BatchOptions
     /// <summary>Tries per line while the front door answers 429 or 503 (waiting its <c>Retry-After</c>, at most 30 s). Default 3; 1 to 20.</summary>
     [Range(1, 20)]
     public int MaxLineAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long a replica's claim on a running batch lasts unless extended (it is, every third of it, while the batch
+    /// runs), and how often replicas sharing Redis look for batches whose replica stopped. Default 30 s; 5 s to 10 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
 }

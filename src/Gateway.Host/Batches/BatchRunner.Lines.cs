@@ -66,7 +66,7 @@ internal sealed partial class BatchRunner
         }
 
         await Task.WhenAll(inFlight);
-        if (stopping.IsCancellationRequested)
+        if (stopping.IsCancellationRequested || running.Abandoned)
         {
             return;
         }
@@ -153,6 +153,15 @@ internal sealed partial class BatchRunner
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Batch {BatchId} stopped on an error; it resumes at the next start")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId} is claimed by another replica now; this one stops starting its lines")]
+    private static partial void LogClaimLost(ILogger logger, string batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not extend the claim on batch {BatchId} or read its cancel mark; trying again")]
+    private static partial void LogKeepFailed(ILogger logger, Exception exception, string batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look for unfinished batches; trying again")]
+    private static partial void LogLookFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Line {Line} of batch {BatchId} could not reach the front door; it is recorded as failed")]
     private static partial void LogLineFailed(ILogger logger, Exception exception, string batchId, int line);

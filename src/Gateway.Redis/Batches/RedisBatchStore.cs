@@ -8,11 +8,33 @@ namespace Gateway.Redis.Batches;
 /// The Batches API's state in Redis, shared by every replica on it: <c>batch:file:&lt;id&gt;</c> (the record),
 /// <c>batch:filedata:&lt;id&gt;</c> (the bytes), <c>batch:files:&lt;owner&gt;</c> (a set of ids), <c>batch:batch:&lt;id&gt;</c>,
 /// <c>batch:batches</c> (every batch id) and <c>batch:results:&lt;id&gt;</c>, a list with one finished line per entry.
-/// Nothing expires: files are kept until deleted, like OpenAI's.
+/// Nothing of these expires: files are kept until deleted, like OpenAI's. <c>batch:claim:&lt;id&gt;</c> names the replica
+/// running a batch and lapses unless it is extended; <c>batch:cancel:&lt;id&gt;</c> marks a cancel for that replica to see.
 /// </summary>
 internal sealed class RedisBatchStore(RedisConnection redis) : IBatchStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Take the claim when free, extend it when this runner holds it; 1 when the runner holds it afterwards.
+    private const string ClaimScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == false then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        if holder == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return 1
+        end
+        return 0
+        """;
+
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """;
 
     public async Task SaveFileAsync(StoredBatchFile file, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
@@ -92,6 +114,20 @@ internal sealed class RedisBatchStore(RedisConnection redis) : IBatchStore
 
     public Task DeleteResultsAsync(string batchId, CancellationToken cancellationToken = default) =>
         redis.Database.KeyDeleteAsync(Key("results:" + batchId));
+
+    public bool IsShared => true;
+
+    public async Task<bool> TryClaimAsync(string batchId, string runner, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        (long)await redis.Database.ScriptEvaluateAsync(ClaimScript, [Key("claim:" + batchId)], [runner, (long)lease.TotalMilliseconds]) == 1;
+
+    public Task ReleaseClaimAsync(string batchId, string runner, CancellationToken cancellationToken = default) =>
+        redis.Database.ScriptEvaluateAsync(ReleaseScript, [Key("claim:" + batchId)], [runner]);
+
+    public Task RequestCancelAsync(string batchId, TimeSpan keep, CancellationToken cancellationToken = default) =>
+        redis.Database.StringSetAsync(Key("cancel:" + batchId), 1, keep);
+
+    public Task<bool> IsCancelRequestedAsync(string batchId, CancellationToken cancellationToken = default) =>
+        redis.Database.KeyExistsAsync(Key("cancel:" + batchId));
 
     private RedisKey Key(string suffix) => redis.Key("batch:" + suffix);
 

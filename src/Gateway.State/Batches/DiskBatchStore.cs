@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -8,6 +9,8 @@ namespace Gateway.State.Batches;
 /// bytes), <c>batches/&lt;id&gt;.json</c>, and <c>batches/&lt;id&gt;.results.jsonl</c>, one finished line per line,
 /// appended and flushed as each line ends. Records are written to a temporary file and moved into place, so a crash
 /// leaves the old record or the new one; a results line cut short by a crash is ignored when read (that line runs again).
+/// One gateway uses a directory at a time, so claims and cancel requests are kept in memory: the record itself carries a
+/// cancel across a restart.
 /// </summary>
 internal sealed class DiskBatchStore : IBatchStore
 {
@@ -15,6 +18,8 @@ internal sealed class DiskBatchStore : IBatchStore
     private readonly string _files;
     private readonly string _batches;
     private readonly SemaphoreSlim _append = new(1, 1);
+    private readonly ConcurrentDictionary<string, string> _claims = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _cancelled = new(StringComparer.Ordinal);
 
     public DiskBatchStore(string directory)
     {
@@ -124,6 +129,26 @@ internal sealed class DiskBatchStore : IBatchStore
         File.Delete(ResultsPath(batchId));
         return Task.CompletedTask;
     }
+
+    public bool IsShared => false;
+
+    public Task<bool> TryClaimAsync(string batchId, string runner, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_claims.GetOrAdd(batchId, runner) == runner);
+
+    public Task ReleaseClaimAsync(string batchId, string runner, CancellationToken cancellationToken = default)
+    {
+        _claims.TryRemove(KeyValuePair.Create(batchId, runner));
+        return Task.CompletedTask;
+    }
+
+    public Task RequestCancelAsync(string batchId, TimeSpan keep, CancellationToken cancellationToken = default)
+    {
+        _cancelled[batchId] = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsCancelRequestedAsync(string batchId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_cancelled.ContainsKey(batchId));
 
     private string ResultsPath(string batchId) => BatchIds.IsWellFormed(batchId)
         ? Path.Combine(_batches, batchId + ".results.jsonl")

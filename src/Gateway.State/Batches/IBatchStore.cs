@@ -32,6 +32,28 @@ internal interface IBatchStore
 
     /// <summary>Drops the line results of a batch whose output files are written.</summary>
     Task DeleteResultsAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether replicas share the store (Redis): then they claim batches before running them.</summary>
+    bool IsShared { get; }
+
+    /// <summary>
+    /// Claims the batch for <paramref name="runner"/> for <paramref name="lease"/>, or extends its own claim: true when
+    /// <paramref name="runner"/> holds it now. Replicas sharing the store run each batch on one of them; a claim not
+    /// extended (its replica stopped) lapses, and another replica takes the batch over.
+    /// </summary>
+    Task<bool> TryClaimAsync(string batchId, string runner, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up <paramref name="runner"/>'s claim on the batch (nothing when another runner holds it).</summary>
+    Task ReleaseClaimAsync(string batchId, string runner, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that the batch was cancelled, apart from its record, so the replica running it sees the cancel even if it
+    /// writes the record over in between. Kept for <paramref name="keep"/>.
+    /// </summary>
+    Task RequestCancelAsync(string batchId, TimeSpan keep, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether <see cref="RequestCancelAsync"/> was called for the batch.</summary>
+    Task<bool> IsCancelRequestedAsync(string batchId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An uploaded file (<c>purpose</c> <c>batch</c>) or a batch's output (<c>batch_output</c>).</summary>

@@ -86,6 +86,36 @@ public sealed class RedisBatchStoreTests(RedisFixture redis) : IClassFixture<Red
         Assert.Null(await store.GetBatchAsync(id));
     }
 
+    [Fact]
+    public async Task TryClaim_HeldByOneReplica_RefusedToTheOtherUntilReleased()
+    {
+        var (a, b) = (Store(), Store());
+        var id = BatchIds.NewBatch();
+        var lease = TimeSpan.FromMinutes(5);
+
+        Assert.True(await a.TryClaimAsync(id, "runner-a", lease));
+        Assert.False(await b.TryClaimAsync(id, "runner-b", lease));
+        Assert.True(await a.TryClaimAsync(id, "runner-a", lease));
+        await b.ReleaseClaimAsync(id, "runner-b");
+        Assert.False(await b.TryClaimAsync(id, "runner-b", lease));
+        await a.ReleaseClaimAsync(id, "runner-a");
+        Assert.True(await b.TryClaimAsync(id, "runner-b", lease));
+        Assert.True(a.IsShared);
+    }
+
+    [Fact]
+    public async Task RequestCancel_OnOneReplica_SeenByTheOther()
+    {
+        var (a, b) = (Store(), Store());
+        var id = BatchIds.NewBatch();
+
+        Assert.False(await b.IsCancelRequestedAsync(id));
+        await a.RequestCancelAsync(id, TimeSpan.FromHours(1));
+
+        Assert.True(await b.IsCancelRequestedAsync(id));
+        Assert.False(await b.IsCancelRequestedAsync(BatchIds.NewBatch()));
+    }
+
     public void Dispose() => _replicas.ForEach(r => r.Dispose());
 
     private RedisBatchStore Store()
