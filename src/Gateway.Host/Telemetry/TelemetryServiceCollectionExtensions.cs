@@ -22,10 +22,14 @@ internal static class TelemetryServiceCollectionExtensions
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
         var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (TracesEndpoint(options, configuration) is not { } export)
+        // The bench's baseline build registers no tracer whatever is configured: as if tracing did not exist.
+        if (GatewayTracing.CompiledOut || TracesEndpoint(options, configuration) is not { } export)
         {
+            services.AddSingleton(new TracingState(false));
             return services;
         }
+
+        services.AddSingleton(new TracingState(true));
 
         services.PostConfigure<ModelPoolOptions>(pool =>
         {
@@ -37,8 +41,9 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
                 .AddSource(GatewayTracing.SourceName)
-                // HttpClient's own span per request: without it recorded, the span an upstream receives in its
-                // traceparent (HttpClient starts one under the gateway's try span) would be missing from the trace.
+                // HttpClient's own span per request of the gateway's other clients (an agent's model calls through the
+                // front door, tools): without it recorded, the span their server receives in its traceparent (HttpClient
+                // starts one under the current span) would be missing from the trace. The forwarder sends without one.
                 .AddSource(HttpClientSource)
                 .SetSampler(Sampler(options))
                 // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
