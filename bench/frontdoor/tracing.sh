@@ -8,26 +8,33 @@
 #   on     the gateway as shipped, tracing on: every request sampled, spans exported over OTLP/HTTP to a loopback
 #          sink (an nginx that accepts and discards)
 #
-# Each round loads every variant once (for DURATION seconds at CONNS connections, the order rotating from round to
-# round) and reads the CPU time its process used from /proc. The report gives each variant's CPU per request by
-# round, then the ratios off/base (tracing off against no tracing at all: the noise band) and on/off (what tracing
-# costs), per round and as median and range.
+# Each round loads every variant for DURATION seconds at CONNS connections and reads the CPU time its process used
+# from /proc. By default (MODE=apart) the variants are loaded one after the other, the order rotating from round to
+# round, so that whatever else the machine is doing weighs on all of them alike over the rounds; MODE=together loads
+# them at the same time, each by its own wrk (only where the machine has cores to spare: starved, a process's
+# background work and thread-pool spinning are spread over few requests). The report gives each variant's CPU per request by round, then the ratios
+# off/base (tracing off against no tracing at all: within noise when these match base2/base) and on/off (what
+# tracing costs), per round and as median and range.
 #
-#   bench/frontdoor/tracing.sh                      # ROUNDS=7 DURATION=10 CONNS=16 WARMUP=20
+#   bench/frontdoor/tracing.sh                      # ROUNDS=9 DURATION=10 CONNS=16 WARMUP=20 MODE=apart
 #   ROUNDS=9 DURATION=8 bench/frontdoor/tracing.sh
 #   AA=1 bench/frontdoor/tracing.sh                 # adds base2, a second base process: base2/base is pure noise
+#   BUILD=0 bench/frontdoor/tracing.sh              # use the binaries already built
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 harness_dir=$(dirname "${HARNESS:-$root/../shared/bench/overhead.sh}")
-rounds=${ROUNDS:-7} duration=${DURATION:-10} conns=${CONNS:-16} warmup=${WARMUP:-20}
+rounds=${ROUNDS:-9} duration=${DURATION:-10} conns=${CONNS:-16} warmup=${WARMUP:-20} mode=${MODE:-apart}
+threads=$([ "$mode" = together ] && echo 1 || echo 2)
 mock_port=${MOCK_PORT:-18280} sink_port=${SINK_PORT:-14328} first_port=${GATEWAY_PORT:-5090}
 key=sk-bench-key
 for tool in wrk nginx jq; do command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }; done
 [ -r "$harness_dir/chat.lua" ] || { echo "shared bench not found in $harness_dir (set HARNESS)" >&2; exit 2; }
 
-echo "# building Release and the baseline (ReleaseNoTracing, -p:GatewayTracing=false)" >&2
-dotnet build -c Release "$root/src/Gateway.Host" -v q -nologo >&2
-dotnet build -c ReleaseNoTracing -p:Optimize=true -p:GatewayTracing=false "$root/src/Gateway.Host" -v q -nologo >&2
+if [ "${BUILD:-1}" != 0 ]; then
+  echo "# building Release and the baseline (ReleaseNoTracing, -p:GatewayTracing=false)" >&2
+  dotnet build -c Release "$root/src/Gateway.Host" -v q -nologo >&2
+  dotnet build -c ReleaseNoTracing -p:Optimize=true -p:GatewayTracing=false "$root/src/Gateway.Host" -v q -nologo >&2
+fi
 shipped="$root/src/Gateway.Host/bin/Release/net10.0/Gateway.Host.dll"
 baseline="$root/src/Gateway.Host/bin/ReleaseNoTracing/net10.0/Gateway.Host.dll"
 hash=$(dotnet "$shipped" keys hash --key "$key")
@@ -87,15 +94,16 @@ for v in "${variants[@]}"; do
 done
 
 load() { # NAME SECONDS: wrk at CONNS against the variant; prints "requests"
+  local out=$run/wrk-$1.txt result
   BENCH_BODY_FILE=$run/request.json BENCH_API_KEY=$key \
-    wrk -t2 -c"$conns" -d"$2s" --timeout 5s -s "$harness_dir/chat.lua" "http://127.0.0.1:${port[$1]}/v1/chat/completions" \
-    >"$run/wrk.txt" 2>&1 || { cat "$run/wrk.txt" >&2; exit 1; }
-  local result
-  result=$(grep '^BENCH_RESULT' "$run/wrk.txt")
+    wrk -t"$threads" -c"$conns" -d"$2s" --timeout 5s -s "$harness_dir/chat.lua" "http://127.0.0.1:${port[$1]}/v1/chat/completions" \
+    >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
+  result=$(grep '^BENCH_RESULT' "$out")
   for kv in $result; do
     case $kv in err_status=[1-9]* | err_timeout=[1-9]*) echo "$1: $kv" >&2 ;; esac
   done
   for kv in $result; do [[ $kv == requests=* ]] && echo "${kv#requests=}"; done
+  return 0
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -112,20 +120,36 @@ done
 hz=$(getconf CLK_TCK)
 results=$run/results.tsv
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+measure() { # ROUND NAME: one DURATION-second load of the variant; appends "round name cpu_us/r" to the results
+  local t0 t1 requests
+  t0=$(ticks "${pid_of[$2]}")
+  requests=$(load "$2" "$duration")
+  t1=$(ticks "${pid_of[$2]}")
+  printf '%s\t%s\t%s\n' "$1" "$2" "$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')" >>"$results"
+  echo "# round $1 $2: $requests requests" >&2
+}
 for ((r = 1; r <= rounds; r++)); do
-  n=${#variants[@]}
-  for ((i = 0; i < n; i++)); do
-    v=${variants[$(((i + r) % n))]}
-    sleep 1
-    t0=$(ticks "${pid_of[$v]}")
-    requests=$(load "$v" "$duration")
-    t1=$(ticks "${pid_of[$v]}")
-    printf '%s\t%s\t%s\n' "$r" "$v" "$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')" >>"$results"
-    echo "# round $r $v: $requests requests" >&2
-  done
+  sleep 1
+  if [ "$mode" = together ]; then
+    jobs=()
+    for v in "${variants[@]}"; do
+      measure "$r" "$v" &
+      jobs+=($!)
+    done
+    for j in "${jobs[@]}"; do wait "$j"; done
+  else
+    n=${#variants[@]}
+    for ((i = 0; i < n; i++)); do
+      measure "$r" "${variants[$(((i + r) % n))]}"
+    done
+  fi
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $rounds rounds, ${duration}s per variant per round, $conns connections, order rotating; cpu_us/r = CPU time of the gateway process per request"
+if [ "$mode" = together ]; then
+  echo "# $rounds rounds of ${duration}s, every variant loaded at once (one wrk each, $conns connections); cpu_us/r = CPU time of the gateway process per request"
+else
+  echo "# $rounds rounds, ${duration}s per variant per round, $conns connections, order rotating; cpu_us/r = CPU time of the gateway process per request"
+fi
 
 awk -v list="${variants[*]}" '
   function median(a, n,   i, j, t) {

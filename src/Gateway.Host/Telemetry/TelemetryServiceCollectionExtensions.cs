@@ -13,6 +13,10 @@ internal static class TelemetryServiceCollectionExtensions
 {
     private const string TracesPath = "v1/traces";
     private const string HttpClientSource = "System.Net.Http";
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
+    // Off, ASP.NET Core (from version 10) sets the OpenTelemetry HTTP attributes on its server span itself.
+    private const string AspNetCoreSuppressTagsSwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
 
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +34,9 @@ internal static class TelemetryServiceCollectionExtensions
         }
 
         services.AddSingleton(new TracingState(true));
+        // Read when the server starts, after this. The server span then has its attributes from ASP.NET Core itself
+        // rather than from the instrumentation package, whose diagnostic-listener callbacks cost more per request.
+        AppContext.SetSwitch(AspNetCoreSuppressTagsSwitch, false);
 
         services.PostConfigure<ModelPoolOptions>(pool =>
         {
@@ -45,9 +52,9 @@ internal static class TelemetryServiceCollectionExtensions
                 // front door, tools): without it recorded, the span their server receives in its traceparent (HttpClient
                 // starts one under the current span) would be missing from the trace. The forwarder sends without one.
                 .AddSource(HttpClientSource)
-                .SetSampler(Sampler(options))
+                .SetSampler(new UntracedPathsSampler(Sampler(options)))
                 // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))
+                .AddSource(AspNetCoreSource)
                 .AddOtlpExporter(o =>
                 {
                     o.Endpoint = export.Endpoint;
@@ -59,10 +66,6 @@ internal static class TelemetryServiceCollectionExtensions
                 }));
         return services;
     }
-
-    /// <summary>Health probes, metrics scrapes and console files are not traced: they would drown the requests.</summary>
-    internal static bool IsTraced(PathString path) =>
-        !(path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/ui"));
 
     internal static Sampler Sampler(TelemetryOptions options)
     {

@@ -155,6 +155,34 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
     }
 
     [Fact]
+    public async Task HealthProbeThenChat_TracingOn_ProbeNotTracedChatServerSpanHasHttpAttributes()
+    {
+        await using var sink = await OtlpTraceReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync("plain");
+        var spans = new SignalingSpanExporter();
+        await using var gateway = await StartTracedAsync(sink, spans, new Dictionary<string, string?>
+        {
+            ["Gateway:Routing:ArtifactDirectory"] = Path.Combine(Path.GetTempPath(), "no-router-" + Guid.NewGuid()),
+            ["Gateway:Models:m:BaseUrl"] = upstream.BaseUrl.ToString(),
+        });
+        using var client = gateway.CreateClient();
+        var (probeTrace, probeParent) = NewTraceParent();
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "/health");
+        probe.Headers.Add("traceparent", $"00-{probeTrace}-{probeParent}-01");
+        using var probed = await client.SendAsync(probe);
+
+        var (trace, parent) = NewTraceParent();
+        using var response = await PostChatAsync(gateway, "m", "hi", trace, parent);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var server = await WaitForServerSpanAsync(spans, trace, parent);
+
+        // ASP.NET Core's own HTTP attributes on its server span; the probe, though its caller sampled it, left none.
+        Assert.Equal(("POST", "/v1/chat/completions", 200), (server.GetTagItem("http.request.method"), server.GetTagItem("url.path"), server.GetTagItem("http.response.status_code")));
+        Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
+        Assert.Empty(spans.Trace(probeTrace));
+    }
+
+    [Fact]
     public async Task Chat_NoEndpointConfigured_NoTracerAndNoListener()
     {
         await using var upstream = await FakeUpstream.StartAsync("plain");
