@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Host.Proxy;
 using Gateway.Host.Telemetry;
 using Microsoft.Extensions.Options;
@@ -20,7 +19,7 @@ internal sealed class AccountingStep(RequestDelegate next, RequestAccounting acc
         var operation = CatalogProxyConfigProvider.OperationOf(context.GetRouteModel().Config.RouteId);
         feature.Operation = operation;
         // Null unless tracing is on and samples this request: nothing below does span work then.
-        using var span = GatewayTracing.Source.StartActivity(GatewayTracing.OperationOf(operation), ActivityKind.Internal);
+        using var span = GatewayTracing.Start(GatewayTracing.OperationOf(operation));
         if (span is not null)
         {
             RequestSpans.Start(span, feature, _telemetry);

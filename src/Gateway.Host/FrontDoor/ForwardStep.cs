@@ -31,7 +31,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             var model = candidates[i];
             feature.Model = model;
             feature.HasMoreCandidates = i < candidates.Count - 1;
-            using var attempt = UpstreamSpans.StartAttempt(feature, model, i);
+            using var attempt = UpstreamSpans.StartAttempt(feature, i);
             var acquiring = Stopwatch.GetTimestamp();
             using var lease = model.IsLocal ? await localModels.AcquireAsync(model, feature, context.RequestAborted) : null;
             feature.LocalModelAuthorization = lease?.Authorization;
@@ -41,7 +41,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             {
                 feature.UpstreamError ??= GatewayError.Upstream(StatusCodes.Status503ServiceUnavailable,
                     $"The model '{model.Name}' is still being configured; retry shortly.", "model_unavailable");
-                UpstreamSpans.Failed(attempt, "unavailable");
+                UpstreamSpans.Failed(feature, "unavailable");
                 if (!feature.HasMoreCandidates)
                 {
                     break;
@@ -54,7 +54,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
 
             if (!BuildUpstreamBody(feature, model))
             {
-                UpstreamSpans.Failed(attempt, "unsupported");
+                UpstreamSpans.Failed(feature, "unsupported");
                 if (!feature.HasMoreCandidates)
                 {
                     break;
@@ -71,7 +71,7 @@ internal sealed class ForwardStep(RequestDelegate next, IProxyStateLookup proxyS
             await next(context);
 
             var failure = FailureReason(context, feature);
-            UpstreamSpans.Completed(attempt, context, feature, failure);
+            UpstreamSpans.Completed(context, feature, failure);
             if (failure is null || context.Response.HasStarted || !feature.HasMoreCandidates)
             {
                 break;

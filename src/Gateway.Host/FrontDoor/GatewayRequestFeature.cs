@@ -146,8 +146,11 @@ internal sealed class GatewayRequestFeature
     /// <summary>The request's span while tracing is on and samples it; null otherwise (no span was created).</summary>
     public Activity? Span { get; set; }
 
-    /// <summary>The current candidate's span (one per model tried), the parent of each HTTP try's span.</summary>
-    public Activity? AttemptSpan { get; set; }
+    /// <summary>The span of the current candidate's latest HTTP try while it is open (traced requests only).</summary>
+    public Activity? TrySpan { get; set; }
+
+    /// <summary>The current candidate's place in the candidate list, recorded on its spans.</summary>
+    public int CandidateIndex { get; set; }
 
     /// <summary>HTTP tries of the current candidate so far (retries included), numbered on their spans.</summary>
     public int UpstreamTries { get; set; }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Gateway.Host.FrontDoor;
+using Gateway.Host.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Host.Resilience;
@@ -8,15 +10,28 @@ internal sealed class ResilientForwarderHttpClientFactory : ForwarderHttpClientF
 {
     private readonly UpstreamPipelines _pipelines;
     private readonly TimeProvider _time;
+    private readonly UpstreamPropagation? _propagation;
 
-    public ResilientForwarderHttpClientFactory(UpstreamPipelines pipelines, TimeProvider time)
+    public ResilientForwarderHttpClientFactory(UpstreamPipelines pipelines, TimeProvider time, TracingState tracing)
     {
         _pipelines = pipelines;
         _time = time;
+        _propagation = tracing.Enabled ? new UpstreamPropagation(DistributedContextPropagator.Current) : null;
+    }
+
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        if (_propagation is not null)
+        {
+            // Traced, the attempt's span is what the upstream is told about; HttpClient's diagnostics (a span of its
+            // own per try under it, tags worked out from the URL) would double the work for nothing new.
+            handler.ActivityHeadersPropagator = null;
+        }
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        new UpstreamResilienceHandler(_pipelines, _time, handler);
+        new UpstreamResilienceHandler(_pipelines, _time, handler, _propagation);
 }
 
 /// <summary>
@@ -30,17 +45,20 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
 
     private readonly UpstreamPipelines _pipelines;
     private readonly TimeProvider _time;
+    private readonly UpstreamPropagation? _propagation;
 
-    public UpstreamResilienceHandler(UpstreamPipelines pipelines, TimeProvider time, HttpMessageHandler inner) : base(inner)
+    public UpstreamResilienceHandler(UpstreamPipelines pipelines, TimeProvider time, HttpMessageHandler inner, UpstreamPropagation? propagation = null) : base(inner)
     {
         _pipelines = pipelines;
         _time = time;
+        _propagation = propagation;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(FeatureKey, out var feature) || feature.Model is not { } model)
         {
+            _propagation?.Inject(request, Activity.Current);
             return await base.SendAsync(request, cancellationToken);
         }
 
@@ -70,14 +88,26 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
     /// <remarks>An Anthropic upstream's answer is translated here, inside the try, so the pipeline judges it as it would an OpenAI-compatible one's.</remarks>
     private Task<HttpResponseMessage> SendTryAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken)
     {
-        var sending = feature.AttemptSpan is null ? base.SendAsync(request, cancellationToken) : SendTracedAsync(request, feature, cancellationToken);
+        Task<HttpResponseMessage> sending;
+        if (feature.Span is null)
+        {
+            _propagation?.Inject(request, Activity.Current);
+            sending = base.SendAsync(request, cancellationToken);
+        }
+        else
+        {
+            sending = SendTracedAsync(request, feature, cancellationToken);
+        }
+
         return feature.Model!.IsAnthropic ? Anthropic.Upstream.MessagesResponses.TranslateAsync(sending, feature.Model, _time, cancellationToken) : sending;
     }
 
-    // Async, so the try's span is current only inside it: the next try's span is the attempt's child, not this one's.
+    // Async, so the try's span is current only inside it: the next try's span is the request's child, not this one's.
     private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, GatewayRequestFeature feature, CancellationToken cancellationToken)
     {
-        if (Telemetry.UpstreamSpans.StartTry(feature, request) is not { } span)
+        var span = UpstreamSpans.StartTry(feature, request);
+        _propagation?.Inject(request, span ?? Activity.Current);
+        if (span is null)
         {
             return await base.SendAsync(request, cancellationToken);
         }
@@ -96,7 +126,7 @@ internal sealed class UpstreamResilienceHandler : DelegatingHandler
         }
         finally
         {
-            Telemetry.UpstreamSpans.TryEnded(span, response, failure);
+            UpstreamSpans.TryAnswered(span, response, failure);
         }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class RoutedCandidates
         OpenAIOperation operation, VirtualKey key) =>
         Task.Run(() =>
         {
-            using var span = context.Feature().Span is null ? null : GatewayTracing.Source.StartActivity("route");
+            using var span = context.Feature().Span is null ? null : GatewayTracing.Start("route");
             var error = Resolve(context, body.Span, parsed, operation, key, span, out var candidates);
             RouteSpans.Ended(span, error);
             return (error, candidates);

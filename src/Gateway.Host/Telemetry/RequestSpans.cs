@@ -12,68 +12,82 @@ namespace Gateway.Host.Telemetry;
 /// </summary>
 internal static class RequestSpans
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     public static void Start(Activity span, GatewayRequestFeature feature, TelemetryOptions options)
     {
         feature.Span = span;
-        span.SetTag(GatewayTracing.RequestId, feature.RequestId);
-        if (options.RecordContent && span.IsAllDataRequested)
+        if (!span.IsAllDataRequested)
+        {
+            return;
+        }
+
+        span.AddTag(GatewayTracing.RequestId, feature.RequestId);
+        if (options.RecordContent)
         {
             // The answer is kept as it streams past, as for the response cache.
             feature.CaptureBody = true;
         }
     }
 
+    // Each attribute is set once, so AddTag (an append) rather than SetTag (which first looks for the name).
     public static void Complete(Activity span, HttpContext context, GatewayRequestFeature feature, TelemetryOptions options)
     {
+        if (!span.IsAllDataRequested)
+        {
+            return;
+        }
+
         var parsed = feature.Parsed;
         var operation = span.OperationName;
         if (parsed.Model is { } requested)
         {
             span.DisplayName = operation + " " + requested;
-            span.SetTag(GatewayTracing.RequestModel, requested);
-            span.SetTag(GatewayTracing.Stream, parsed.Stream);
+            span.AddTag(GatewayTracing.RequestModel, requested);
+            span.AddTag(GatewayTracing.Stream, parsed.Stream ? True : False);
             if (parsed.MaxTokens is { } maxTokens)
             {
-                span.SetTag(GatewayTracing.RequestMaxTokens, maxTokens);
+                span.AddTag(GatewayTracing.RequestMaxTokens, maxTokens);
             }
 
             if (parsed.Choices != 1)
             {
-                span.SetTag(GatewayTracing.RequestChoiceCount, parsed.Choices);
+                span.AddTag(GatewayTracing.RequestChoiceCount, parsed.Choices);
             }
         }
 
-        span.SetTag(GatewayTracing.OperationName, operation);
+        span.AddTag(GatewayTracing.OperationName, operation);
         if (feature.Key is { } key)
         {
-            span.SetTag(GatewayTracing.KeyName, key.Name);
+            span.AddTag(GatewayTracing.KeyName, key.Name);
         }
 
         if (feature.Routed)
         {
-            span.SetTag(GatewayTracing.Routed, true);
+            span.AddTag(GatewayTracing.Routed, True);
         }
 
         if (feature.Model is { } model)
         {
-            span.SetTag(GatewayTracing.ResponseModel, model.Name);
+            span.AddTag(GatewayTracing.ResponseModel, model.Name);
         }
 
         if (RequestAccounting.UsageOf(feature) is { } usage)
         {
-            span.SetTag(GatewayTracing.InputTokens, usage.PromptTokens);
-            span.SetTag(GatewayTracing.OutputTokens, usage.CompletionTokens);
+            span.AddTag(GatewayTracing.InputTokens, usage.PromptTokens);
+            span.AddTag(GatewayTracing.OutputTokens, usage.CompletionTokens);
         }
 
         var status = context.Response.StatusCode;
-        span.SetTag(GatewayTracing.HttpStatusCode, status);
+        span.AddTag(GatewayTracing.HttpStatusCode, status);
         if (status >= 400 || feature.StreamError is not null)
         {
-            span.SetTag(GatewayTracing.ErrorType, feature.StreamError is not null ? "stream_error" : status.ToString(CultureInfo.InvariantCulture));
+            span.AddTag(GatewayTracing.ErrorType, feature.StreamError is not null ? "stream_error" : status.ToString(CultureInfo.InvariantCulture));
             span.SetStatus(ActivityStatusCode.Error);
         }
 
-        if (options.RecordContent && span.IsAllDataRequested)
+        if (options.RecordContent)
         {
             RecordContent(span, feature, options.MaxContentLength);
         }
@@ -83,12 +97,12 @@ internal static class RequestSpans
     {
         if (!feature.Body.IsEmpty && InputOf(feature.Body) is { } input)
         {
-            span.SetTag(GatewayTracing.InputMessages, Truncate(input, maxLength));
+            span.AddTag(GatewayTracing.InputMessages, Truncate(input, maxLength));
         }
 
         if (feature.CapturedBody is { IsEmpty: false } answer)
         {
-            span.SetTag(GatewayTracing.OutputMessages, Truncate(Encoding.UTF8.GetString(answer.Span), maxLength));
+            span.AddTag(GatewayTracing.OutputMessages, Truncate(Encoding.UTF8.GetString(answer.Span), maxLength));
         }
     }
 

@@ -13,6 +13,10 @@ internal static class TelemetryServiceCollectionExtensions
 {
     private const string TracesPath = "v1/traces";
     private const string HttpClientSource = "System.Net.Http";
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
+    // Off, ASP.NET Core (from version 10) sets the OpenTelemetry HTTP attributes on its server span itself.
+    private const string AspNetCoreSuppressTagsSwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
 
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,10 +26,17 @@ internal static class TelemetryServiceCollectionExtensions
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
         var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (TracesEndpoint(options, configuration) is not { } export)
+        // The bench's baseline build registers no tracer whatever is configured: as if tracing did not exist.
+        if (GatewayTracing.CompiledOut || TracesEndpoint(options, configuration) is not { } export)
         {
+            services.AddSingleton(new TracingState(false));
             return services;
         }
+
+        services.AddSingleton(new TracingState(true));
+        // Read when the server starts, after this. The server span then has its attributes from ASP.NET Core itself
+        // rather than from the instrumentation package, whose diagnostic-listener callbacks cost more per request.
+        AppContext.SetSwitch(AspNetCoreSuppressTagsSwitch, false);
 
         services.PostConfigure<ModelPoolOptions>(pool =>
         {
@@ -37,12 +48,13 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
                 .AddSource(GatewayTracing.SourceName)
-                // HttpClient's own span per request: without it recorded, the span an upstream receives in its
-                // traceparent (HttpClient starts one under the gateway's try span) would be missing from the trace.
+                // HttpClient's own span per request of the gateway's other clients (an agent's model calls through the
+                // front door, tools): without it recorded, the span their server receives in its traceparent (HttpClient
+                // starts one under the current span) would be missing from the trace. The forwarder sends without one.
                 .AddSource(HttpClientSource)
-                .SetSampler(Sampler(options))
+                .SetSampler(new UntracedPathsSampler(Sampler(options)))
                 // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))
+                .AddSource(AspNetCoreSource)
                 .AddOtlpExporter(o =>
                 {
                     o.Endpoint = export.Endpoint;
@@ -54,10 +66,6 @@ internal static class TelemetryServiceCollectionExtensions
                 }));
         return services;
     }
-
-    /// <summary>Health probes, metrics scrapes and console files are not traced: they would drown the requests.</summary>
-    internal static bool IsTraced(PathString path) =>
-        !(path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/ui"));
 
     internal static Sampler Sampler(TelemetryOptions options)
     {

@@ -63,19 +63,24 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
         Assert.Equal(2, ((double[])route.GetTagItem("gateway.route.scores")!).Length);
         Assert.Equal("default", route.GetTagItem("gateway.route.profile"));
 
+        // One span per upstream attempt: MaxRetries 1, so the failing model is tried twice (each try a span with the
+        // upstream's status, the second with the reason the model was given up), then the spare once.
         var attempts = tree.Where(s => s.ParentSpanId == request.SpanId && s.DisplayName.StartsWith("upstream ", StringComparison.Ordinal)).OrderBy(s => s.StartTimeUtc).ToArray();
-        Assert.Equal(["upstream mathbot", "upstream wordbot"], attempts.Select(s => s.DisplayName));
-        Assert.Equal(ActivityStatusCode.Error, attempts[0].Status);
-        Assert.Equal("upstream_error", attempts[0].GetTagItem("gateway.fallback.reason"));
-        Assert.Equal(ActivityStatusCode.Unset, attempts[1].Status);
-        // MaxRetries 1: the failing model is tried twice, each try a span with the upstream's status; the spare once.
-        var mathTries = tree.Where(s => s.ParentSpanId == attempts[0].SpanId).OrderBy(s => s.StartTimeUtc).ToArray();
-        Assert.Equal([1, 2], mathTries.Select(s => (int)s.GetTagItem("gateway.upstream.try")!));
-        Assert.All(mathTries, t => Assert.Equal(503, t.GetTagItem("http.response.status_code")));
-        var wordTry = Assert.Single(tree, s => s.ParentSpanId == attempts[1].SpanId);
-        // The upstream was told, as its parent, the HTTP client's span of that try.
-        var sent = Assert.Single(tree, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == wordTry.SpanId);
-        Assert.Equal($"00-{trace}-{sent.SpanId}-01", Assert.Single(word.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Headers["traceparent"]);
+        Assert.Equal(["upstream mathbot", "upstream mathbot", "upstream wordbot"], attempts.Select(s => s.DisplayName));
+        Assert.Equal([1, 2, 1], attempts.Select(s => (int)s.GetTagItem("gateway.upstream.try")!));
+        Assert.Equal([0, 0, 1], attempts.Select(s => (int)s.GetTagItem("gateway.candidate.index")!));
+        Assert.All(attempts[..2], t => Assert.Equal((503, ActivityStatusCode.Error), ((int)t.GetTagItem("http.response.status_code")!, t.Status)));
+        Assert.Null(attempts[0].GetTagItem("gateway.fallback.reason"));
+        Assert.Equal("upstream_error", attempts[1].GetTagItem("gateway.fallback.reason"));
+        Assert.Equal((200, ActivityStatusCode.Unset), ((int)attempts[2].GetTagItem("http.response.status_code")!, attempts[2].Status));
+        // The answering try lasts while its answer streams, so the usage read from it is on it, as on the request.
+        Assert.Equal((request.GetTagItem("gen_ai.usage.input_tokens"), request.GetTagItem("gen_ai.usage.output_tokens")),
+            (attempts[2].GetTagItem("gen_ai.usage.input_tokens"), attempts[2].GetTagItem("gen_ai.usage.output_tokens")));
+        Assert.NotNull(attempts[2].GetTagItem("gen_ai.usage.output_tokens"));
+        // Each upstream was told, as its parent, the span of its own try: no HttpClient span sits between them.
+        Assert.DoesNotContain(tree, s => s.Source.Name == "System.Net.Http");
+        Assert.Equal(attempts[..2].Select(a => $"00-{trace}-{a.SpanId}-01"), math.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => r.Headers["traceparent"]));
+        Assert.Equal($"00-{trace}-{attempts[2].SpanId}-01", Assert.Single(word.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Headers["traceparent"]);
     }
 
     [Fact]
@@ -145,9 +150,36 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
         var served = await sink.WaitForAsync(s => s.ServiceName == "gateway-modelserver" && s.TraceId == trace.ToHexString()).WaitAsync(Backstop);
         var tree = spans.Trace(trace);
         var tryToServer = Assert.Single(tree, s => s.GetTagItem("gateway.upstream.try") is not null);
-        var sent = Assert.Single(tree, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == tryToServer.SpanId);
-        Assert.Equal(sent.SpanId.ToHexString(), served.ParentSpanId);
+        Assert.Equal(tryToServer.SpanId.ToHexString(), served.ParentSpanId);
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task HealthProbeThenChat_TracingOn_ProbeNotTracedChatServerSpanHasHttpAttributes()
+    {
+        await using var sink = await OtlpTraceReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync("plain");
+        var spans = new SignalingSpanExporter();
+        await using var gateway = await StartTracedAsync(sink, spans, new Dictionary<string, string?>
+        {
+            ["Gateway:Routing:ArtifactDirectory"] = Path.Combine(Path.GetTempPath(), "no-router-" + Guid.NewGuid()),
+            ["Gateway:Models:m:BaseUrl"] = upstream.BaseUrl.ToString(),
+        });
+        using var client = gateway.CreateClient();
+        var (probeTrace, probeParent) = NewTraceParent();
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "/health");
+        probe.Headers.Add("traceparent", $"00-{probeTrace}-{probeParent}-01");
+        using var probed = await client.SendAsync(probe);
+
+        var (trace, parent) = NewTraceParent();
+        using var response = await PostChatAsync(gateway, "m", "hi", trace, parent);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var server = await WaitForServerSpanAsync(spans, trace, parent);
+
+        // ASP.NET Core's own HTTP attributes on its server span; the probe, though its caller sampled it, left none.
+        Assert.Equal(("POST", "/v1/chat/completions"), (server.GetTagItem("http.request.method"), server.GetTagItem("url.path")));
+        Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
+        Assert.Empty(spans.Trace(probeTrace));
     }
 
     [Fact]
