@@ -15,6 +15,7 @@ internal sealed partial class RequestContextMiddleware
 {
     private const int MaxRequestIdLength = 128;
     private static readonly string[] StatusLabels = Enumerable.Range(0, 600).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
+    private static readonly object[] StatusValues = Enumerable.Range(0, 600).Select(s => (object)s).ToArray();
     private readonly RequestDelegate _next;
     private readonly ILogger<RequestContextMiddleware> _logger;
     private readonly GatewayMetrics _metrics;
@@ -56,6 +57,18 @@ internal sealed partial class RequestContextMiddleware
         finally
         {
             Count(context, feature);
+            TagServerSpan(context);
+        }
+    }
+
+    // ASP.NET Core's server span carries the request's HTTP attributes but not the answer's status; it gets it here,
+    // only when the span is recorded.
+    private static void TagServerSpan(HttpContext context)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } server)
+        {
+            var status = context.Response.StatusCode;
+            server.SetTag("http.response.status_code", status is >= 0 and < 600 ? StatusValues[status] : status);
         }
     }
 

@@ -177,7 +177,8 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
         var server = await WaitForServerSpanAsync(spans, trace, parent);
 
         // ASP.NET Core's own HTTP attributes on its server span; the probe, though its caller sampled it, left none.
-        Assert.Equal(("POST", "/v1/chat/completions"), (server.GetTagItem("http.request.method"), server.GetTagItem("url.path")));
+        Assert.Equal(("POST", "/v1/chat/completions", (object)200),
+            (server.GetTagItem("http.request.method"), server.GetTagItem("url.path"), server.GetTagItem("http.response.status_code")));
         Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
         Assert.Empty(spans.Trace(probeTrace));
     }
