@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Agents.Configuration;
 using Gateway.Agents.Tools;
 using Microsoft.Extensions.AI;
@@ -24,6 +25,59 @@ public static class PromptText
             && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
             ? [.. properties.EnumerateObject().Select(p => p.Name)]
             : [];
+    }
+
+    /// <summary>
+    /// The tool's declaration without descriptions: its name and a parameter schema of types, enums, array items and
+    /// required names only. Enough for a tool grammar, and a few dozen characters per tool in a prompt.
+    /// </summary>
+    public static AITool CompactDeclaration(IToolDescription tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var schema = new JsonObject { ["type"] = "object" };
+        if (tool.Declaration is AIFunctionDeclaration { JsonSchema: { ValueKind: JsonValueKind.Object } full })
+        {
+            var properties = new JsonObject();
+            if (full.TryGetProperty("properties", out var listed) && listed.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in listed.EnumerateObject())
+                {
+                    properties[property.Name] = Bare(property.Value);
+                }
+            }
+
+            schema["properties"] = properties;
+            if (full.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+            {
+                schema["required"] = JsonNode.Parse(required.GetRawText());
+            }
+        }
+
+        return AIFunctionFactory.CreateDeclaration(tool.Name, "", JsonSerializer.SerializeToElement(schema));
+    }
+
+    private static JsonObject Bare(JsonElement property)
+    {
+        var bare = new JsonObject();
+        if (property.ValueKind != JsonValueKind.Object)
+        {
+            return bare;
+        }
+
+        foreach (var keep in new[] { "type", "enum" })
+        {
+            if (property.TryGetProperty(keep, out var value))
+            {
+                bare[keep] = JsonNode.Parse(value.GetRawText());
+            }
+        }
+
+        if (property.TryGetProperty("items", out var items))
+        {
+            bare["items"] = Bare(items);
+        }
+
+        return bare;
     }
 
     /// <summary>One <see cref="Signature"/> line per tool.</summary>

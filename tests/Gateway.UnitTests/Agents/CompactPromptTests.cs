@@ -79,6 +79,9 @@ public sealed class CompactPromptTests
         Assert.Equal("Give the next tool call as the thought, or next=conclusion when done.\nTools:\ngcd(a, b)\nis_prime(n)", calls[0].Messages[0].Text);
         Assert.Equal("Task: gcd of 84 and 126?", calls[0].Messages[1].Text);
         Assert.Equal(["Make this tool call.", "gcd(84, 126)"], calls[1].Messages.Select(m => m.Text));
+        var declared = Assert.IsAssignableFrom<AIFunctionDeclaration>(calls[1].Options!.Tools![0]);
+        Assert.Equal(("gcd", ""), (declared.Name, declared.Description));
+        Assert.Equal("""{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"]}""", declared.JsonSchema.GetRawText());
         Assert.Equal("Task: gcd of 84 and 126?\nAction 1: gcd(84, 126)\nObservation 1: 42", calls[2].Messages[1].Text);
         Assert.Equal(["Answer the task from the observations.", "Task: gcd of 84 and 126?\nAction 1: gcd(84, 126)\nObservation 1: 42"], calls[3].Messages.Select(m => m.Text));
         Assert.Equal("Answer: 42", result.Trace.Answer);

@@ -26,7 +26,7 @@ internal static partial class TraceOracle
         {
             ("rewoo", "planner") => Content(ReWooPlan(plan, request)),
             ("umi", "planner") => Content(UmiDecision(plan, request)),
-            ("umi", "caller") => ToolCall(UmiCall(request), request),
+            ("umi", "caller") => ToolCall(UmiCall(request), request, "call_1"),
             ("react", "actor") => ReActTurn(item, plan, request),
             (_, "solver" or "summarizer") => Content(Answer(item)),
             _ => throw new ArgumentException($"The oracle has no '{role}' role for '{kind}' agents.", nameof(role)),
@@ -106,13 +106,13 @@ internal static partial class TraceOracle
         }
 
         var step = plan[results.Count].Resolve(results);
-        return ToolCall((step.Tool, [.. step.Arguments.Select(a => a.Value)]), request);
+        return ToolCall((step.Tool, [.. step.Arguments.Select(a => a.Value)]), request, $"call_{results.Count + 1}");
     }
 
     private static JsonObject Content(string text) => new() { ["content"] = text };
 
     /// <summary>One tool call, its values bound in order to the declared tool's parameters and typed by their schema.</summary>
-    private static JsonObject ToolCall((string Name, IReadOnlyList<string> Values) call, JsonObject request)
+    private static JsonObject ToolCall((string Name, IReadOnlyList<string> Values) call, JsonObject request, string id)
     {
         var declared = (request["tools"] as JsonArray ?? []).FirstOrDefault(t => t?["function"]?["name"]?.GetValue<string>() == call.Name)
             ?? throw new InvalidOperationException($"The request declares no tool '{call.Name}'.");
@@ -127,7 +127,7 @@ internal static partial class TraceOracle
         {
             ["tool_calls"] = new JsonArray(new JsonObject
             {
-                ["id"] = "call_1",
+                ["id"] = id,
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = arguments.ToJsonString(Json) },
             }),
