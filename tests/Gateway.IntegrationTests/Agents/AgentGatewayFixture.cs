@@ -141,7 +141,6 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:umi-mixed:DefaultRole:Seed"] = "3",
 
         ["Gateway:Agents:umi-tiny:Kind"] = "umi",
-
         ["Gateway:Agents:umi-tiny:Prompts:Style"] = "paper",
         ["Gateway:Agents:umi-tiny:Tools:0"] = "calculator",
         ["Gateway:Agents:umi-tiny:Limits:MaxIterations"] = "2",
@@ -150,7 +149,6 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:umi-tiny:DefaultRole:Seed"] = "5",
 
         ["Gateway:Agents:react-tiny:Kind"] = "react",
-
         ["Gateway:Agents:react-tiny:Prompts:Style"] = "paper",
         ["Gateway:Agents:react-tiny:Tools:0"] = "calculator",
         ["Gateway:Agents:react-tiny:Tools:1"] = "clock",
@@ -180,7 +178,6 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:umi-client:Roles:summarizer:Model"] = "scripted-summarizer",
 
         ["Gateway:Agents:rewoo-scripted:Kind"] = "rewoo",
-
         ["Gateway:Agents:rewoo-scripted:Prompts:Style"] = "paper",
         ["Gateway:Agents:rewoo-scripted:Limits:ToolTimeout"] = "00:00:05",
         ["Gateway:Agents:rewoo-scripted:Roles:planner:Model"] = "scripted-planner",
