@@ -72,6 +72,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
             ["Gateway:Tools:Mcp:local:Arguments:2"] = "mcp",
             ["Gateway:Tools:Mcp:local:Arguments:3"] = $"--Gateway:ConfigDirectory={_directory}",
             ["Gateway:Agents:over-mcp:Kind"] = "rewoo",
+            ["Gateway:Agents:over-mcp:Prompts:Style"] = "paper",
             ["Gateway:Agents:over-mcp:Tools:0"] = "self_calculator",
             ["Gateway:Agents:over-mcp:Roles:planner:Model"] = "scripted-planner",
             ["Gateway:Agents:over-mcp:Roles:solver:Model"] = "scripted-solver",
@@ -109,12 +110,14 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
 
         // ReWOO with a toolset function as an ordinary tool.
         ["Gateway:Agents:rewoo-toolset:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-toolset:Prompts:Style"] = "paper",
         ["Gateway:Agents:rewoo-toolset:Tools:0"] = "count_vowels",
         ["Gateway:Agents:rewoo-toolset:Roles:planner:Model"] = "scripted-planner",
         ["Gateway:Agents:rewoo-toolset:Roles:solver:Model"] = "scripted-solver",
 
         // ReWOO on the tiny model: the plan comes out of a grammar, so it parses whatever the weights say.
         ["Gateway:Agents:rewoo-tiny:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-tiny:Prompts:Style"] = "paper",
         ["Gateway:Agents:rewoo-tiny:Tools:0"] = "calculator",
         ["Gateway:Agents:rewoo-tiny:Tools:1"] = "clock",
         ["Gateway:Agents:rewoo-tiny:Tools:2"] = "search",
@@ -128,6 +131,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
 
         // Planner/caller/summarizer: a scripted planner hands off to the tiny model as caller (tools under a grammar) and summarizer.
         ["Gateway:Agents:umi-mixed:Kind"] = "umi",
+        ["Gateway:Agents:umi-mixed:Prompts:Style"] = "paper",
         ["Gateway:Agents:umi-mixed:RefineRounds"] = "2",
         ["Gateway:Agents:umi-mixed:Tools:0"] = "calculator",
         ["Gateway:Agents:umi-mixed:Tools:1"] = "search",
@@ -137,6 +141,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:umi-mixed:DefaultRole:Seed"] = "3",
 
         ["Gateway:Agents:umi-tiny:Kind"] = "umi",
+        ["Gateway:Agents:umi-tiny:Prompts:Style"] = "paper",
         ["Gateway:Agents:umi-tiny:Tools:0"] = "calculator",
         ["Gateway:Agents:umi-tiny:Limits:MaxIterations"] = "2",
         ["Gateway:Agents:umi-tiny:DefaultRole:Model"] = "tiny",
@@ -144,6 +149,7 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Agents:umi-tiny:DefaultRole:Seed"] = "5",
 
         ["Gateway:Agents:react-tiny:Kind"] = "react",
+        ["Gateway:Agents:react-tiny:Prompts:Style"] = "paper",
         ["Gateway:Agents:react-tiny:Tools:0"] = "calculator",
         ["Gateway:Agents:react-tiny:Tools:1"] = "clock",
         ["Gateway:Agents:react-tiny:Limits:MaxIterations"] = "2",
@@ -156,19 +162,23 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
         ["Gateway:Models:scripted-caller:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Models:scripted-summarizer:BaseUrl"] = Scripted.BaseUrl.ToString(),
         ["Gateway:Agents:react-client:Kind"] = "react",
+        ["Gateway:Agents:react-client:Prompts:Style"] = "paper",
         ["Gateway:Agents:react-client:Tools:0"] = "calculator",
         ["Gateway:Agents:react-client:Roles:actor:Model"] = "scripted-actor",
         ["Gateway:Agents:rewoo-client:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-client:Prompts:Style"] = "paper",
         ["Gateway:Agents:rewoo-client:Tools:0"] = "calculator",
         ["Gateway:Agents:rewoo-client:Roles:planner:Model"] = "scripted-planner",
         ["Gateway:Agents:rewoo-client:Roles:solver:Model"] = "scripted-solver",
         ["Gateway:Agents:umi-client:Kind"] = "umi",
+        ["Gateway:Agents:umi-client:Prompts:Style"] = "paper",
         ["Gateway:Agents:umi-client:Tools:0"] = "calculator",
         ["Gateway:Agents:umi-client:Roles:planner:Model"] = "scripted-umi-planner",
         ["Gateway:Agents:umi-client:Roles:caller:Model"] = "scripted-caller",
         ["Gateway:Agents:umi-client:Roles:summarizer:Model"] = "scripted-summarizer",
 
         ["Gateway:Agents:rewoo-scripted:Kind"] = "rewoo",
+        ["Gateway:Agents:rewoo-scripted:Prompts:Style"] = "paper",
         ["Gateway:Agents:rewoo-scripted:Limits:ToolTimeout"] = "00:00:05",
         ["Gateway:Agents:rewoo-scripted:Roles:planner:Model"] = "scripted-planner",
         ["Gateway:Agents:rewoo-scripted:Roles:solver:Model"] = "scripted-solver",

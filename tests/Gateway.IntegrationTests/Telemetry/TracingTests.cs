@@ -96,6 +96,7 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
             ["Gateway:Models:planner-m:BaseUrl"] = roles.BaseUrl.ToString(),
             ["Gateway:Models:solver-m:BaseUrl"] = roles.BaseUrl.ToString(),
             ["Gateway:Agents:two-tools:Kind"] = "rewoo",
+            ["Gateway:Agents:two-tools:Prompts:Style"] = "paper",
             ["Gateway:Agents:two-tools:Tools:0"] = "calculator",
             ["Gateway:Agents:two-tools:Tools:1"] = "clock",
             ["Gateway:Agents:two-tools:Roles:planner:Model"] = "planner-m",
