@@ -162,4 +162,26 @@ public sealed class TraceTrainingTests : IDisposable
         Assert.True(expected.abs().max().item<float>() > 0.1f);
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5), $"Largest difference {(actual - expected).abs().max().item<float>()}.");
     }
+
+    [Fact]
+    public void ExactMatches_GreedyContinuation_MatchesAndAnyOtherAnswerDoesNot()
+    {
+        set_num_threads(1);
+        using var model = new LlamaModel(Shape with { ContextLength = 128 }, CharVocabulary.Size, 9);
+        var random = new Random(4);
+        model.Import(model.Export().ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => v + (float)((random.NextDouble() - 0.5) * 0.6)).ToArray()));
+        var prompts = new[] { "Plan: what is 12 * 34?", "Plan: how many vowels in \"bolu\"?" }
+            .Select(q => CharVocabulary.Tokenize($"<|im_start|>system\nTools: calculator(expression)<|im_end|>\n<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n", addBos: true, special: true).ToArray())
+            .ToArray();
+        var greedy = prompts.Select(p => Training.GenerateTokens(model, [p], maxTokens: 12)[0].ToArray()).ToArray();
+        Assert.All(greedy, g => Assert.True(g.Length >= 4, "The random model ended its answer too early to be a useful check."));
+        var right = prompts.Select((p, i) => new Example("r", p, greedy[i])).ToArray();
+        Assert.True(Training.SharedPrefix(right) > 20);
+        Assert.Equal([true, true], Training.ExactMatches(model, right));
+
+        // One changed token anywhere in the answer, and greedy decoding no longer writes it.
+        var changed = greedy[1].ToArray();
+        changed[^2] = changed[^2] == CharVocabulary.SpaceId ? CharVocabulary.SpaceId + 1 : CharVocabulary.SpaceId;
+        Assert.Equal([true, false], Training.ExactMatches(model, [right[0], right[1] with { Answer = changed }]));
+    }
 }

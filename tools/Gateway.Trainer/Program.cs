@@ -20,6 +20,8 @@ namespace Gateway.Trainer
             var families = new Option<string>("--families") { Description = "Comma-separated aptitude task families to train on (see `aptitude list`)." };
             var traces = new Option<FileInfo?>("--traces") { Description = "Train on agent traces (JSON lines, one role-model call each) instead of task families." };
             var roles = new Option<string?>("--roles") { Description = "With --traces: comma-separated roles to keep (agent/role, agent/*, */role or role); all when left out." };
+            var show = new Option<int>("--show") { Description = "With --eval-traces: print this many held-out completions per role, greedy, beside the expected ones.", DefaultValueFactory = _ => 0 };
+            var copyShare = new Option<double>("--copy-share") { Description = "Share of steps (0 to 1) spent on a copying drill that shortens the plateau before a small model learns to copy spans.", DefaultValueFactory = _ => 0 };
             var evalTraces = new Option<FileInfo?>("--eval-traces") { Description = "With --traces: held-out traces (another seed), scored per role by exact match of the completion after training." };
             var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => 128 };
             var layers = new Option<int>("--layers") { Description = "Transformer blocks.", DefaultValueFactory = _ => 2 };
@@ -42,7 +44,7 @@ namespace Gateway.Trainer
 
             var command = new Command("train", "Train a model on generated chat examples, then write it as a llama GGUF with a ChatML template.")
             {
-                name, families, traces, roles, evalTraces, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
+                name, families, traces, roles, evalTraces, show, copyShare, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
             };
             command.SetAction(parse =>
             {
@@ -52,6 +54,7 @@ namespace Gateway.Trainer
                     Name = parse.GetValue(name)!,
                     Families = (parse.GetValue(traces) is null ? parse.GetValue(families) ?? "" : parse.GetValue(roles) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     TracePath = parse.GetValue(traces)?.FullName,
+                    CopyShare = Math.Clamp(parse.GetValue(copyShare), 0, 1),
                     Shape = new LlamaShape(parse.GetValue(dim), parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(ffn), parse.GetValue(context)),
                     Steps = parse.GetValue(steps),
                     BatchSize = parse.GetValue(batch),
@@ -70,7 +73,7 @@ namespace Gateway.Trainer
                 {
                     options.Shape.Validate();
                     var source = Training.Source(options);
-                    if (source is TraceData loaded)
+                    if ((source is CopyDrill drill ? drill.Inner : source) is TraceData loaded)
                     {
                         console.WriteLine($"Traces: {string.Join(", ", loaded.Names.Select(r => $"{r} {loaded.Examples(r).Count}"))}; {loaded.Skipped} lines left out (not writable under their grammar, or longer than the context).");
                     }
@@ -100,6 +103,15 @@ namespace Gateway.Trainer
                         table.AddRow("mean", $"{result.Mean:P1}");
                         console.Write(table);
                         console.WriteLine($"Evaluated up to {options.EvalItems} items per role of {heldOutFile.Name} in {clock.Elapsed:mm\\:ss}.");
+                        foreach (var role in heldOut.Names)
+                        {
+                            foreach (var example in heldOut.Examples(role).Take(parse.GetValue(show)))
+                            {
+                                var reply = Training.Generate(model, [example.Prompt], example.Answer.Length + 8)[0];
+                                var expected = string.Concat(example.Answer.Select(CharVocabulary.Piece));
+                                console.WriteLine($"{role} {(reply == expected ? "right" : "WRONG")}\n  expected {expected}\n  greedy   {reply}");
+                            }
+                        }
                     }
                 }
                 else if (options.EvalItems > 0)

@@ -17,6 +17,9 @@ internal sealed record TrainingOptions
     /// <summary>A trace file to train on instead of <see cref="Families"/>; <see cref="Families"/> then names the roles kept (empty: all).</summary>
     public string? TracePath { get; init; }
 
+    /// <summary>The share of steps (0 to 1) that train on the copying drill (<see cref="CopyDrill"/>) instead of the traces.</summary>
+    public double CopyShare { get; init; }
+
     /// <summary>Trace examples longer than this (prompt and completion tokens) are left out; null: the context length.</summary>
     public int? MaxSequence { get; init; }
     public required LlamaShape Shape { get; init; }
@@ -150,9 +153,13 @@ internal static class Training
     }
 
     /// <summary>The examples <paramref name="o"/> names: trace roles when it has a trace file, else aptitude families.</summary>
-    public static IExampleSource Source(TrainingOptions o) => o.TracePath is { } traces
-        ? TraceData.Load(traces, o.Families.Count == 0 ? null : o.Families, o.MaxSequence ?? o.Shape.ContextLength)
-        : new TaskData(o.Families);
+    public static IExampleSource Source(TrainingOptions o)
+    {
+        IExampleSource source = o.TracePath is { } traces
+            ? TraceData.Load(traces, o.Families.Count == 0 ? null : o.Families, o.MaxSequence ?? o.Shape.ContextLength)
+            : new TaskData(o.Families);
+        return o.CopyShare > 0 ? new CopyDrill(source, o.CopyShare) : source;
+    }
 
     /// <summary>
     /// Pads to the longest example after the first <paramref name="skip"/> tokens (a prefix every example shares);
@@ -256,7 +263,11 @@ internal static class Training
     }
 
     /// <summary>Greedy decoding (temperature 0) of a batch of prompts until end-of-turn or <paramref name="maxTokens"/>.</summary>
-    public static string[] Generate(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32)
+    public static string[] Generate(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32) =>
+        GenerateTokens(model, prompts, maxTokens).Select(tokens => string.Concat(tokens.Select(CharVocabulary.Piece))).ToArray();
+
+    /// <summary>The tokens <see cref="Generate"/> decodes, end-of-turn left out.</summary>
+    public static List<int>[] GenerateTokens(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32)
     {
         using var noGrad = no_grad();
         var count = prompts.Count;
@@ -297,7 +308,7 @@ internal static class Training
                 lengths[i]++;
             }
         }
-        return outputs.Select(tokens => string.Concat(tokens.Select(CharVocabulary.Piece))).ToArray();
+        return outputs;
     }
 
     /// <summary>Exact-match accuracy per family on held-out items, scored by the suite's scorer.</summary>
