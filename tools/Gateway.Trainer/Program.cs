@@ -76,6 +76,10 @@ namespace Gateway.Trainer
                     if ((source is CopyDrill drill ? drill.Inner : source) is TraceData loaded)
                     {
                         console.WriteLine($"Traces: {string.Join(", ", loaded.Names.Select(r => $"{r} {loaded.Examples(r).Count}"))}; {loaded.Skipped} lines left out (not writable under their grammar, or longer than the context).");
+                        foreach (var reason in loaded.SkipReasons)
+                        {
+                            console.WriteLine("  " + reason);
+                        }
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or IOException)

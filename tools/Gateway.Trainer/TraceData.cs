@@ -29,11 +29,15 @@ internal sealed class TraceData : IExampleSource
     private static readonly TemplatePromptBuilder Builder = new(ChatTemplate.Parse(RoleTemplate.Source), "<s>", "</s>");
     private readonly Dictionary<string, Example[]> _byRole;
 
-    private TraceData(Dictionary<string, Example[]> byRole, int skipped)
+    private TraceData(Dictionary<string, Example[]> byRole, int skipped, IReadOnlyList<string> reasons)
     {
         _byRole = byRole;
         Skipped = skipped;
+        SkipReasons = reasons;
     }
+
+    /// <summary>Why the first few left-out lines were left out.</summary>
+    public IReadOnlyList<string> SkipReasons { get; }
 
     public IReadOnlyList<string> Names => [.. _byRole.Keys];
 
@@ -50,8 +54,11 @@ internal sealed class TraceData : IExampleSource
     {
         var byRole = new Dictionary<string, List<Example>>(StringComparer.Ordinal);
         var skipped = 0;
+        var reasons = new List<string>();
+        var number = 0;
         foreach (var line in File.ReadLines(path))
         {
+            number++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -68,14 +75,22 @@ internal sealed class TraceData : IExampleSource
             {
                 example = Render(root);
             }
-            catch (FormatException)
+            catch (FormatException e)
             {
                 skipped++;
+                if (reasons.Count < 5)
+                {
+                    reasons.Add($"line {number} ({role}): {e.Message}");
+                }
                 continue;
             }
             if (maxPromptTokens is { } max && example.Prompt.Length + example.Answer.Length > max)
             {
                 skipped++;
+                if (reasons.Count < 5)
+                {
+                    reasons.Add($"line {number} ({role}): {example.Prompt.Length + example.Answer.Length} tokens, more than {max}");
+                }
                 continue;
             }
             if (!byRole.TryGetValue(role, out var list))
@@ -88,7 +103,7 @@ internal sealed class TraceData : IExampleSource
         {
             throw new ArgumentException($"No trace line of {path} belongs to the roles {string.Join(", ", roles ?? ["*"])}.");
         }
-        return new TraceData(byRole.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal), skipped);
+        return new TraceData(byRole.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal), skipped, reasons);
     }
 
     /// <summary>The key of a trace line: <c>agent/role</c>.</summary>
