@@ -17,7 +17,7 @@ public static class GatewayCli
 {
     /// <summary>
     /// The command tree of every verb (<c>keys</c>, <c>router</c>, <c>model</c>, <c>aptitude</c>, <c>toolset</c>,
-    /// <c>tools</c>), newly built on each call so a caller can parse it or inspect its verbs without sharing state.
+    /// <c>tools</c>, <c>agents</c>), newly built on each call so a caller can parse it or inspect its verbs without sharing state.
     /// </summary>
     public static RootCommand CreateRootCommand()
     {
@@ -28,6 +28,7 @@ public static class GatewayCli
         root.Subcommands.Add(AptitudeCommands.Create());
         root.Subcommands.Add(ToolsetCommands.Create());
         root.Subcommands.Add(ToolsCommand.Create());
+        root.Subcommands.Add(AgentsCommand.Create());
         return root;
     }
 

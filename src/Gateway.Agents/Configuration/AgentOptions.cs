@@ -24,6 +24,9 @@ public sealed class AgentOptions
     /// <summary>Most re-asks of the caller with its own tool call (ToolACE-R self-refinement); 0 turns refinement off.</summary>
     public int RefineRounds { get; set; }
 
+    /// <summary>The prompt templates: <c>compact</c> (default) or <c>paper</c>, and per-role system text overrides.</summary>
+    public PromptOptions Prompts { get; set; } = new();
+
     /// <summary>Free-form settings read by agent kinds that need more than the above.</summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -11,6 +11,9 @@ public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Age
     /// <summary>The prefix that makes a model name an agent.</summary>
     public const string ModelPrefix = "agent:";
 
+    /// <summary>Longest system text a <c>Prompts:System</c> override may have.</summary>
+    public const int MaxSystemPromptChars = 8000;
+
     /// <summary>No agents: the snapshot before the first successful build.</summary>
     public static AgentSnapshot Empty { get; } = new(new Dictionary<string, AgentOptions>());
 
@@ -51,6 +54,19 @@ public sealed record AgentSnapshot(IReadOnlyDictionary<string, AgentOptions> Age
         if (options.PlanFormat is not ("json" or "text"))
         {
             throw new InvalidOperationException($"{path}:PlanFormat must be 'json' or 'text'.");
+        }
+
+        if (options.Prompts.Style is not (PromptOptions.Compact or PromptOptions.Paper))
+        {
+            throw new InvalidOperationException($"{path}:Prompts:Style must be 'compact' or 'paper'.");
+        }
+
+        foreach (var (role, text) in options.Prompts.System)
+        {
+            if (string.IsNullOrWhiteSpace(text) || text.Length > MaxSystemPromptChars)
+            {
+                throw new InvalidOperationException($"{path}:Prompts:System:{role} must be non-empty text of at most {MaxSystemPromptChars} characters.");
+            }
         }
 
         var limits = options.Limits;

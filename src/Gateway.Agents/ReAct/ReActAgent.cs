@@ -22,6 +22,9 @@ public sealed class ReActAgent : IAgentKind
         "Solve the user's task. Think step by step: reason about what to do next, call a tool when you need information (Action), " +
         "read its result (Observation), and repeat. When you know the answer, reply with it directly and call no tool.";
 
+    /// <summary>The compact style's system message: tools come as declarations, so the text only says what to do.</summary>
+    public const string CompactSystemPrompt = "Solve the task with the tools. Reply with the answer when done.";
+
     /// <inheritdoc />
     public string Kind => "react";
 
@@ -31,7 +34,8 @@ public sealed class ReActAgent : IAgentKind
     /// <inheritdoc />
     public async Task<AgentOutcome> RunAsync(AgentRun run, CancellationToken cancellationToken)
     {
-        var messages = new List<ChatMessage> { new(ChatRole.System, SystemPrompt) };
+        var system = PromptText.System(run.Definition, ActorRole, run.Definition.Prompts.IsCompact ? CompactSystemPrompt : SystemPrompt);
+        var messages = new List<ChatMessage> { new(ChatRole.System, system) };
         messages.AddRange(run.Messages.Where(m => m.Role != ChatRole.System));
         var tools = run.Declarations;
         // What this request did before a pause: the caller keeps only the assistant message it is sent,

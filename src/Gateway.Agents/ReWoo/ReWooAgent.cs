@@ -44,7 +44,7 @@ public sealed partial class ReWooAgent : IAgentKind
             {
                 if (json)
                 {
-                    options.ResponseFormat = ChatResponseFormat.ForJsonSchema(ReWooPrompts.PlanSchema(run.Offered, limits.MaxSteps), "plan", "A ReWOO plan");
+                    options.ResponseFormat = ChatResponseFormat.ForJsonSchema(ReWooPrompts.PlanSchema(run.Definition, run.Offered, limits.MaxSteps), "plan", "A ReWOO plan");
                 }
             }, cancellationToken);
 
@@ -93,7 +93,7 @@ public sealed partial class ReWooAgent : IAgentKind
         }
 
         var answer = await run.AnswerAsync(SolverRole,
-            [new ChatMessage(ChatRole.User, ReWooPrompts.Solver(run.Task, plan, progress.Evidence))], cancellationToken);
+            [new ChatMessage(ChatRole.User, ReWooPrompts.Solver(run.Definition, run.Task, plan, progress.Evidence))], cancellationToken);
         return new AgentOutcome(answer);
     }
 
@@ -103,7 +103,7 @@ public sealed partial class ReWooAgent : IAgentKind
         var json = run.Definition.PlanFormat == "json" && run.Offered.Count > 0;
         var messages = new List<ChatMessage>
         {
-            new(ChatRole.System, ReWooPrompts.Planner(run.Offered, json, limits.MaxSteps)),
+            new(ChatRole.System, ReWooPrompts.Planner(run.Definition, run.Offered, json, limits.MaxSteps)),
         };
         messages.AddRange(Conversation.AsText(run.Messages.Where(m => m.Role != ChatRole.System)));
         return PlanAsync(run, messages, json, cancellationToken);

@@ -1,16 +1,93 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Agents.Configuration;
 using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
 
 namespace Gateway.Agents.ReWoo;
 
-/// <summary>The planner's and solver's prompts (after the ReWOO paper) and the plan's JSON schema.</summary>
+/// <summary>
+/// The planner's and solver's prompts and the plan's JSON schema, in two styles: compact (a fixed line, one
+/// <c>name(args)</c> line per tool, no example; steps are <c>{"tool","input"}</c> with the arguments comma-separated)
+/// and paper (after the ReWOO paper, with instructions and an example).
+/// </summary>
 internal static class ReWooPrompts
 {
     /// <summary>Longest input or plan text the schema admits per step.</summary>
     public const int MaxFieldLength = 200;
+
+    /// <summary>The compact planner's fixed text; <c>{tools}</c> is the tool list.</summary>
+    public const string CompactPlanner = "Plan tool calls for the task. Step k's result is #Ek. Args comma-separated.\nTools:\n{tools}";
+
+    /// <summary>The compact planner's text when the plan is written as text rather than JSON.</summary>
+    public const string CompactTextPlanner = "Plan tool calls for the task, one line each: #Ek = tool[args]. Step k's result is #Ek.\nTools:\n{tools}";
+
+    /// <summary>The compact solver's fixed first line.</summary>
+    public const string CompactSolver = "Answer the task from the results.";
+
+    public static string Planner(AgentOptions agent, IReadOnlyList<IToolDescription> tools, bool json, int maxSteps) =>
+        agent.Prompts.IsCompact
+            ? PromptText.System(agent, ReWooAgent.PlannerRole, json ? CompactPlanner : CompactTextPlanner, PromptText.Signatures(tools))
+            : PromptText.System(agent, ReWooAgent.PlannerRole, Planner(tools, json, maxSteps), string.Join("\n", tools.Select(t => "- " + t.PromptLine)));
+
+    /// <summary>
+    /// The compact solver's prompt: the task, then one line per step, <c>#Ek = tool[input] -> result</c>, the input as the
+    /// planner wrote it (with its references) so the solver sees how the steps chain.
+    /// </summary>
+    public static string Solver(AgentOptions agent, string task, IReadOnlyList<PlannedStep> plan, IReadOnlyDictionary<string, string> evidence)
+    {
+        if (!agent.Prompts.IsCompact)
+        {
+            return Solver(task, plan, evidence);
+        }
+
+        var text = new StringBuilder(PromptText.System(agent, ReWooAgent.SolverRole, CompactSolver)).Append("\nTask: ").Append(task).Append('\n');
+        foreach (var step in plan)
+        {
+            text.Append('#').Append(step.Id).Append(" = ").Append(step.Tool).Append('[').Append(step.Input).Append("] -> ")
+                .Append(evidence.GetValueOrDefault(step.Id, "(none)")).Append('\n');
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary>The compact plan schema: a non-empty array of <c>{"tool","input"}</c>; the k-th step is <c>Ek</c>.</summary>
+    public static JsonElement PlanSchema(AgentOptions agent, IReadOnlyList<IToolDescription> tools, int maxSteps)
+    {
+        if (!agent.Prompts.IsCompact)
+        {
+            return PlanSchema(tools, maxSteps);
+        }
+
+        var schema = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["steps"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["maxItems"] = maxSteps,
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = new JsonObject
+                        {
+                            ["tool"] = new JsonObject { ["enum"] = new JsonArray([.. tools.Select(t => JsonValue.Create(t.Name))]) },
+                            ["input"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
+                        },
+                        ["required"] = new JsonArray("tool", "input"),
+                        ["additionalProperties"] = false,
+                    },
+                },
+            },
+            ["required"] = new JsonArray("steps"),
+            ["additionalProperties"] = false,
+        };
+        return JsonSerializer.SerializeToElement(schema);
+    }
 
     public static string Planner(IReadOnlyList<IToolDescription> tools, bool json, int maxSteps)
     {

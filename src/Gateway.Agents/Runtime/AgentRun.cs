@@ -36,8 +36,13 @@ public sealed class AgentRun
     /// <summary>Every tool the run may choose: its own, then the caller's.</summary>
     public IReadOnlyList<IToolDescription> Offered => [.. Tools, .. ClientTools];
 
-    /// <summary>Every tool the run may choose, as declarations for OpenAI tool calling.</summary>
-    public IReadOnlyList<AITool> Declarations => [.. Offered.Select(t => t.Declaration)];
+    /// <summary>
+    /// Every tool the run may choose, as declarations for OpenAI tool calling; in the compact prompt style without
+    /// descriptions (names, parameter names, types and which are required), so small models read short tool lists.
+    /// </summary>
+    public IReadOnlyList<AITool> Declarations => Definition.Prompts.IsCompact
+        ? [.. Offered.Select(PromptText.CompactDeclaration)]
+        : [.. Offered.Select(t => t.Declaration)];
 
     /// <summary>The Semantic Kernel the agent's tools are invoked with; it carries no model (see <see cref="KernelFor"/> for one that does).</summary>
     public required Kernel Kernel { get; init; }

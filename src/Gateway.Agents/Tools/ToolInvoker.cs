@@ -36,7 +36,11 @@ public sealed record ToolOutcome(ToolStatus Status, string Output, TimeSpan Dura
 /// </summary>
 internal static class ToolInvoker
 {
-    /// <summary>Calls <paramref name="tool"/> with a plain-text input: a JSON object binds by name, anything else binds to the primary parameter.</summary>
+    /// <summary>
+    /// Calls <paramref name="tool"/> with a plain-text input: a JSON object binds by name; comma-separated values bind in
+    /// order to a tool with two or more required parameters (<c>84, 126</c> for <c>gcd(a, b)</c>); anything else binds to
+    /// the primary parameter.
+    /// </summary>
     public static Task<ToolOutcome> InvokeAsync(Kernel kernel, AgentTool? tool, string toolName, string input, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (tool is null)
@@ -51,6 +55,13 @@ internal static class ToolInvoker
             foreach (var property in json.EnumerateObject())
             {
                 arguments[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+            }
+        }
+        else if (Positional(tool, input) is { } values)
+        {
+            foreach (var (name, value) in values)
+            {
+                arguments[name] = value;
             }
         }
         else if (tool.PrimaryParameter is { } parameter)
@@ -80,7 +91,7 @@ internal static class ToolInvoker
             // A tool is any KernelFunction, synchronous ones included: it runs on the thread pool, so it never holds
             // the I/O thread the run continued on, and the time limit holds even for a tool that never yields.
             var result = await Task.Run(() => tool.Function.InvokeAsync(kernel, arguments, limit.Token), limit.Token).WaitAsync(limit.Token);
-            return new ToolOutcome(ToolStatus.Ok, ToolOutputText.From(result.GetValue<object>()), Stopwatch.GetElapsedTime(start));
+            return new ToolOutcome(ToolStatus.Ok, Unquoted(ToolOutputText.From(result.GetValue<object>())), Stopwatch.GetElapsedTime(start));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -90,6 +101,47 @@ internal static class ToolInvoker
         {
             var message = ex is KernelException && ex.InnerException is not null ? ex.InnerException.Message : ex.Message;
             return new ToolOutcome(ToolStatus.Error, $"Error: the tool '{tool.Name}' failed: {message}", Stopwatch.GetElapsedTime(start));
+        }
+    }
+
+    /// <summary>
+    /// The values of a comma-separated input by required parameter, in declaration order; null unless the tool has two or
+    /// more required parameters and the input has at least as many parts. Extra commas stay in the first value (a text).
+    /// </summary>
+    private static List<(string Name, string Value)>? Positional(AgentTool tool, string input)
+    {
+        var required = tool.Function.Metadata.Parameters.Where(p => p.IsRequired).Select(p => p.Name).ToList();
+        var parts = input.Split(',');
+        if (required.Count < 2 || parts.Length < required.Count)
+        {
+            return null;
+        }
+
+        var extra = parts.Length - required.Count;
+        var values = new List<(string, string)> { (required[0], string.Join(',', parts[..(extra + 1)]).Trim()) };
+        for (var i = 1; i < required.Count; i++)
+        {
+            values.Add((required[i], parts[extra + i].Trim()));
+        }
+
+        return values;
+    }
+
+    /// <summary>A tool that returns JSON text (a toolset function) gives a string result in quotes; agents read the text itself.</summary>
+    private static string Unquoted(string output)
+    {
+        if (output.Length < 2 || output[0] != '"' || output[^1] != '"')
+        {
+            return output;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<string>(output) ?? output;
+        }
+        catch (JsonException)
+        {
+            return output;
         }
     }
 

@@ -33,11 +33,17 @@ internal sealed partial class UmiAgent : IAgentKind
     {
         var (history, resumedAfter) = Resume(run);
         var json = run.Definition.PlanFormat == "json";
+        var compact = run.Definition.Prompts.IsCompact;
         var status = AgentRunStatus.LimitReached;
         for (var turn = resumedAfter + 1; turn <= resumedAfter + run.Definition.Limits.MaxIterations; turn++)
         {
             var decision = await PlanAsync(run, history, json, cancellationToken);
-            history.Append("Thought ").Append(turn).Append(": ").Append(decision.Thought).Append('\n');
+            if (!compact)
+            {
+                // The compact history keeps actions and observations only: the thought is the action it names.
+                history.Append("Thought ").Append(turn).Append(": ").Append(decision.Thought).Append('\n');
+            }
+
             if (decision.Next == UmiPrompts.Conclusion || run.Offered.Count == 0)
             {
                 status = AgentRunStatus.Completed;
@@ -65,16 +71,16 @@ internal sealed partial class UmiAgent : IAgentKind
             }
 
             var outcome = await ToolCalls.InvokeAsync(run, $"T{turn}", call, cancellationToken);
-            history.Append("Action ").Append(turn).Append(": ").Append(ToolCalls.Canonical(call)).Append('\n')
+            history.Append("Action ").Append(turn).Append(": ").Append(ActionText(run, call)).Append('\n')
                 .Append("Observation ").Append(turn).Append(": ").Append(outcome.Output).Append('\n');
         }
 
         var summary = await run.AnswerAsync(SummarizerRole,
         [
-            new ChatMessage(ChatRole.System, UmiPrompts.SummarizerSystem),
-            new ChatMessage(ChatRole.User, Transcript(run, history) + (status == AgentRunStatus.GaveUp
+            new ChatMessage(ChatRole.System, UmiPrompts.SummarizerText(run.Definition)),
+            new ChatMessage(ChatRole.User, Transcript(run, history).TrimEnd() + (status == AgentRunStatus.GaveUp
                 ? "\nThe planner gave up. Say briefly why the task could not be solved."
-                : "\nWrite the final answer.")),
+                : compact ? "" : "\nWrite the final answer.")),
         ], cancellationToken);
         run.Trace.AddTurn(new TurnTrace(SummarizerRole, summary));
         return new AgentOutcome(summary, status);
@@ -108,7 +114,7 @@ internal sealed partial class UmiAgent : IAgentKind
                 var turn = ClientCallId().Match(call.CallId) is { Success: true } id
                     && int.TryParse(id.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : last + 1;
                 last = Math.Max(last, turn);
-                history.Append("Action ").Append(turn).Append(": ").Append(ToolCalls.Canonical(call)).Append('\n')
+                history.Append("Action ").Append(turn).Append(": ").Append(ActionText(run, call)).Append('\n')
                     .Append("Observation ").Append(turn).Append(": ").Append(results.GetValueOrDefault(call.CallId, "Error: the caller sent no result.")).Append('\n');
             }
         }
@@ -120,8 +126,8 @@ internal sealed partial class UmiAgent : IAgentKind
     {
         var response = await run.Models.CompleteAsync(PlannerRole,
         [
-            new ChatMessage(ChatRole.System, UmiPrompts.Planner(run.Offered, json)),
-            new ChatMessage(ChatRole.User, Transcript(run, history)),
+            new ChatMessage(ChatRole.System, UmiPrompts.Planner(run.Definition, run.Offered, json)),
+            new ChatMessage(ChatRole.User, Transcript(run, history).TrimEnd()),
         ], options =>
         {
             if (json)
@@ -138,10 +144,11 @@ internal sealed partial class UmiAgent : IAgentKind
     /// <summary>The caller's tool call, refined while it keeps changing (at most <c>RefineRounds</c> re-asks).</summary>
     private static async Task<FunctionCallContent?> CallAsync(AgentRun run, StringBuilder history, string instruction, CancellationToken cancellationToken)
     {
+        // The compact caller reads the planner's instruction alone: it names the call, and the caller only writes it.
         var messages = new List<ChatMessage>
         {
-            new(ChatRole.System, UmiPrompts.CallerSystem),
-            new(ChatRole.User, Transcript(run, history) + "\nPlanner's instruction: " + instruction),
+            new(ChatRole.System, UmiPrompts.CallerText(run.Definition)),
+            new(ChatRole.User, run.Definition.Prompts.IsCompact ? instruction : Transcript(run, history) + "\nPlanner's instruction: " + instruction),
         };
         var call = await AskCallerAsync(run, messages, cancellationToken);
         for (var round = 1; call is not null && round <= run.Definition.RefineRounds; round++)
@@ -177,6 +184,10 @@ internal sealed partial class UmiAgent : IAgentKind
         }, cancellationToken);
         return response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().FirstOrDefault();
     }
+
+    /// <summary>A call as the history shows it: <c>gcd(84, 126)</c> in the compact style, canonical JSON in the paper style.</summary>
+    private static string ActionText(AgentRun run, FunctionCallContent call) =>
+        run.Definition.Prompts.IsCompact ? PromptText.ShortCall(call) : ToolCalls.Canonical(call);
 
     private static string Transcript(AgentRun run, StringBuilder history)
     {

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Agents.Configuration;
+using Gateway.Agents.Runtime;
 using Gateway.Agents.Tools;
 
 namespace Gateway.Agents.Umi;
@@ -11,6 +13,26 @@ internal static class UmiPrompts
     public const string Caller = "caller";
     public const string Conclusion = "conclusion";
     public const string GiveUp = "give_up";
+
+    /// <summary>The compact planner's fixed text; <c>{tools}</c> is the tool list. Its thought names the next call, e.g. <c>gcd(84, 126)</c>.</summary>
+    public const string CompactPlanner = "Give the next tool call as the thought, or next=conclusion when done.\nTools:\n{tools}";
+
+    /// <summary>The compact caller's system text; the user message is the planner's thought alone.</summary>
+    public const string CompactCaller = "Make this tool call.";
+
+    /// <summary>The compact summarizer's system text.</summary>
+    public const string CompactSummarizer = "Answer the task from the observations.";
+
+    public static string Planner(AgentOptions agent, IReadOnlyList<IToolDescription> tools, bool json) =>
+        agent.Prompts.IsCompact
+            ? PromptText.System(agent, UmiAgent.PlannerRole, CompactPlanner, PromptText.Signatures(tools))
+            : PromptText.System(agent, UmiAgent.PlannerRole, Planner(tools, json), string.Join("\n", tools.Select(t => "- " + t.PromptLine)));
+
+    public static string CallerText(AgentOptions agent) =>
+        PromptText.System(agent, UmiAgent.CallerRole, agent.Prompts.IsCompact ? CompactCaller : CallerSystem);
+
+    public static string SummarizerText(AgentOptions agent) =>
+        PromptText.System(agent, UmiAgent.SummarizerRole, agent.Prompts.IsCompact ? CompactSummarizer : SummarizerSystem);
 
     public static string Planner(IReadOnlyList<IToolDescription> tools, bool json)
     {

@@ -51,6 +51,14 @@ internal static class AptitudeListCommand
             AnsiConsole.Write(new Rule(item.Id).LeftJustified());
             // Verbatim, not wrapped to the console width: this is exactly what the model receives.
             AnsiConsole.Profile.Out.Writer.WriteLine(item.Prompt);
+            if (item.Plan is { } plan)
+            {
+                for (var i = 0; i < plan.Count; i++)
+                {
+                    AnsiConsole.Profile.Out.Writer.WriteLine($"#E{i + 1} = {plan[i].Tool}[{plan[i].Input}]");
+                }
+            }
+
             AnsiConsole.MarkupLineInterpolated($"Expected ({item.Format}): [green]{item.Expected}[/]");
         }
 

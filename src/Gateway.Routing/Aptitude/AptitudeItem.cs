@@ -23,7 +23,11 @@ internal enum AnswerFormat
 }
 
 /// <summary>A generated question: its text, the one correct answer and how answers are compared.</summary>
-internal sealed record Question(string Text, string Expected, AnswerFormat Format);
+/// <param name="Text">The question, without the answer-format instruction.</param>
+/// <param name="Expected">The one correct answer.</param>
+/// <param name="Format">How answers are compared.</param>
+/// <param name="Plan">For tool families, the steps that answer the question with the shipped tools; null otherwise.</param>
+internal sealed record Question(string Text, string Expected, AnswerFormat Format, IReadOnlyList<Tools.PlanStep>? Plan = null);
 
 /// <summary>One item of the aptitude suite: a chat prompt with exactly one expected answer.</summary>
 /// <param name="Id">Stable per seed, e.g. <c>s7-add-03</c>; the same item has the same id in every model's run.</param>
@@ -31,8 +35,16 @@ internal sealed record Question(string Text, string Expected, AnswerFormat Forma
 /// <param name="Prompt">The user message sent to the model, including the answer-format instruction.</param>
 /// <param name="Expected">The correct answer, in the form the prompt asks for.</param>
 /// <param name="Format">How a reply is compared with <paramref name="Expected"/>.</param>
-internal sealed record AptitudeItem(string Id, string Task, string Prompt, string Expected, AnswerFormat Format)
+/// <param name="Plan">For tool families, the reference plan: shipped tools and arguments, later steps referring to earlier results as <c>#Ek</c>.</param>
+internal sealed record AptitudeItem(string Id, string Task, string Prompt, string Expected, AnswerFormat Format, IReadOnlyList<Tools.PlanStep>? Plan = null)
 {
+    /// <summary>Items are equal when every field is, the reference plan compared step by step.</summary>
+    public bool Equals(AptitudeItem? other) =>
+        other is not null && (Id, Task, Prompt, Expected, Format) == (other.Id, other.Task, other.Prompt, other.Expected, other.Format)
+        && (Plan is null ? other.Plan is null : other.Plan is not null && Plan.SequenceEqual(other.Plan));
+
+    public override int GetHashCode() => HashCode.Combine(Id, Task, Prompt, Expected, Format, Plan?.Count);
+
     /// <summary>1 when the reply's answer matches the expected one, else 0.</summary>
     public double Score(string? reply) => AnswerScorer.Score(reply, Expected, Format);
 

@@ -6,8 +6,11 @@ namespace Gateway.Routing.Aptitude;
 
 /// <summary>
 /// One scored item of an aptitude run, a line of the <c>--outcomes</c> JSONL file:
-/// <c>{"id","model","task","prompt","expected","reply","answer","score","error"}</c>. <c>reply</c> is the model's
-/// text, <c>answer</c> what the scorer read from it; <c>error</c> says why a failed call scored 0.
+/// <c>{"id","model","task","prompt","expected","reply","answer","score","error","tokens","latency_ms","tool_calls"}</c>.
+/// <c>reply</c> is the model's text, <c>answer</c> what the scorer read from it; <c>error</c> says why a failed call
+/// scored 0. <c>tokens</c> is the response's <c>usage.total_tokens</c> (for an agent, every role call's), <c>latency_ms</c>
+/// the request's wall time, <c>tool_calls</c> the tool steps an agent ran (its <c>gateway_run.steps</c>); each is absent
+/// when unknown.
 /// </summary>
 internal sealed record AptitudeOutcome(
     [property: JsonPropertyName("id")] string Id,
@@ -18,7 +21,10 @@ internal sealed record AptitudeOutcome(
     [property: JsonPropertyName("reply")] string? Reply,
     [property: JsonPropertyName("answer")] string? Answer,
     [property: JsonPropertyName("score")] double Score,
-    [property: JsonPropertyName("error")] string? Error = null)
+    [property: JsonPropertyName("error")] string? Error = null,
+    [property: JsonPropertyName("tokens")] long? Tokens = null,
+    [property: JsonPropertyName("latency_ms")] double? LatencyMs = null,
+    [property: JsonPropertyName("tool_calls")] int? ToolCalls = null)
 {
     public static AptitudeOutcome Scored(string model, AptitudeItem item, string reply) =>
         new(item.Id, model, item.Task, item.Prompt, item.Expected, reply, item.ExtractAnswer(reply), item.Score(reply));

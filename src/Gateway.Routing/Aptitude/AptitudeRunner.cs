@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,19 +42,26 @@ internal sealed class AptitudeRunner(HttpClient http)
             ["temperature"] = 0,
             ["max_tokens"] = options.MaxTokens,
         };
+        var start = Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.PostAsJsonAsync("v1/chat/completions", body, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var latency = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 1);
             if (!response.IsSuccessStatusCode)
             {
-                return AptitudeOutcome.Failed(options.Model, item, $"HTTP {(int)response.StatusCode}: {Shorten(text)}");
+                return AptitudeOutcome.Failed(options.Model, item, $"HTTP {(int)response.StatusCode}: {Shorten(text)}") with { LatencyMs = latency };
             }
 
-            var message = JsonNode.Parse(text)?["choices"]?[0]?["message"];
-            return message?["content"] is JsonValue content && content.TryGetValue<string>(out var reply)
+            var json = JsonNode.Parse(text);
+            var message = json?["choices"]?[0]?["message"];
+            var tokens = json?["usage"]?["total_tokens"] is JsonValue total && total.TryGetValue<long>(out var t) ? t : (long?)null;
+            // Agents say how many tool steps they ran; a plain model's answer has no such field.
+            var steps = json?["gateway_run"]?["steps"] is JsonValue count && count.TryGetValue<int>(out var n) ? n : (int?)null;
+            var outcome = message?["content"] is JsonValue content && content.TryGetValue<string>(out var reply)
                 ? AptitudeOutcome.Scored(options.Model, item, reply)
                 : AptitudeOutcome.Failed(options.Model, item, $"The response has no message content: {Shorten(text)}");
+            return outcome with { Tokens = tokens, LatencyMs = latency, ToolCalls = steps };
         }
         catch (HttpRequestException ex)
         {

@@ -23,6 +23,7 @@ internal static class AptitudeSuite
         .. JsonFamilies.All,
         .. CodeFamilies.All,
         .. LogicFamilies.All,
+        .. ToolFamilies.All,
     ];
 
     /// <summary>Generates the suite: every family with <paramref name="itemsPerTask"/> items.</summary>
@@ -50,7 +51,7 @@ internal static class AptitudeSuite
                 continue;
             }
 
-            items.Add(new AptitudeItem($"s{seed}-{family.Name}-{items.Count:D2}", family.Name, Prompt(question), question.Expected, question.Format));
+            items.Add(new AptitudeItem($"s{seed}-{family.Name}-{items.Count:D2}", family.Name, Prompt(question), question.Expected, question.Format, question.Plan));
         }
 
         return new AptitudeTask(family.Name, family.Category, family.Description, items);

@@ -38,4 +38,34 @@ internal static class Words
     /// <summary>A random string of lower-case letters (not a word), for tasks that must not rely on memory.</summary>
     public static string Letters(Random random, int length) =>
         new(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26))).ToArray());
+
+    private const string Onsets = "bcdfghjklmnprstvwz";
+
+    /// <summary>
+    /// A pronounceable made-up word of <paramref name="syllables"/> consonant-vowel syllables, sometimes closed by a
+    /// consonant: drawn fresh per item, so no model can have memorised facts about it.
+    /// </summary>
+    public static string Pronounceable(Random random, int syllables)
+    {
+        var word = new System.Text.StringBuilder();
+        for (var i = 0; i < syllables; i++)
+        {
+            word.Append(Onsets[random.Next(Onsets.Length)]).Append(Vowels[random.Next(Vowels.Length)]);
+            if (random.Next(4) == 0)
+            {
+                word.Append(Vowels[random.Next(Vowels.Length)]);
+            }
+        }
+
+        if (random.Coin())
+        {
+            word.Append(Onsets[random.Next(Onsets.Length)]);
+        }
+
+        return word.ToString();
+    }
+
+    /// <summary>A phrase of <paramref name="count"/> pronounceable made-up words.</summary>
+    public static string MadeUpPhrase(Random random, int count) =>
+        string.Join(' ', Enumerable.Range(0, count).Select(_ => Pronounceable(random, random.Next(2, 4))));
 }

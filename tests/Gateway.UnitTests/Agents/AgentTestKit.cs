@@ -21,7 +21,8 @@ internal static class AgentTestKit
 
     public static AgentOptions Agent(string kind, Action<AgentOptions>? configure = null)
     {
-        var agent = new AgentOptions { Kind = kind };
+        // The paper-style templates: most runtime tests read their prompts; the compact ones have their own tests.
+        var agent = new AgentOptions { Kind = kind, Prompts = new PromptOptions { Style = PromptOptions.Paper } };
         foreach (var role in new[] { "planner", "solver", "caller", "summarizer", "actor" })
         {
             agent.Roles[role] = new RoleOptions { Model = role };

@@ -72,6 +72,29 @@ public sealed class ReWooAgentTests
     }
 
     [Fact]
+    public async Task Run_TwelveStepPlan_EveryStepRunsInOrderAndE12IsNotReadAsE1()
+    {
+        var steps = Enumerable.Range(1, 12).Select(k => k == 1 ? "#E1 = inc[0]" : $"#E{k} = inc[#E{k - 1}]");
+        Script(string.Join("\n", steps));
+        string? solverPrompt = null;
+        _models["solver"].Respond = call => { solverPrompt = call.Messages[^1].Text; return ScriptedChatClient.Text("12"); };
+        var inc = AgentTestKit.Tool("inc", s => (int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var result = await AgentTestKit.RunAsync(AgentTestKit.Agent("rewoo", a => a.Limits.MaxSteps = 12), _models, [inc]);
+
+        Assert.Equal(AgentRunStatus.Completed, result.Trace.Status);
+        Assert.Equal(Enumerable.Range(1, 12).Select(k => $"E{k}"), result.Trace.Steps.Select(s => s.Id).Order(new StepOrder()));
+        var byId = result.Trace.Steps.ToDictionary(s => s.Id);
+        Assert.Equal(("11", "12"), (byId["E12"].Input, byId["E12"].Output));
+        Assert.Contains("#E12 = inc[#E11]\nEvidence: 12", solverPrompt);
+    }
+
+    private sealed class StepOrder : IComparer<string>
+    {
+        public int Compare(string? x, string? y) => int.Parse(x![1..], System.Globalization.CultureInfo.InvariantCulture).CompareTo(int.Parse(y![1..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Run_JsonFormat_PlannerAskedForSchemaWithToolEnumAndStepBound()
     {
         Script("""{"steps":[{"tool":"echo","input":"hi"}]}""");

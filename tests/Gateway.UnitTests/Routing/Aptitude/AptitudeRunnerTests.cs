@@ -69,6 +69,33 @@ public sealed class AptitudeRunnerTests
         Assert.StartsWith("The response has no message content", outcome.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_AgentAnswer_RecordsItsTokensAndToolSteps_APlainAnswerHasNone()
+    {
+        var calls = 0;
+        using var http = Client(new FakeChatHandler(body =>
+        {
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                return Reply("Answer: 1");
+            }
+
+            var reply = new JsonObject
+            {
+                ["choices"] = new JsonArray(new JsonObject { ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = "Answer: " + ByPrompt[Prompt(body)].Expected } }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 300, ["completion_tokens"] = 40, ["total_tokens"] = 340 },
+                ["gateway_run"] = new JsonObject { ["id"] = "run_1", ["status"] = "completed", ["steps"] = 3 },
+            };
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(reply.ToJsonString(), Encoding.UTF8, "application/json") };
+        }));
+
+        var outcomes = await new AptitudeRunner(http).RunAsync(Items[..2], new AptitudeRunOptions("agent:rewoo", Concurrency: 1));
+
+        Assert.Equal((1.0, 340L, 3), (outcomes[0].Score, outcomes[0].Tokens!.Value, outcomes[0].ToolCalls!.Value));
+        Assert.True(outcomes[0].LatencyMs >= 0);
+        Assert.Equal((null, null), (outcomes[1].Tokens, outcomes[1].ToolCalls));
+    }
+
     private static HttpClient Client(HttpMessageHandler handler) => new(handler) { BaseAddress = new Uri("http://gateway.test/") };
 
     private static string Prompt(JsonNode body) => body["messages"]![0]!["content"]!.GetValue<string>();

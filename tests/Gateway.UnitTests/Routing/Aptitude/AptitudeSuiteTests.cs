@@ -12,12 +12,12 @@ public sealed class AptitudeSuiteTests
     private static IEnumerable<AptitudeItem> AllItems => Suite.SelectMany(t => t.Items);
 
     [Fact]
-    public void Create_Default_HasFiftyFamiliesOfTwentyItems()
+    public void Create_Default_HasFiftyNineFamiliesOfTwentyItems()
     {
-        Assert.Equal(50, Suite.Count);
+        Assert.Equal(59, Suite.Count);
         Assert.Equal(Suite.Count, Suite.Select(t => t.Name).Distinct().Count());
         Assert.All(Suite, t => Assert.Equal(20, t.Items.Count));
-        Assert.Equal(1000, AllItems.Select(i => i.Id).Distinct().Count());
+        Assert.Equal(1180, AllItems.Select(i => i.Id).Distinct().Count());
         Assert.True(Suite.Select(t => t.Category).Distinct().Count() >= 9);
     }
 
