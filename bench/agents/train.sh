@@ -12,13 +12,13 @@ minutes=${2:-25}
 out=${3:-config/models}
 traces=${TRACES:-bench/agents/traces}
 mkdir -p "$traces" "$out"
-cli=src/Gateway.Cli/bin/Release/net10.0/Gateway.Cli.dll
+host=src/Gateway.Host/bin/Release/net10.0/Gateway.Host.dll
 trainer=tools/Gateway.Trainer/bin/Release/net10.0/Gateway.Trainer.dll
 dotnet build -c Release tools/Gateway.Trainer -v quiet -nologo >/dev/null
 if [[ ! -s $traces/train.jsonl || ! -s $traces/heldout.jsonl ]]; then
-  dotnet build -c Release src/Gateway.Cli -v quiet -nologo >/dev/null
-  dotnet "$cli" agents traces --agent rewoo umi react --seed 1 --count "${TRAIN_ITEMS:-300}" --out "$traces/train.jsonl"
-  dotnet "$cli" agents traces --agent rewoo umi react --seed 2 --count 20 --out "$traces/heldout.jsonl"
+  dotnet build -c Release src/Gateway.Host -v quiet -nologo >/dev/null
+  dotnet "$host" agents traces --agent rewoo umi react --seed 1 --count "${TRAIN_ITEMS:-300}" --out "$traces/train.jsonl"
+  dotnet "$host" agents traces --agent rewoo umi react --seed 2 --count 8 --out "$traces/heldout.jsonl"
 fi
 
 # name, roles, width, blocks, heads, kv heads, feed-forward
@@ -29,8 +29,8 @@ train() {
   start=$(date +%s)
   # libtorch's OpenMP threads spin while they wait; on a shared machine passive waiting is far faster.
   OMP_WAIT_POLICY=passive dotnet "$trainer" train --name "$name" --traces "$traces/train.jsonl" --eval-traces "$traces/heldout.jsonl" \
-    --roles "$roles" --dim "$dim" --layers "$layers" --heads "$heads" --kv-heads "$kv" --ffn "$ffn" --context 1024 \
-    --steps "${STEPS:-4000}" --batch "${BATCH:-8}" --lr "${LR:-5e-3}" --minutes "$minutes" --threads 2 --seed 1 --eval-items 200 --f16 \
+    --roles "$roles" --copy-share 0.3 --show 2 --dim "$dim" --layers "$layers" --heads "$heads" --kv-heads "$kv" --ffn "$ffn" --context 1536 \
+    --steps "${STEPS:-100000}" --batch "${BATCH:-8}" --lr "${LR:-5e-3}" --minutes "$minutes" --threads 2 --seed 1 --eval-items 200 --f16 \
     --out "$out/$name.gguf"
   local end
   end=$(date +%s)
@@ -42,6 +42,7 @@ case "$which" in
   caller)  train agent-caller "umi/caller,react/actor" 64 3 4 4 192 ;;
   solver)  train agent-solver "rewoo/solver,umi/summarizer" 64 3 4 4 192 ;;
   roles)   "$0" planner "$minutes" "$out"; "$0" caller "$minutes" "$out"; "$0" solver "$minutes" "$out" ;;
-  all)     train agent-all "" 112 3 4 4 336 ;;
+  # One model of the three specialists' total size (618,128 against 3 × 205,760 parameters) on every role.
+  all)     train agent-all "" 112 3 4 4 384 ;;
   *) echo "unknown model $which (roles, planner, caller, solver or all)" >&2; exit 2 ;;
 esac
