@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 which=${1:-roles}
-minutes=${2:-25}
+minutes=${2:-30}
 out=${3:-config/models}
 traces=${TRACES:-bench/agents/traces}
 mkdir -p "$traces" "$out"
