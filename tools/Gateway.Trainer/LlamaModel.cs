@@ -61,34 +61,92 @@ internal sealed class LlamaModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, time) = (tokens.shape[0], tokens.shape[1]);
-        var s = Shape;
-        var x = W("token_embd.weight").index_select(0, tokens.flatten()).view(batch, time, s.EmbeddingLength);
-        var cos = _cos[..(int)time].view(1, time, 1, s.HeadDim / 2);
-        var sin = _sin[..(int)time].view(1, time, 1, s.HeadDim / 2);
-        var group = s.HeadCount / s.HeadCountKv;
-        for (var b = 0; b < s.BlockCount; b++)
+        var x = Embed(tokens);
+        var (cos, sin) = Rotary(0, time);
+        for (var b = 0; b < Shape.BlockCount; b++)
         {
             var h = RmsNorm(x, W($"blk.{b}.attn_norm.weight"));
-            var q = Rope(nn.functional.linear(h, W($"blk.{b}.attn_q.weight")).view(batch, time, s.HeadCount, s.HeadDim), cos, sin);
-            var k = Rope(nn.functional.linear(h, W($"blk.{b}.attn_k.weight")).view(batch, time, s.HeadCountKv, s.HeadDim), cos, sin);
-            var v = nn.functional.linear(h, W($"blk.{b}.attn_v.weight")).view(batch, time, s.HeadCountKv, s.HeadDim);
-            q = q.transpose(1, 2);
-            k = k.transpose(1, 2);
-            v = v.transpose(1, 2);
-            if (group > 1)
-            {
-                k = k.repeat_interleave(group, dim: 1);
-                v = v.repeat_interleave(group, dim: 1);
-            }
+            var (q, k, v) = Project(b, h, cos, sin);
             var attention = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
-            attention = attention.transpose(1, 2).reshape(batch, time, s.EmbeddingLength);
-            x = x + nn.functional.linear(attention, W($"blk.{b}.attn_output.weight"));
-            h = RmsNorm(x, W($"blk.{b}.ffn_norm.weight"));
-            var gate = nn.functional.silu(nn.functional.linear(h, W($"blk.{b}.ffn_gate.weight")));
-            var up = nn.functional.linear(h, W($"blk.{b}.ffn_up.weight"));
-            x = x + nn.functional.linear(gate * up, W($"blk.{b}.ffn_down.weight"));
+            x = x + Output(b, attention, batch, time);
+            x = x + FeedForward(b, x);
         }
         return RmsNorm(x, W("output_norm.weight")).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Hidden states of <paramref name="suffixes"/> [batch, time] that all follow the same <paramref name="prefix"/>
+    /// [1, length], after the final norm: [batch, time, embedding]. Equal to <see cref="Hidden(Tensor)"/> of each whole sequence
+    /// at the suffix positions, but the shared prefix is computed once for the batch (its keys and values are broadcast),
+    /// which is most of the work when a batch's prompts share a long instruction.
+    /// </summary>
+    public Tensor Hidden(Tensor prefix, Tensor suffixes)
+    {
+        using var scope = NewDisposeScope();
+        var length = prefix.shape[1];
+        var (batch, time) = (suffixes.shape[0], suffixes.shape[1]);
+        var xp = Embed(prefix);
+        var xs = Embed(suffixes);
+        var (cosP, sinP) = Rotary(0, length);
+        var (cosS, sinS) = Rotary(length, time);
+
+        // A suffix position sees the whole prefix and the suffix up to itself.
+        var mask = ones([time, length + time], dtype: ScalarType.Bool).tril(length);
+        for (var b = 0; b < Shape.BlockCount; b++)
+        {
+            var last = b == Shape.BlockCount - 1;
+            var hp = RmsNorm(xp, W($"blk.{b}.attn_norm.weight"));
+            var hs = RmsNorm(xs, W($"blk.{b}.attn_norm.weight"));
+            var (qp, kp, vp) = Project(b, hp, cosP, sinP);
+            var (qs, ks, vs) = Project(b, hs, cosS, sinS);
+            var keys = cat([kp.expand(batch, -1, -1, -1), ks], 2);
+            var values = cat([vp.expand(batch, -1, -1, -1), vs], 2);
+            var suffixAttention = nn.functional.scaled_dot_product_attention(qs, keys, values, attn_mask: mask);
+            xs = xs + Output(b, suffixAttention, batch, time);
+            xs = xs + FeedForward(b, xs);
+            if (!last)
+            {
+                // The last block's prefix outputs feed nothing.
+                var prefixAttention = nn.functional.scaled_dot_product_attention(qp, kp, vp, is_casual: true);
+                xp = xp + Output(b, prefixAttention, 1, length);
+                xp = xp + FeedForward(b, xp);
+            }
+        }
+        return RmsNorm(xs, W("output_norm.weight")).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Embed(Tensor tokens) =>
+        W("token_embd.weight").index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Shape.EmbeddingLength);
+
+    private (Tensor Cos, Tensor Sin) Rotary(long start, long time) =>
+        (_cos[(int)start..(int)(start + time)].view(1, time, 1, Shape.HeadDim / 2), _sin[(int)start..(int)(start + time)].view(1, time, 1, Shape.HeadDim / 2));
+
+    /// <summary>Queries, keys and values [batch, heads, time, head size], keys and values repeated for grouped-query attention.</summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(int block, Tensor h, Tensor cos, Tensor sin)
+    {
+        var s = Shape;
+        var (batch, time) = (h.shape[0], h.shape[1]);
+        var q = Rope(nn.functional.linear(h, W($"blk.{block}.attn_q.weight")).view(batch, time, s.HeadCount, s.HeadDim), cos, sin).transpose(1, 2);
+        var k = Rope(nn.functional.linear(h, W($"blk.{block}.attn_k.weight")).view(batch, time, s.HeadCountKv, s.HeadDim), cos, sin).transpose(1, 2);
+        var v = nn.functional.linear(h, W($"blk.{block}.attn_v.weight")).view(batch, time, s.HeadCountKv, s.HeadDim).transpose(1, 2);
+        var group = s.HeadCount / s.HeadCountKv;
+        if (group > 1)
+        {
+            k = k.repeat_interleave(group, dim: 1);
+            v = v.repeat_interleave(group, dim: 1);
+        }
+        return (q, k, v);
+    }
+
+    private Tensor Output(int block, Tensor attention, long batch, long time) =>
+        nn.functional.linear(attention.transpose(1, 2).reshape(batch, time, Shape.EmbeddingLength), W($"blk.{block}.attn_output.weight"));
+
+    private Tensor FeedForward(int block, Tensor x)
+    {
+        var h = RmsNorm(x, W($"blk.{block}.ffn_norm.weight"));
+        var gate = nn.functional.silu(nn.functional.linear(h, W($"blk.{block}.ffn_gate.weight")));
+        var up = nn.functional.linear(h, W($"blk.{block}.ffn_up.weight"));
+        return nn.functional.linear(gate * up, W($"blk.{block}.ffn_down.weight"));
     }
 
     /// <summary>Logits over the vocabulary for hidden states of any leading shape.</summary>

@@ -17,7 +17,12 @@ namespace Gateway.Trainer
         public static Command Create()
         {
             var name = new Option<string>("--name") { Description = "The model's name (GGUF general.name).", Required = true };
-            var families = new Option<string>("--families") { Description = "Comma-separated aptitude task families to train on (see `aptitude list`).", Required = true };
+            var families = new Option<string>("--families") { Description = "Comma-separated aptitude task families to train on (see `aptitude list`)." };
+            var traces = new Option<FileInfo?>("--traces") { Description = "Train on agent traces (JSON lines, one role-model call each) instead of task families." };
+            var roles = new Option<string?>("--roles") { Description = "With --traces: comma-separated roles to keep (agent/role, agent/*, */role or role); all when left out." };
+            var show = new Option<int>("--show") { Description = "With --eval-traces: print this many held-out completions per role, greedy, beside the expected ones.", DefaultValueFactory = _ => 0 };
+            var copyShare = new Option<double>("--copy-share") { Description = "Share of steps (0 to 1) spent on a copying drill that shortens the plateau before a small model learns to copy spans.", DefaultValueFactory = _ => 0 };
+            var evalTraces = new Option<FileInfo?>("--eval-traces") { Description = "With --traces: held-out traces (another seed), scored per role by exact match of the completion after training." };
             var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => 128 };
             var layers = new Option<int>("--layers") { Description = "Transformer blocks.", DefaultValueFactory = _ => 2 };
             var heads = new Option<int>("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => 4 };
@@ -39,7 +44,7 @@ namespace Gateway.Trainer
 
             var command = new Command("train", "Train a model on generated chat examples, then write it as a llama GGUF with a ChatML template.")
             {
-                name, families, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
+                name, families, traces, roles, evalTraces, show, copyShare, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
             };
             command.SetAction(parse =>
             {
@@ -47,7 +52,9 @@ namespace Gateway.Trainer
                 var options = new TrainingOptions
                 {
                     Name = parse.GetValue(name)!,
-                    Families = parse.GetValue(families)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Families = (parse.GetValue(traces) is null ? parse.GetValue(families) ?? "" : parse.GetValue(roles) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    TracePath = parse.GetValue(traces)?.FullName,
+                    CopyShare = Math.Clamp(parse.GetValue(copyShare), 0, 1),
                     Shape = new LlamaShape(parse.GetValue(dim), parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(ffn), parse.GetValue(context)),
                     Steps = parse.GetValue(steps),
                     BatchSize = parse.GetValue(batch),
@@ -65,19 +72,53 @@ namespace Gateway.Trainer
                 try
                 {
                     options.Shape.Validate();
-                    _ = new TaskData(options.Families);
+                    var source = Training.Source(options);
+                    if ((source is CopyDrill drill ? drill.Inner : source) is TraceData loaded)
+                    {
+                        console.WriteLine($"Traces: {string.Join(", ", loaded.Names.Select(r => $"{r} {loaded.Examples(r).Count}"))}; {loaded.Skipped} lines left out (not writable under their grammar, or longer than the context).");
+                        foreach (var reason in loaded.SkipReasons)
+                        {
+                            console.WriteLine("  " + reason);
+                        }
+                    }
                 }
-                catch (ArgumentException e)
+                catch (Exception e) when (e is ArgumentException or IOException)
                 {
                     console.MarkupLineInterpolated($"[red]{e.Message}[/]");
                     return 2;
                 }
 
-                console.WriteLine($"{options.Name}: {options.Shape.ParameterCount(CharVocabulary.Size):N0} parameters, families {string.Join(", ", options.Families)}");
+                console.WriteLine($"{options.Name}: {options.Shape.ParameterCount(CharVocabulary.Size):N0} parameters, {(options.TracePath is null ? "families" : "roles")} {string.Join(", ", options.Families.DefaultIfEmpty("all"))}");
                 using var model = Training.Train(options, console);
-                var size = Training.Export(model, options.Name, options.OutputPath, options.HalfPrecision);
+                var size = Training.Export(model, options.Name, options.OutputPath, options.HalfPrecision, options.TracePath is null ? null : RoleTemplate.Source);
                 console.WriteLine($"Wrote {options.OutputPath} ({size:N0} bytes).");
-                if (options.EvalItems > 0)
+                if (options.TracePath is not null)
+                {
+                    if (parse.GetValue(evalTraces) is { } heldOutFile && options.EvalItems > 0)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        var heldOut = TraceData.Load(heldOutFile.FullName, options.Families.Count == 0 ? null : options.Families, options.Shape.ContextLength);
+                        var result = Training.Evaluate(model, heldOut, options.EvalItems);
+                        var table = new Table().AddColumn("role").AddColumn("held-out exact");
+                        foreach (var (role, accuracy) in result.ByTask)
+                        {
+                            table.AddRow(role, $"{accuracy:P0}");
+                        }
+                        table.AddRow("mean", $"{result.Mean:P1}");
+                        console.Write(table);
+                        console.WriteLine($"Evaluated up to {options.EvalItems} items per role of {heldOutFile.Name} in {clock.Elapsed:mm\\:ss}.");
+                        foreach (var role in heldOut.Names)
+                        {
+                            foreach (var example in heldOut.Examples(role).Take(parse.GetValue(show)))
+                            {
+                                var reply = Training.Generate(model, [example.Prompt], example.Answer.Length + 8)[0];
+                                var expected = string.Concat(example.Answer.Select(CharVocabulary.Piece));
+                                console.WriteLine($"{role} {(reply == expected ? "right" : "WRONG")}\n  expected {expected}\n  greedy   {reply}");
+                            }
+                        }
+                    }
+                }
+                else if (options.EvalItems > 0)
                 {
                     var clock = Stopwatch.StartNew();
                     var result = Training.Evaluate(model, new TaskData(options.Families).HeldOut(options.EvalSeed, options.EvalItems));

@@ -11,7 +11,7 @@ internal sealed record Example(string Task, int[] Prompt, int[] Answer);
 /// user message (the GGUF's ChatML template with the generation prompt), tokenized as llama.cpp tokenizes it;
 /// the answer is <c>Answer: &lt;expected&gt;</c> followed by <c>&lt;|im_end|&gt;</c> so generation stops.
 /// </summary>
-internal sealed class TaskData
+internal sealed class TaskData : IExampleSource
 {
     private readonly AptitudeFamily[] _families;
 
@@ -28,6 +28,8 @@ internal sealed class TaskData
     }
 
     public IReadOnlyList<string> Families => _families.Select(f => f.Name).ToArray();
+
+    public IReadOnlyList<string> Names => Families;
 
     /// <summary>The prompt text the server builds from one user message.</summary>
     public static string ChatPrompt(string user) => "<|im_start|>user\n" + user + "<|im_end|>\n<|im_start|>assistant\n";

@@ -13,6 +13,15 @@ internal sealed record TrainingOptions
 {
     public required string Name { get; init; }
     public required IReadOnlyList<string> Families { get; init; }
+
+    /// <summary>A trace file to train on instead of <see cref="Families"/>; <see cref="Families"/> then names the roles kept (empty: all).</summary>
+    public string? TracePath { get; init; }
+
+    /// <summary>The share of steps (0 to 1) that train on the copying drill (<see cref="CopyDrill"/>) instead of the traces.</summary>
+    public double CopyShare { get; init; }
+
+    /// <summary>Trace examples longer than this (prompt and completion tokens) are left out; null: the context length.</summary>
+    public int? MaxSequence { get; init; }
     public required LlamaShape Shape { get; init; }
     public int Steps { get; init; } = 2000;
     public int BatchSize { get; init; } = 32;
@@ -47,7 +56,7 @@ internal static class Training
     {
         torch.set_num_threads(o.Threads);
         torch.manual_seed(o.Seed);
-        var data = new TaskData(o.Families);
+        var data = Source(o);
         var model = new LlamaModel(o.Shape, CharVocabulary.Size, o.Seed);
         var optimizer = torch.optim.AdamW(model.parameters(), o.LearningRate, 0.9, 0.95, 1e-8, o.WeightDecay);
         var start = 0;
@@ -56,9 +65,9 @@ internal static class Training
         {
             (start, before, var families) = LoadCheckpoint(checkpoint, model, optimizer, o);
             console.MarkupLineInterpolated($"Resuming from [bold]{checkpoint}[/] at step {start}.");
-            if (!families.SequenceEqual(o.Families))
+            if (!families.SequenceEqual(data.Names))
             {
-                console.MarkupLineInterpolated($"It was trained on {string.Join(", ", families)}; training goes on with {string.Join(", ", o.Families)}.");
+                console.MarkupLineInterpolated($"It was trained on {string.Join(", ", families)}; training goes on with {string.Join(", ", data.Names)}.");
             }
         }
 
@@ -78,16 +87,15 @@ internal static class Training
                 group.LearningRate = LearningRate(o, step, Progress(step));
             }
             using var scope = NewDisposeScope();
-            var (tokens, targets) = Collate(data.Batch(o.Seed, step, o.BatchSize));
             optimizer.zero_grad();
-            var loss = Loss(model, tokens, targets);
+            var loss = Loss(model, data.Batch(o.Seed, step, o.BatchSize));
             loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             optimizer.step();
             lastLoss = loss.item<float>();
             if (o.CheckpointPath is { } path && ((step + 1) % o.CheckpointEvery == 0 || step + 1 == o.Steps || OutOfTime()))
             {
-                SaveCheckpoint(path, model, optimizer, step + 1, before + clock.Elapsed, o);
+                SaveCheckpoint(path, model, optimizer, step + 1, before + clock.Elapsed, o, data.Names);
             }
         }
 
@@ -144,39 +152,122 @@ internal static class Training
         return o.LearningRate * (0.1 + (0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)))));
     }
 
-    /// <summary>Pads to the longest example; targets are the next token on answer positions, else ignored.</summary>
-    public static (Tensor Tokens, Tensor Targets) Collate(IReadOnlyList<Example> batch)
+    /// <summary>The examples <paramref name="o"/> names: trace roles when it has a trace file, else aptitude families.</summary>
+    public static IExampleSource Source(TrainingOptions o)
     {
-        var length = batch.Max(e => e.Prompt.Length + e.Answer.Length) - 1;
+        IExampleSource source = o.TracePath is { } traces
+            ? TraceData.Load(traces, o.Families.Count == 0 ? null : o.Families, o.MaxSequence ?? o.Shape.ContextLength)
+            : new TaskData(o.Families);
+        return o.CopyShare > 0 ? new CopyDrill(source, o.CopyShare) : source;
+    }
+
+    /// <summary>
+    /// Pads to the longest example after the first <paramref name="skip"/> tokens (a prefix every example shares);
+    /// targets are the next token on answer positions, else ignored.
+    /// </summary>
+    public static (Tensor Tokens, Tensor Targets) Collate(IReadOnlyList<Example> batch, int skip = 0)
+    {
+        var length = batch.Max(e => e.Prompt.Length + e.Answer.Length) - 1 - skip;
         var tokens = new long[batch.Count * length];
         var targets = new long[batch.Count * length];
         Array.Fill(targets, Ignore);
         for (var i = 0; i < batch.Count; i++)
         {
             var sequence = batch[i].Prompt.Concat(batch[i].Answer).ToArray();
-            for (var t = 0; t < sequence.Length - 1; t++)
+            for (var t = skip; t < sequence.Length - 1; t++)
             {
-                tokens[(i * length) + t] = sequence[t];
+                tokens[(i * length) + t - skip] = sequence[t];
                 if (t >= batch[i].Prompt.Length - 1)
                 {
-                    targets[(i * length) + t] = sequence[t + 1];
+                    targets[(i * length) + t - skip] = sequence[t + 1];
                 }
             }
         }
         return (tensor(tokens, [batch.Count, length]), tensor(targets, [batch.Count, length]));
     }
 
-    /// <summary>Cross-entropy over the answer positions only (the vocabulary projection runs only there).</summary>
-    public static Tensor Loss(LlamaModel model, Tensor tokens, Tensor targets)
+    /// <summary>
+    /// How many leading tokens every example of <paramref name="batch"/> shares, short of each prompt's last token
+    /// (where the first answer target is predicted); 0 for a batch of one.
+    /// </summary>
+    public static int SharedPrefix(IReadOnlyList<Example> batch)
     {
-        var hidden = model.Hidden(tokens);
+        if (batch.Count < 2)
+        {
+            return 0;
+        }
+        var limit = batch.Min(e => e.Prompt.Length) - 1;
+        var first = batch[0].Prompt;
+        var shared = 0;
+        while (shared < limit && batch.All(e => e.Prompt[shared] == first[shared]))
+        {
+            shared++;
+        }
+        return shared;
+    }
+
+    /// <summary>Hidden states of the collated positions, the shared prefix computed once; with the targets.</summary>
+    private static (Tensor Hidden, Tensor Targets) Forward(LlamaModel model, IReadOnlyList<Example> batch)
+    {
+        var shared = SharedPrefix(batch);
+        var (tokens, targets) = Collate(batch, shared);
+        if (shared == 0)
+        {
+            return (model.Hidden(tokens), targets);
+        }
+        var prefix = tensor(batch[0].Prompt[..shared].Select(t => (long)t).ToArray(), [1, shared]);
+        return (model.Hidden(prefix, tokens), targets);
+    }
+
+    /// <summary>Cross-entropy over the answer positions only (the vocabulary projection runs only there).</summary>
+    public static Tensor Loss(LlamaModel model, IReadOnlyList<Example> batch)
+    {
+        var (hidden, targets) = Forward(model, batch);
+        return Loss(model, hidden, targets);
+    }
+
+    private static Tensor Loss(LlamaModel model, Tensor hidden, Tensor targets)
+    {
         var mask = targets.ne(Ignore);
         var selected = hidden[mask];
         return nn.functional.cross_entropy(model.Logits(selected), targets[mask]);
     }
 
+    /// <summary>
+    /// Whether greedy decoding (temperature 0) writes each example's answer exactly, end-of-turn included. With the
+    /// right text so far, greedy decoding picks the most likely next token; so it writes the whole answer exactly
+    /// when, and only when, the most likely token at every answer position of the teacher-forced sequence is the
+    /// answer's next token. One forward pass per batch decides it.
+    /// </summary>
+    public static bool[] ExactMatches(LlamaModel model, IReadOnlyList<Example> batch)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (hidden, targets) = Forward(model, batch);
+        var mask = targets.ne(Ignore);
+        var wrong = model.Logits(hidden).argmax(-1).ne(targets).logical_and(mask).any(1);
+        return [.. wrong.data<bool>().ToArray().Select(w => !w)];
+    }
+
+    /// <summary>Exact-match accuracy per role on held-out trace examples (see <see cref="ExactMatches"/>).</summary>
+    public static EvalResult Evaluate(LlamaModel model, TraceData heldOut, int itemsPerRole, int batchSize = 16)
+    {
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var role in heldOut.Names)
+        {
+            var items = heldOut.Examples(role).Take(itemsPerRole).ToArray();
+            var right = items.Chunk(batchSize).Sum(chunk => ExactMatches(model, chunk).Count(m => m));
+            scores[role] = items.Length == 0 ? 0 : (double)right / items.Length;
+        }
+        return new EvalResult(scores);
+    }
+
     /// <summary>Greedy decoding (temperature 0) of a batch of prompts until end-of-turn or <paramref name="maxTokens"/>.</summary>
-    public static string[] Generate(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32)
+    public static string[] Generate(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32) =>
+        GenerateTokens(model, prompts, maxTokens).Select(tokens => string.Concat(tokens.Select(CharVocabulary.Piece))).ToArray();
+
+    /// <summary>The tokens <see cref="Generate"/> decodes, end-of-turn left out.</summary>
+    public static List<int>[] GenerateTokens(LlamaModel model, IReadOnlyList<int[]> prompts, int maxTokens = 32)
     {
         using var noGrad = no_grad();
         var count = prompts.Count;
@@ -217,7 +308,7 @@ internal static class Training
                 lengths[i]++;
             }
         }
-        return outputs.Select(tokens => string.Concat(tokens.Select(CharVocabulary.Piece))).ToArray();
+        return outputs;
     }
 
     /// <summary>Exact-match accuracy per family on held-out items, scored by the suite's scorer.</summary>
@@ -239,23 +330,23 @@ internal static class Training
         return new EvalResult(scores.ToDictionary(kv => kv.Key, kv => kv.Value.Average(), StringComparer.Ordinal));
     }
 
-    /// <summary>Writes the model as a llama GGUF with the character vocabulary and ChatML template; returns the size.</summary>
-    public static long Export(LlamaModel model, string name, string path, bool halfPrecision)
+    /// <summary>Writes the model as a llama GGUF with the character vocabulary and a chat template (null: ChatML); returns the size.</summary>
+    public static long Export(LlamaModel model, string name, string path, bool halfPrecision, string? chatTemplate = null)
     {
-        var writer = LlamaGguf.Build(name, model.Shape, CharVocabulary.Build(), model.Export(), halfPrecision);
+        var writer = LlamaGguf.Build(name, model.Shape, CharVocabulary.Build(), model.Export(), halfPrecision, chatTemplate);
         return LlamaGguf.Write(writer, path);
     }
 
     private sealed record CheckpointInfo(int Step, double Seconds, string Name, IReadOnlyList<string> Families, LlamaShape Shape, int Seed);
 
-    private static void SaveCheckpoint(string path, LlamaModel model, TorchSharp.Modules.AdamW optimizer, int step, TimeSpan elapsed, TrainingOptions o)
+    private static void SaveCheckpoint(string path, LlamaModel model, TorchSharp.Modules.AdamW optimizer, int step, TimeSpan elapsed, TrainingOptions o, IReadOnlyList<string> names)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         model.save(path + ".weights.tmp");
         optimizer.save_state_dict(path + ".optimizer.tmp");
         File.Move(path + ".weights.tmp", path + ".weights", overwrite: true);
         File.Move(path + ".optimizer.tmp", path + ".optimizer", overwrite: true);
-        File.WriteAllText(path + ".json", JsonSerializer.Serialize(new CheckpointInfo(step, elapsed.TotalSeconds, o.Name, o.Families, o.Shape, o.Seed)));
+        File.WriteAllText(path + ".json", JsonSerializer.Serialize(new CheckpointInfo(step, elapsed.TotalSeconds, o.Name, names, o.Shape, o.Seed)));
     }
 
     private static (int Step, TimeSpan Elapsed, IReadOnlyList<string> Families) LoadCheckpoint(string path, LlamaModel model, TorchSharp.Modules.AdamW optimizer, TrainingOptions o)

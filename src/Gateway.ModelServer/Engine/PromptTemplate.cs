@@ -1,5 +1,4 @@
 using System.Text;
-using Gateway.Inference.Protocol;
 using Gateway.Inference.Templates;
 using Gateway.ModelServer.Api;
 using LLama;
@@ -17,11 +16,9 @@ namespace Gateway.ModelServer.Engine;
 /// </summary>
 internal sealed class PromptTemplate
 {
-    private const string ProbeTool = "gateway_probe_tool_9f2c";
-    private const string ProbeCall = "gateway_probe_call_4b7d";
-
     private readonly LLamaWeights _weights;
-    private readonly TimeProvider _time;
+    private readonly TemplatePromptBuilder? _builder;
+    private readonly bool _stripBos;
 
     private PromptTemplate(LLamaWeights weights, ChatTemplate? jinja, string bos, string eos, bool stripBos, TimeProvider time)
     {
@@ -30,12 +27,8 @@ internal sealed class PromptTemplate
         BosToken = bos;
         EosToken = eos;
         _stripBos = stripBos;
-        _time = time;
-        HandlesTools = jinja is not null && Probe(ProbeTool, ToolProbe());
-        HandlesToolCalls = jinja is not null && Probe(ProbeCall, CallProbe());
+        _builder = jinja is null ? null : new TemplatePromptBuilder(jinja, bos, eos, time);
     }
-
-    private readonly bool _stripBos;
 
     /// <summary>The compiled template; null when prompts come from llama.cpp's built-in templates.</summary>
     public ChatTemplate? Jinja { get; }
@@ -44,10 +37,10 @@ internal sealed class PromptTemplate
     public string? Source => Jinja?.Source;
 
     /// <summary>The template writes the <c>tools</c> it is given into the prompt.</summary>
-    public bool HandlesTools { get; }
+    public bool HandlesTools => _builder?.HandlesTools ?? false;
 
     /// <summary>The template writes assistant messages' <c>tool_calls</c> into the prompt.</summary>
-    public bool HandlesToolCalls { get; }
+    public bool HandlesToolCalls => _builder?.HandlesToolCalls ?? false;
 
     public string BosToken { get; }
 
@@ -88,46 +81,19 @@ internal sealed class PromptTemplate
     /// <summary>The prompt for a chat request; a template that refuses the conversation gives the caller a 400.</summary>
     public string Apply(ChatRequest request)
     {
-        if (Jinja is null)
+        if (_builder is null)
         {
             return ApplyBuiltIn(request);
         }
-        var messages = request.TemplateMessages;
-        JArray? tools = null;
-        if (request.ToolMode != ToolMode.None && request.Tools.Count > 0)
-        {
-            if (HandlesTools)
-            {
-                tools = request.TemplateTools;
-            }
-            else
-            {
-                messages = [new JObject { ["role"] = "system", ["content"] = Instructions(request) }, .. messages];
-            }
-        }
-        if (!HandlesToolCalls)
-        {
-            messages = CallsAsText(messages);
-        }
-        var context = new ChatTemplateContext
-        {
-            Messages = messages,
-            Tools = tools,
-            BosToken = BosToken,
-            EosToken = EosToken,
-            Extra = request.TemplateArguments,
-        };
-        string prompt;
+        var tools = request.ToolMode != ToolMode.None ? request.Tools : [];
         try
         {
-            prompt = Jinja.Render(context, time: _time);
+            return _builder.Render(request.TemplateMessages, tools, request.TemplateTools, request.TemplateArguments);
         }
         catch (TemplateRuntimeException ex)
         {
             throw ApiException.BadRequest(ex.Message, "messages", "chat_template_error");
         }
-
-        return prompt;
     }
 
     /// <summary>
@@ -142,7 +108,7 @@ internal sealed class PromptTemplate
         var template = new LLamaTemplate(_weights.NativeHandle, null, false);
         if (request.ToolMode != ToolMode.None && request.Tools.Count > 0)
         {
-            template.Add("system", Instructions(request));
+            template.Add("system", TemplatePromptBuilder.Instructions(request.Tools));
         }
         foreach (var (role, content) in request.Messages)
         {
@@ -151,93 +117,4 @@ internal sealed class PromptTemplate
         template.AddAssistant = true;
         return Encoding.UTF8.GetString(template.Apply());
     }
-
-    private static string Instructions(ChatRequest request) =>
-        ToolCallFormat.Instructions(request.Tools.Select(t => (t.Name, t.Description, t.Parameters?.GetRawText() ?? "{}")));
-
-    /// <summary>Assistant tool calls written into the content as <c>&lt;tool_call&gt;</c> text, for templates that drop them.</summary>
-    private static JArray CallsAsText(JArray messages)
-    {
-        if (!messages.Any(m => m is JObject o && o.ContainsKey("tool_calls")))
-        {
-            return messages;
-        }
-        var result = new JArray();
-        foreach (var message in messages)
-        {
-            if (message is not JObject o || o.GetValueOrDefault("tool_calls") is not JArray calls)
-            {
-                result.Add(message);
-                continue;
-            }
-            var copy = new JObject(o);
-            copy.Remove("tool_calls");
-            var content = new StringBuilder(o.GetValueOrDefault("content") as string ?? "");
-            foreach (var call in calls)
-            {
-                if (call is JObject { } c && c.GetValueOrDefault("function") is JObject f && f.GetValueOrDefault("name") is string name)
-                {
-                    var args = f.GetValueOrDefault("arguments");
-                    content.Append(ToolCallFormat.Format(name, args is string s ? s : TemplateJson.Serialize(args ?? new JObject(), new JsonOptions(Separators: (",", ":")))));
-                }
-            }
-            copy["content"] = content.ToString();
-            result.Add(copy);
-        }
-        return result;
-    }
-
-    private bool Probe(string marker, ChatTemplateContext context)
-    {
-        try
-        {
-            return Jinja!.Render(context, time: _time).Contains(marker, StringComparison.Ordinal);
-        }
-        catch (TemplateRuntimeException)
-        {
-            return false;
-        }
-    }
-
-    private ChatTemplateContext ToolProbe() => new()
-    {
-        Messages = [new JObject { ["role"] = "user", ["content"] = "Hi" }],
-        Tools = [new JObject
-        {
-            ["type"] = "function",
-            ["function"] = new JObject
-            {
-                ["name"] = ProbeTool,
-                ["description"] = "probe",
-                ["parameters"] = new JObject { ["type"] = "object", ["properties"] = new JObject(), ["required"] = new JArray() },
-            },
-        }],
-        BosToken = BosToken,
-        EosToken = EosToken,
-    };
-
-    private ChatTemplateContext CallProbe() => new()
-    {
-        Messages =
-        [
-            new JObject { ["role"] = "user", ["content"] = "Hi" },
-            new JObject
-            {
-                ["role"] = "assistant",
-                ["content"] = "",
-                ["tool_calls"] = new JArray
-                {
-                    new JObject
-                    {
-                        ["id"] = "call00001",
-                        ["type"] = "function",
-                        ["function"] = new JObject { ["name"] = ProbeCall, ["arguments"] = new JObject { ["x"] = 1L } },
-                    },
-                },
-            },
-            new JObject { ["role"] = "tool", ["tool_call_id"] = "call00001", ["name"] = ProbeCall, ["content"] = "1" },
-        ],
-        BosToken = BosToken,
-        EosToken = EosToken,
-    };
 }
