@@ -60,8 +60,8 @@ internal sealed record TrainingOptions
     /// </summary>
     public bool Blend { get; init; }
 
-    /// <summary>Dimensions of the random projection the neighbour index keeps (0–4,096; 0: no neighbour term; default 32).</summary>
-    public int BlendDimensions { get; init; } = 32;
+    /// <summary>Dimensions of the random projection the neighbour index keeps (0–4,096; 0: no neighbour term; default 64).</summary>
+    public int BlendDimensions { get; init; } = 64;
 
     /// <summary>Choose aptitude items to match the training models' task accuracy (true) or at random (false).</summary>
     public bool MatchedAptitudeItems { get; init; } = true;
