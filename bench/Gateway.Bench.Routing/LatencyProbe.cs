@@ -38,19 +38,11 @@ internal static class LatencyProbe
     /// apart. Ends with the prompt pass alone, routing's against training's row-by-row arithmetic of the same
     /// weights, interleaved so both see the same machine.
     /// </summary>
-    public static int RunOnData(string dataDir, string routerDir, string split, int candidateCount = 0)
+    public static int RunOnData(string dataDir, string routerDir, string split)
     {
         var dataset = Gateway.Routing.Data.RoutingDataset.Load(dataDir);
         var prompts = dataset.Split(split).Select(o => o.Prompt).ToArray();
         var artifact = Gateway.Routing.Artifacts.RouterArtifactStore.Load(routerDir);
-        // Onboarded copies of the trained models' vectors fill the pool up to the count asked for: the decision's
-        // cost per candidate, with candidates the training data never scored.
-        var known = artifact.Capabilities.ToArray();
-        for (var k = 0; artifact.Capabilities.Count < candidateCount; k++)
-        {
-            artifact = artifact.WithCapability($"onboarded-{k}", known[k % known.Length].Value);
-        }
-
         var encoder = RouterFactory.EncoderFor(artifact.EncoderId, n => new MiniLmPromptEncoder(n))
             ?? throw new InvalidOperationException($"no encoder for '{artifact.EncoderId}'");
         var candidates = artifact.Capabilities.Keys.Select(m => new CandidateDescriptor(m)).ToArray();

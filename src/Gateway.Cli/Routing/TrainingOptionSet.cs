@@ -43,30 +43,16 @@ internal sealed class TrainingOptionSet
         DefaultValueFactory = _ => DefaultEnsemble,
     };
 
-    private readonly Option<bool> _blend = new("--blend")
-    {
-        Description = "Stack the predictor with a neighbour estimate over the train prompts and each model's mean train score, weights chosen on the validation part of train; the artefact ships the neighbour index. '--blend false' ships the predictor alone.",
-        DefaultValueFactory = _ => true,
-    };
-    private readonly Option<int> _blendDimensions = new("--blend-dimensions") { Description = "Dimensions of the random projection the neighbour index keeps (1-4096; 0: no neighbour term, the predictor blended with each model's mean train score alone).", DefaultValueFactory = _ => Defaults.BlendDimensions };
-
     /// <summary>The prompt encoder's name, for <see cref="CliCommon.CreateEncoder"/>.</summary>
     public Option<string> Encoder { get; } = CliCommon.EncoderOption();
 
     private IEnumerable<Option> All =>
-        [Encoder, _epochs, _seed, _hidden, _promptL2, _resample, _affinityLr, _listwise, _balance, _contrast, _contrastL2, _contrastEpochs, _average, _modelDropout, _randomItems, _ensemble, _blend, _blendDimensions];
+        [Encoder, _epochs, _seed, _hidden, _promptL2, _resample, _affinityLr, _listwise, _balance, _contrast, _contrastL2, _contrastEpochs, _average, _modelDropout, _randomItems, _ensemble];
 
     public TrainingOptionSet()
     {
         RequireFraction(_average, "no averaging");
         RequireFraction(_modelDropout, "none");
-        _blendDimensions.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 4096)
-            {
-                r.AddError("--blend-dimensions must be between 0 and 4096.");
-            }
-        });
     }
 
     /// <summary>Values in [0, 1), where 0 turns the technique off.</summary>
@@ -106,7 +92,5 @@ internal sealed class TrainingOptionSet
         ModelDropout = parse.GetValue(_modelDropout),
         Ensemble = parse.GetValue(_ensemble),
         MatchedAptitudeItems = !parse.GetValue(_randomItems),
-        Blend = parse.GetValue(_blend),
-        BlendDimensions = parse.GetValue(_blendDimensions),
     };
 }

@@ -26,9 +26,6 @@ internal sealed record RouterArtifact(
     /// </summary>
     public IReadOnlyDictionary<string, CallCostFit> Costs { get; init; } = NoCosts;
 
-    /// <summary>The blend of the predictor with the train prompts' neighbour estimate and the priors; null: the predictor alone.</summary>
-    public QualityBlend? Blend { get; init; }
-
     /// <summary>A copy with one more (or a replaced) capability vector: onboarding, no retraining.</summary>
     public RouterArtifact WithCapability(string model, float[] vector)
     {

@@ -10,7 +10,6 @@ internal static class RouterArtifactStore
 {
     public const string ManifestFileName = "router.json";
     public const string WeightsFileName = "predictor.bin";
-    public const string NeighboursFileName = "neighbours.bin";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -19,8 +18,6 @@ internal static class RouterArtifactStore
         Directory.CreateDirectory(directory);
         var w = artifact.Weights;
         var bytes = WeightsCodec.Encode(w);
-        var blend = artifact.Blend;
-        var index = blend?.Index is { } neighbours ? NeighbourIndexCodec.Encode(neighbours) : null;
         var manifest = new RouterManifest
         {
             CreatedUtc = artifact.CreatedUtc,
@@ -31,33 +28,10 @@ internal static class RouterArtifactStore
             Capabilities = artifact.Capabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
             Costs = artifact.Costs.Count == 0 ? null : artifact.Costs.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(
                 p => p.Key, p => new RouterManifest.CostInfo { PerCallUsd = p.Value.PerCallUsd, PerPromptTokenUsd = p.Value.PerPromptTokenUsd, Calls = p.Value.Calls }),
-            Blend = blend is null ? null : new RouterManifest.BlendInfo
-            {
-                Router = blend.RouterWeight,
-                Neighbours = blend.NeighbourWeight,
-                Prior = blend.PriorWeight,
-                Temperature = blend.Temperature,
-                Models = [.. blend.Models],
-                Priors = blend.Priors,
-                TaskShares = blend.TaskShares,
-                IndexFile = index is null ? null : NeighboursFileName,
-                IndexSha256 = index is null ? null : Convert.ToHexStringLower(SHA256.HashData(index)),
-            },
         };
 
         // Weights first, manifest last: a reader never sees a manifest pointing at weights that are not there yet.
         WriteAtomically(Path.Combine(directory, WeightsFileName), bytes);
-        var indexPath = Path.Combine(directory, NeighboursFileName);
-        if (index is not null)
-        {
-            WriteAtomically(indexPath, index);
-        }
-        else
-        {
-            // A retrained router without a blend must not leave an index behind that no manifest names.
-            File.Delete(indexPath);
-        }
-
         WriteAtomically(Path.Combine(directory, ManifestFileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
     }
 
@@ -148,52 +122,7 @@ internal static class RouterArtifactStore
             costs[model] = fit;
         }
 
-        return new RouterArtifact(manifest.Encoder.Id, weights, manifest.Capabilities, manifest.Dataset, manifest.CreatedUtc)
-        {
-            Costs = costs,
-            Blend = manifest.Blend is { } blend ? LoadBlend(directory, manifestPath, manifest, blend) : null,
-        };
-    }
-
-    private static QualityBlend LoadBlend(string directory, string manifestPath, RouterManifest manifest, RouterManifest.BlendInfo info)
-    {
-        var index = info.IndexFile is null ? null : LoadIndex(directory, manifest, info);
-        var blend = new QualityBlend(info.Router, info.Neighbours, info.Prior, info.Temperature, info.Models ?? [], info.Priors ?? [], index, info.TaskShares ?? []);
-        return blend.IsValid && blend.TaskShares.Length == manifest.Tasks.Count
-            ? blend
-            : throw new RouterArtifactException($"The blend in '{manifestPath}' must have non-negative weights summing to 1, a positive temperature, one prior in [0, 1] per model, one task share per task, and a neighbour index over the same models when the neighbour weight is not 0.");
-    }
-
-    private static NeighbourIndex LoadIndex(string directory, RouterManifest manifest, RouterManifest.BlendInfo info)
-    {
-        var path = Path.Combine(directory, info.IndexFile!);
-        if (!File.Exists(path))
-        {
-            throw new RouterArtifactException($"The router at '{directory}' lacks its neighbour index '{info.IndexFile}'.");
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), info.IndexSha256, StringComparison.Ordinal))
-        {
-            throw new RouterArtifactException($"'{path}' does not match the checksum in {ManifestFileName}: the artefact is corrupt or mixed.");
-        }
-
-        NeighbourIndex index;
-        try
-        {
-            index = NeighbourIndexCodec.Decode(bytes, info.Models ?? [], manifest.Tasks.Count);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
-        {
-            throw new RouterArtifactException($"'{path}' is malformed: {ex.Message}", ex);
-        }
-
-        if (index.InputDimension != manifest.Encoder.Dimension)
-        {
-            throw new RouterArtifactException($"'{path}' indexes {index.InputDimension}-dimensional embeddings; the encoder has {manifest.Encoder.Dimension}.");
-        }
-
-        return index;
+        return new RouterArtifact(manifest.Encoder.Id, weights, manifest.Capabilities, manifest.Dataset, manifest.CreatedUtc) { Costs = costs };
     }
 
     private static void WriteAtomically(string path, byte[] bytes)

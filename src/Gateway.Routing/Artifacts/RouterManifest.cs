@@ -22,30 +22,6 @@ internal sealed record RouterManifest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, CostInfo>? Costs { get; init; }
 
-    /// <summary>The quality blend with the train prompts' neighbour estimate; omitted for a router without one.</summary>
-    [JsonPropertyName("blend")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public BlendInfo? Blend { get; init; }
-
-    internal sealed record BlendInfo
-    {
-        [JsonPropertyName("router")] public float Router { get; init; }
-        [JsonPropertyName("neighbours")] public float Neighbours { get; init; }
-        [JsonPropertyName("prior")] public float Prior { get; init; }
-        [JsonPropertyName("temperature")] public float Temperature { get; init; }
-        [JsonPropertyName("models")] public List<string> Models { get; init; } = [];
-        [JsonPropertyName("priors")] public float[] Priors { get; init; } = [];
-        [JsonPropertyName("taskShares")] public float[] TaskShares { get; init; } = [];
-        /// <summary>The neighbour index's file; null (omitted) when the neighbour weight is 0 and none ships.</summary>
-        [JsonPropertyName("indexFile")]
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-        public string? IndexFile { get; init; }
-
-        [JsonPropertyName("indexSha256")]
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-        public string? IndexSha256 { get; init; }
-    }
-
     internal sealed record CostInfo
     {
         [JsonPropertyName("perCallUsd")] public double PerCallUsd { get; init; }

@@ -18,8 +18,7 @@ internal sealed partial class LearnedRouter(
     IReadOnlyList<CandidateDescriptor> candidates,
     TimeProvider timeProvider,
     ILogger? logger = null,
-    IReadOnlyDictionary<string, CallCostFit>? costs = null,
-    QualityBlend? blend = null) : IRouter
+    IReadOnlyDictionary<string, CallCostFit>? costs = null) : IRouter
 {
     /// <summary>Cost weights swept by <see cref="ParetoFront"/>.</summary>
     internal static readonly double[] ParetoWeights = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 100];
@@ -29,9 +28,6 @@ internal sealed partial class LearnedRouter(
 
     // Looked up once per candidate list, not once per decision.
     private readonly CallCostFit?[] _learned = [.. candidates.Select(c => costs?.GetValueOrDefault(c.Name))];
-
-    // Each candidate's position among the blend's indexed models (−1: estimated from its capability vector).
-    private readonly int[] _indexed = [.. candidates.Select(c => blend is null ? -1 : IndexOf(blend.Models, c.Name))];
 
     public IReadOnlyList<CandidateDescriptor> Candidates => candidates;
 
@@ -56,7 +52,6 @@ internal sealed partial class LearnedRouter(
     {
         var constraints = request.Constraints ?? RouteConstraints.None;
         var state = predictor.Prepare(embedding);
-        var estimate = blend?.Prepare(embedding);
         var eligible = new List<(CandidateDescriptor, double, double)>(candidates.Count);
         var rejected = new List<RejectedCandidate>();
         for (var i = 0; i < candidates.Count; i++)
@@ -71,8 +66,7 @@ internal sealed partial class LearnedRouter(
                 continue;
             }
 
-            var quality = predictor.Predict(state, capability);
-            eligible.Add((candidate, estimate is null ? quality : blend!.Combine(quality, estimate, _indexed[i], capability), cost));
+            eligible.Add((candidate, predictor.Predict(state, capability), cost));
         }
 
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
@@ -103,20 +97,7 @@ internal sealed partial class LearnedRouter(
     }
 
     public IRouter WithCandidates(IReadOnlyList<CandidateDescriptor> newCandidates) =>
-        new LearnedRouter(encoder, predictor, capabilities, newCandidates, timeProvider, _logger, _costs, blend);
-
-    private static int IndexOf(IReadOnlyList<string> models, string name)
-    {
-        for (var i = 0; i < models.Count; i++)
-        {
-            if (string.Equals(models[i], name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+        new LearnedRouter(encoder, predictor, capabilities, newCandidates, timeProvider, _logger, _costs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Routed to {Model} (score {Score:F3}) among {Eligible} eligible candidates, {Rejected} rejected")]
     private static partial void LogRouted(ILogger logger, string model, double score, int eligible, int rejected);

@@ -55,5 +55,5 @@ public static class RouterFactory
         IPromptEncoder encoder,
         TimeProvider? timeProvider = null,
         ILogger? logger = null) =>
-        new(encoder, new QualityPredictor(artifact.Weights), artifact.Capabilities, candidates, timeProvider ?? TimeProvider.System, logger, artifact.Costs, artifact.Blend);
+        new(encoder, new QualityPredictor(artifact.Weights), artifact.Capabilities, candidates, timeProvider ?? TimeProvider.System, logger, artifact.Costs);
 }

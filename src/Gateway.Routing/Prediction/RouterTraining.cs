@@ -61,36 +61,11 @@ internal static class RouterTraining
         var capabilities = models.ToDictionary(m => m, m => vectors[m], StringComparer.Ordinal);
         // Costs are fitted for every model of the data, the left-out ones too: what a call costs is known from its
         // price or its bill, without training the predictor on the model's outcomes.
-        var costs = CallCostModel.Fit(train, dataset.ModelNames);
         var artifact = new RouterArtifact(encoderId, weights, capabilities, dataset.Name, timeProvider.GetUtcNow())
         {
-            Costs = costs,
-            Blend = options.Blend ? FitBlend(dataset, train, embeddings, set, models, tasks.Length, costs, weights, options) : null,
+            Costs = CallCostModel.Fit(train, dataset.ModelNames),
         };
         return new TrainingResult(artifact, vectors);
-    }
-
-    /// <summary>The blend, chosen on the prompts the predictor held out (the train split's validation part).</summary>
-    private static QualityBlend FitBlend(
-        RoutingDataset dataset,
-        IReadOnlyList<OutcomeRecord> train,
-        float[][] embeddings,
-        TrainingSet set,
-        string[] models,
-        int tasks,
-        IReadOnlyDictionary<string, CallCostFit> costs,
-        PredictorWeights weights,
-        TrainingOptions options)
-    {
-        var modelIndex = models.Select(m => dataset.Models.First(d => d.Name == m)).ToArray();
-        var decision = train.Select(o =>
-        {
-            var tokens = TokenEstimator.Estimate(o.Prompt);
-            return modelIndex.Select(m => costs.TryGetValue(m.Name, out var fit) ? fit.Predict(tokens) : m.EffectivePrice * tokens / 1e6).ToArray();
-        }).ToArray();
-        var outcome = train.Select((o, i) => models.Select((m, j) => o.Costs is { } recorded && recorded.TryGetValue(m, out var c) ? c : decision[i][j]).ToArray()).ToArray();
-        var data = new BlendData(embeddings, set.Targets, set.TaskOf, tasks, models, set.Capabilities, set.Validation, decision, outcome);
-        return QualityBlendFit.Fit(data, new QualityPredictor(weights), options.BlendDimensions, options.Seed);
     }
 
     private static bool IsValidation(string id, TrainingOptions options)

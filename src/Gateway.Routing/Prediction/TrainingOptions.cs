@@ -54,15 +54,6 @@ internal sealed record TrainingOptions
     /// <summary>Probability that a training model's outcomes leave a minibatch's loss (0: none).</summary>
     public double ModelDropout { get; init; }
 
-    /// <summary>
-    /// Stack the predictor with the train prompts' neighbour estimate and each model's mean train score
-    /// (<see cref="QualityBlend"/>), weights chosen on the validation part; the artefact then ships the index.
-    /// </summary>
-    public bool Blend { get; init; }
-
-    /// <summary>Dimensions of the random projection the neighbour index keeps (0–4,096; 0: no neighbour term; default 64).</summary>
-    public int BlendDimensions { get; init; } = 64;
-
     /// <summary>Choose aptitude items to match the training models' task accuracy (true) or at random (false).</summary>
     public bool MatchedAptitudeItems { get; init; } = true;
 }

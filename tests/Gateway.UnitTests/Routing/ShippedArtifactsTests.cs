@@ -18,16 +18,4 @@ public sealed class ShippedArtifactsTests
         Assert.Equal(models, artifact.Capabilities.Count);
         Assert.Equal(tasks, artifact.Tasks.Count);
     }
-
-    [Theory]
-    [InlineData("llmrouter-9")]
-    [InlineData("routellm-2")]
-    public void Load_DefaultShippedArtifact_CarriesTheBlendOverItsModels(string name)
-    {
-        var artifact = RouterArtifactStore.Load(Repository.PathOf("config/router/" + name));
-
-        Assert.NotNull(artifact.Blend);
-        Assert.Equal(artifact.Capabilities.Keys.Order(StringComparer.Ordinal), artifact.Blend.Models.Order(StringComparer.Ordinal));
-        Assert.Equal(artifact.Blend.NeighbourWeight > 0, artifact.Blend.Index is not null);
-    }
 }

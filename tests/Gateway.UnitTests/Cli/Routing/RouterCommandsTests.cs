@@ -28,8 +28,6 @@ public sealed class RouterCommandsTests : IDisposable
     [InlineData("train --data d --out o --model-dropout -0.1")]
     [InlineData("loo --data d --work w --model-dropout 1")]
     [InlineData("loo --data d --work w --seeds 0")]
-    [InlineData("train --data d --out o --blend-dimensions -1")]
-    [InlineData("train --data d --out o --blend-dimensions 5000")]
     public void Parse_MissingRequiredOptionOrValueOutOfRange_ReportsError(string line)
     {
         var result = RouterCommands.Create().Parse(line);
@@ -215,30 +213,13 @@ public sealed class RouterCommandsTests : IDisposable
 
         Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model]).Invoke());
 
-        // Hashed n-grams (4,096) with the 30 shape features, a contrast head over those features, three predictors,
-        // and the blend with the neighbour estimate and the priors, its weights summing to 1.
+        // Hashed n-grams (4,096) with the 30 shape features, a contrast head over those features, three predictors.
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "router.json")));
         var manifest = document.RootElement;
         Assert.Equal("hashing-ngrams-v1/4096+shape-v1", manifest.GetProperty("encoder").GetProperty("id").GetString());
         Assert.Equal(4096 + 30, manifest.GetProperty("encoder").GetProperty("dimension").GetInt32());
         Assert.Equal(30, manifest.GetProperty("predictor").GetProperty("contrastFeatures").GetInt32());
         Assert.Equal(3, manifest.GetProperty("predictor").GetProperty("ensemble").GetInt32());
-        var blend = manifest.GetProperty("blend");
-        Assert.Equal(1f, blend.GetProperty("router").GetSingle() + blend.GetProperty("neighbours").GetSingle() + blend.GetProperty("prior").GetSingle(), 3);
-        Assert.Equal(3, blend.GetProperty("models").GetArrayLength());
-    }
-
-    [Fact]
-    public void Invoke_TrainWithBlendFalse_WritesNoBlend()
-    {
-        var data = SyntheticRoutingData.WriteTo(Path.Combine(_dir, "data"), SyntheticRoutingData.Create(20));
-        var model = Path.Combine(_dir, "model");
-
-        Assert.Equal(0, RouterCommands.Create().Parse(["train", "--data", data, "--out", model, "--blend", "false", "--ensemble", "1"]).Invoke());
-
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "router.json")));
-        Assert.False(document.RootElement.TryGetProperty("blend", out _));
-        Assert.False(File.Exists(Path.Combine(model, RouterArtifactStore.NeighboursFileName)));
     }
 
     private static (int Exit, string Error) InvokeCapturingErrors(string[] args)
