@@ -52,42 +52,9 @@ internal static class ReWooPrompts
         return text.ToString().TrimEnd();
     }
 
-    /// <summary>The compact plan schema: a non-empty array of <c>{"tool","input"}</c>; the k-th step is <c>Ek</c>.</summary>
-    public static JsonElement PlanSchema(AgentOptions agent, IReadOnlyList<IToolDescription> tools, int maxSteps)
-    {
-        if (!agent.Prompts.IsCompact)
-        {
-            return PlanSchema(tools, maxSteps);
-        }
-
-        var schema = new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = new JsonObject
-            {
-                ["steps"] = new JsonObject
-                {
-                    ["type"] = "array",
-                    ["minItems"] = 1,
-                    ["maxItems"] = maxSteps,
-                    ["items"] = new JsonObject
-                    {
-                        ["type"] = "object",
-                        ["properties"] = new JsonObject
-                        {
-                            ["tool"] = new JsonObject { ["enum"] = new JsonArray([.. tools.Select(t => JsonValue.Create(t.Name))]) },
-                            ["input"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
-                        },
-                        ["required"] = new JsonArray("tool", "input"),
-                        ["additionalProperties"] = false,
-                    },
-                },
-            },
-            ["required"] = new JsonArray("steps"),
-            ["additionalProperties"] = false,
-        };
-        return JsonSerializer.SerializeToElement(schema);
-    }
+    /// <summary>The plan schema the agent's prompt style asks for (see <see cref="PlanSchema(IReadOnlyList{IToolDescription}, int, bool)"/>).</summary>
+    public static JsonElement PlanSchema(AgentOptions agent, IReadOnlyList<IToolDescription> tools, int maxSteps) =>
+        PlanSchema(tools, maxSteps, compact: agent.Prompts.IsCompact);
 
     public static string Planner(IReadOnlyList<IToolDescription> tools, bool json, int maxSteps)
     {
@@ -137,10 +104,25 @@ internal static class ReWooPrompts
 
     /// <summary>
     /// The plan's JSON schema: a non-empty array of at most <paramref name="maxSteps"/> steps whose
-    /// <c>tool</c> is one of the available tools' names. A local model produces it under a grammar.
+    /// <c>tool</c> is one of the available tools' names. A local model produces it under a grammar. A step is
+    /// <c>{"id","tool","input","plan"}</c>, or in the <paramref name="compact"/> form <c>{"tool","input"}</c>, the k-th
+    /// step being <c>Ek</c>; properties are in that order, the order a grammar writes them.
     /// </summary>
-    public static JsonElement PlanSchema(IReadOnlyList<IToolDescription> tools, int maxSteps)
+    public static JsonElement PlanSchema(IReadOnlyList<IToolDescription> tools, int maxSteps, bool compact = false)
     {
+        var properties = new JsonObject();
+        if (!compact)
+        {
+            properties["id"] = new JsonObject { ["enum"] = new JsonArray([.. Enumerable.Range(1, maxSteps).Select(i => JsonValue.Create($"E{i}"))]) };
+        }
+
+        properties["tool"] = new JsonObject { ["enum"] = new JsonArray([.. tools.Select(t => JsonValue.Create(t.Name))]) };
+        properties["input"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength };
+        if (!compact)
+        {
+            properties["plan"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength };
+        }
+
         var schema = new JsonObject
         {
             ["type"] = "object",
@@ -154,14 +136,8 @@ internal static class ReWooPrompts
                     ["items"] = new JsonObject
                     {
                         ["type"] = "object",
-                        ["properties"] = new JsonObject
-                        {
-                            ["id"] = new JsonObject { ["enum"] = new JsonArray([.. Enumerable.Range(1, maxSteps).Select(i => JsonValue.Create($"E{i}"))]) },
-                            ["tool"] = new JsonObject { ["enum"] = new JsonArray([.. tools.Select(t => JsonValue.Create(t.Name))]) },
-                            ["input"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
-                            ["plan"] = new JsonObject { ["type"] = "string", ["maxLength"] = MaxFieldLength },
-                        },
-                        ["required"] = new JsonArray("id", "tool", "input", "plan"),
+                        ["properties"] = properties,
+                        ["required"] = new JsonArray([.. properties.Select(p => JsonValue.Create(p.Key))]),
                         ["additionalProperties"] = false,
                     },
                 },
