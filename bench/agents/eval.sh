@@ -24,7 +24,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 if [ -z "$url" ]; then
   url="http://127.0.0.1:$port"
-  OMP_WAIT_POLICY=passive dotnet "$gateway" --urls "$url" >"$out/gateway.log" 2>&1 &
+  OMP_WAIT_POLICY=passive dotnet "$gateway" --urls "$url" --Gateway:AllowDevelopmentKey=true >"$out/gateway.log" 2>&1 &
   pid=$!
   for _ in $(seq 120); do curl -fs "$url/health" >/dev/null 2>&1 && break; sleep 1; done
 fi

@@ -10,7 +10,15 @@ namespace Gateway.Trainer;
 /// text, so a small model learns the fixed text first and sits on a plateau before it forms the attention that
 /// finds and copies a span. The drill is almost all copying, at varying distances, which shortens that plateau.
 /// </summary>
-internal sealed class CopyDrill(IExampleSource inner, double share) : IExampleSource
+/// <remarks>
+/// Two kinds of drill example: a quoted span to find and copy, and (a <paramref name="repeatShare"/> of them) a whole
+/// message to repeat, where every answer character is a copy target. The repeat kind is what forms the copying
+/// attention fastest (it gives a 64-wide model a falling copy loss within about a thousand steps where the span kind
+/// alone gives none in three thousand); the span kind then teaches it to find where to copy from. The first
+/// <paramref name="warmupSteps"/> steps are all drill. A third kind (a <paramref name="numbersShare"/>) answers with the
+/// message's numbers in order: finding where a number starts among words, as a tool input must, not after a quote.
+/// </remarks>
+internal sealed class CopyDrill(IExampleSource inner, double share, double repeatShare = 0, int warmupSteps = 0, double numbersShare = 0) : IExampleSource
 {
     private const string Consonants = "bcdfghjklmnprstvwz";
     private const string Vowels = "aeiou";
@@ -22,7 +30,7 @@ internal sealed class CopyDrill(IExampleSource inner, double share) : IExampleSo
     public Example[] Batch(int seed, int step, int size)
     {
         var random = new Random(unchecked((seed * 7_919) + step));
-        if (random.NextDouble() >= share)
+        if (step >= warmupSteps && random.NextDouble() >= share)
         {
             return inner.Batch(seed, step, size);
         }
@@ -30,8 +38,29 @@ internal sealed class CopyDrill(IExampleSource inner, double share) : IExampleSo
         var batch = new Example[size * 4];
         for (var i = 0; i < batch.Length; i++)
         {
-            var span = Filler(random, random.Next(1, 5), numbers: 0.4);
-            var text = $"{Filler(random, random.Next(0, 12), 0.2)} \"{span}\" {Filler(random, random.Next(0, 8), 0.2)}".Trim();
+            string span, text;
+            var kind = random.NextDouble();
+            if (kind < repeatShare)
+            {
+                span = text = Filler(random, random.Next(2, 10), numbers: 0.4);
+            }
+            else if (kind < repeatShare + numbersShare)
+            {
+                text = Filler(random, random.Next(2, 12), numbers: 0.3);
+                var numbers = text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsAsciiDigit(w[0])).ToArray();
+                if (numbers.Length == 0)
+                {
+                    var number = random.Next(0, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    text += " " + number;
+                    numbers = [number];
+                }
+                span = string.Join(" ", numbers);
+            }
+            else
+            {
+                span = Filler(random, random.Next(1, 5), numbers: 0.4);
+                text = $"{Filler(random, random.Next(0, 12), 0.2)} \"{span}\" {Filler(random, random.Next(0, 8), 0.2)}".Trim();
+            }
             var prompt = "<|im_start|>user\n" + text + "<|im_end|>\n<|im_start|>assistant\n";
             batch[i] = new Example("copy", [.. CharVocabulary.Tokenize(prompt, addBos: true, special: true)], [.. CharVocabulary.TokenizeContinuation(span), CharVocabulary.ImEndId]);
         }

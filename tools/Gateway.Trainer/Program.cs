@@ -22,6 +22,10 @@ namespace Gateway.Trainer
             var roles = new Option<string?>("--roles") { Description = "With --traces: comma-separated roles to keep (agent/role, agent/*, */role or role); all when left out." };
             var show = new Option<int>("--show") { Description = "With --eval-traces: print this many held-out completions per role, greedy, beside the expected ones.", DefaultValueFactory = _ => 0 };
             var copyShare = new Option<double>("--copy-share") { Description = "Share of steps (0 to 1) spent on a copying drill that shortens the plateau before a small model learns to copy spans.", DefaultValueFactory = _ => 0 };
+            var copyRepeat = new Option<double>("--copy-repeat") { Description = "Share (0 to 1) of copying-drill examples that repeat a whole message instead of copying a quoted span; repeating forms the copying attention fastest.", DefaultValueFactory = _ => 0 };
+            var stopAfter = new Option<int?>("--stop-after") { Description = "Stop (and checkpoint) at this step, the learning-rate schedule unchanged: the first phase of a run resumed with --checkpoint." };
+            var copyNumbers = new Option<double>("--copy-numbers") { Description = "Share (0 to 1) of copying-drill examples that answer with the message's numbers in order (finding where a number starts).", DefaultValueFactory = _ => 0 };
+            var copyWarmup = new Option<int>("--copy-warmup") { Description = "Steps at the start spent on the copying drill only.", DefaultValueFactory = _ => 0 };
             var evalTraces = new Option<FileInfo?>("--eval-traces") { Description = "With --traces: held-out traces (another seed), scored per role by exact match of the completion after training." };
             var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => 128 };
             var layers = new Option<int>("--layers") { Description = "Transformer blocks.", DefaultValueFactory = _ => 2 };
@@ -44,7 +48,7 @@ namespace Gateway.Trainer
 
             var command = new Command("train", "Train a model on generated chat examples, then write it as a llama GGUF with a ChatML template.")
             {
-                name, families, traces, roles, evalTraces, show, copyShare, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
+                name, families, traces, roles, evalTraces, show, copyShare, copyRepeat, copyNumbers, copyWarmup, stopAfter, dim, layers, heads, kvHeads, ffn, context, steps, batch, lr, seed, output, checkpoint, checkpointEvery, threads, half, evalItems, evalSeed, minutes,
             };
             command.SetAction(parse =>
             {
@@ -55,6 +59,10 @@ namespace Gateway.Trainer
                     Families = (parse.GetValue(traces) is null ? parse.GetValue(families) ?? "" : parse.GetValue(roles) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     TracePath = parse.GetValue(traces)?.FullName,
                     CopyShare = Math.Clamp(parse.GetValue(copyShare), 0, 1),
+                    CopyRepeatShare = Math.Clamp(parse.GetValue(copyRepeat), 0, 1),
+                    CopyWarmupSteps = Math.Max(0, parse.GetValue(copyWarmup)),
+                    CopyNumbersShare = Math.Clamp(parse.GetValue(copyNumbers), 0, 1),
+                    StopAfter = parse.GetValue(stopAfter),
                     Shape = new LlamaShape(parse.GetValue(dim), parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(ffn), parse.GetValue(context)),
                     Steps = parse.GetValue(steps),
                     BatchSize = parse.GetValue(batch),

@@ -20,6 +20,15 @@ internal sealed record TrainingOptions
     /// <summary>The share of steps (0 to 1) that train on the copying drill (<see cref="CopyDrill"/>) instead of the traces.</summary>
     public double CopyShare { get; init; }
 
+    /// <summary>The share (0 to 1) of drill examples that repeat a whole message rather than copy a quoted span.</summary>
+    public double CopyRepeatShare { get; init; }
+
+    /// <summary>The share (0 to 1) of drill examples that answer with the message's numbers in order.</summary>
+    public double CopyNumbersShare { get; init; }
+
+    /// <summary>Steps at the start that train on the copying drill only.</summary>
+    public int CopyWarmupSteps { get; init; }
+
     /// <summary>Trace examples longer than this (prompt and completion tokens) are left out; null: the context length.</summary>
     public int? MaxSequence { get; init; }
     public required LlamaShape Shape { get; init; }
@@ -36,6 +45,9 @@ internal sealed record TrainingOptions
     public int Threads { get; init; } = 2;
     public int EvalSeed { get; init; } = 1001;
     public int EvalItems { get; init; } = 20;
+
+    /// <summary>Stop (and checkpoint) at this step without changing the learning-rate schedule: a phase of a longer run.</summary>
+    public int? StopAfter { get; init; }
 
     /// <summary>Stop after this much training time; the learning-rate schedule follows whichever of steps or time runs out first.</summary>
     public TimeSpan? TimeLimit { get; init; }
@@ -80,6 +92,7 @@ internal static class Training
             return o.TimeLimit is { } limit ? Math.Max(byStep, (before + clock.Elapsed) / limit) : byStep;
         }
         bool OutOfTime() => o.TimeLimit is { } limit && before + clock.Elapsed >= limit;
+        bool Stopping(int done) => OutOfTime() || done == o.StopAfter;
         void Step(int step)
         {
             foreach (var group in optimizer.ParamGroups)
@@ -93,7 +106,7 @@ internal static class Training
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             optimizer.step();
             lastLoss = loss.item<float>();
-            if (o.CheckpointPath is { } path && ((step + 1) % o.CheckpointEvery == 0 || step + 1 == o.Steps || OutOfTime()))
+            if (o.CheckpointPath is { } path && ((step + 1) % o.CheckpointEvery == 0 || step + 1 == o.Steps || Stopping(step + 1)))
             {
                 SaveCheckpoint(path, model, optimizer, step + 1, before + clock.Elapsed, o, data.Names);
             }
@@ -112,7 +125,7 @@ internal static class Training
                         Step(step);
                         task.Description = $"{o.Name} loss {lastLoss:F3}";
                         task.Value = Math.Max(step + 1, Progress(step + 1) * o.Steps);
-                        if (OutOfTime())
+                        if (Stopping(step + 1))
                         {
                             stopped = step + 1;
                             break;
@@ -125,7 +138,7 @@ internal static class Training
             for (var step = start; step < o.Steps; step++)
             {
                 Step(step);
-                var outOfTime = OutOfTime();
+                var outOfTime = Stopping(step + 1);
                 if ((step + 1) % 50 == 0 || step + 1 == o.Steps || outOfTime)
                 {
                     console.WriteLine($"{o.Name} step {step + 1}/{o.Steps} loss {lastLoss:F4} lr {LearningRate(o, step, Progress(step)):G3} {before + clock.Elapsed:mm\\:ss}");
@@ -158,7 +171,7 @@ internal static class Training
         IExampleSource source = o.TracePath is { } traces
             ? TraceData.Load(traces, o.Families.Count == 0 ? null : o.Families, o.MaxSequence ?? o.Shape.ContextLength)
             : new TaskData(o.Families);
-        return o.CopyShare > 0 ? new CopyDrill(source, o.CopyShare) : source;
+        return o.CopyShare > 0 || o.CopyWarmupSteps > 0 ? new CopyDrill(source, o.CopyShare, o.CopyRepeatShare, o.CopyWarmupSteps, o.CopyNumbersShare) : source;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public sealed class ShippedArtifactsTests
     [InlineData("llmrouter-9-minilm", 9, 14)]
     [InlineData("routellm-2", 2, 2)]
     [InlineData("routellm-2-minilm", 2, 2)]
-    [InlineData("pool", 3, 4)]
+    [InlineData("pool", 6, 4)]
     public void Load_ShippedArtifact_IsValid(string name, int models, int tasks)
     {
         var artifact = RouterArtifactStore.Load(Repository.PathOf("config/router/" + name));
