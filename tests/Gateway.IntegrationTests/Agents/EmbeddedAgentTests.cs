@@ -11,7 +11,7 @@ namespace Gateway.IntegrationTests.Agents;
 
 /// <summary>
 /// The agents as shipped, on the embedded default as committed: <c>appsettings.json</c>'s agents, tools and route
-/// profiles, <c>config/pool.json</c>'s trained GGUFs (the agent role model among them) served by real ModelServer
+/// profiles, <c>config/pool.json</c>'s trained GGUFs (the agent role models among them) served by real ModelServer
 /// processes, the <c>config/router/pool</c> artefact and the <c>math</c> and <c>text</c> toolsets. Held-out items of
 /// the multi-hop tool families (a suite seed used neither for the training traces nor for the held-out scores of
 /// training) go through the real front door.
@@ -26,12 +26,6 @@ public sealed class EmbeddedAgentTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var pool = JsonNode.Parse(Repository.Read("config/pool.json"))!;
-        foreach (var (_, model) in pool["Gateway"]!["Models"]!.AsObject())
-        {
-            model!["Path"] = Repository.PathOf(model["Path"]!.GetValue<string>());
-        }
-
         // The shipped agents, tools and route profiles, as the embedded default reads them from appsettings.json.
         var shipped = JsonNode.Parse(Repository.Read("appsettings.json"))!["Gateway"]!;
         var agents = new JsonObject
@@ -49,7 +43,7 @@ public sealed class EmbeddedAgentTests : IAsyncLifetime
                 ["Gateway:Routing:ArtifactDirectory"] = Repository.PathOf("config/router/pool"),
                 ["Gateway:Craft:ToolsetDirectory"] = Repository.PathOf("config/toolsets"),
             },
-            new Dictionary<string, string> { ["pool.json"] = pool.ToJsonString(), ["agents.json"] = agents.ToJsonString() });
+            new Dictionary<string, string> { ["pool.json"] = Repository.PoolJson(), ["agents.json"] = agents.ToJsonString() });
         _http = _gateway.CreateClient();
         _http.Timeout = TimeSpan.FromMinutes(3);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gateway.Routing.Aptitude;
 using Gateway.TestUtilities;
 
@@ -20,14 +19,9 @@ public sealed class TrainedPoolTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var pool = JsonNode.Parse(Repository.Read("config/pool.json"))!;
-        foreach (var (_, model) in pool["Gateway"]!["Models"]!.AsObject())
-        {
-            model!["Path"] = Repository.PathOf(model["Path"]!.GetValue<string>());
-        }
         _gateway = await GatewayTestHost.StartAsync(
             new Dictionary<string, string?> { ["Gateway:Routing:ArtifactDirectory"] = Repository.PathOf("config/router/pool") },
-            new Dictionary<string, string> { ["pool.json"] = pool.ToJsonString() });
+            new Dictionary<string, string> { ["pool.json"] = Repository.PoolJson() });
         _http = _gateway.CreateClient();
         _http.Timeout = TimeSpan.FromMinutes(2);
     }
