@@ -46,15 +46,15 @@ internal sealed class CopyDrill(IExampleSource inner, double share, double repea
             }
             else if (kind < repeatShare + numbersShare)
             {
-                text = Filler(random, random.Next(2, 12), numbers: 0.3);
-                var numbers = text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsAsciiDigit(w[0])).ToArray();
-                if (numbers.Length == 0)
+                var found = new List<string>();
+                text = Filler(random, random.Next(2, 12), numbers: 0.3, found);
+                if (found.Count == 0)
                 {
                     var number = random.Next(0, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     text += " " + number;
-                    numbers = [number];
+                    found.Add(number);
                 }
-                span = string.Join(" ", numbers);
+                span = string.Join(" ", found);
             }
             else
             {
@@ -67,7 +67,8 @@ internal sealed class CopyDrill(IExampleSource inner, double share, double repea
         return batch;
     }
 
-    private static string Filler(Random random, int words, double numbers)
+    /// <summary>Made-up words and numbers; each number written is also added to <paramref name="written"/> when given.</summary>
+    private static string Filler(Random random, int words, double numbers, List<string>? written = null)
     {
         var text = new StringBuilder();
         for (var w = 0; w < words; w++)
@@ -78,7 +79,9 @@ internal sealed class CopyDrill(IExampleSource inner, double share, double repea
             }
             if (random.NextDouble() < numbers)
             {
-                text.Append(random.Next(0, 10_000));
+                var number = random.Next(0, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                text.Append(number);
+                written?.Add(number);
                 continue;
             }
             for (var s = random.Next(1, 4); s > 0; s--)
