@@ -44,6 +44,14 @@ public sealed class TelemetryOptions : IValidatableObject
         {
             yield return new ValidationResult("Gateway:Telemetry:Otlp:Endpoint must be an absolute http or https URL.", ["Otlp.Endpoint"]);
         }
+
+        // Nested options are not validated by their attributes on their own.
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Otlp, new ValidationContext(Otlp), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            yield return new ValidationResult("Gateway:Telemetry:Otlp:" + result.MemberNames.FirstOrDefault() + ": " + result.ErrorMessage, result.MemberNames);
+        }
     }
 }
 
@@ -62,6 +70,17 @@ public sealed class OtlpOptions
 
     /// <summary>Extra headers sent with every export, as <c>key1=value1,key2=value2</c> (e.g. a vendor's API key). Default none.</summary>
     public string? Headers { get; set; }
+
+    /// <summary>
+    /// Longest a span waits before it is sent. Default 1 second; under load spans go sooner, each time 256 KiB of them
+    /// have gathered. From 10 milliseconds to 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ExportDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest one export may take before it counts as failed. Default 10 seconds; from 100 milliseconds to 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The OTLP transport.</summary>

@@ -55,15 +55,9 @@ internal static class TelemetryServiceCollectionExtensions
                 .SetSampler(new UntracedPathsSampler(Sampler(options)))
                 // The server span carries the caller's traceparent, so the gateway's spans join the caller's trace.
                 .AddSource(AspNetCoreSource)
-                .AddOtlpExporter(o =>
-                {
-                    o.Endpoint = export.Endpoint;
-                    o.Protocol = export.Protocol;
-                    if (export.Headers is { Length: > 0 } headers)
-                    {
-                        o.Headers = headers;
-                    }
-                }));
+                // Spans are encoded as they end, not queued as activities (see OtlpSpanExporter).
+                .AddProcessor(provider => new OtlpSpanExporter(export.Endpoint, export.Protocol, export.Headers, options.Otlp,
+                    provider.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Telemetry"), provider.GetRequiredService<TimeProvider>())));
         return services;
     }
 

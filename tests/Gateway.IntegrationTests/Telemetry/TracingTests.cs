@@ -182,6 +182,17 @@ public sealed class TracingTests : IClassFixture<RoutingFixture>
             (server.GetTagItem("http.request.method"), server.GetTagItem("url.path"), server.GetTagItem("http.response.status_code")));
         Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
         Assert.Empty(spans.Trace(probeTrace));
+
+        // The gateway's own exporter sent the same spans to the OTLP receiver: the server span with its attributes,
+        // flagged as sampled under a remote parent, and the request span under it.
+        var exported = await sink.WaitForAsync(s => s.SpanId == server.SpanId.ToHexString()).WaitAsync(Backstop);
+        Assert.Equal(("Microsoft.AspNetCore", 2, parent.ToHexString(), 0x301u), (exported.Scope, exported.Kind, exported.ParentSpanId, exported.Flags));
+        Assert.Contains("http.request.method=s:POST", exported.Attributes);
+        Assert.Contains("http.response.status_code=i:200", exported.Attributes);
+        var request = await sink.WaitForAsync(s => s.ParentSpanId == server.SpanId.ToHexString()).WaitAsync(Backstop);
+        Assert.Equal(("Gateway", "chat m"), (request.Scope, request.Name));
+        Assert.Contains("gen_ai.request.model=s:m", request.Attributes);
+        Assert.DoesNotContain(sink.Spans, s => s.TraceId == probeTrace.ToHexString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using Gateway.Host.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -63,5 +64,30 @@ public sealed class TelemetrySetupTests
         var results = new List<ValidationResult>();
 
         Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+    }
+
+    [Theory]
+    [InlineData("00:00:00", "00:00:10", "ExportDelay")]
+    [InlineData("00:05:00", "00:00:10", "ExportDelay")]
+    [InlineData("00:00:01", "00:00:00.010", "Timeout")]
+    public void Validate_ExportDelayOrTimeoutOutOfRange_InvalidNamingTheSetting(string delay, string timeout, string setting)
+    {
+        var options = new TelemetryOptions
+        {
+            Otlp = { Endpoint = new Uri("http://c:4318"), ExportDelay = TimeSpan.Parse(delay, CultureInfo.InvariantCulture), Timeout = TimeSpan.Parse(timeout, CultureInfo.InvariantCulture) },
+        };
+        var results = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+        Assert.Contains("Gateway:Telemetry:Otlp:" + setting, Assert.Single(results).ErrorMessage);
+    }
+
+    [Fact]
+    public void ParseHeaders_OtlpList_TrimmedAndUrlDecodedSkippingPairsWithoutName()
+    {
+        var headers = OtlpSpanExporter.ParseHeaders(" x-api-key = a%20b%3Dc , =nameless, novalue, tenant=t1 ");
+
+        Assert.Equal([new("x-api-key", "a b=c"), new("tenant", "t1")], headers);
+        Assert.Empty(OtlpSpanExporter.ParseHeaders(null));
     }
 }
