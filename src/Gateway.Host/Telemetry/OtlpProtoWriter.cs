@@ -20,7 +20,20 @@ internal sealed class OtlpProtoWriter(int capacity = 4096)
     private const int Fixed32Wire = 5;
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
 
+    private const int MaxCachedKeys = 512;
+
+    // Arrays nest this deep at most; deeper values are written as text.
+    private const int MaxArrayDepth = 4;
+
     private byte[] _buffer = new byte[Math.Max(capacity, 64)];
+
+    // Attribute keys are nearly all constants: the first 512 keys seen keep their encoded field (tag, length, UTF-8),
+    // looked up by reference (a key built per span is encoded each time).
+    private Dictionary<string, byte[]>? _keys;
+
+    // A trace's spans end one after another on the same thread: its id is parsed from hex once.
+    private ActivityTraceId _lastTrace;
+    private readonly byte[] _lastTraceBytes = new byte[16];
 
     public int Length { get; private set; }
 
@@ -91,6 +104,16 @@ internal sealed class OtlpProtoWriter(int capacity = 4096)
     public void String(int field, string value)
     {
         Tag(field, LengthWire);
+        if (value.Length <= 42)
+        {
+            // At most 126 bytes of UTF-8: a one-byte length, written after the text in one pass.
+            var target = Reserve(1 + (value.Length * 3));
+            var written = Encoding.UTF8.GetBytes(value, target[1..]);
+            target[0] = (byte)written;
+            Length += 1 + written;
+            return;
+        }
+
         var count = Encoding.UTF8.GetByteCount(value);
         RawVarint((ulong)count);
         Length += Encoding.UTF8.GetBytes(value, Reserve(count));
@@ -103,15 +126,32 @@ internal sealed class OtlpProtoWriter(int capacity = 4096)
     public void Attribute(int field, string key, object? value)
     {
         var at = BeginMessage(field);
-        String(1, key);
+        Key(key);
         var any = BeginMessage(2);
-        AnyValue(value);
+        AnyValue(value, 0);
         EndMessage(any);
         EndMessage(at);
     }
 
+    private void Key(string key)
+    {
+        _keys ??= new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
+        if (_keys.TryGetValue(key, out var encoded))
+        {
+            Append(encoded);
+            return;
+        }
+
+        var start = Length;
+        String(1, key);
+        if (_keys.Count < MaxCachedKeys)
+        {
+            _keys[key] = _buffer.AsSpan(start, Length - start).ToArray();
+        }
+    }
+
     // AnyValue: 1 string_value, 2 bool_value, 3 int_value, 4 double_value, 5 array_value (ArrayValue: 1 values).
-    private void AnyValue(object? value)
+    private void AnyValue(object? value, int depth)
     {
         switch (value)
         {
@@ -131,12 +171,12 @@ internal sealed class OtlpProtoWriter(int capacity = 4096)
                 BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
                 Length += 8;
                 break;
-            case System.Collections.IEnumerable items and not IFormattable:
+            case System.Collections.IEnumerable items and not IFormattable when depth < MaxArrayDepth:
                 var array = BeginMessage(5);
                 foreach (var item in items)
                 {
                     var element = BeginMessage(1);
-                    AnyValue(item);
+                    AnyValue(item, depth + 1);
                     EndMessage(element);
                 }
 
@@ -154,8 +194,14 @@ internal sealed class OtlpProtoWriter(int capacity = 4096)
     {
         var at = BeginMessage(field);
         Span<byte> id = stackalloc byte[16];
-        activity.TraceId.CopyTo(id);
-        Bytes(1, id);
+        var trace = activity.TraceId;
+        if (trace != _lastTrace)
+        {
+            trace.CopyTo(_lastTraceBytes);
+            _lastTrace = trace;
+        }
+
+        Bytes(1, _lastTraceBytes);
         activity.SpanId.CopyTo(id[..8]);
         Bytes(2, id[..8]);
         if (activity.TraceStateString is { Length: > 0 } state)

@@ -56,6 +56,8 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
     private bool _woken;
     private long _dropped;
     private long _droppedReported;
+    private long _unencodable;
+    private long _unencodableReported;
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
 
     public OtlpSpanExporter(Uri endpoint, OtlpExportProtocol protocol, string? headers, OtlpOptions options, ILogger logger, TimeProvider time)
@@ -90,8 +92,19 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
 
         var scratch = t_scratch ??= new OtlpProtoWriter(1024);
         scratch.Clear();
-        // ScopeSpans: 2 spans.
-        scratch.Span(2, data);
+        try
+        {
+            // ScopeSpans: 2 spans.
+            scratch.Span(2, data);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A span ends wherever its owner stops it, a callback included: it must never throw there.
+            t_scratch = null;
+            Interlocked.Increment(ref _unencodable);
+            return;
+        }
+
         var wake = false;
         lock (_gate)
         {
@@ -129,6 +142,11 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
 
     protected override bool OnForceFlush(int timeoutMilliseconds)
     {
+        if (_loop.IsCompleted)
+        {
+            return true;
+        }
+
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
@@ -176,11 +194,26 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
                 break;
             }
 
-            await ExportPendingAsync(_stopping.Token);
+            try
+            {
+                await ExportPendingAsync(_stopping.Token);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Whatever went wrong with one export, the next spans still go out.
+                Warn("failed (" + exception.GetType().Name + "), its spans dropped");
+            }
         }
 
         // Shutting down: what is left goes out once, within the export timeout.
-        await ExportPendingAsync(CancellationToken.None);
+        try
+        {
+            await ExportPendingAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Warn("failed at shutdown (" + exception.GetType().Name + ")");
+        }
     }
 
     private async Task ExportPendingAsync(CancellationToken stopping)
@@ -367,6 +400,12 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
 
     private void WarnOfDrops()
     {
+        var unencodable = Interlocked.Read(ref _unencodable);
+        if (unencodable > _unencodableReported && Warn(unencodable + " spans could not be encoded and were dropped"))
+        {
+            _unencodableReported = unencodable;
+        }
+
         var dropped = Interlocked.Read(ref _dropped);
         if (dropped > _droppedReported && Warn("queue full, " + dropped + " spans dropped so far"))
         {

@@ -150,6 +150,47 @@ public sealed class OtlpSpanExporterTests
         Assert.All(traceparents, Assert.Empty);
     }
 
+    [Fact]
+    public async Task HostileTagValues_SpanEndsWithoutThrowingOrOverflowing()
+    {
+        await using var receiver = await OtlpTraceReceiver.StartAsync();
+        using var source = new ActivitySource("Gateway.Tests.Exporter." + Guid.NewGuid().ToString("N"));
+        var exporter = Exporter(receiver, grpc: false, headers: null);
+        using var provider = Provider(source, b => b.AddProcessor(exporter));
+
+        using (var throwing = source.StartActivity("throwing")!)
+        {
+            throwing.SetTag("value", new ThrowingValue());
+        }
+
+        // Stopping the span runs the exporter: it must not throw there (a span may end in a timer or token callback).
+        using (var nested = source.StartActivity("nested")!)
+        {
+            nested.SetTag("value", new SelfNested());
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+        var kept = Assert.Single(receiver.Spans);
+        Assert.Equal("nested", kept.Name);
+        // Four levels of arrays, then the value as text: no recursion without end.
+        Assert.Equal("value=[[[[s:self]]]]", Assert.Single(kept.Attributes));
+    }
+
+    private sealed class ThrowingValue
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
+    }
+
+    private sealed class SelfNested : System.Collections.IEnumerable
+    {
+        public System.Collections.IEnumerator GetEnumerator()
+        {
+            yield return this;
+        }
+
+        public override string ToString() => "self";
+    }
+
     private static OtlpSpanExporter Exporter(OtlpTraceReceiver receiver, bool grpc, string? headers, ILogger? logger = null) =>
         new(grpc ? receiver.BaseUrl : new Uri(receiver.BaseUrl, "v1/traces"), grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf,
             headers, new OtlpOptions(), logger ?? NullLogger.Instance, TimeProvider.System);
@@ -169,6 +210,8 @@ public sealed class OtlpSpanExporterTests
             server.AddTag("long", -5_000_000_000L);
             server.AddTag("ratio", 0.25);
             server.AddTag("unicode", "naïve → ✓");
+            server.AddTag("long unicode", string.Concat(Enumerable.Repeat("naïve → ✓ ", 20)));
+            server.AddTag("empty", "");
             using (var child = source.StartActivity("upstream m", ActivityKind.Client)!)
             {
                 child.AddTag("tags", new[] { "a", "b" });
@@ -180,7 +223,13 @@ public sealed class OtlpSpanExporterTests
             }
 
             source.StartActivity("route", ActivityKind.Internal)!.SetStatus(ActivityStatusCode.Ok).Dispose();
-            source.StartActivity("queue", ActivityKind.Producer)!.Dispose();
+            using (var queue = source.StartActivity("queue", ActivityKind.Producer)!)
+            {
+                // Keys seen before, now encoded from the writer's cache.
+                queue.AddTag("url.path", "/v1/embeddings");
+                queue.AddTag("unicode", "ß");
+            }
+
             source.StartActivity("work", ActivityKind.Consumer)!.Dispose();
         }
 
