@@ -63,7 +63,7 @@ internal sealed class OtlpSpanExporter : BaseProcessor<Activity>
     public OtlpSpanExporter(Uri endpoint, OtlpExportProtocol protocol, string? headers, OtlpOptions options, ILogger logger, TimeProvider time)
     {
         _grpc = protocol == OtlpExportProtocol.Grpc;
-        _endpoint = _grpc ? new Uri(endpoint.ToString().TrimEnd('/') + "/" + GrpcPath) : endpoint;
+        _endpoint = _grpc ? TelemetryServiceCollectionExtensions.WithPath(endpoint, GrpcPath) : endpoint;
         _headers = ParseHeaders(headers);
         _delay = options.ExportDelay;
         _timeout = options.Timeout;

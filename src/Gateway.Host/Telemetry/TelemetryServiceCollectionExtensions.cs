@@ -78,7 +78,7 @@ internal static class TelemetryServiceCollectionExtensions
         if (options.Otlp.Endpoint is { IsAbsoluteUri: true } configured)
         {
             var protocol = options.Otlp.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-            return (protocol == OtlpExportProtocol.Grpc ? configured : WithTracesPath(configured), protocol, options.Otlp.Headers);
+            return (protocol == OtlpExportProtocol.Grpc ? configured : WithPath(configured, TracesPath), protocol, options.Otlp.Headers);
         }
 
         var variableProtocol = (configuration["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]) == "grpc"
@@ -92,15 +92,16 @@ internal static class TelemetryServiceCollectionExtensions
 
         if (Uri.TryCreate(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var endpoint))
         {
-            return (variableProtocol == OtlpExportProtocol.Grpc ? endpoint : WithTracesPath(endpoint), variableProtocol, headers);
+            return (variableProtocol == OtlpExportProtocol.Grpc ? endpoint : WithPath(endpoint, TracesPath), variableProtocol, headers);
         }
 
         return null;
     }
 
-    private static Uri WithTracesPath(Uri endpoint)
+    /// <summary>A collector's base URL with an API path under it (<c>v1/traces</c>, or OTLP/gRPC's service method).</summary>
+    internal static Uri WithPath(Uri endpoint, string path)
     {
         var text = endpoint.ToString();
-        return new Uri(text.EndsWith('/') ? text + TracesPath : text + "/" + TracesPath);
+        return new Uri(text.EndsWith('/') ? text + path : text + "/" + path);
     }
 }
